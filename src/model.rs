@@ -1,0 +1,176 @@
+//! The message types that travel between the pipeline's stages.
+//!
+//! `decode` turns bytes into a [`Page`] (text plus how its charset was
+//! found), `clean` turns a page into an [`Article`], `extract` turns an
+//! article into [`Statistic`]s, and the whole lot is published as one
+//! [`ExtractionResult`]. Field names here are the wire format of
+//! `../shared/spec/interfaces.md` and `statistics.md`: renaming one breaks
+//! every consumer downstream.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of document a page is, which decides how it is cleaned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentKind {
+    /// Markup: parsed into a DOM, chrome removed by structure and wording.
+    Html,
+    /// Plain text (a saved copy of a page): chrome removed by wording only.
+    Text,
+}
+
+/// How the charset of a page was decided, for debugging wrong decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharsetSource {
+    /// A byte-order mark at the start of the body.
+    Bom,
+    /// `charset=` in the HTTP `Content-Type` header.
+    Http,
+    /// `<meta charset>` or `<meta http-equiv="Content-Type">` in the page.
+    Meta,
+    /// No trustworthy label: guessed from the bytes.
+    Detected,
+}
+
+/// A page decoded to text.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The decoded text, without BOM.
+    pub text: String,
+    /// WHATWG name of the encoding used, lowercase (`utf-8`, `gbk`, `gb18030`, `big5`).
+    pub charset: String,
+    /// Where that encoding came from.
+    pub charset_source: CharsetSource,
+    /// Whether the page is HTML or plain text.
+    pub kind: ContentKind,
+}
+
+/// The script a text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Simplified Chinese.
+    Hans,
+    /// Traditional Chinese.
+    Hant,
+}
+
+/// The article a page carries, with site chrome, spam and ruby garble removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// The headline, without site-name suffixes; `None` where the page shows none.
+    pub title: Option<String>,
+    /// Publication time: RFC 3339 (`2024-01-09T10:32:00+08:00`) when the page
+    /// gives a time of day, else an ISO date (`2024-01-09`); `None` where the
+    /// page does not show the year.
+    pub published: Option<String>,
+    /// The outlet credited (来源, a dateline such as `人民网…电`, or a journal), in the page's script.
+    pub source: Option<String>,
+    /// The author or editor credited, where the page names one.
+    pub author: Option<String>,
+    /// Script of the body text.
+    pub script: Script,
+    /// The cleaned body: paragraphs separated by `\n`.
+    pub text: String,
+}
+
+/// Time span a figure covers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    /// The time phrase as written, in the page's script (`今年1至9月`).
+    pub text: Option<String>,
+    /// First day covered, ISO date, where it can be worked out.
+    pub from: Option<String>,
+    /// Last day covered, ISO date; `None` for open-ended periods (`…以来`).
+    pub to: Option<String>,
+}
+
+/// One reported figure. See `../shared/spec/statistics.md` for every field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statistic {
+    /// Taxonomy id (`cases_solved`, …) or `other`.
+    pub metric: String,
+    /// The quantity with every multiplier folded in.
+    pub value: f64,
+    /// Counting word in Simplified script, `元`, `%`, `百分点`, `倍`, or `""`.
+    pub unit: String,
+    /// `count`, `money`, `percent` or `change`.
+    pub kind: String,
+    /// ISO 4217 code for money, else `None`.
+    pub currency: Option<String>,
+    /// `over`, `about`, `under` or `None`.
+    pub approx: Option<String>,
+    /// `up` or `down` for changes and absolute rises/falls.
+    pub direction: Option<String>,
+    /// `day` or `month` for daily/monthly averages.
+    pub per: Option<String>,
+    /// What is counted, as written but in Simplified script.
+    pub subject: String,
+    /// The time phrase governing the figure.
+    pub period: Period,
+    /// Area the figure covers, Simplified script.
+    pub region: Option<String>,
+    /// The sentence holding the figure.
+    pub sentence: String,
+    /// `[start, end)` character (not byte) offsets of the quantity in `Article::text`,
+    /// or in `Article::title` when `in_title` is set.
+    pub span: [usize; 2],
+    /// True when the figure was found only in the headline; `span` then indexes the title.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_title: bool,
+}
+
+/// What the HTTP exchange (or the file read) looked like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpInfo {
+    /// Response status; 200 for local files.
+    pub status: u16,
+    /// Media type without parameters.
+    pub content_type: Option<String>,
+    /// Encoding the body was decoded with.
+    pub charset: String,
+    /// Body size in bytes.
+    pub bytes: usize,
+}
+
+/// Version stamp of the worker that produced a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerInfo {
+    /// Crate version.
+    pub version: String,
+}
+
+impl Default for WorkerInfo {
+    fn default() -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// One result per URL, as published to `{prefix}.results` and printed by `fraudstat extract`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtractionResult {
+    /// Stable hash of the normalised URL, or the caller's id.
+    pub id: String,
+    /// The URL or path as received.
+    pub url: String,
+    /// The URL after redirects (the path for files).
+    pub final_url: String,
+    /// When the page was fetched or read, RFC 3339.
+    pub fetched_at: String,
+    /// The HTTP exchange.
+    pub http: HttpInfo,
+    /// The cleaned article.
+    pub article: Article,
+    /// Every statistic in the article.
+    pub statistics: Vec<Statistic>,
+    /// Passed through from the input message.
+    #[serde(default)]
+    pub meta: serde_json::Value,
+    /// Delivery attempts it took.
+    pub attempts: u32,
+    /// Who produced it.
+    pub worker: WorkerInfo,
+}
