@@ -1,1 +1,68 @@
-fn main() {}
+//! The `fraudstat` binary: parses arguments and hands over to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use fraudstat::configuration::Settings;
+
+/// Statistics from Chinese police press releases on telecom and online fraud.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Directory holding default.toml and the rule files.
+    #[arg(
+        long,
+        global = true,
+        env = "FRAUDSTAT_CONFIG_DIR",
+        default_value = "config"
+    )]
+    config_dir: PathBuf,
+    /// A settings file read over default.toml (environment variables still win).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the pipeline on local files (HTML or text, `-` for stdin) or URLs,
+    /// printing one result JSON per line.
+    Extract {
+        /// Files, `-`, or http(s) URLs.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fraudstat: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let settings = Settings::load(&cli.config_dir, cli.config.as_deref())
+        .with_context(|| format!("loading settings from {}", cli.config_dir.display()))?;
+    fraudstat::telemetry::init(&settings.log, std::io::stderr);
+    match cli.command {
+        Command::Extract { inputs } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let failed = fraudstat::commands::extract::run(&settings, &inputs, &mut out).await?;
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The subcommands of the `fraudstat` binary, one module each.
+
+pub mod extract;

@@ -1,0 +1,306 @@
+//! Stage 1 of the pipeline: a URL to page bytes, safely and within bounds.
+//!
+//! Every resource is bounded: connect and total timeouts, a redirect limit,
+//! and a cap on the decompressed body enforced while streaming (so a gzip
+//! bomb stops at the cap instead of filling memory). Unless told otherwise,
+//! only public addresses are fetched, checked after DNS resolution and again
+//! on every redirect.
+
+pub mod address;
+
+use std::error::Error as StdError;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use url::Url;
+
+use crate::article_url::ArticleUrl;
+use crate::configuration::FetchSettings;
+
+/// A fetched page, before decoding.
+#[derive(Debug, Clone)]
+pub struct FetchedPage {
+    /// The URL after redirects.
+    pub final_url: String,
+    /// HTTP status (2xx here; others are errors).
+    pub status: u16,
+    /// Raw `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The body, decompressed.
+    pub body: Vec<u8>,
+}
+
+/// Why a fetch failed, and whether trying again later could help.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The host or an address it resolves to, or a redirect target, is not public.
+    #[error("forbidden address: {0}")]
+    ForbiddenAddress(String),
+    /// The exchange took longer than allowed.
+    #[error("timeout: {0}")]
+    Timeout(String),
+    /// Could not connect, or the connection broke.
+    #[error("connection failed: {0}")]
+    Connect(String),
+    /// The server answered with a non-success status.
+    #[error("HTTP status {status}")]
+    Status {
+        /// The status code.
+        status: u16,
+        /// Seconds from `Retry-After`, when the server gave them.
+        retry_after_secs: Option<u64>,
+    },
+    /// The body is larger than the configured cap.
+    #[error("body larger than {limit} bytes")]
+    TooLarge {
+        /// The cap that was passed.
+        limit: usize,
+    },
+    /// The server sent something that is not a text page.
+    #[error("not a text page: {0}")]
+    NotText(String),
+    /// Too many redirects, or a redirect to a non-http(s) URL.
+    #[error("redirect refused: {0}")]
+    Redirect(String),
+    /// Anything else reqwest reports (bad TLS, protocol errors).
+    #[error("fetch failed: {0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// True when the same request may succeed later (timeouts, broken
+    /// connections, 408, 429, 5xx); false when retrying cannot help.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Timeout(_) | FetchError::Connect(_) => true,
+            FetchError::Status { status, .. } => {
+                *status == 408 || *status == 429 || (500..600).contains(status)
+            }
+            FetchError::Other(_) => true,
+            FetchError::ForbiddenAddress(_)
+            | FetchError::TooLarge { .. }
+            | FetchError::NotText(_)
+            | FetchError::Redirect(_) => false,
+        }
+    }
+
+    /// A short, stable name for logs, metrics and failure records.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::ForbiddenAddress(_) => "forbidden_address",
+            FetchError::Timeout(_) => "timeout",
+            FetchError::Connect(_) => "connect",
+            FetchError::Status { .. } => "http_status",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::NotText(_) => "not_text",
+            FetchError::Redirect(_) => "redirect",
+            FetchError::Other(_) => "other",
+        }
+    }
+}
+
+/// Marker error carried through reqwest's error chain so that a refused
+/// address is reported as such, not as a generic connect failure.
+#[derive(Debug)]
+struct Forbidden(String);
+
+impl std::fmt::Display for Forbidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl StdError for Forbidden {}
+
+/// Resolves names with the system resolver and drops every non-public
+/// address, so a public-looking name that points inside is refused too.
+struct PublicOnlyResolver;
+
+impl Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = addrs
+                .iter()
+                .copied()
+                .filter(|a| address::is_public(a.ip()))
+                .collect();
+            if public.is_empty() && !addrs.is_empty() {
+                let err: Box<dyn StdError + Send + Sync> = Box::new(Forbidden(format!(
+                    "{host} resolves to a non-public address"
+                )));
+                return Err(err);
+            }
+            let addrs: Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Checks a URL's host when it is an IP literal (the resolver never sees those).
+fn check_literal_host(url: &Url) -> Result<(), FetchError> {
+    let ip: Option<IpAddr> = match url.host() {
+        Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+        Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+        _ => None,
+    };
+    match ip {
+        Some(ip) if !address::is_public(ip) => Err(FetchError::ForbiddenAddress(format!(
+            "{ip} is not a public address"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Fetches pages with the limits of [`FetchSettings`]. Cheap to clone.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    settings: Arc<FetchSettings>,
+}
+
+impl Fetcher {
+    /// Builds the HTTP client. Fails only if TLS cannot be set up.
+    pub fn new(settings: &FetchSettings) -> Result<Self, FetchError> {
+        let allow_private = settings.allow_private_addresses;
+        let max_redirects = settings.max_redirects;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                return attempt.error(format!("more than {max_redirects} redirects"));
+            }
+            let url = attempt.url();
+            if url.scheme() != "http" && url.scheme() != "https" {
+                let scheme = url.scheme().to_string();
+                return attempt.error(format!("redirect to scheme {scheme}"));
+            }
+            if !allow_private && let Err(e) = check_literal_host(url) {
+                return attempt.error(Forbidden(e.to_string()));
+            }
+            attempt.follow()
+        });
+        let mut builder = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .connect_timeout(settings.connect_timeout())
+            .timeout(settings.timeout())
+            .redirect(policy)
+            // A proxy from the environment would bypass the address checks.
+            .no_proxy();
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+        }
+        let client = builder
+            .build()
+            .map_err(|e| FetchError::Other(e.to_string()))?;
+        Ok(Self {
+            client,
+            settings: Arc::new(settings.clone()),
+        })
+    }
+
+    /// Fetches one page, streaming the body up to the size cap.
+    pub async fn fetch(&self, url: &ArticleUrl) -> Result<FetchedPage, FetchError> {
+        if !self.settings.allow_private_addresses {
+            check_literal_host(url.url())?;
+        }
+        let mut response = self
+            .client
+            .get(url.url().clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if !response.status().is_success() {
+            return Err(FetchError::Status {
+                status,
+                retry_after_secs: retry_after(&headers),
+            });
+        }
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if let Some(ct) = &content_type
+            && !is_textual(ct)
+        {
+            return Err(FetchError::NotText(ct.clone()));
+        }
+        let limit = self.settings.max_body_bytes;
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > limit)
+        {
+            return Err(FetchError::TooLarge { limit });
+        }
+        let final_url = response.url().to_string();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > limit {
+                return Err(FetchError::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(FetchedPage {
+            final_url,
+            status,
+            content_type,
+            body,
+        })
+    }
+}
+
+/// True for media types that can hold an article.
+fn is_textual(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime.is_empty()
+        || mime.starts_with("text/")
+        || mime == "application/xhtml+xml"
+        || mime == "application/xml"
+}
+
+/// Reads `Retry-After` given in seconds (the HTTP-date form is rare on news sites
+/// and is treated as absent, leaving the normal backoff in charge).
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Sorts a reqwest error into the kind that decides what happens next.
+fn classify(err: reqwest::Error) -> FetchError {
+    let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
+    while let Some(e) = source {
+        if let Some(f) = e.downcast_ref::<Forbidden>() {
+            return FetchError::ForbiddenAddress(f.0.clone());
+        }
+        source = e.source();
+    }
+    if err.is_timeout() {
+        FetchError::Timeout(err.to_string())
+    } else if err.is_redirect() {
+        FetchError::Redirect(error_chain(&err))
+    } else if err.is_connect() || err.is_request() || err.is_body() {
+        FetchError::Connect(error_chain(&err))
+    } else {
+        FetchError::Other(error_chain(&err))
+    }
+}
+
+/// The error and its causes on one line, for failure records.
+fn error_chain(err: &dyn StdError) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        source = e.source();
+    }
+    out
+}
