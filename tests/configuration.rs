@@ -1,0 +1,104 @@
+//! Settings load in the documented order and bad ones name themselves.
+
+use std::path::{Path, PathBuf};
+
+use fraudstat::configuration::{LogFormat, Settings, SettingsError};
+
+fn config_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+}
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults_match_the_interface_contract() {
+    let s = Settings::load_with_env(&config_dir(), None, env(&[])).unwrap();
+    assert_eq!(s.amqp.url, "amqp://guest:guest@127.0.0.1:5672/%2f");
+    assert_eq!(s.queues.prefix, "fraudstat");
+    assert!(!s.fetch.allow_private_addresses);
+    assert_eq!(s.log.format, LogFormat::Json);
+    assert!(s.rule_path(&s.rules.lexicon).starts_with(config_dir()));
+}
+
+#[test]
+fn environment_overrides_nested_keys() {
+    let s = Settings::load_with_env(
+        &config_dir(),
+        None,
+        env(&[
+            ("FRAUDSTAT_QUEUES__PREFIX", "test-123"),
+            ("FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESSES", "true"),
+            ("FRAUDSTAT_FETCH__TIMEOUT_SECS", "7"),
+            ("FRAUDSTAT_LOG__FORMAT", "pretty"),
+            ("FRAUDSTAT_AMQP__URL", "amqp://u:p@broker:5672/%2f"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(s.queues.prefix, "test-123");
+    assert!(s.fetch.allow_private_addresses);
+    assert_eq!(s.fetch.timeout_secs, 7);
+    assert_eq!(s.log.format, LogFormat::Pretty);
+    assert_eq!(s.amqp.url, "amqp://u:p@broker:5672/%2f");
+    // The password must not reach logs through Debug.
+    assert!(!format!("{s:?}").contains("u:p@"));
+}
+
+#[test]
+fn a_file_given_with_config_sits_between_defaults_and_environment() {
+    let dir = std::env::temp_dir().join(format!("fraudstat-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("extra.toml");
+    std::fs::write(
+        &file,
+        "[queues]\nprefix = \"fromfile\"\n[fetch]\ntimeout_secs = 9\n",
+    )
+    .unwrap();
+    let s = Settings::load_with_env(
+        &config_dir(),
+        Some(&file),
+        env(&[("FRAUDSTAT_FETCH__TIMEOUT_SECS", "11")]),
+    )
+    .unwrap();
+    assert_eq!(s.queues.prefix, "fromfile");
+    assert_eq!(s.fetch.timeout_secs, 11);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_settings_stop_start_up_naming_the_setting() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("FRAUDSTAT_FETCH__TIMEOUT_SECS", "abc", "fetch.timeout_secs"),
+        ("FRAUDSTAT_FETCH__TIMEOUT_SECS", "0", "fetch.timeout_secs"),
+        ("FRAUDSTAT_QUEUES__PREFIX", "has space", "queues.prefix"),
+        ("FRAUDSTAT_AMQP__URL", "http://x", "amqp.url"),
+        ("FRAUDSTAT_LOG__FORMAT", "xml", "log.format"),
+        (
+            "FRAUDSTAT_FETCH__MAX_BODY_BYTES",
+            "10",
+            "fetch.max_body_bytes",
+        ),
+    ];
+    for (key, value, named) in cases {
+        let err = Settings::load_with_env(&config_dir(), None, env(&[(key, value)]))
+            .expect_err(&format!("{key}={value} must be refused"));
+        let msg = err.to_string();
+        assert!(
+            msg.contains(named),
+            "{key}={value}: message {msg:?} does not name {named}"
+        );
+        if *value == "0" || *value == "has space" || *value == "http://x" || *value == "10" {
+            assert!(matches!(err, SettingsError::Invalid { .. }));
+        }
+    }
+}
+
+#[test]
+fn a_missing_config_directory_is_an_error_not_a_panic() {
+    let err = Settings::load_with_env(Path::new("/nonexistent/fraudstat"), None, env(&[]));
+    assert!(err.is_err());
+}
