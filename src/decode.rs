@@ -44,6 +44,9 @@ pub struct DecodeConfig {
     /// `gb2312` and GBK labelled `iso-8859-1`, which decode cleanly into
     /// mojibake.
     pub mojibake_margin: f64,
+    /// A declared charset that decodes without errors into at least this
+    /// share of plausible characters is accepted without running detection.
+    pub trust_plausible_ratio: f64,
 }
 
 impl Default for DecodeConfig {
@@ -59,6 +62,7 @@ impl Default for DecodeConfig {
             .collect(),
             redetect_error_ratio: 0.0,
             mojibake_margin: 0.3,
+            trust_plausible_ratio: 0.9,
         }
     }
 }
@@ -147,11 +151,21 @@ impl Decoder {
         if bytes.is_ascii() {
             return (declared, source, declared_text);
         }
+        let declared_quality = Quality::of(&declared_text);
+        // Detection is the expensive step (chardetng over the whole body), so
+        // a clean decode that reads like Chinese goes without a second
+        // opinion. Clean UTF-8 needs none either: legacy-encoded text is
+        // practically never valid UTF-8.
+        if declared_quality.errors == 0
+            && (declared == UTF_8
+                || declared_quality.plausible_ratio() >= self.config.trust_plausible_ratio)
+        {
+            return (declared, source, declared_text);
+        }
         let detected = detect(bytes);
         if same_decoder(detected, declared) {
             return (declared, source, declared_text);
         }
-        let declared_quality = Quality::of(&declared_text);
         let detected_text = detected.decode_without_bom_handling(bytes).0.into_owned();
         let detected_quality = Quality::of(&detected_text);
         let switch = if declared_quality.error_ratio() > self.config.redetect_error_ratio {
@@ -527,23 +541,50 @@ fn is_plausible(c: char) -> bool {
 }
 
 /// In GB2312's level-1 set (the 3755 most frequent Simplified hanzi) or in
-/// Big5's frequent set (5401 Traditional hanzi), found by encoding the
-/// character, which keeps the tables inside encoding_rs.
+/// Big5's frequent set (5401 Traditional hanzi).
 fn is_common_hanzi(c: char) -> bool {
-    let mut buf = [0u8; 4];
-    let s: &str = c.encode_utf8(&mut buf);
-    let in_range = |encoding: &'static Encoding, lo: u16, hi: u16| {
-        let (bytes, _, unmappable) = encoding.encode(s);
-        !unmappable
-            && match *bytes {
-                [lead, trail] => {
-                    let code = u16::from_be_bytes([lead, trail]);
-                    (lo..=hi).contains(&code)
-                }
-                _ => false,
-            }
+    let Some(offset) = (c as usize).checked_sub(CJK_START) else {
+        return false;
     };
-    in_range(GBK, 0xB0A1, 0xD7FE) || in_range(BIG5, 0xA440, 0xC67E)
+    common_hanzi()
+        .get(offset / 64)
+        .is_some_and(|word| word & (1 << (offset % 64)) != 0)
+}
+
+const CJK_START: usize = 0x4E00;
+const CJK_END: usize = 0x9FFF;
+
+/// A bitset over U+4E00..=U+9FFF, built once by decoding the two frequent
+/// byte ranges, which keeps the character tables inside encoding_rs.
+fn common_hanzi() -> &'static [u64] {
+    static SET: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = vec![0u64; (CJK_END - CJK_START) / 64 + 1];
+        let mut mark = |encoding: &'static Encoding,
+                        leads: std::ops::RangeInclusive<u8>,
+                        trails: &[std::ops::RangeInclusive<u8>],
+                        last: u16| {
+            let mut bytes = Vec::new();
+            for lead in leads {
+                for trail in trails.iter().flat_map(|t| t.clone()) {
+                    if u16::from_be_bytes([lead, trail]) <= last {
+                        bytes.extend_from_slice(&[lead, trail]);
+                    }
+                }
+            }
+            let (text, _) = encoding.decode_without_bom_handling(&bytes);
+            for c in text.chars() {
+                if let Some(offset) = (c as usize).checked_sub(CJK_START)
+                    && let Some(word) = set.get_mut(offset / 64)
+                {
+                    *word |= 1 << (offset % 64);
+                }
+            }
+        };
+        mark(GBK, 0xB0..=0xD7, &[0xA1..=0xFE], 0xD7F9);
+        mark(BIG5, 0xA4..=0xC6, &[0x40..=0x7E, 0xA1..=0xFE], 0xC67E);
+        set
+    })
 }
 
 #[cfg(test)]

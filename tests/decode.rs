@@ -267,6 +267,49 @@ fn big5_hkscs_label_decodes_hkscs_characters() {
 }
 
 #[test]
+fn stray_bad_bytes_do_not_flip_a_correct_label() {
+    // CMS-truncated titles leave a broken sequence or two in otherwise fine pages.
+    let text = html("<meta charset=\"utf-8\">", SIMPLIFIED);
+    let mut bytes = text.as_bytes().to_vec();
+    let at = bytes.len() / 2;
+    let at = (at..bytes.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(at);
+    bytes.splice(at..at, [0xE4, 0xB8]);
+    let page = decode(&bytes, None);
+    assert_eq!(page.charset, "utf-8");
+    assert_eq!(page.charset_source, CharsetSource::Meta);
+    assert_eq!(page.text.matches('\u{FFFD}').count(), 1);
+
+    let text = html("<meta charset=\"gbk\">", SIMPLIFIED);
+    let mut bytes = encode(GBK, &text);
+    let body = bytes.len() / 2;
+    let at = (body..bytes.len())
+        .find(|&i| bytes.get(i) == Some(&b'<'))
+        .unwrap_or(body);
+    bytes.insert(at, 0xFF);
+    let page = decode(&bytes, None);
+    assert_eq!(page.charset, "gbk");
+    assert_eq!(page.charset_source, CharsetSource::Meta);
+}
+
+#[test]
+fn config_loads_from_toml_with_defaults() {
+    let config: DecodeConfig = toml::from_str("prescan_bytes = 1024\nmojibake_margin = 0.5")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.prescan_bytes, 1024);
+    assert_eq!(config.mojibake_margin, 0.5);
+    assert_eq!(
+        config.kind_sniff_chars,
+        DecodeConfig::default().kind_sniff_chars
+    );
+    assert!(
+        toml::from_str::<DecodeConfig>("prescan_byte = 1").is_err(),
+        "typos must be rejected"
+    );
+}
+
+#[test]
 fn sniff_reports_the_declared_label_without_checking_it() {
     let text = html("<meta charset=\"utf-8\">", SIMPLIFIED);
     assert_eq!(
