@@ -45,8 +45,13 @@ pub struct DecodeConfig {
     /// mojibake.
     pub mojibake_margin: f64,
     /// A declared charset that decodes without errors into at least this
-    /// share of plausible characters is accepted without running detection.
+    /// share of plausible characters is accepted without running detection;
+    /// so is a detected one without trying `fallback_encodings`.
     pub trust_plausible_ratio: f64,
+    /// WHATWG labels tried when chardetng's guess decodes into implausible
+    /// text. chardetng misreads short GBK pages (a title and a line or two)
+    /// as KOI8 or windows-1252; Chinese news comes in these encodings.
+    pub fallback_encodings: Vec<String>,
 }
 
 impl Default for DecodeConfig {
@@ -63,15 +68,31 @@ impl Default for DecodeConfig {
             redetect_error_ratio: 0.0,
             mojibake_margin: 0.3,
             trust_plausible_ratio: 0.9,
+            fallback_encodings: vec!["gbk".into(), "big5".into()],
         }
     }
 }
 
 /// Decodes page bytes into a [`Page`] with a fixed configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Decoder {
     config: DecodeConfig,
+    fallbacks: Vec<&'static Encoding>,
 }
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self {
+            config: DecodeConfig::default(),
+            fallbacks: vec![GBK, BIG5],
+        }
+    }
+}
+
+/// A [`DecodeConfig`] names an encoding encoding_rs does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("fallback_encodings: unknown encoding label {0:?}")]
+pub struct UnknownEncoding(pub String);
 
 /// Decodes a page body with the default configuration. `content_type` is the
 /// raw HTTP `Content-Type` header, if any. Never fails: undecodable bytes
@@ -88,9 +109,17 @@ pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> (&'static Encoding, Ch
 }
 
 impl Decoder {
-    /// A decoder with the given tunables.
-    pub fn new(config: DecodeConfig) -> Self {
-        Self { config }
+    /// A decoder with the given tunables; fails on an unknown label in
+    /// `fallback_encodings`.
+    pub fn new(config: DecodeConfig) -> Result<Self, UnknownEncoding> {
+        let fallbacks = config
+            .fallback_encodings
+            .iter()
+            .map(|label| {
+                known_label(label.as_bytes()).ok_or_else(|| UnknownEncoding(label.clone()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { config, fallbacks })
     }
 
     /// The tunables in use.
@@ -139,13 +168,12 @@ impl Decoder {
             return (encoding, CharsetSource::Bom, text.into_owned());
         }
         let Some((declared, source)) = self.declared(bytes, content_type) else {
-            let detected = if bytes.is_ascii() {
-                UTF_8
-            } else {
-                detect(bytes)
-            };
-            let (text, _) = detected.decode_without_bom_handling(bytes);
-            return (detected, CharsetSource::Detected, text.into_owned());
+            if bytes.is_ascii() {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return (UTF_8, CharsetSource::Detected, text);
+            }
+            let (detected, text, _) = self.detect(bytes);
+            return (detected, CharsetSource::Detected, text);
         };
         let declared_text = declared.decode_without_bom_handling(bytes).0.into_owned();
         if bytes.is_ascii() {
@@ -162,12 +190,10 @@ impl Decoder {
         {
             return (declared, source, declared_text);
         }
-        let detected = detect(bytes);
+        let (detected, detected_text, detected_quality) = self.detect(bytes);
         if same_decoder(detected, declared) {
             return (declared, source, declared_text);
         }
-        let detected_text = detected.decode_without_bom_handling(bytes).0.into_owned();
-        let detected_quality = Quality::of(&detected_text);
         let switch = if declared_quality.error_ratio() > self.config.redetect_error_ratio {
             // Fewer errors alone is not enough: single-byte encodings never
             // err, so a GBK page with one truncated character would otherwise
@@ -178,16 +204,51 @@ impl Decoder {
             // Valid UTF-8 with non-ASCII content essentially never happens by
             // chance in a legacy encoding, so chardetng's UTF-8 verdict (it
             // only gives one for fully valid input) is trusted outright.
-            detected == UTF_8
-                || (detected_quality.errors <= declared_quality.errors
-                    && detected_quality.plausible_ratio()
-                        >= declared_quality.plausible_ratio() + self.config.mojibake_margin)
+            detected == UTF_8 || self.clearly_better(&detected_quality, &declared_quality)
         };
         if switch {
             (detected, CharsetSource::Detected, detected_text)
         } else {
             (declared, source, declared_text)
         }
+    }
+
+    /// chardetng's guess, unless it decodes into implausible text and one of
+    /// the fallback encodings reads clearly better.
+    fn detect(&self, bytes: &[u8]) -> (&'static Encoding, String, Quality) {
+        let guess = detect(bytes);
+        let text = guess.decode_without_bom_handling(bytes).0.into_owned();
+        let quality = Quality::of(&text);
+        let mut best = (guess, text, quality);
+        if guess == UTF_8
+            || (quality.errors == 0
+                && quality.plausible_ratio() >= self.config.trust_plausible_ratio)
+        {
+            return best;
+        }
+        for &fallback in &self.fallbacks {
+            if same_decoder(fallback, guess) {
+                continue;
+            }
+            let text = fallback.decode_without_bom_handling(bytes).0.into_owned();
+            let quality = Quality::of(&text);
+            // On short pages the margin is hard to reach, so a fallback that
+            // reads as trustworthy also beats a guess that does not.
+            let trusted = |q: &Quality| q.plausible_ratio() >= self.config.trust_plausible_ratio;
+            let beats_untrusted =
+                quality.errors <= best.2.errors && trusted(&quality) && !trusted(&best.2);
+            if beats_untrusted || self.clearly_better(&quality, &best.2) {
+                best = (fallback, text, quality);
+            }
+        }
+        best
+    }
+
+    /// No more errors and a share of plausible characters higher by at least
+    /// the mojibake margin.
+    fn clearly_better(&self, a: &Quality, b: &Quality) -> bool {
+        a.errors <= b.errors
+            && a.plausible_ratio() >= b.plausible_ratio() + self.config.mojibake_margin
     }
 
     /// The header's charset if encoding_rs knows it, else the `<meta>` one.
@@ -474,7 +535,7 @@ fn looks_like_markup(text: &str, config: &DecodeConfig) -> bool {
 }
 
 /// How clean a decode looks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Quality {
     non_ascii: usize,
     errors: usize,

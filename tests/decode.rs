@@ -2,7 +2,7 @@
 //! its encoding, and the guarantee that no input panics.
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
-use fraudstat::decode::{DecodeConfig, Decoder, decode, sniff};
+use fraudstat::decode::{DecodeConfig, Decoder, UnknownEncoding, decode, sniff};
 use fraudstat::model::{CharsetSource, ContentKind};
 use proptest::prelude::*;
 
@@ -129,7 +129,8 @@ fn meta_after_a_long_head_is_found() {
     let short = Decoder::new(DecodeConfig {
         prescan_bytes: 1024,
         ..DecodeConfig::default()
-    });
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_decoded(
         &short.decode(&encode(GBK, &text), None),
         "gbk",
@@ -307,6 +308,43 @@ fn config_loads_from_toml_with_defaults() {
         toml::from_str::<DecodeConfig>("prescan_byte = 1").is_err(),
         "typos must be rejected"
     );
+    let bad = DecodeConfig {
+        fallback_encodings: vec!["gbk".into(), "x-klingon".into()],
+        ..DecodeConfig::default()
+    };
+    assert_eq!(
+        Decoder::new(bad).err(),
+        Some(UnknownEncoding("x-klingon".into()))
+    );
+    assert!(Decoder::new(DecodeConfig::default()).is_ok());
+}
+
+#[test]
+fn short_unlabelled_gbk_falls_back_from_an_implausible_guess() {
+    // chardetng alone reads many two- to eight-character GBK snippets as
+    // Big5 or EUC-JP.
+    let mut wrong_without_fallback = 0;
+    for title in [
+        "破获案件",
+        "抓获犯罪嫌疑人",
+        "紧急止付",
+        "电信网络诈骗",
+        "公安机关通报",
+    ] {
+        let bytes = encode(GBK, title);
+        let page = decode(&bytes, None);
+        assert_eq!(page.text, title, "{title} read as {}", page.charset);
+        let no_fallback = Decoder::new(DecodeConfig {
+            fallback_encodings: Vec::new(),
+            ..DecodeConfig::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        if no_fallback.decode(&bytes, None).text != title {
+            wrong_without_fallback += 1;
+        }
+    }
+    // Keeps the test honest: the snippets are ones detection alone gets wrong.
+    assert!(wrong_without_fallback > 0);
 }
 
 #[test]
