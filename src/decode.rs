@@ -194,18 +194,18 @@ impl Decoder {
         if same_decoder(detected, declared) {
             return (declared, source, declared_text);
         }
-        let switch = if declared_quality.error_ratio() > self.config.redetect_error_ratio {
-            // Fewer errors alone is not enough: single-byte encodings never
-            // err, so a GBK page with one truncated character would otherwise
-            // flip to a clean-looking windows-1252 mess.
-            detected_quality.errors < declared_quality.errors
-                && detected_quality.plausible >= declared_quality.plausible
-        } else {
-            // Valid UTF-8 with non-ASCII content essentially never happens by
-            // chance in a legacy encoding, so chardetng's UTF-8 verdict (it
-            // only gives one for fully valid input) is trusted outright.
-            detected == UTF_8 || self.clearly_better(&detected_quality, &declared_quality)
-        };
+        // Fewer errors alone is not enough: single-byte encodings never err,
+        // so a GBK page with one bad byte would otherwise flip to a
+        // clean-looking windows-1252 mess.
+        let fewer_errors = declared_quality.error_ratio() > self.config.redetect_error_ratio
+            && detected_quality.errors < declared_quality.errors
+            && detected_quality.plausible >= declared_quality.plausible;
+        // Valid UTF-8 with non-ASCII content essentially never happens by
+        // chance in a legacy encoding, so chardetng's UTF-8 verdict (it only
+        // gives one for valid input) is trusted outright.
+        let utf8 = detected == UTF_8 && detected_quality.errors <= declared_quality.errors;
+        let switch =
+            fewer_errors || utf8 || self.clearly_better(&detected_quality, &declared_quality);
         if switch {
             (detected, CharsetSource::Detected, detected_text)
         } else {
@@ -549,6 +549,11 @@ impl Quality {
             errors: 0,
             plausible: 0,
         };
+        // A body cut by the fetcher's size cap ends in half a character,
+        // which says nothing about the label.
+        let text = text
+            .strip_suffix(char::REPLACEMENT_CHARACTER)
+            .unwrap_or(text);
         for c in text.chars().filter(|c| !c.is_ascii()) {
             q.non_ascii += 1;
             if c == char::REPLACEMENT_CHARACTER {

@@ -521,3 +521,60 @@ proptest! {
         prop_assert!(!page.charset.is_empty());
     }
 }
+
+#[test]
+fn corpus_text_pages_decode_as_utf8_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus/pages");
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let mut count = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let page = decode(&bytes, None);
+        let name = path.display();
+        assert_eq!(page.charset, "utf-8", "{name}");
+        assert_eq!(page.kind, ContentKind::Text, "{name}");
+        assert_eq!(page.text.as_bytes(), &bytes[..], "{name}");
+        count += 1;
+    }
+    assert!(count >= 45, "only {count} corpus pages");
+}
+
+/// Bodies cut by the fetcher's size cap (mid-character, mid-tag) still
+/// decode to the charset their page was written in.
+#[test]
+fn truncated_html_fixtures_keep_their_charset() {
+    #[derive(serde::Deserialize)]
+    struct Fixture {
+        file: String,
+        content_type: Option<String>,
+        charset: String,
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/html");
+    let manifest = std::fs::read_to_string(format!("{dir}/manifest.json"))
+        .unwrap_or_else(|e| panic!("{dir}/manifest.json: {e}"));
+    let fixtures: Vec<Fixture> =
+        serde_json::from_str(&manifest).unwrap_or_else(|e| panic!("manifest: {e}"));
+    let mut failures = Vec::new();
+    for fixture in &fixtures {
+        let bytes = std::fs::read(format!("{dir}/{}", fixture.file))
+            .unwrap_or_else(|e| panic!("{}: {e}", fixture.file));
+        // Just after the first byte of a multibyte character.
+        let mid_char = (bytes.len() / 2..bytes.len())
+            .find(|&i| bytes.get(i).is_some_and(|&b| b >= 0x80))
+            .map_or(bytes.len(), |i| i + 1);
+        for cut in [
+            bytes.len() / 2,
+            mid_char,
+            bytes.len() * 3 / 4,
+            bytes.len() - 1,
+        ] {
+            let prefix = bytes.get(..cut).unwrap_or_default();
+            let page = decode(prefix, fixture.content_type.as_deref());
+            if page.charset != fixture.charset {
+                failures.push(format!("{} cut at {cut}: {}", fixture.file, page.charset));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
