@@ -176,7 +176,8 @@ impl Decoder {
             return (detected, CharsetSource::Detected, text);
         };
         let declared_text = declared.decode_without_bom_handling(bytes).0.into_owned();
-        if bytes.is_ascii() {
+        // UTF-16 is the one label under which ASCII bytes are not ASCII text.
+        if bytes.is_ascii() && declared.is_ascii_compatible() {
             return (declared, source, declared_text);
         }
         let declared_quality = Quality::of(&declared_text);
@@ -216,7 +217,11 @@ impl Decoder {
     /// chardetng's guess, unless it decodes into implausible text and one of
     /// the fallback encodings reads clearly better.
     fn detect(&self, bytes: &[u8]) -> (&'static Encoding, String, Quality) {
-        let guess = detect(bytes);
+        let guess = if bytes.is_ascii() {
+            UTF_8
+        } else {
+            detect(bytes)
+        };
         let text = guess.decode_without_bom_handling(bytes).0.into_owned();
         let quality = Quality::of(&text);
         let mut best = (guess, text, quality);

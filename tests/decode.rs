@@ -369,6 +369,17 @@ fn sniff_reports_the_declared_label_without_checking_it() {
 }
 
 #[test]
+fn utf16_header_over_ascii_markup_is_overruled() {
+    let page = decode(
+        b"<html><body><p>hello</p></body></html>",
+        Some("text/html; charset=utf-16"),
+    );
+    assert_eq!(page.text, "<html><body><p>hello</p></body></html>");
+    assert_eq!(page.charset, "utf-8");
+    assert_eq!(page.charset_source, CharsetSource::Detected);
+}
+
+#[test]
 fn empty_body_decodes_to_empty_text() {
     let page = decode(b"", None);
     assert_eq!(page.text, "");
