@@ -465,6 +465,30 @@ fn pool(encoding: &'static Encoding, lo: u8, hi: u8) -> Vec<char> {
     chars
 }
 
+/// Every hanzi of an encoding's two-byte table in the given rows, frequent
+/// or not: GB2312 levels 1 and 2 as GBK, all of Big5.
+fn table(
+    encoding: &'static Encoding,
+    leads: std::ops::RangeInclusive<u8>,
+    trails: &[std::ops::RangeInclusive<u8>],
+) -> Vec<char> {
+    let mut chars = Vec::new();
+    for lead in leads {
+        for trail in trails.iter().flat_map(|t| t.clone()) {
+            let pair = [lead, trail];
+            let (text, _, errors) = encoding.decode(&pair);
+            if let Some(c) = text
+                .chars()
+                .next()
+                .filter(|c| !errors && ('\u{4E00}'..='\u{9FFF}').contains(c))
+            {
+                chars.push(c);
+            }
+        }
+    }
+    chars
+}
+
 fn cjk_text(pool: Vec<char>) -> impl Strategy<Value = String> {
     let n = pool.len();
     proptest::collection::vec((0..n, 0..12u8), 40..300).prop_map(move |picks| {
@@ -494,6 +518,22 @@ proptest! {
 
     #[test]
     fn unlabelled_big5_round_trips(text in cjk_text(pool(BIG5, 0xA4, 0xF9))) {
+        let page = decode(&encode(BIG5, &text), None);
+        prop_assert_eq!(&page.charset, "big5");
+        prop_assert_eq!(page.text, text);
+    }
+
+    #[test]
+    fn unlabelled_uniform_gb2312_round_trips(text in cjk_text(table(GBK, 0xB0..=0xF7, &[0xA1..=0xFE]))) {
+        let page = decode(&encode(GBK, &text), None);
+        prop_assert_eq!(&page.charset, "gbk");
+        prop_assert_eq!(page.text, text);
+    }
+
+    #[test]
+    fn unlabelled_uniform_big5_round_trips(
+        text in cjk_text(table(BIG5, 0xA4..=0xF9, &[0x40..=0x7E, 0xA1..=0xFE])),
+    ) {
         let page = decode(&encode(BIG5, &text), None);
         prop_assert_eq!(&page.charset, "big5");
         prop_assert_eq!(page.text, text);
