@@ -252,6 +252,22 @@ fn gb18030_four_byte_characters_decode() {
 }
 
 #[test]
+fn unlabelled_gb18030_four_byte_characters_decode() {
+    // Detection names the family GBK; encoding_rs decodes GBK with the
+    // gb18030 decoder, so the four-byte forms still come out right.
+    let body = format!("{SIMPLIFIED}•𠮷野家€");
+    let text = html("", &body);
+    let page = decode(&encode(GB18030, &text), None);
+    assert_eq!(page.text, text);
+    assert!(
+        page.charset == "gbk" || page.charset == "gb18030",
+        "{}",
+        page.charset
+    );
+    assert_eq!(page.charset_source, CharsetSource::Detected);
+}
+
+#[test]
 fn big5_hkscs_label_decodes_hkscs_characters() {
     // 0x8840 is in the HKSCS extension that encoding_rs's Big5 decoder includes.
     let mut bytes = encode(BIG5, &html("<meta charset=\"big5-hkscs\">", TRADITIONAL));
