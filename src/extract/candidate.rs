@@ -1,0 +1,434 @@
+//! Numbers to candidate figures: the counting word after a number, its
+//! approximation words and currency, and the filters that drop numbers that
+//! are not statistics (dates, ordinals, names, thresholds, labels).
+
+use super::lexicon::Lexicon;
+use super::numeral::{self, NumeralForm};
+
+/// What a figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A count of things.
+    Count,
+    /// An amount of money.
+    Money,
+    /// A share or rate.
+    Percent,
+    /// A rise or fall.
+    Change,
+}
+
+impl Kind {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::Money => "money",
+            Kind::Percent => "percent",
+            Kind::Change => "change",
+        }
+    }
+}
+
+/// One quantity found in a text, with what the words around it say.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// Start of the numeral.
+    pub num_start: usize,
+    /// End of the numeral.
+    pub num_end: usize,
+    /// Start of the quantity (approximation and currency words included).
+    pub start: usize,
+    /// End of the quantity (unit and suffixes included).
+    pub end: usize,
+    /// Value with multipliers folded in.
+    pub value: f64,
+    /// Unit, Simplified.
+    pub unit: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Currency named next to the number.
+    pub currency: Option<String>,
+    /// `over`, `about`, `under`.
+    pub approx: Option<&'static str>,
+    /// `up`, `down`.
+    pub direction: Option<&'static str>,
+    /// `day`, `month`.
+    pub per: Option<&'static str>,
+    /// Metric id.
+    pub metric: String,
+    /// What is counted.
+    pub subject: String,
+    /// Money written without 元.
+    pub bare_money: bool,
+}
+
+/// A numeral found in the Simplified view, in characters.
+#[derive(Debug, Clone)]
+struct Num {
+    start: usize,
+    end: usize,
+    value: f64,
+    form: NumeralForm,
+    approx: bool,
+}
+
+fn scan_chars(s: &[char]) -> Vec<Num> {
+    let text: String = s.iter().collect();
+    // byte offset -> char index
+    let mut idx = vec![0usize; text.len() + 1];
+    let mut ci = 0;
+    for (bi, ch) in text.char_indices() {
+        for slot in idx.iter_mut().skip(bi).take(ch.len_utf8()) {
+            *slot = ci;
+        }
+        ci += 1;
+    }
+    if let Some(last) = idx.last_mut() {
+        *last = ci;
+    }
+    numeral::scan(&text)
+        .into_iter()
+        .filter_map(|m| {
+            Some(Num {
+                start: *idx.get(m.start)?,
+                end: *idx.get(m.end)?,
+                value: m.value,
+                form: m.form,
+                approx: m.approx,
+            })
+        })
+        .filter(|n| n.end > n.start && n.value.is_finite())
+        .collect()
+}
+
+fn is_break(c: Option<&char>) -> bool {
+    match c {
+        None => true,
+        Some(&c) => {
+            super::sentence::is_clause_break(c)
+                || c.is_whitespace()
+                || matches!(c, '、' | '）' | ')' | '”' | '」' | '(' | '（')
+        }
+    }
+}
+
+fn has_multiplier_char(s: &[char], a: usize, b: usize) -> bool {
+    s.get(a..b)
+        .is_some_and(|w| w.iter().any(|c| matches!(c, '万' | '亿' | '千' | '兆' | '萬' | '億')))
+}
+
+fn is_chinese_digit(c: char) -> bool {
+    "〇○零一二三四五六七八九十两廿卅百千万亿壹贰叁肆伍陆柒捌玖拾佰仟".contains(c)
+}
+
+/// Finds every candidate figure in `s` (a Simplified view).
+pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
+    let nums = scan_chars(s);
+    // Spans of names holding numerals.
+    let mut name_spans = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(len) = lex.names.at(s, i) {
+            name_spans.push((i, i + len));
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    let mut out: Vec<Figure> = Vec::new();
+    for (k, n) in nums.iter().enumerate() {
+        if name_spans.iter().any(|&(a, b)| n.start < b && a < n.end) {
+            continue;
+        }
+        // Garbage next to Latin letters, dots or slashes (`X6`, `5.39.217.768`, `1/10`).
+        let prev = if n.start > 0 { s.get(n.start - 1) } else { None };
+        let next = s.get(n.end);
+        if prev.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@'))
+            || next.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '-' | '_' | '·' | '×' | '*' | '.' | ':' | '：'))
+        {
+            if !(next == Some(&'.') && n.form == NumeralForm::Chinese) {
+                continue;
+            }
+        }
+        if let Some(f) = figure_at(lex, s, n) {
+            // A lower bound of a range shares the fate of its upper bound.
+            let _ = k;
+            out.push(f);
+        }
+    }
+    drop_thresholds(lex, s, &mut out);
+    out
+}
+
+fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
+    let mut value = n.value;
+    let mut p = n.end;
+    let mut approx: Option<&'static str> = n.approx.then_some("over");
+    let mut unit = String::new();
+    let mut kind = Kind::Count;
+    let mut currency: Option<String> = None;
+    let mut bare_money = false;
+
+    // Ordinals, ranks and phone numbers.
+    if let Some(len) = lex.ordinal_prefix.ending_at(s, n.start) {
+        let w: String = s.get(n.start - len..n.start)?.iter().collect();
+        if w != "前" {
+            return None;
+        }
+        if lex.rank_units.at(s, n.end).is_some() {
+            return None;
+        }
+    }
+
+    match n.form {
+        NumeralForm::Percent => {
+            unit = "%".into();
+            kind = Kind::Percent;
+        }
+        NumeralForm::Cheng => {
+            unit = "%".into();
+            kind = Kind::Percent;
+        }
+        _ => {
+            // Approximation suffix between number and unit.
+            let mut suffix_len = 0;
+            if let Some(len) = lex.unit_over_suffix.at(s, p) {
+                suffix_len = len;
+                approx = Some("over");
+            } else if let Some(len) = lex.unit_about_suffix.at(s, p) {
+                suffix_len = len;
+                approx = Some("about");
+            }
+            let q = p + suffix_len;
+            // A multiplier after the suffix (`94.88余万元`).
+            let (q, mult) = match lex.multipliers.at(s, q) {
+                Some((len, m)) if suffix_len > 0 => (q + len, m),
+                _ => (q, 1.0),
+            };
+            if let Some(len) = lex.percent.at(s, q) {
+                unit = "%".into();
+                kind = Kind::Percent;
+                p = q + len;
+            } else if let Some(len) = lex.percent_words.at(s, q) {
+                unit = "百分点".into();
+                kind = Kind::Change;
+                p = q + len;
+            } else if let Some(len) = lex.times.at(s, q) {
+                unit = "倍".into();
+                kind = Kind::Change;
+                p = q + len;
+            } else if let Some(len) = lex.cheng.at(s, q).filter(|_| value <= 10.0 && suffix_len == 0) {
+                // `三成` is 30 %; `三成三` is 33 %.
+                unit = "%".into();
+                kind = Kind::Percent;
+                value *= 10.0;
+                p = q + len;
+                if let Some(c) = s.get(p)
+                    && let Some(d) = digit_value(*c)
+                    && !s.get(p + 1).is_some_and(|c| lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c))
+                {
+                    value += d;
+                    p += 1;
+                }
+            } else if let Some((len, cur)) = lex.currency_suffix.at(s, q) {
+                unit = "元".into();
+                kind = Kind::Money;
+                currency = Some(cur);
+                p = q + len;
+            } else if let Some(len) = lex.money_units.at(s, q) {
+                unit = "元".into();
+                kind = Kind::Money;
+                p = q + len;
+                if let Some((len2, cur)) = lex.currency_suffix.at(s, p) {
+                    currency = Some(cur);
+                    p += len2;
+                }
+            } else if let Some(len) = lex.count_units.at(s, q) {
+                // `3个月`, `24小时`: a duration, not a count.
+                let nc = lex.not_count.at(s, q).unwrap_or(0);
+                if nc > len || lex.count_blockers.at(s, q + len).is_some() {
+                    return None;
+                }
+                unit = s.get(q..q + len)?.iter().collect();
+                p = q + len;
+            } else {
+                if suffix_len > 0 && mult == 1.0 {
+                    // `3000余` with nothing after: keep the approximation.
+                }
+                // Money written without 元.
+                if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
+                    let clause_lo = super::sentence::clause_start(s, n.start, 0);
+                    let ctx = lex.money_context.rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start).is_some();
+                    let alone = is_break(s.get(q)) || lex.list_separators.at(s, q).is_some();
+                    if ctx || alone {
+                        unit = "元".into();
+                        kind = Kind::Money;
+                        bare_money = true;
+                        p = q;
+                    } else {
+                        return None;
+                    }
+                } else {
+                    return None;
+                }
+            }
+            value *= mult;
+        }
+    }
+    if n.form == NumeralForm::Percent || n.form == NumeralForm::Cheng {
+        p = n.end;
+        if let Some(len) = lex.percent.at(s, p) {
+            p += len;
+        }
+    }
+
+    // Currency and approximation words before the number.
+    let mut start = n.start;
+    if let Some((len, cur)) = lex.currency_prefix.ending_at(s, start) {
+        if kind == Kind::Money || has_multiplier_char(s, n.start, n.end) {
+            currency = Some(cur);
+            start -= len;
+            if kind != Kind::Money {
+                kind = Kind::Money;
+                unit = "元".into();
+                bare_money = true;
+            }
+        }
+    }
+    let mut pre: Option<&'static str> = None;
+    if let Some(len) = lex.about_prefix.ending_at(s, start) {
+        pre = Some("about");
+        start -= len;
+    } else if let Some(len) = lex.under_prefix.ending_at(s, start) {
+        pre = Some("under");
+        start -= len;
+    } else if let Some(len) = lex.over_prefix.ending_at(s, start) {
+        pre = Some("over");
+        start -= len;
+    }
+    // Suffixes after the unit.
+    let mut end = p;
+    let mut post: Option<&'static str> = None;
+    if let Some(len) = lex.over_suffix.at(s, end) {
+        post = Some("over");
+        end += len;
+    } else if let Some(len) = lex.about_suffix.at(s, end) {
+        post = Some("about");
+        end += len;
+    } else if let Some(len) = lex.under_suffix.at(s, end) {
+        post = Some("under");
+        end += len;
+    }
+    let approx = match (pre, approx.or(post)) {
+        (Some("about"), _) => Some("about"),
+        (Some(x), _) => Some(x),
+        (None, x) => x,
+    };
+    if value <= 0.0 && kind == Kind::Count {
+        return None;
+    }
+    Some(Figure {
+        num_start: n.start,
+        num_end: n.end,
+        start: n.start,
+        end: p,
+        value,
+        unit,
+        kind,
+        currency,
+        approx,
+        direction: None,
+        per: None,
+        metric: "other".into(),
+        subject: String::new(),
+        bare_money,
+    })
+    .map(|mut f| {
+        f.start = start.min(f.start);
+        let _ = end;
+        f
+    })
+}
+
+fn digit_value(c: char) -> Option<f64> {
+    let v = match c {
+        '0'..='9' => c as u32 - '0' as u32,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    };
+    Some(f64::from(v))
+}
+
+/// Drops figures that qualify another figure: `百万元以上案件1512起`,
+/// `10万元以上的有7起`, `5万元到10万元的有5起`.
+fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
+    let mut drop = vec![false; figs.len()];
+    for i in 0..figs.len() {
+        let Some(f) = figs.get(i) else { continue };
+        let mut p = f.end;
+        let Some(len) = lex.threshold.at(s, p) else { continue };
+        let word: String = s.get(p..p + len).map(|w| w.iter().collect()).unwrap_or_default();
+        p += len;
+        let next_fig_starts_here = figs
+            .get(i + 1)
+            .is_some_and(|g| g.start <= p + 1 && g.start >= p);
+        if word == "至" || word == "到" {
+            // A range: the lower bound goes with the upper one.
+            if next_fig_starts_here {
+                drop[i] = true;
+                if let Some(d) = drop.get_mut(i + 1) {
+                    // decided below when the upper bound is examined
+                    let _ = d;
+                }
+            }
+            continue;
+        }
+        if s.get(p) == Some(&'的') {
+            p += 1;
+        }
+        let follows_text = s.get(p).is_some_and(|&c| !is_break(Some(&c)));
+        if follows_text {
+            drop[i] = true;
+        }
+    }
+    // Keep range lower bounds whose upper bound is kept (`由2万至20万澳门元不等`).
+    for i in 0..figs.len() {
+        if drop.get(i) == Some(&true)
+            && figs.get(i).is_some_and(|f| {
+                lex.threshold
+                    .at(s, f.end)
+                    .and_then(|len| s.get(f.end..f.end + len))
+                    .is_some_and(|w| w == ['至'] || w == ['到'])
+            })
+            && drop.get(i + 1) == Some(&false)
+        {
+            // An upper bound that is a statistic itself keeps its pair.
+            let upper_is_qualifier = figs.get(i + 1).is_some_and(|g| {
+                let q = g.end;
+                s.get(q) == Some(&'的')
+            });
+            if upper_is_qualifier {
+                if let Some(d) = drop.get_mut(i + 1) {
+                    *d = true;
+                }
+            } else if let Some(d) = drop.get_mut(i) {
+                *d = false;
+            }
+        }
+    }
+    let mut k = 0;
+    figs.retain(|_| {
+        let keep = !drop.get(k).copied().unwrap_or(false);
+        k += 1;
+        keep
+    });
+}

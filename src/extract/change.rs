@@ -1,0 +1,105 @@
+//! Changes and shares: whether a percentage is a rise or fall, its
+//! direction, daily or monthly averages, and the lists that hand one
+//! change to several figures (`分别`, `均`, `各`).
+
+use super::candidate::{Figure, Kind};
+use super::lexicon::Lexicon;
+use super::sentence::{Segments, clause_start};
+
+/// Sets kind (change vs share), direction and per on every figure.
+pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
+    for i in 0..figs.len() {
+        let Some(f) = figs.get(i) else { continue };
+        let Some(si) = seg.sentence_of(f.num_start) else { continue };
+        let Some(sent) = seg.sentences.get(si) else { continue };
+        let clo = clause_start(s, f.start, sent.start);
+        let prev_end = i
+            .checked_sub(1)
+            .and_then(|j| figs.get(j))
+            .filter(|g| g.end <= f.start && g.end >= clo)
+            .map(|g| g.end);
+        let wlo = prev_end.unwrap_or(clo);
+        let prev_change_dir = i
+            .checked_sub(1)
+            .and_then(|j| figs.get(j))
+            .filter(|g| g.end >= clo && g.kind == Kind::Change)
+            .and_then(|g| g.direction);
+
+        let up = lex.up.rfind(s, clo, f.start);
+        let down = lex.down.rfind(s, clo, f.start);
+        let dir = match (up, down) {
+            (Some(u), Some(d)) => Some(if u.0 > d.0 { ("up", u) } else { ("down", d) }),
+            (Some(u), None) => Some(("up", u)),
+            (None, Some(d)) => Some(("down", d)),
+            (None, None) => None,
+        };
+        // `下降至38个` names a level.
+        let dir = dir.filter(|(_, (p, l))| lex.level.at(s, p + l).is_none());
+        let share = lex.share.rfind(s, clo, f.start);
+        let marker = lex.change_markers.rfind(s, clo, f.start);
+
+        let (kind, direction) = match f.kind {
+            Kind::Percent => match dir {
+                Some((d, (p, _))) if share.is_none_or(|(sp, _)| sp < p) => (Kind::Change, Some(d)),
+                None if marker.is_some() && share.is_none() => (Kind::Change, None),
+                _ => (Kind::Percent, None),
+            },
+            Kind::Change => (Kind::Change, dir.map(|(d, _)| d)),
+            k => {
+                // An absolute rise or fall: the direction word sits right before.
+                let d = dir.and_then(|(d, (p, l))| {
+                    let gap = f.start.saturating_sub(p + l);
+                    (p >= wlo && gap <= 3).then_some(d)
+                });
+                let d = d.or_else(|| {
+                    // `增加了52.7%或3422起`
+                    let between: String = s.get(wlo..f.start).map(|w| w.iter().collect()).unwrap_or_default();
+                    (between == "或").then_some(prev_change_dir).flatten()
+                });
+                (k, d)
+            }
+        };
+        let per = if lex.per_day.rfind(s, clo, f.start).is_some() {
+            Some("day")
+        } else if lex.per_month.rfind(s, clo, f.start).is_some() {
+            Some("month")
+        } else {
+            None
+        };
+        if let Some(f) = figs.get_mut(i) {
+            f.kind = kind;
+            f.direction = direction;
+            f.per = per;
+        }
+    }
+}
+
+/// A figure to be given a metric of its own noun phrase rather than found
+/// by its context: produced by `均` and `分别` over nouns, and `各`.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The noun phrase (Simplified).
+    pub text: String,
+}
+
+/// Splits `s[a..b]` into list items at separators.
+pub fn split_list(lex: &Lexicon, s: &[char], a: usize, b: usize) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut st = a;
+    let mut i = a;
+    while i < b {
+        if let Some(len) = lex.list_separators.at(s, i).filter(|l| i + l <= b) {
+            if i > st {
+                parts.push((st, i));
+            }
+            i += len;
+            st = i;
+        } else {
+            i += 1;
+        }
+    }
+    if b > st {
+        parts.push((st, b));
+    }
+    parts
+}
