@@ -137,7 +137,8 @@ impl Dec {
     }
 
     fn rescale(self, scale: u32) -> Option<i128> {
-        self.mant.checked_mul(pow10(scale.checked_sub(self.scale)?)?)
+        self.mant
+            .checked_mul(pow10(scale.checked_sub(self.scale)?)?)
     }
 
     fn add(self, o: Self) -> Option<Self> {
@@ -565,8 +566,7 @@ impl State {
                     let range = r.ndigits == 1 && (r.first == 1 && liang || r.liang && d == 3);
                     return if range { Step::Poison } else { Step::Reject };
                 }
-                if script == Script::Chinese && r.ndigits == 1 && r.first >= 1 && d == r.first + 1
-                {
+                if script == Script::Chinese && r.ndigits == 1 && r.first >= 1 && d == r.first + 1 {
                     // 三四, 七八: an "about" range unless a longer digit string
                     // follows (一二〇 is 120).
                     let longer = char_at(chars, pos + 1)
@@ -673,6 +673,18 @@ impl State {
 
     fn big(&mut self, pos: usize, exp: u32) -> Step {
         let more = self.prev == Prev::More;
+        if let Prev::Big(p) = self.prev
+            && exp > p
+        {
+            // 萬億: a compound multiplier, 10^4 * 10^8.
+            let Some(total) = self.total.shift(exp) else {
+                return Step::Poison;
+            };
+            self.total = total;
+            self.last_big = Some(exp);
+            self.prev = Prev::Big(exp);
+            return Step::Accept(pos + 1);
+        }
         if !matches!(self.prev, Prev::Digit | Prev::Small(_) | Prev::More) {
             return Step::Reject;
         }
@@ -795,8 +807,8 @@ impl State {
 /// poisoned numeral whole.
 fn skip_numeral_chars(chars: &[(usize, char)], mut pos: usize) -> usize {
     while let Some(c) = char_at(chars, pos) {
-        let joiner = matches!(c, '.' | '．' | ',')
-            && char_at(chars, pos + 1).is_some_and(is_arabic_digit);
+        let joiner =
+            matches!(c, '.' | '．' | ',') && char_at(chars, pos + 1).is_some_and(is_arabic_digit);
         let numeral = matches!(
             classify(c),
             Some(Tok::Digit { .. } | Tok::Small { .. } | Tok::Tens(_) | Tok::Big(_))
@@ -895,8 +907,9 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
             found.end += 1;
             found.form = NumeralForm::Percent;
         }
-        Some('成') if !s.has_big && !s.approx && !s.value.is_zero() && s.value.below_pow10(1)
-            || s.value == Dec::int(10) =>
+        Some('成')
+            if !s.has_big && !s.approx && !s.value.is_zero() && s.value.below_pow10(1)
+                || s.value == Dec::int(10) =>
         {
             if let Some(v) = s.value.shift(1) {
                 found.value = v;
