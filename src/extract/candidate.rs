@@ -114,8 +114,10 @@ fn is_break(c: Option<&char>) -> bool {
 }
 
 fn has_multiplier_char(s: &[char], a: usize, b: usize) -> bool {
-    s.get(a..b)
-        .is_some_and(|w| w.iter().any(|c| matches!(c, '万' | '亿' | '千' | '兆' | '萬' | '億')))
+    s.get(a..b).is_some_and(|w| {
+        w.iter()
+            .any(|c| matches!(c, '万' | '亿' | '千' | '兆' | '萬' | '億'))
+    })
 }
 
 fn is_chinese_digit(c: char) -> bool {
@@ -142,11 +144,19 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
             continue;
         }
         // Garbage next to Latin letters, dots or slashes (`X6`, `5.39.217.768`, `1/10`).
-        let prev = if n.start > 0 { s.get(n.start - 1) } else { None };
+        let prev = if n.start > 0 {
+            s.get(n.start - 1)
+        } else {
+            None
+        };
         let next = s.get(n.end);
-        if prev.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@'))
-            || next.is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '-' | '_' | '·' | '×' | '*' | '.' | ':' | '：'))
-        {
+        if prev.is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@')
+        }) || next.is_some_and(|c| {
+            c.is_ascii_alphabetic()
+                || matches!(c, '/' | '-' | '_' | '·' | '×' | '*' | '.' | ':' | '：')
+        }) {
             if !(next == Some(&'.') && n.form == NumeralForm::Chinese) {
                 continue;
             }
@@ -218,7 +228,11 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 unit = "倍".into();
                 kind = Kind::Change;
                 p = q + len;
-            } else if let Some(len) = lex.cheng.at(s, q).filter(|_| value <= 10.0 && suffix_len == 0) {
+            } else if let Some(len) = lex
+                .cheng
+                .at(s, q)
+                .filter(|_| value <= 10.0 && suffix_len == 0)
+            {
                 // `三成` is 30 %; `三成三` is 33 %.
                 unit = "%".into();
                 kind = Kind::Percent;
@@ -226,7 +240,9 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 p = q + len;
                 if let Some(c) = s.get(p)
                     && let Some(d) = digit_value(*c)
-                    && !s.get(p + 1).is_some_and(|c| lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c))
+                    && !s.get(p + 1).is_some_and(|c| {
+                        lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c)
+                    })
                 {
                     value += d;
                     p += 1;
@@ -259,7 +275,10 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 // Money written without 元.
                 if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
                     let clause_lo = super::sentence::clause_start(s, n.start, 0);
-                    let ctx = lex.money_context.rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start).is_some();
+                    let ctx = lex
+                        .money_context
+                        .rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start)
+                        .is_some();
                     let alone = is_break(s.get(q)) || lex.list_separators.at(s, q).is_some();
                     if ctx || alone {
                         unit = "元".into();
@@ -375,8 +394,13 @@ fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
     for i in 0..figs.len() {
         let Some(f) = figs.get(i) else { continue };
         let mut p = f.end;
-        let Some(len) = lex.threshold.at(s, p) else { continue };
-        let word: String = s.get(p..p + len).map(|w| w.iter().collect()).unwrap_or_default();
+        let Some(len) = lex.threshold.at(s, p) else {
+            continue;
+        };
+        let word: String = s
+            .get(p..p + len)
+            .map(|w| w.iter().collect())
+            .unwrap_or_default();
         p += len;
         let next_fig_starts_here = figs
             .get(i + 1)

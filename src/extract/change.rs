@@ -10,8 +10,12 @@ use super::sentence::{Segments, clause_start};
 pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
     for i in 0..figs.len() {
         let Some(f) = figs.get(i) else { continue };
-        let Some(si) = seg.sentence_of(f.num_start) else { continue };
-        let Some(sent) = seg.sentences.get(si) else { continue };
+        let Some(si) = seg.sentence_of(f.num_start) else {
+            continue;
+        };
+        let Some(sent) = seg.sentences.get(si) else {
+            continue;
+        };
         let clo = clause_start(s, f.start, sent.start);
         let prev_end = i
             .checked_sub(1)
@@ -53,7 +57,10 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
                 });
                 let d = d.or_else(|| {
                     // `增加了52.7%或3422起`
-                    let between: String = s.get(wlo..f.start).map(|w| w.iter().collect()).unwrap_or_default();
+                    let between: String = s
+                        .get(wlo..f.start)
+                        .map(|w| w.iter().collect())
+                        .unwrap_or_default();
                     (between == "或").then_some(prev_change_dir).flatten()
                 });
                 (k, d)

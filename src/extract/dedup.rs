@@ -4,7 +4,8 @@
 use crate::model::Statistic;
 
 fn same_fact(a: &Statistic, b: &Statistic) -> bool {
-    let close = a.value == b.value || (a.value - b.value).abs() <= 1e-9 * a.value.abs().max(b.value.abs());
+    let close =
+        a.value == b.value || (a.value - b.value).abs() <= 1e-9 * a.value.abs().max(b.value.abs());
     close && a.unit == b.unit
 }
 
@@ -18,7 +19,10 @@ pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> V
         }
         let Some(a) = body.get(i) else { continue };
         let dup = body.iter().enumerate().any(|(j, b)| {
-            j != i && !heading.get(j).copied().unwrap_or(false) && same_fact(a, b) && a.metric == b.metric
+            j != i
+                && !heading.get(j).copied().unwrap_or(false)
+                && same_fact(a, b)
+                && a.metric == b.metric
         });
         if dup && let Some(k) = keep.get_mut(i) {
             *k = false;

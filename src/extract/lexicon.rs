@@ -392,11 +392,10 @@ impl Lexicon {
             })
             .collect::<Vec<_>>()
             .join("|");
-        let period_regex =
-            regex::Regex::new(&alternation).map_err(|e| ConfigError::Invalid {
-                path: periods_path.clone(),
-                message: format!("patterns: {e}"),
-            })?;
+        let period_regex = regex::Regex::new(&alternation).map_err(|e| ConfigError::Invalid {
+            path: periods_path.clone(),
+            message: format!("patterns: {e}"),
+        })?;
 
         let metrics: Vec<MetricRule> = raw
             .metric

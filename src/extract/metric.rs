@@ -15,9 +15,8 @@ fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
     let k = f.kind.as_str();
     let kind_ok = rule.kinds.iter().any(|x| x == k)
         || (f.kind == Kind::Change && rule.kinds.iter().any(|x| x == "count" || x == "money"));
-    let unit_ok = rule.units.is_empty()
-        || rule.units.iter().any(|u| *u == f.unit)
-        || f.kind == Kind::Change;
+    let unit_ok =
+        rule.units.is_empty() || rule.units.iter().any(|u| *u == f.unit) || f.kind == Kind::Change;
     kind_ok && unit_ok
 }
 
@@ -48,7 +47,13 @@ fn context(s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx>
 }
 
 /// Best rule with a verb: `(rule index, distance, subject start)`.
-fn by_verb(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx, prev_end: Option<usize>) -> Option<(usize, usize, usize)> {
+fn by_verb(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    c: &Ctx,
+    prev_end: Option<usize>,
+) -> Option<(usize, usize, usize)> {
     let verb_lo = if lex.all_verbs.rfind(s, c.clo, f.start).is_some() {
         c.clo
     } else {
@@ -73,7 +78,10 @@ fn by_verb(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx, prev_end: Option<usiz
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
-                && lex.all_verbs.rfind(s, prev_end.unwrap_or(0), f.start).is_some();
+                && lex
+                    .all_verbs
+                    .rfind(s, prev_end.unwrap_or(0), f.start)
+                    .is_some();
             if noun_ok && !crosses {
                 let d = f.start - ve;
                 if best.is_none_or(|(_, bd, _)| d < bd) {
@@ -99,7 +107,14 @@ fn by_verb(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx, prev_end: Option<usiz
 }
 
 /// Best rule on nouns alone, looking at `[lo, hi)` and after the figure.
-fn by_noun(lex: &Lexicon, s: &[char], f: &Figure, lo: usize, hi: usize, after_hi: usize) -> Option<usize> {
+fn by_noun(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    lo: usize,
+    hi: usize,
+    after_hi: usize,
+) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (ri, rule) in lex.metrics.iter().enumerate() {
         if !rule.verbs.is_empty() || !kind_fits(rule, f) {
@@ -108,7 +123,9 @@ fn by_noun(lex: &Lexicon, s: &[char], f: &Figure, lo: usize, hi: usize, after_hi
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
             Some(hi - (np + nl))
         } else {
-            rule.nouns.find(s, f.end, after_hi).map(|(np, _)| np - f.end + 8)
+            rule.nouns
+                .find(s, f.end, after_hi)
+                .map(|(np, _)| np - f.end + 8)
         };
         if let Some(d) = d
             && best.is_none_or(|(_, bd)| d < bd)
@@ -134,11 +151,16 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
     }
     let mut probe = f.clone();
     probe.end = b;
-    by_noun(lex, s, &probe, a, b, b).and_then(|r| lex.metrics.get(r)).map(|r| r.id.clone())
+    by_noun(lex, s, &probe, a, b, b)
+        .and_then(|r| lex.metrics.get(r))
+        .map(|r| r.id.clone())
 }
 
 fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String {
-    let fillers = ['共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合', '额', '的', '“', '”', '，', ',', '、', ' '];
+    let fillers = [
+        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合', '额',
+        '的', '“', '”', '，', ',', '、', ' ',
+    ];
     while a < b && s.get(a).is_some_and(|c| fillers.contains(c)) {
         a += 1;
     }
@@ -173,7 +195,10 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
             let group: Vec<usize> = (0..figs.len())
                 .filter(|&j| {
                     figs.get(j).is_some_and(|g| {
-                        g.start >= rp + rl && g.end <= c.cend.max(f.end) && g.kind == f.kind && g.start >= c.clo
+                        g.start >= rp + rl
+                            && g.end <= c.cend.max(f.end)
+                            && g.kind == f.kind
+                            && g.start >= c.clo
                     })
                 })
                 .collect();
@@ -181,7 +206,11 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
             let pos = group.iter().position(|&j| j == i).unwrap_or(0);
             let earlier: Vec<&Figure> = out
                 .iter()
-                .filter(|g| g.end <= c.clo && g.start >= c.sent_start && matches!(g.kind, Kind::Count | Kind::Money))
+                .filter(|g| {
+                    g.end <= c.clo
+                        && g.start >= c.sent_start
+                        && matches!(g.kind, Kind::Count | Kind::Money)
+                })
                 .collect();
             if f.kind == Kind::Change && earlier.len() >= k && k > 1 {
                 if let Some(t) = earlier.get(earlier.len() - k + pos) {
@@ -246,7 +275,10 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
             }
             None if f.kind != Kind::Percent => {
                 // A change, a comparison or a subset takes its figure's metric.
-                let window: String = s.get(c.wlo..f.start).map(|w| w.iter().collect()).unwrap_or_default();
+                let window: String = s
+                    .get(c.wlo..f.start)
+                    .map(|w| w.iter().collect())
+                    .unwrap_or_default();
                 let linked = f.kind == Kind::Change
                     || f.direction.is_some()
                     || lex.subset.find(s, c.clo, f.start).is_some()

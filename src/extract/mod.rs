@@ -63,7 +63,10 @@ impl Extractor {
         let t2s = OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
             .ok()
             .map(Arc::new);
-        Ok(Self { lex: Arc::new(lex), t2s })
+        Ok(Self {
+            lex: Arc::new(lex),
+            t2s,
+        })
     }
 
     fn find(&self, text: &str, published: Option<NaiveDate>) -> Found {
@@ -75,7 +78,12 @@ impl Extractor {
         let figs = metric::assign(lex, &view.simp, &seg, figs);
         let phrases = period::phrases(lex, &view.simp, &figs);
         let periods = period::assign(lex, &view, &seg, &figs, &phrases, published);
-        Found { view, seg, figs, periods }
+        Found {
+            view,
+            seg,
+            figs,
+            periods,
+        }
     }
 
     /// Extracts the statistics of one article.
@@ -89,12 +97,18 @@ impl Extractor {
         let body = self.find(&article.text, published);
         let title = article.title.as_deref().map(|t| self.find(t, published));
 
-        let mut all: Vec<char> = title.as_ref().map(|t| t.view.simp.clone()).unwrap_or_default();
+        let mut all: Vec<char> = title
+            .as_ref()
+            .map(|t| t.view.simp.clone())
+            .unwrap_or_default();
         all.push('\n');
         all.extend(body.view.simp.iter());
         let juris = region::jurisdiction(lex, &all);
-        let page_region = region::page_region(lex, &body.view.simp, juris)
-            .or_else(|| title.as_ref().and_then(|t| region::page_region(lex, &t.view.simp, juris)));
+        let page_region = region::page_region(lex, &body.view.simp, juris).or_else(|| {
+            title
+                .as_ref()
+                .and_then(|t| region::page_region(lex, &t.view.simp, juris))
+        });
 
         let (body_stats, heading) = self.statistics(&body, juris, page_region.as_ref(), false);
         let title_stats = title
@@ -127,11 +141,9 @@ impl Extractor {
                 .and_then(|x| found.seg.paragraphs.get(x.para))
                 .is_some_and(|&(a, b)| {
                     b - a <= 40
-                        && !found
-                            .view
-                            .simp
-                            .get(a..b)
-                            .is_some_and(|w| w.iter().any(|c| matches!(c, '。' | '，' | ',' | '；')))
+                        && !found.view.simp.get(a..b).is_some_and(|w| {
+                            w.iter().any(|c| matches!(c, '。' | '，' | ',' | '；'))
+                        })
                 });
             let currency = if f.kind == Kind::Money {
                 f.currency

@@ -23,7 +23,8 @@ pub struct Phrase {
 fn has_time_content(w: &[char]) -> bool {
     w.iter().any(|c| {
         c.is_ascii_digit()
-            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来初底末晨旬周度".contains(*c)
+            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来初底末晨旬周度"
+                .contains(*c)
     })
 }
 
@@ -59,22 +60,31 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
                     a += 1;
                 }
                 if a < i {
-                    out.push(Phrase { start: a, end: i, comparison: false });
+                    out.push(Phrase {
+                        start: a,
+                        end: i,
+                        comparison: false,
+                    });
                 }
             }
             cs = i + 1;
         }
     }
     for m in lex.period_regex.find_iter(&text) {
-        let (Some(&a), Some(&b)) = (b2c.get(m.start()), b2c.get(m.end())) else { continue };
+        let (Some(&a), Some(&b)) = (b2c.get(m.start()), b2c.get(m.end())) else {
+            continue;
+        };
         if b <= a + 1 {
             continue;
         }
         let Some(w) = s.get(a..b) else { continue };
-        if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c)) {
+        if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c))
+        {
             continue;
         }
-        if lex.period_reject.at(s, b.saturating_sub(1)).is_some() || lex.period_reject.at(s, b.saturating_sub(2)).is_some() {
+        if lex.period_reject.at(s, b.saturating_sub(1)).is_some()
+            || lex.period_reject.at(s, b.saturating_sub(2)).is_some()
+        {
             continue;
         }
         // A time phrase never overlaps a figure.
@@ -85,8 +95,14 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             continue;
         }
         let comparison = lex.comparison.ending_at(s, a).is_some()
-            || (a >= 1 && lex.comparison.ending_at(s, a - 1).is_some() && s.get(a - 1) == Some(&'于'));
-        out.push(Phrase { start: a, end: b, comparison });
+            || (a >= 1
+                && lex.comparison.ending_at(s, a - 1).is_some()
+                && s.get(a - 1) == Some(&'于'));
+        out.push(Phrase {
+            start: a,
+            end: b,
+            comparison,
+        });
     }
     out.sort_by_key(|p| p.start);
     out
@@ -126,7 +142,8 @@ pub fn assign(
             // A base value right after its comparison phrase (`较去年9月601件`).
             let p_end = phrases.get(last).map(|p| p.end).unwrap_or(0);
             let no_fig_between = !figs.iter().any(|g| g.start >= p_end && g.end <= f.start);
-            let no_dir = lex.up.find(s, p_end, f.start).is_none() && lex.down.find(s, p_end, f.start).is_none();
+            let no_dir = lex.up.find(s, p_end, f.start).is_none()
+                && lex.down.find(s, p_end, f.start).is_none();
             if no_fig_between && no_dir && f.direction.is_none() {
                 pick = Some(last);
             }
@@ -144,9 +161,9 @@ pub fn assign(
                 let first_clause_end = (pa..s.len())
                     .find(|&j| s.get(j).is_some_and(|&c| is_clause_break(c)))
                     .unwrap_or(s.len());
-                pick = phrases
-                    .iter()
-                    .position(|p| p.start >= pa && p.start < first_clause_end && p.end <= f.start && !p.comparison);
+                pick = phrases.iter().position(|p| {
+                    p.start >= pa && p.start < first_clause_end && p.end <= f.start && !p.comparison
+                });
             }
         }
         if pick.is_none() && lex.refer_back.at(s, sent.start).is_some() {
@@ -215,7 +232,8 @@ fn small_number(w: &[char]) -> Option<u32> {
         }
         return Some(total + cur);
     }
-    w.iter().try_fold(0u32, |acc, &c| Some(acc * 10 + cn_digit(c)?))
+    w.iter()
+        .try_fold(0u32, |acc, &c| Some(acc * 10 + cn_digit(c)?))
 }
 
 fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
@@ -257,7 +275,11 @@ fn points(w: &[char], pub_year: Option<i32>) -> Vec<Point> {
                 } else {
                     small_number(&num).map(|n| {
                         let n = n as i32;
-                        if num.len() == 3 && n < 200 { n + 1911 } else { n }
+                        if num.len() == 3 && n < 200 {
+                            n + 1911
+                        } else {
+                            n
+                        }
                     })
                 };
                 if cur.year.is_some() || cur.month.is_some() {
@@ -271,7 +293,11 @@ fn points(w: &[char], pub_year: Option<i32>) -> Vec<Point> {
                 if !num.is_empty() {
                     if cur.month.is_some() {
                         pts.push(cur);
-                        cur = Point { year: None, month: None, day: None };
+                        cur = Point {
+                            year: None,
+                            month: None,
+                            day: None,
+                        };
                     }
                     cur.month = small_number(&num);
                 } else if i > 0 && w.get(i - 1) == Some(&'上') {
@@ -307,7 +333,10 @@ fn points(w: &[char], pub_year: Option<i32>) -> Vec<Point> {
 }
 
 /// Works out `from` and `to` of a Simplified time phrase.
-pub fn resolve(phrase: &str, published: Option<NaiveDate>) -> (Option<NaiveDate>, Option<NaiveDate>) {
+pub fn resolve(
+    phrase: &str,
+    published: Option<NaiveDate>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let w: Vec<char> = phrase.chars().collect();
     let pub_year = published.map(|d| d.year());
     let open = phrase.ends_with("以来") || phrase.ends_with("至今") || phrase.ends_with("年来");
@@ -330,7 +359,14 @@ pub fn resolve(phrase: &str, published: Option<NaiveDate>) -> (Option<NaiveDate>
         p.year = b.year;
     }
     let half = |y: i32, m1: u32, m2: u32| (NaiveDate::from_ymd_opt(y, m1, 1), last_day(y, m2));
-    let year_of = pts.first().and_then(|p| p.year).or(if phrase.contains("今年") { pub_year } else { None });
+    let year_of = pts
+        .first()
+        .and_then(|p| p.year)
+        .or(if phrase.contains("今年") {
+            pub_year
+        } else {
+            None
+        });
     if let Some(y) = year_of {
         if phrase.contains("上半年") {
             return half(y, 1, 6);
@@ -338,7 +374,13 @@ pub fn resolve(phrase: &str, published: Option<NaiveDate>) -> (Option<NaiveDate>
         if phrase.contains("下半年") {
             return half(y, 7, 12);
         }
-        for (q, m2) in [("一季度", 3), ("首季", 3), ("首三季", 9), ("首两季", 6), ("首二季", 6)] {
+        for (q, m2) in [
+            ("一季度", 3),
+            ("首季", 3),
+            ("首三季", 9),
+            ("首两季", 6),
+            ("首二季", 6),
+        ] {
             if phrase.contains(q) {
                 return half(y, 1, m2);
             }
@@ -346,7 +388,13 @@ pub fn resolve(phrase: &str, published: Option<NaiveDate>) -> (Option<NaiveDate>
         if let Some(pos) = phrase.find("首").or_else(|| phrase.find("前"))
             && phrase.contains("月")
         {
-            let rest: Vec<char> = phrase.get(pos..).unwrap_or("").chars().skip(1).take_while(|c| cn_digit(*c).is_some() || *c == '十').collect();
+            let rest: Vec<char> = phrase
+                .get(pos..)
+                .unwrap_or("")
+                .chars()
+                .skip(1)
+                .take_while(|c| cn_digit(*c).is_some() || *c == '十')
+                .collect();
             if let Some(n) = small_number(&rest).filter(|n| (1..=12).contains(n)) {
                 return half(y, 1, n);
             }
@@ -386,7 +434,11 @@ pub fn resolve(phrase: &str, published: Option<NaiveDate>) -> (Option<NaiveDate>
         }
         [a, .., b] => {
             let from = start_of(a);
-            let to = if open || phrase.ends_with("至今") { None } else { end_of(b) };
+            let to = if open || phrase.ends_with("至今") {
+                None
+            } else {
+                end_of(b)
+            };
             (from, to)
         }
     }

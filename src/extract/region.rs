@@ -39,7 +39,10 @@ fn strip_admin(lex: &Lexicon, place: &[char]) -> String {
     if let Some(len) = lex.admin_suffixes.ending_at(place, place.len())
         && place.len() >= len + 2
     {
-        return place.get(..place.len() - len).map(|w| w.iter().collect()).unwrap_or_default();
+        return place
+            .get(..place.len() - len)
+            .map(|w| w.iter().collect())
+            .unwrap_or_default();
     }
     place.iter().collect()
 }
@@ -52,7 +55,10 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
     if let Some(al) = lex.admin_suffixes.at(s, e) {
         e += al;
     }
-    let bl = lex.body_suffixes.at(s, e).or_else(|| lex.scope_words.at(s, e))?;
+    let bl = lex
+        .body_suffixes
+        .at(s, e)
+        .or_else(|| lex.scope_words.at(s, e))?;
     let place = s.get(i..i + len)?;
     Some((strip_admin(lex, place), e + bl))
 }
@@ -65,7 +71,11 @@ fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<Str
         return None;
     }
     let name = s.get(body_start.checked_sub(3)?..body_start - 1)?;
-    if name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) && !name.iter().any(|c| "全本我该各从在向据的和与及了是".contains(*c)) {
+    if name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        && !name
+            .iter()
+            .any(|c| "全本我该各从在向据的和与及了是".contains(*c))
+    {
         return Some(strip_admin(lex, s.get(body_start - 3..body_start)?));
     }
     let _ = lex;
@@ -88,7 +98,9 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             continue;
         }
         if lex.national.at(s, i).is_some() && juris.is_none_or(|j| j.id == "cn" || j.id == "tw") {
-            let region = juris.map(|j| j.region.clone()).unwrap_or_else(|| "全国".into());
+            let region = juris
+                .map(|j| j.region.clone())
+                .unwrap_or_else(|| "全国".into());
             return Some(region);
         }
         i += 1;
@@ -98,7 +110,13 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
 
 /// Sets each figure's region: world figures, sub-areas named right before
 /// it, else the page's region.
-pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &[Figure], page: Option<&String>) -> Vec<Option<String>> {
+pub fn assign(
+    lex: &Lexicon,
+    s: &[char],
+    seg: &Segments,
+    figs: &[Figure],
+    page: Option<&String>,
+) -> Vec<Option<String>> {
     figs.iter()
         .map(|f| {
             let sent_start = seg
@@ -128,10 +146,15 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &[Figure], page: 
                 a += 1;
             }
             if let Some(len) = lex.places.at(s, a) {
-                let place: String = s.get(a..a + len).map(|w| w.iter().collect()).unwrap_or_default();
+                let place: String = s
+                    .get(a..a + len)
+                    .map(|w| w.iter().collect())
+                    .unwrap_or_default();
                 if page.is_none_or(|p| *p != place) && lex.global.at(s, a).is_none() {
                     let after = s.get(a + len).copied();
-                    if clo != a || after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c)) {
+                    if clo != a
+                        || after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c))
+                    {
                         return Some(place);
                     }
                 }

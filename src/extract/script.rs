@@ -21,7 +21,10 @@ impl View {
             Some(cc) => {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
-                let whole: Vec<char> = cc.convert(&orig.iter().collect::<String>()).chars().collect();
+                let whole: Vec<char> = cc
+                    .convert(&orig.iter().collect::<String>())
+                    .chars()
+                    .collect();
                 if whole.len() == orig.len() {
                     whole
                 } else {
@@ -31,7 +34,11 @@ impl View {
                                 return c;
                             }
                             let mut it = cc.convert(&c.to_string()).chars().collect::<Vec<_>>();
-                            if it.len() == 1 { it.pop().unwrap_or(c) } else { c }
+                            if it.len() == 1 {
+                                it.pop().unwrap_or(c)
+                            } else {
+                                c
+                            }
                         })
                         .collect()
                 }
@@ -43,12 +50,18 @@ impl View {
 
     /// Original text of `[a, b)`.
     pub fn orig_slice(&self, a: usize, b: usize) -> String {
-        self.orig.get(a..b.min(self.orig.len())).map(|s| s.iter().collect()).unwrap_or_default()
+        self.orig
+            .get(a..b.min(self.orig.len()))
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
     }
 
     /// Simplified text of `[a, b)`.
     pub fn simp_slice(&self, a: usize, b: usize) -> String {
-        self.simp.get(a..b.min(self.simp.len())).map(|s| s.iter().collect()).unwrap_or_default()
+        self.simp
+            .get(a..b.min(self.simp.len()))
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
     }
 
     /// Number of characters.

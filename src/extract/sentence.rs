@@ -52,10 +52,15 @@ impl Segments {
                 if is_sentence_end(c) {
                     // Closing quotes and brackets stay with their sentence.
                     let mut e = i + 1;
-                    while e < b && matches!(s.get(e), Some('”' | '」' | '』' | '）' | ')' | '’')) {
+                    while e < b && matches!(s.get(e), Some('”' | '」' | '』' | '）' | ')' | '’'))
+                    {
                         e += 1;
                     }
-                    seg.sentences.push(Sentence { start: st, end: e, para: pi });
+                    seg.sentences.push(Sentence {
+                        start: st,
+                        end: e,
+                        para: pi,
+                    });
                     st = e;
                     i = e;
                     continue;
@@ -63,7 +68,11 @@ impl Segments {
                 i += 1;
             }
             if st < b {
-                seg.sentences.push(Sentence { start: st, end: b, para: pi });
+                seg.sentences.push(Sentence {
+                    start: st,
+                    end: b,
+                    para: pi,
+                });
             }
         }
         seg
@@ -71,7 +80,9 @@ impl Segments {
 
     /// Index of the sentence holding character `i`.
     pub fn sentence_of(&self, i: usize) -> Option<usize> {
-        self.sentences.iter().position(|s| s.start <= i && i < s.end)
+        self.sentences
+            .iter()
+            .position(|s| s.start <= i && i < s.end)
     }
 }
 
