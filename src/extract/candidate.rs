@@ -347,6 +347,11 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     if value <= 0.0 && kind == Kind::Count {
         return None;
     }
+    // `一名男子`, `一个时期`: a Chinese "one" with a counting word narrates,
+    // it does not report.
+    if n.form == NumeralForm::Chinese && value == 1.0 && kind == Kind::Count {
+        return None;
+    }
     Some(Figure {
         num_start: n.start,
         num_end: n.end,

@@ -46,6 +46,24 @@ pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> V
             }
         }
     }
+    // The same count said again in another sentence (a summary paragraph
+    // and its detail). Small numbers repeat by chance, so only from 10 up.
+    for i in 0..body.len() {
+        for j in 0..i {
+            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
+                && keep.get(j) == Some(&true)
+                && keep.get(i) == Some(&true)
+                && a.value >= 10.0
+                && a.sentence != b.sentence
+                && a.kind == b.kind
+                && same_fact(a, b)
+                && a.metric == b.metric
+                && let Some(k) = keep.get_mut(i)
+            {
+                *k = false;
+            }
+        }
+    }
     let mut out: Vec<Statistic> = body
         .into_iter()
         .zip(keep)
