@@ -244,7 +244,6 @@ struct RawJurisdiction {
 struct RawBodies {
     suffixes: Vec<String>,
     admin_suffixes: Vec<String>,
-    national: Vec<String>,
     global: Vec<String>,
     scope_words: Vec<String>,
 }
@@ -259,6 +258,7 @@ struct RawGazetteer {
 struct RawRegions {
     jurisdiction: BTreeMap<String, RawJurisdiction>,
     bodies: RawBodies,
+    national: BTreeMap<String, Vec<String>>,
     gazetteer: RawGazetteer,
 }
 
@@ -338,7 +338,7 @@ pub struct Lexicon {
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
     // periods
-    pub(crate) period_regex: regex::Regex,
+    pub(crate) period_regex: Vec<regex::Regex>,
     pub(crate) open_clause_endings: Words,
     pub(crate) max_open_clause: usize,
     pub(crate) trim_lead: Words,
@@ -349,7 +349,7 @@ pub struct Lexicon {
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     pub(crate) body_suffixes: Words,
     pub(crate) admin_suffixes: Words,
-    pub(crate) national: Words,
+    pub(crate) national: Vec<(String, Words)>,
     pub(crate) global: Words,
     pub(crate) scope_words: Words,
     pub(crate) places: Words,
@@ -380,22 +380,19 @@ impl Lexicon {
         let periods: RawPeriods = read(&periods_path)?;
         let regions: RawRegions = read(&sibling(path, "extract-regions.toml"))?;
 
-        let alternation = periods
+        let period_regex = periods
             .patterns
             .iter()
             .map(|p| {
-                format!(
-                    "(?:{})",
-                    p.replace("{N}", &periods.numeral)
-                        .replace("{Y}", &periods.year)
-                )
+                let src = p
+                    .replace("{N}", &periods.numeral)
+                    .replace("{Y}", &periods.year);
+                regex::Regex::new(&src).map_err(|e| ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("patterns: {e}"),
+                })
             })
-            .collect::<Vec<_>>()
-            .join("|");
-        let period_regex = regex::Regex::new(&alternation).map_err(|e| ConfigError::Invalid {
-            path: periods_path.clone(),
-            message: format!("patterns: {e}"),
-        })?;
+            .collect::<Result<Vec<_>, _>>()?;
 
         let metrics: Vec<MetricRule> = raw
             .metric
@@ -476,7 +473,11 @@ impl Lexicon {
             jurisdictions,
             body_suffixes: Words::new(&regions.bodies.suffixes),
             admin_suffixes: Words::new(&regions.bodies.admin_suffixes),
-            national: Words::new(&regions.bodies.national),
+            national: regions
+                .national
+                .iter()
+                .map(|(k, v)| (k.clone(), Words::new(v)))
+                .collect(),
             global: Words::new(&regions.bodies.global),
             scope_words: Words::new(&regions.bodies.scope_words),
             places: Words::new(&places),

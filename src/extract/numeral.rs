@@ -295,14 +295,20 @@ fn digit_of(c: char) -> Option<(u8, Script, bool)> {
     }
 }
 
-/// Characters that make a neighbouring number vague (`十几万`, `几十万`).
+/// "Some": after a number it makes the number a lower bound (`2千几`).
 fn is_vague(c: char) -> bool {
     matches!(c, '几' | '幾')
 }
 
-/// Marks between a number and its multiplier meaning "more than" (`200多万`).
+/// Marks between a number and its multiplier meaning "more than" (`200多万`,
+/// `十几万`).
 fn is_more_marker(c: char) -> bool {
-    matches!(c, '多' | '余' | '餘')
+    matches!(c, '多' | '余' | '餘') || is_vague(c)
+}
+
+/// Words standing for an unknown coefficient before a unit (`数万`, `几十`).
+fn is_vague_coefficient(c: char) -> bool {
+    matches!(c, '数' | '數') || is_vague(c)
 }
 
 /// Thousands separators between digit groups, besides `,`.
@@ -339,6 +345,15 @@ struct Run {
 }
 
 impl Run {
+    /// `三四`, `七八`: two consecutive Chinese digits mean "three or four".
+    fn is_range_pair(&self) -> bool {
+        self.script == Script::Chinese
+            && self.ndigits == 2
+            && !self.has_point
+            && self.first >= 1
+            && self.int == i128::from(self.first) * 11 + 1
+    }
+
     fn value(&self) -> Option<Dec> {
         let mant = self
             .int
@@ -377,6 +392,9 @@ struct State {
     /// character (financial digit, bare 百/千) that alone is no numeral.
     steps: u32,
     weak_only: bool,
+    /// A `数`/`几` before the numeral stands for its first coefficient, so a
+    /// big unit may open it (`数万`).
+    vague_start: bool,
 }
 
 enum Step {
@@ -437,6 +455,7 @@ impl State {
             closed: false,
             steps: 0,
             weak_only: true,
+            vague_start: false,
         }
     }
 
@@ -465,6 +484,9 @@ impl State {
     /// Value if the numeral ended here; `None` when incomplete.
     fn finish(&self) -> Option<Dec> {
         if matches!(self.prev, Prev::Zero | Prev::More | Prev::Start) {
+            return None;
+        }
+        if self.run.is_some_and(|r| r.is_range_pair()) {
             return None;
         }
         let tail = self.run_tail(true)?;
@@ -513,9 +535,7 @@ impl State {
             None if c == ',' || is_space_sep(c) => self.group(chars, pos, c),
             None if is_more_marker(c) => {
                 let big_next = matches!(next.and_then(classify), Some(Tok::Big(_)));
-                let ok = big_next
-                    && matches!(self.prev, Prev::Digit | Prev::Small(_))
-                    && !self.run.is_some_and(|r| r.has_point);
+                let ok = big_next && matches!(self.prev, Prev::Digit | Prev::Small(_));
                 if ok {
                     self.prev = Prev::More;
                     Step::Accept(pos + 1)
@@ -638,8 +658,9 @@ impl State {
             (Prev::Start | Prev::Zero | Prev::Big(_), None) => Dec::int(1),
             _ => return Step::Reject,
         };
-        if plain && (exp == 1 || self.steps > 0) {
-            // A bare 十 is a number; a bare 百/千 is a word (百姓, 千克).
+        if plain {
+            // A bare 百 is a number often enough (`百人通緝令`); a bare 拾
+            // or 佰 is a word (拾金不昧).
             self.weak_only = false;
         }
         let Some(section) = coef.shift(exp).and_then(|v| self.section.add(v)) else {
@@ -655,7 +676,10 @@ impl State {
 
     fn tens(&mut self, pos: usize, t: u8) -> Step {
         let ok = self.run.is_none()
-            && matches!(self.prev, Prev::Start | Prev::Zero | Prev::Big(_))
+            && matches!(
+                self.prev,
+                Prev::Start | Prev::Zero | Prev::Big(_) | Prev::Small(2..)
+            )
             && self.last_small.is_none_or(|ls| ls > 1);
         if !ok {
             return Step::Reject;
@@ -683,6 +707,14 @@ impl State {
             self.total = total;
             self.last_big = Some(exp);
             self.prev = Prev::Big(exp);
+            return Step::Accept(pos + 1);
+        }
+        if self.prev == Prev::Start && self.vague_start {
+            self.total = Dec::int(1).shift(exp).unwrap_or_default();
+            self.last_big = Some(exp);
+            self.prev = Prev::Big(exp);
+            self.chinese = true;
+            self.weak_only = false;
             return Step::Accept(pos + 1);
         }
         if !matches!(self.prev, Prev::Digit | Prev::Small(_) | Prev::More) {
@@ -821,8 +853,10 @@ fn skip_numeral_chars(chars: &[(usize, char)], mut pos: usize) -> usize {
     pos
 }
 
-fn read_core(chars: &[(usize, char)], start: usize) -> Core {
+fn read_core(chars: &[(usize, char)], start: usize, vague_start: bool) -> Core {
     let mut st = State::new();
+    st.vague_start = vague_start;
+    st.approx = vague_start;
     let mut pos = start;
     let mut best: Option<Snapshot> = None;
     while pos < chars.len() {
@@ -866,9 +900,9 @@ fn percent_prefix(chars: &[(usize, char)], i: usize) -> Option<(usize, u32)> {
 
 fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
     if let Some((plen, div)) = percent_prefix(chars, i) {
-        return match read_core(chars, i + plen) {
+        return match read_core(chars, i + plen, false) {
             Core::Found(s) => match s.value.unshift(div) {
-                Some(value) if !touches_vague(chars, i, s.end) => Outcome::Found(Found {
+                Some(value) => Outcome::Found(Found {
                     end: s.end,
                     value,
                     form: NumeralForm::Percent,
@@ -880,15 +914,18 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
             Core::Nothing => Outcome::Skip(i + plen),
         };
     }
-    let s = match read_core(chars, i) {
+    let vague_start = char_at(chars, i).is_some_and(is_vague_coefficient)
+        && matches!(
+            char_at(chars, i + 1).and_then(classify),
+            Some(Tok::Small { plain: true, .. } | Tok::Big(_))
+        );
+    let core_start = if vague_start { i + 1 } else { i };
+    let s = match read_core(chars, core_start, vague_start) {
         Core::Found(s) => s,
         Core::Skip(end) => return Outcome::Skip(end),
         Core::Nothing => return Outcome::Nothing,
     };
     if s.weak_only && !whole {
-        return Outcome::Skip(s.end);
-    }
-    if touches_vague(chars, i, s.end) {
         return Outcome::Skip(s.end);
     }
     let form = match (s.arabic, s.chinese) {
@@ -900,7 +937,7 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
         end: s.end,
         value: s.value,
         form,
-        approx: s.approx,
+        approx: s.approx || char_at(chars, s.end).is_some_and(is_vague),
     };
     match char_at(chars, s.end) {
         Some('%' | '％') => {
@@ -935,14 +972,6 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
         _ => {}
     }
     Outcome::Found(found)
-}
-
-fn touches_vague(chars: &[(usize, char)], start: usize, end: usize) -> bool {
-    let before = start
-        .checked_sub(1)
-        .and_then(|b| char_at(chars, b))
-        .is_some_and(is_vague);
-    before || char_at(chars, end).is_some_and(is_vague)
 }
 
 #[cfg(test)]
@@ -1119,11 +1148,12 @@ mod tests {
         assert_eq!(v("万一"), vec![1.0]);
         assert_eq!(v("千万不要"), vec![1e7]);
         assert_eq!(v("第六届"), vec![6.0]);
-        assert_eq!(v("老百姓"), Vec::<f64>::new());
+        assert_eq!(v("發布百人通緝令"), vec![100.0]);
+        assert_eq!(v("拾金不昧"), Vec::<f64>::new());
         assert_eq!(v("队伍"), Vec::<f64>::new());
         assert_eq!(v("大陆三人"), vec![3.0]);
-        assert_eq!(v("十几万"), Vec::<f64>::new());
-        assert_eq!(v("几十万"), Vec::<f64>::new());
+        assert_eq!(v("几"), Vec::<f64>::new());
+        assert_eq!(v("幾個"), Vec::<f64>::new());
         assert_eq!(v("三四十万"), Vec::<f64>::new());
         assert_eq!(v("一两个"), Vec::<f64>::new());
         assert_eq!(v("一二线城市"), Vec::<f64>::new());
@@ -1143,6 +1173,26 @@ mod tests {
         let m = scan("5.3萬余名");
         assert_eq!(m[0].value, 53000.0);
         assert!(!m[0].approx);
+    }
+
+    #[test]
+    fn vague_coefficients() {
+        let one = |t: &str| {
+            let m = scan(t);
+            assert_eq!(m.len(), 1, "{t}: {m:?}");
+            (&t[m[0].start..m[0].end], m[0].value, m[0].approx)
+        };
+        assert_eq!(one("被骗入十几万元"), ("十几万", 100000.0, true));
+        assert_eq!(one("由2千几澳门元"), ("2千", 2000.0, true));
+        assert_eq!(one("将数万名"), ("数万", 10000.0, true));
+        assert_eq!(one("几十万"), ("几十万", 100000.0, true));
+        assert_eq!(one("共计94.88余万元"), ("94.88余万", 948800.0, true));
+        assert_eq!(one("十几个"), ("十", 10.0, true));
+        assert!(scan("数据").is_empty());
+        assert_eq!(
+            one("三萬三千一百廿六宗"),
+            ("三萬三千一百廿六", 33126.0, false)
+        );
     }
 
     #[test]

@@ -70,13 +70,33 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             cs = i + 1;
         }
     }
-    for m in lex.period_regex.find_iter(&text) {
-        let (Some(&a), Some(&b)) = (b2c.get(m.start()), b2c.get(m.end())) else {
-            continue;
-        };
-        if b <= a + 1 {
+    // Every pattern's matches; the longest wins where they overlap.
+    let mut found: Vec<(usize, usize)> = lex
+        .period_regex
+        .iter()
+        .flat_map(|re| {
+            re.find_iter(&text)
+                .map(|m| (m.start(), m.end()))
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|(x, y)| Some((*b2c.get(x)?, *b2c.get(y)?)))
+        .collect();
+    found.sort_by_key(|&(a, b)| (a, std::cmp::Reverse(b)));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in found {
+        if b <= a + 1 || taken.iter().any(|&(x, y)| a < y && x < b) {
             continue;
         }
+        let Some(w) = s.get(a..b) else { continue };
+        if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c)) {
+            continue;
+        }
+        if figs.iter().any(|f| f.num_start < b && a < f.end) {
+            continue;
+        }
+        taken.push((a, b));
+    }
+    for (a, b) in taken {
         let Some(w) = s.get(a..b) else { continue };
         if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c))
         {

@@ -63,49 +63,111 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
     Some((strip_admin(lex, place), e + bl))
 }
 
-/// A county-level body not in the gazetteer: two characters and a county
-/// or district suffix before a body word (`袁州区公安`, `泾源县公安局`).
+/// A county-level body not in the gazetteer, from the Han characters right
+/// before a body word (`袁州公安分局`, `泾源县公安局`, `(洋县公安局`).
 fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<String> {
-    let suffix = s.get(body_start.checked_sub(1)?)?;
-    if !matches!(suffix, '县' | '区' | '市' | '縣' | '镇') {
-        return None;
+    let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警";
+    let mut e = body_start;
+    let admin = s.get(e.checked_sub(1)?).copied()?;
+    let has_admin = matches!(admin, '县' | '区' | '市' | '镇');
+    if has_admin {
+        e -= 1;
     }
-    let name = s.get(body_start.checked_sub(3)?..body_start - 1)?;
-    if name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        && !name
-            .iter()
-            .any(|c| "全本我该各从在向据的和与及了是".contains(*c))
-    {
-        return Some(strip_admin(lex, s.get(body_start - 3..body_start)?));
+    let mut a = e;
+    while a > 0 && e - a < 3 {
+        let c = s.get(a - 1).copied()?;
+        if !('\u{4e00}'..='\u{9fff}').contains(&c) || stop.contains(c) {
+            break;
+        }
+        a -= 1;
     }
-    let _ = lex;
-    None
+    let name = s.get(a..e)?;
+    match (name.len(), has_admin) {
+        (0, _) => None,
+        (1, true) => Some(format!("{}{}", name.iter().collect::<String>(), admin)),
+        (1, false) => None,
+        (_, _) => {
+            let two = s.get(e - 2..e)?;
+            let _ = lex;
+            Some(two.iter().collect())
+        }
+    }
 }
 
-/// The region of the page: the first reporting body, national words, or
-/// the jurisdiction's default.
+fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
+    lex.national
+        .iter()
+        .map(|(r, w)| (r.clone(), count_hits(w, s)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
+}
+
+/// The region of the page: the reporting body named most often, national
+/// words, the place the page keeps naming, or the jurisdiction's default.
 pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> Option<String> {
+    if let Some(j) = juris
+        && matches!(j.id.as_str(), "hk" | "mo" | "sg")
+    {
+        return Some(j.region.clone());
+    }
+    // Reporting bodies, counted; county-level ones win ties.
+    let mut bodies: Vec<(String, f64, usize)> = Vec::new();
+    let mut add = |name: String, w: f64, pos: usize| {
+        if let Some(b) = bodies.iter_mut().find(|b| b.0 == name) {
+            b.1 += w;
+        } else {
+            bodies.push((name, w, pos));
+        }
+    };
     let mut i = 0;
     while i < s.len() {
         if let Some((place, e)) = body_at(lex, s, i) {
-            return Some(place);
+            add(place, 1.0, i);
+            i = e;
+            continue;
         }
         if let Some(len) = lex.body_suffixes.at(s, i) {
             if let Some(p) = local_body_before(lex, s, i) {
-                return Some(p);
+                add(p, 1.1, i);
             }
             i += len;
             continue;
         }
-        if lex.national.at(s, i).is_some() && juris.is_none_or(|j| j.id == "cn" || j.id == "tw") {
-            let region = juris
-                .map(|j| j.region.clone())
-                .unwrap_or_else(|| "全国".into());
-            return Some(region);
-        }
         i += 1;
     }
-    juris.map(|j| j.region.clone())
+    let best_body = bodies
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+        .cloned();
+    let national = national_counts(lex, s);
+    match (&best_body, &national) {
+        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => return Some(n.0.clone()),
+        (Some(b), _) => return Some(b.0.clone()),
+        _ => {}
+    }
+    // The place the page keeps naming.
+    let mut places: Vec<(String, usize)> = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(len) = lex.places.at(s, i) {
+            let p: String = s.get(i..i + len).map(|w| w.iter().collect()).unwrap_or_default();
+            if let Some(x) = places.iter_mut().find(|x| x.0 == p) {
+                x.1 += 1;
+            } else {
+                places.push((p, 1));
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    let top_place = places.iter().max_by_key(|p| p.1).cloned();
+    match (top_place, national) {
+        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some(p.0),
+        (_, Some(n)) => Some(n.0),
+        (Some(p), None) if p.1 >= 2 => Some(p.0),
+        _ => juris.map(|j| j.region.clone()),
+    }
 }
 
 /// Sets each figure's region: world figures, sub-areas named right before
