@@ -6,8 +6,6 @@
 //! paragraphs first and then go through the same text-level repairs
 //! (ruby garble, spam, metadata lines).
 
-pub mod html;
-
 use std::path::Path;
 
 use crate::error::ConfigError;
