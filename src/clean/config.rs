@@ -1,0 +1,201 @@
+//! `config/clean.toml`: the cleaner's vocabulary and tunables.
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+
+/// The file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    text: TextTuning,
+    chrome: ChromeWords,
+    spam: RawSpam,
+    meta: MetaWords,
+}
+
+/// Thresholds of the line classifier.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextTuning {
+    /// CJK characters a line needs (with a clause mark) to count as prose.
+    pub min_prose_cjk: usize,
+    /// Clause and sentence marks.
+    pub clause_marks: String,
+    /// Shortest headline, in characters.
+    pub min_title_chars: usize,
+    /// Longest headline, in characters.
+    pub max_title_chars: usize,
+    /// Lines longer than this are never chrome by wording alone.
+    pub max_chrome_chars: usize,
+    /// Toneless pinyin syllables accepted by the ruby repair.
+    pub neutral_syllables: Vec<String>,
+}
+
+/// Wording of site chrome.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChromeWords {
+    /// Substrings that make a short line chrome.
+    pub words: Vec<String>,
+    /// Substrings that make any line chrome.
+    pub strong_words: Vec<String>,
+    /// Whole lines that are chrome.
+    pub exact: Vec<String>,
+    /// List-entry prefixes.
+    pub bullet_prefixes: Vec<String>,
+    /// Caption credits at a line's end or in its last bracket.
+    pub caption_end_markers: Vec<String>,
+    /// Caption words anywhere in a short line.
+    pub caption_anywhere: Vec<String>,
+    /// Words that start the footer.
+    pub stop_markers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpam {
+    line_patterns: Vec<String>,
+    inline_words: Vec<String>,
+    list_separators: Vec<String>,
+    min_list_items: usize,
+    max_list_item_chars: usize,
+    garbage_min_tokens: usize,
+    garbage_max_token_chars: usize,
+}
+
+/// Compiled spam rules.
+#[derive(Debug, Clone)]
+pub struct SpamRules {
+    /// A line matching one of these is junk.
+    pub line_patterns: Vec<Regex>,
+    /// Fragments removed wherever they occur.
+    pub inline_words: Vec<String>,
+    /// Separators of keyword and link lists.
+    pub list_separators: Vec<String>,
+    /// Items a line needs to be taken for a list.
+    pub min_list_items: usize,
+    /// Longest list item, in characters.
+    pub max_list_item_chars: usize,
+    /// Shortest run of garbage tokens removed.
+    pub garbage_min_tokens: usize,
+    /// Longest garbage token.
+    pub garbage_max_token_chars: usize,
+}
+
+/// Wording of metadata lines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetaWords {
+    /// Labels before the outlet.
+    pub source_labels: Vec<String>,
+    /// Labels before the publication date.
+    pub date_labels: Vec<String>,
+    /// Labels before the author or editor.
+    pub author_labels: Vec<String>,
+    /// Every label, to cut a value where the next label starts.
+    pub all_labels: Vec<String>,
+    /// Credits naming no outlet.
+    pub non_source: Vec<String>,
+    /// Endings of outlet names in datelines.
+    pub outlet_suffixes: Vec<String>,
+    /// Endings of organisations credited at the article's end.
+    pub credit_suffixes: Vec<String>,
+    /// Dateline verbs (`电`, `讯`).
+    pub dateline_verbs: Vec<String>,
+    /// Byline words (`记者`).
+    pub byline_words: Vec<String>,
+    /// Byline endings (`报道`).
+    pub byline_ends: Vec<String>,
+    /// Category menu headers whose next line names the outlet.
+    pub category_headers: Vec<String>,
+    /// Prefixes that rule a line out as a headline.
+    pub not_title_prefixes: Vec<String>,
+    /// Prefixes removed from a headline.
+    pub title_strip_prefixes: Vec<String>,
+    /// Separators before an appended site name.
+    pub site_separators: Vec<String>,
+    /// Endings that mark a headline suffix as a site name.
+    pub site_suffix_words: Vec<String>,
+    /// Offset for times shown without one.
+    pub default_offset: String,
+    /// Years below this in `YYY年` are ROC years.
+    pub roc_year_max: i32,
+}
+
+/// Everything the cleaner needs, compiled.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Line classifier thresholds.
+    pub text: TextTuning,
+    /// Chrome wording.
+    pub chrome: ChromeWords,
+    /// Spam rules.
+    pub spam: SpamRules,
+    /// Metadata wording.
+    pub meta: MetaWords,
+}
+
+impl Rules {
+    /// Reads and compiles a rules file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, path)
+    }
+
+    /// Compiles rules from TOML text; `path` only names the file in errors.
+    pub fn from_toml_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: PathBuf::from(path),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut line_patterns = Vec::with_capacity(raw.spam.line_patterns.len());
+        for p in &raw.spam.line_patterns {
+            let re = Regex::new(&format!("(?i){p}"))
+                .map_err(|e| invalid(format!("spam.line_patterns `{p}`: {e}")))?;
+            line_patterns.push(re);
+        }
+        if parse_offset(&raw.meta.default_offset).is_none() {
+            return Err(invalid(format!(
+                "meta.default_offset `{}` is not an offset like +08:00",
+                raw.meta.default_offset
+            )));
+        }
+        Ok(Self {
+            text: raw.text,
+            chrome: raw.chrome,
+            spam: SpamRules {
+                line_patterns,
+                inline_words: raw.spam.inline_words,
+                list_separators: raw.spam.list_separators,
+                min_list_items: raw.spam.min_list_items.max(2),
+                max_list_item_chars: raw.spam.max_list_item_chars,
+                garbage_min_tokens: raw.spam.garbage_min_tokens.max(2),
+                garbage_max_token_chars: raw.spam.garbage_max_token_chars.max(1),
+            },
+            meta: raw.meta,
+        })
+    }
+}
+
+/// Parses `+08:00` / `-05:00`.
+pub fn parse_offset(s: &str) -> Option<chrono::FixedOffset> {
+    let s = s.trim();
+    let sign = match s.chars().next()? {
+        '+' => 1,
+        '-' => -1,
+        _ => return None,
+    };
+    let rest = s.get(1..)?;
+    let (h, m) = rest.split_once(':')?;
+    let h: i32 = h.parse().ok()?;
+    let m: i32 = m.parse().ok()?;
+    chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}

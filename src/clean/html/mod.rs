@@ -1,0 +1,93 @@
+//! Main-content extraction from HTML: the article body as paragraphs, title
+//! candidates and metadata, for the cleaner to turn into an `Article`.
+//!
+//! The approach follows Readability and trafilatura: text blocks vote for
+//! their ancestors (more text and more clauses, fewer links, article-like
+//! class names), the best container wins together with qualifying siblings,
+//! and chrome inside it (link lists, share widgets, related-news blocks,
+//! editor lines) is pruned. Lengths count a CJK character like a short word
+//! so that Chinese and English pages meet the same thresholds.
+
+mod content;
+mod dom;
+mod meta;
+mod rules;
+
+pub use rules::{HtmlRules, Tuning};
+
+/// Where a title candidate was found; the cleaner picks and trims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TitleSource {
+    /// The `<title>` element (often carries a site suffix).
+    TitleTag,
+    /// `og:title` / `twitter:title` / `<meta name="title">`.
+    MetaTag,
+    /// `headline` of a JSON-LD object.
+    JsonLd,
+    /// An `<h1>` in the body.
+    H1,
+    /// The first heading inside the chosen article container.
+    ContentHeading,
+}
+
+/// One possible title of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleCandidate {
+    /// Where it came from.
+    pub source: TitleSource,
+    /// Whitespace-normalised text.
+    pub text: String,
+}
+
+/// What [`extract`] finds in a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HtmlExtract {
+    /// Title candidates in order of trust: meta tags, JSON-LD, `<h1>`s,
+    /// `<title>` last (it usually carries the site name).
+    pub title_candidates: Vec<TitleCandidate>,
+    /// `(key, value)` pairs in document order. Keys are lower-cased `name`,
+    /// `property`, `itemprop` or `http-equiv` of `<meta>` tags
+    /// (`og:title`, `article:published_time`, `pubdate`, `author`, `source`
+    /// …), `ld:<field>` for JSON-LD fields (`ld:datePublished`,
+    /// `ld:headline`, `ld:author` …) and `time:datetime` for `<time>`
+    /// elements.
+    pub meta: Vec<(String, String)>,
+    /// The article body: block-level paragraphs in document order, each
+    /// with whitespace collapsed and trimmed, none empty.
+    pub paragraphs: Vec<String>,
+}
+
+impl HtmlExtract {
+    /// The first value of a metadata key (`og:title`, `ld:datePublished` …).
+    pub fn meta_value(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as one string, paragraphs separated by `\n`.
+    pub fn body_text(&self) -> String {
+        self.paragraphs.join("\n")
+    }
+}
+
+/// Extracts the main content, title candidates and metadata of a page.
+///
+/// Never panics on any input; a page without recognisable content yields
+/// empty paragraphs.
+pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
+    let doc = dom_query::Document::from(html);
+    let dom = dom::Dom::build(&doc, rules);
+    let mut out = HtmlExtract::default();
+    meta::collect(&doc, &dom, &mut out);
+    let body = content::extract_body(&dom, rules);
+    if let Some(h) = body.heading {
+        out.title_candidates.push(TitleCandidate {
+            source: TitleSource::ContentHeading,
+            text: h,
+        });
+    }
+    out.paragraphs = body.paragraphs;
+    out
+}

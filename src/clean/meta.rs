@@ -1,0 +1,642 @@
+//! Page metadata read from text lines: publication date, credited outlet,
+//! author, and headline trimming.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::config::Rules;
+use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_label};
+
+/// A calendar date with an optional time of day, as shown on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// Gregorian year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day, 1–31.
+    pub day: u32,
+    /// Hour, minute, second, when shown.
+    pub time: Option<(u32, u32, u32)>,
+}
+
+impl Shown {
+    /// RFC 3339 with `offset` when a time is known, else an ISO date.
+    pub fn format(&self, offset: &str) -> String {
+        match self.time {
+            Some((h, mi, s)) => format!(
+                "{:04}-{:02}-{:02}T{h:02}:{mi:02}:{s:02}{offset}",
+                self.year, self.month, self.day
+            ),
+            None => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
+        }
+    }
+
+    fn valid(&self) -> bool {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day).is_some()
+            && self.time.is_none_or(|(h, m, s)| h < 24 && m < 60 && s < 60)
+    }
+}
+
+// Date syntax is fixed by the calendar, not vocabulary, so it lives here.
+static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
+    )
+    .ok()
+});
+static ROC: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:：](\d{2}))?")
+        .ok()
+});
+static HANZI: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日",
+    )
+    .ok()
+});
+static MONTH_DAY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})月(\d{1,2})日").ok());
+static DAY_ONLY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"([\d一二三四五六七八九十廿卅]{1,3})日").ok());
+static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)copyright\s*(?:©|\(c\)|\?)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})")
+        .ok()
+});
+
+fn hanzi_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '○' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// `十二` → 12, `廿` → 20, `三十一` → 31, `五` → 5.
+fn hanzi_small(s: &str) -> Option<u32> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let mut total = 0;
+    let mut cur = 0;
+    for c in s.chars() {
+        match c {
+            '十' => {
+                total += if cur == 0 { 10 } else { cur * 10 };
+                cur = 0;
+            }
+            '廿' => total += 20,
+            '卅' => total += 30,
+            c => cur = hanzi_digit(c)?,
+        }
+    }
+    Some(total + cur)
+}
+
+fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
+    m.and_then(|m| m.as_str().parse().ok())
+}
+
+/// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
+/// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`.
+/// Returns it with its byte range.
+pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
+    let mut best: Option<(Shown, usize, usize)> = None;
+    let mut consider = |cand: Option<(Shown, usize, usize)>| {
+        if let Some(c) = cand
+            && c.0.valid()
+            && best.as_ref().is_none_or(|b| c.1 < b.1)
+        {
+            best = Some(c);
+        }
+    };
+    if let Some(re) = GREGORIAN.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            let time = match (num(c.get(4)), num(c.get(5))) {
+                (Some(h), Some(mi)) => Some((h, mi, num(c.get(6)).unwrap_or(0))),
+                _ => None,
+            };
+            Some((
+                Shown {
+                    year: i32::try_from(num(c.get(1))?).ok()?,
+                    month: num(c.get(2))?,
+                    day: num(c.get(3))?,
+                    time,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    if let Some(re) = ROC.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            // A 4-digit year also matches `\d{2,3}` at its tail; skip those.
+            let y = c.get(1)?;
+            if s.get(..y.start())
+                .and_then(|p| p.chars().last())
+                .is_some_and(|ch| ch.is_ascii_digit())
+            {
+                return None;
+            }
+            let roc: i32 = y.as_str().parse().ok()?;
+            if roc >= rules.meta.roc_year_max || roc < 1 {
+                return None;
+            }
+            let time = match (num(c.get(4)), num(c.get(5))) {
+                (Some(h), Some(mi)) => Some((h, mi, 0)),
+                _ => None,
+            };
+            Some((
+                Shown {
+                    year: roc + 1911,
+                    month: num(c.get(2))?,
+                    day: num(c.get(3))?,
+                    time,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    if let Some(re) = HANZI.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            let mut y = 0i32;
+            for ch in c.get(1)?.as_str().chars() {
+                y = y * 10 + i32::try_from(hanzi_digit(ch)?).ok()?;
+            }
+            Some((
+                Shown {
+                    year: y,
+                    month: hanzi_small(c.get(2)?.as_str())?,
+                    day: hanzi_small(c.get(3)?.as_str())?,
+                    time: None,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    best
+}
+
+/// Whether a line opens with a full date.
+pub fn starts_with_date(s: &str, rules: &Rules) -> bool {
+    find_date(s, rules).is_some_and(|(_, start, _)| start == 0)
+}
+
+/// Splits `date 2025-12-24 警方前日…` / `发布时间:2024-11-02 00:06:35 来源…`
+/// into the labelled date and the rest of the line.
+pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
+    let label = rules
+        .meta
+        .date_labels
+        .iter()
+        .filter(|l| !l.is_empty() && s.starts_with(l.as_str()))
+        .max_by_key(|l| l.len())?;
+    let after = s.get(label.len()..)?;
+    let trimmed = after.trim_start_matches([' ', ':', '：']);
+    if trimmed.len() == after.len() && !after.is_empty() {
+        // `时间过得…`: a label must be followed by a separator.
+        return None;
+    }
+    let (_, start, end) = find_date(trimmed, rules)?;
+    if start != 0 {
+        return None;
+    }
+    let offset = s.len() - trimmed.len();
+    let meta = s.get(..offset + end)?.trim().to_string();
+    let rest = s.get(offset + end..)?.trim().to_string();
+    Some((meta, rest))
+}
+
+/// Metadata found on a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMeta {
+    /// Publication date or time, formatted.
+    pub published: Option<String>,
+    /// The credited outlet.
+    pub source: Option<String>,
+    /// The credited author or editor.
+    pub author: Option<String>,
+}
+
+/// A dateline at the start of a paragraph: `人民網呼和浩特8月19日電`,
+/// `中新社 北京1月5日电`, `【香港中通社十日電】`.
+#[derive(Debug, Clone, PartialEq)]
+struct Dateline {
+    outlet: Option<String>,
+    month: Option<u32>,
+    day: u32,
+}
+
+fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
+    let m = &rules.meta;
+    let head: String = s.chars().take(40).collect();
+    let head = head.trim_start_matches(['【', '〔', '[', ' ']);
+    let mut found: Option<(usize, Option<u32>, u32)> = None;
+    if let Some(re) = MONTH_DAY.as_ref() {
+        for c in re.captures_iter(head) {
+            let Some(m0) = c.get(0) else { continue };
+            let rest = head.get(m0.end()..).unwrap_or("");
+            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str())) {
+                found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
+                break;
+            }
+        }
+    }
+    if found.is_none()
+        && let Some(re) = DAY_ONLY.as_ref()
+    {
+        for c in re.captures_iter(head) {
+            let Some(m0) = c.get(0) else { continue };
+            let rest = head.get(m0.end()..).unwrap_or("");
+            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str()))
+                && let Some(d) = c.get(1).and_then(|d| hanzi_small(d.as_str()))
+            {
+                found = Some((m0.start(), None, d));
+                break;
+            }
+        }
+    }
+    let (pos, month, day) = found?;
+    let prefix = head.get(..pos)?.trim();
+    if prefix.chars().count() > 20
+        || prefix.contains(['，', ',', '。', '：', ':', '；'])
+        || !(1..=31).contains(&day)
+    {
+        return None;
+    }
+    Some(Dateline {
+        outlet: outlet_prefix(prefix, rules),
+        month,
+        day,
+    })
+}
+
+/// The shortest head of `s` that ends like an outlet name (`人民網` in
+/// `人民網呼和浩特`).
+fn outlet_prefix(s: &str, rules: &Rules) -> Option<String> {
+    let m = &rules.meta;
+    let mut best: Option<usize> = None;
+    for suf in &m.outlet_suffixes {
+        if suf.is_empty() {
+            continue;
+        }
+        if let Some(i) = s.find(suf.as_str()) {
+            let end = i + suf.len();
+            if best.is_none_or(|b| end < b) {
+                best = Some(end);
+            }
+        }
+    }
+    let name = s.get(..best?)?.trim();
+    (cjk_count(name) >= 2 && !is_non_source(name, rules)).then(|| name.to_string())
+}
+
+fn is_non_source(s: &str, rules: &Rules) -> bool {
+    rules
+        .meta
+        .non_source
+        .iter()
+        .any(|n| !n.is_empty() && s.starts_with(n.as_str()))
+}
+
+/// The value after a label on a line, up to the next label or separator.
+fn label_value(line: &str, labels: &[String], rules: &Rules, stop_at_space: bool) -> Option<String> {
+    // Longest label first, so `责任编辑` wins over `编辑`.
+    let mut sorted: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
+    sorted.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut hit: Option<(usize, usize)> = None;
+    for l in sorted {
+        let mut from = 0;
+        while let Some(i) = line.get(from..).and_then(|t| t.find(l.as_str())) {
+            let at = from + i;
+            let after = line.get(at + l.len()..).unwrap_or("");
+            let t = after.trim_start();
+            if t.starts_with([':', '：', '|', '｜']) && hit.is_none_or(|(h, _)| at < h) {
+                hit = Some((at, at + l.len()));
+            }
+            from = at + l.len();
+        }
+    }
+    let (_, end) = hit?;
+    let rest = line.get(end..)?.trim_start();
+    let rest = rest.get(rest.chars().next()?.len_utf8()..)?.trim_start();
+    let mut cut = rest.len();
+    for l in &rules.meta.all_labels {
+        if l.is_empty() {
+            continue;
+        }
+        if let Some(i) = rest.find(l.as_str())
+            && i > 0
+        {
+            cut = cut.min(i);
+        }
+    }
+    for (i, c) in rest.char_indices() {
+        let stop = matches!(c, '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（')
+            || (stop_at_space && c == ' ');
+        if stop {
+            cut = cut.min(i);
+            break;
+        }
+    }
+    let v = rest.get(..cut)?.trim();
+    Some(v.to_string())
+}
+
+/// Cuts a trailing date or time off a value (`人民日报2021-10-29 17:41`).
+fn strip_trailing_date(v: &str, rules: &Rules) -> String {
+    match find_date(v, rules) {
+        Some((_, start, _)) => v.get(..start).unwrap_or(v).trim().to_string(),
+        None => v.to_string(),
+    }
+}
+
+fn source_from_labels(lines: &[Line], rules: &Rules) -> Option<String> {
+    lines
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .filter_map(|l| label_value(&l.text, &rules.meta.source_labels, rules, true))
+        .map(|v| strip_trailing_date(&v, rules))
+        .find(|v| cjk_count(v) >= 2 && !is_non_source(v, rules))
+}
+
+fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
+    let rest = text.strip_prefix('【').or_else(|| text.strip_prefix('〔'))?;
+    let end = rest.find(['】', '〕'])?;
+    let inner = rest.get(..end)?.trim();
+    if is_non_source(inner, rules) {
+        return None;
+    }
+    // `香港中通社十日電`: drop the date and verb.
+    let name = match dateline(inner, rules) {
+        Some(d) => d.outlet?,
+        None => inner.to_string(),
+    };
+    (cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
+}
+
+fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<String>)> {
+    let m = &rules.meta;
+    let mut words: Vec<&String> = m.byline_words.iter().filter(|w| !w.is_empty()).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let (pos, w) = words
+        .iter()
+        .filter_map(|w| text.find(w.as_str()).map(|i| (i, w.len())))
+        .min_by_key(|&(i, _)| i)?;
+    let before = text.get(..pos)?;
+    let outlet = before
+        .split(['、', '／', '/', ' ', '·'])
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .filter(|s| cjk_count(s) + s.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+        .filter(|s| !is_non_source(s, rules))
+        .map(str::to_string);
+    let after = text.get(pos + w..)?.trim_start();
+    let mut name: String = after
+        .chars()
+        .take_while(|c| !matches!(c, '／' | '/' | ' ' | ':' | '：' | ')' | '）'))
+        .collect();
+    for end in &m.byline_ends {
+        if let Some(stripped) = name.strip_suffix(end.as_str()) {
+            name = stripped.to_string();
+        }
+    }
+    let author = (cjk_count(&name) >= 2 && name.chars().count() <= 5).then_some(name);
+    Some((outlet, author))
+}
+
+fn source_from_bylines(lines: &[Line], rules: &Rules) -> Option<String> {
+    lines
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .filter(|l| {
+            rules
+                .meta
+                .byline_words
+                .iter()
+                .any(|w| !w.is_empty() && l.text.contains(w.as_str()))
+        })
+        .find_map(|l| byline_parts(&l.text, rules).and_then(|(o, _)| o))
+}
+
+fn source_from_journal(lines: &[Line]) -> Option<String> {
+    lines.iter().filter(|l| l.kind == Kind::Meta).find_map(|l| {
+        let (name, issue) = l.text.rsplit_once(' ')?;
+        (issue.ends_with('期') && issue.contains('年') && cjk_count(name) >= 2)
+            .then(|| name.trim().to_string())
+    })
+}
+
+fn source_from_category(lines: &[Line], rules: &Rules) -> Option<String> {
+    let i = lines
+        .iter()
+        .position(|l| rules.meta.category_headers.iter().any(|h| *h == l.text))?;
+    let next = lines.iter().skip(i + 1).find(|l| !l.text.is_empty())?;
+    let mut t = next.text.as_str();
+    for b in &rules.chrome.bullet_prefixes {
+        if let Some(s) = t.strip_prefix(b.as_str()) {
+            t = s.trim();
+        }
+    }
+    (cjk_count(t) >= 2 && t.chars().count() <= 16).then(|| t.to_string())
+}
+
+fn trailing_credit(body_last: &str, rules: &Rules) -> Option<String> {
+    let inner = last_bracket(body_last.trim_end_matches([' ', '。']))?.trim();
+    let ok = cjk_count(inner) >= 2
+        && inner.chars().count() <= 14
+        && !inner.contains(['，', ',', '、', ' '])
+        && rules
+            .meta
+            .credit_suffixes
+            .iter()
+            .any(|s| !s.is_empty() && inner.ends_with(s.as_str()))
+        && !rules
+            .chrome
+            .caption_end_markers
+            .iter()
+            .any(|m| !m.is_empty() && inner.contains(m.as_str()));
+    ok.then(|| inner.to_string())
+}
+
+fn source_from_copyright(lines: &[Line]) -> Option<String> {
+    let re = COPYRIGHT.as_ref()?;
+    lines.iter().find_map(|l| {
+        re.captures(&l.text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().trim_end_matches('.').to_string())
+    })
+}
+
+fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
+    for l in lines.iter().filter(|l| l.kind == Kind::Meta) {
+        if let Some(v) = label_value(&l.text, &rules.meta.author_labels, rules, false) {
+            let v = v.trim();
+            // `梅   晶` is a two-character name spaced out.
+            let v = if cjk_count(v) <= 4 {
+                v.replace(' ', "")
+            } else {
+                v.split(' ').next().unwrap_or(v).to_string()
+            };
+            if cjk_count(&v) >= 2 && v.chars().count() <= 12 {
+                return Some(v);
+            }
+        }
+        if rules
+            .meta
+            .byline_words
+            .iter()
+            .any(|w| !w.is_empty() && l.text.contains(w.as_str()))
+            && let Some((_, Some(a))) = byline_parts(&l.text, rules)
+        {
+            return Some(a);
+        }
+    }
+    None
+}
+
+/// Reads the metadata of an analysed text page.
+pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
+    let head = a.header_and_body();
+    let prose: Vec<&Line> = a
+        .body
+        .iter()
+        .filter_map(|&i| a.lines.get(i))
+        .filter(|l| l.kind == Kind::Prose)
+        .take(3)
+        .collect();
+    let dl = prose.iter().find_map(|l| dateline(&l.text, rules));
+
+    let source = source_from_labels(head, rules)
+        .or_else(|| prose.iter().find_map(|l| bracket_credit(&l.text, rules)))
+        .or_else(|| dl.as_ref().and_then(|d| d.outlet.clone()))
+        .or_else(|| source_from_bylines(head, rules))
+        .or_else(|| source_from_journal(head))
+        .or_else(|| source_from_category(&a.lines, rules))
+        .or_else(|| {
+            a.body
+                .last()
+                .and_then(|&i| a.lines.get(i))
+                .and_then(|l| trailing_credit(&l.text, rules))
+        })
+        .or_else(|| source_from_copyright(&a.lines));
+
+    let labelled = head
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .find_map(|l| find_date(&l.text, rules).map(|(d, _, _)| d));
+    let published = combine_dates(labelled, dl.as_ref(), &a.lines, rules)
+        .map(|d| d.format(&rules.meta.default_offset));
+
+    PageMeta {
+        published,
+        source,
+        author: author_from_lines(head, rules),
+    }
+}
+
+/// Reconciles the page's labelled date with the dateline of the text.
+///
+/// A mirror's `发布时间` may be the copy date, not the article's: when the
+/// dateline (`1月5日电`) disagrees, the dateline's month and day win and the
+/// labelled date only lends its year. Without a labelled date, a dateline
+/// takes its year from a full date elsewhere on the page with the same
+/// month and day, and otherwise stays unresolved.
+fn combine_dates(
+    labelled: Option<Shown>,
+    dl: Option<&Dateline>,
+    lines: &[Line],
+    rules: &Rules,
+) -> Option<Shown> {
+    match (labelled, dl) {
+        (Some(d), Some(dl)) => {
+            let month = dl.month.unwrap_or(d.month);
+            if month == d.month && dl.day == d.day {
+                return Some(d);
+            }
+            let year = if (month, dl.day) <= (d.month, d.day) {
+                d.year
+            } else {
+                d.year - 1
+            };
+            let out = Shown {
+                year,
+                month,
+                day: dl.day,
+                time: None,
+            };
+            out.valid().then_some(out).or(Some(d))
+        }
+        (Some(d), None) => Some(d),
+        (None, Some(dl)) => {
+            let month = dl.month?;
+            lines.iter().find_map(|l| {
+                find_date(&l.text, rules)
+                    .map(|(d, _, _)| d)
+                    .filter(|d| d.month == month && d.day == dl.day)
+                    .map(|d| Shown { time: None, ..d })
+            })
+        }
+        (None, None) => None,
+    }
+}
+
+/// Trims a headline: known prefixes (`正在阅读:`) and site names appended
+/// after a separator (`…_新闻中心_某某网`, `… - 中新网`).
+pub fn clean_title(title: &str, rules: &Rules) -> String {
+    let m = &rules.meta;
+    let mut t = title.trim().to_string();
+    for p in &m.title_strip_prefixes {
+        if let Some(s) = t.strip_prefix(p.as_str()) {
+            t = s.trim().to_string();
+        }
+    }
+    loop {
+        let mut changed = false;
+        for sep in &m.site_separators {
+            if sep.is_empty() {
+                continue;
+            }
+            let Some(i) = t.rfind(sep.as_str()) else {
+                continue;
+            };
+            let (head, tail) = (t.get(..i).unwrap_or(""), t.get(i + sep.len()..).unwrap_or(""));
+            let tail = tail.trim();
+            let head = head.trim();
+            if !head.is_empty()
+                && cjk_count(head) >= 4
+                && tail.chars().count() <= 20
+                && m.site_suffix_words
+                    .iter()
+                    .any(|w| !w.is_empty() && tail.ends_with(w.as_str()))
+            {
+                t = head.to_string();
+                changed = true;
+                break;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    t
+}
+
+/// Whether a line is a labelled metadata line (used by the HTML path).
+pub fn is_meta_line(s: &str, rules: &Rules) -> bool {
+    starts_with_label(s, &rules.meta.all_labels)
+}

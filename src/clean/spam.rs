@@ -1,0 +1,232 @@
+//! Injected spam: markup debris, keyword lists, forum anti-copy garbage.
+
+use super::config::SpamRules;
+use super::ruby::is_cjk;
+
+/// Whether a whole line is injected junk (markup, keyword or link list).
+pub fn is_spam_line(line: &str, rules: &SpamRules) -> bool {
+    if rules.line_patterns.iter().any(|re| re.is_match(line)) {
+        return true;
+    }
+    is_separator_list(line, rules)
+}
+
+/// A line cut by `_` or `|` into many short items: SEO keyword blocks
+/// (`99热精品_美女…_…`) and place lists (`罗城| 建瓯市| …`).
+fn is_separator_list(line: &str, rules: &SpamRules) -> bool {
+    for sep in &rules.list_separators {
+        if sep.is_empty() {
+            continue;
+        }
+        let items: Vec<&str> = line
+            .split(sep.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if items.len() >= rules.min_list_items {
+            let short = items
+                .iter()
+                .filter(|s| s.chars().count() <= rules.max_list_item_chars)
+                .count();
+            // A truncated last item may be long; most must be short.
+            if short * 5 >= items.len() * 4 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Removes spam fragments inside a line: configured words and runs of
+/// anti-copy garbage tokens (`: j' J3 \`+ Z2 ~9 |9 @`).
+pub fn strip_inline(line: &str, rules: &SpamRules) -> String {
+    let mut s = line.to_string();
+    for w in &rules.inline_words {
+        if !w.is_empty() && s.contains(w.as_str()) {
+            s = s.replace(w.as_str(), "");
+        }
+    }
+    strip_garbage_runs(&s, rules)
+}
+
+/// One maximal stretch of ASCII words separated by spaces.
+struct Run {
+    start: usize,
+    end: usize,
+    words: Vec<(usize, usize)>,
+}
+
+fn strip_garbage_runs(line: &str, rules: &SpamRules) -> String {
+    let runs = ascii_runs(line);
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    for run in &runs {
+        if run.words.len() < rules.garbage_min_tokens {
+            continue;
+        }
+        let words: Vec<&str> = run
+            .words
+            .iter()
+            .filter_map(|&(a, b)| line.get(a..b))
+            .collect();
+        let garbage = words
+            .iter()
+            .filter(|w| is_garbage_token(w, rules.garbage_max_token_chars))
+            .count();
+        let punct = words
+            .iter()
+            .filter(|w| w.chars().any(|c| c.is_ascii_punctuation()))
+            .count();
+        // Real text has few one- or two-letter tokens with stray symbols;
+        // garbage is almost nothing else.
+        if garbage * 10 >= words.len() * 7 && punct * 3 >= words.len() {
+            cut.push((run.start, run.end));
+        }
+    }
+    if cut.is_empty() {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    for (a, b) in cut {
+        if let Some(piece) = line.get(pos..a) {
+            out.push_str(piece);
+        }
+        pos = b;
+    }
+    if let Some(piece) = line.get(pos..) {
+        out.push_str(piece);
+    }
+    out
+}
+
+fn is_garbage_token(w: &str, max: usize) -> bool {
+    let n = w.chars().count();
+    if n == 0 {
+        return false;
+    }
+    if n <= max {
+        return true;
+    }
+    // Long debris such as `W5.39.217.768`: letters glued to digit groups.
+    let letters = w.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = w.chars().filter(|c| c.is_ascii_digit()).count();
+    letters > 0 && digits > 0 && letters <= 2
+}
+
+/// Finds stretches of printable-ASCII words separated by spaces, bounded by
+/// non-ASCII text or the line ends.
+fn ascii_runs(line: &str) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut cur: Option<Run> = None;
+    let mut word_start: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        if c.is_ascii_graphic() {
+            if word_start.is_none() {
+                word_start = Some(i);
+            }
+        } else if c == ' ' {
+            if let Some(ws) = word_start.take() {
+                let run = cur.get_or_insert(Run {
+                    start: ws,
+                    end: i,
+                    words: Vec::new(),
+                });
+                run.words.push((ws, i));
+                run.end = i + 1;
+            }
+        } else {
+            if let Some(ws) = word_start.take() {
+                let run = cur.get_or_insert(Run {
+                    start: ws,
+                    end: i,
+                    words: Vec::new(),
+                });
+                run.words.push((ws, i));
+                run.end = i;
+            }
+            if let Some(r) = cur.take() {
+                runs.push(r);
+            }
+        }
+    }
+    if let Some(ws) = word_start.take() {
+        let run = cur.get_or_insert(Run {
+            start: ws,
+            end: line.len(),
+            words: Vec::new(),
+        });
+        run.words.push((ws, line.len()));
+        run.end = line.len();
+    }
+    if let Some(r) = cur.take() {
+        runs.push(r);
+    }
+    runs
+}
+
+/// Whether a line has any CJK ideograph.
+pub fn has_cjk(line: &str) -> bool {
+    line.chars().any(is_cjk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::config::Rules;
+
+    fn rules() -> SpamRules {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/clean.toml");
+        match Rules::from_file(&path) {
+            Ok(r) => r.spam,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn strips_forum_garbage() {
+        let r = rules();
+        assert_eq!(
+            strip_inline(
+                ": j' J3 `+ Z2 ~9 |9 @ 同月,某售货员齐某被骗入十几万元。) {9 h' w1 H/ z. w$ B* w",
+                &r
+            ),
+            "同月,某售货员齐某被骗入十几万元。"
+        );
+        assert_eq!(
+            strip_inline("9 V; U$ h& L% r司警又指,已接獲796宗", &r),
+            "司警又指,已接獲796宗"
+        );
+        assert_eq!(
+            strip_inline("+ ~- q4 b& ?/ m* R! W5.39.217.768 S! C! h\" v; n- V( C", &r).trim(),
+            ""
+        );
+    }
+
+    #[test]
+    fn keeps_real_ascii() {
+        let r = rules();
+        for s in [
+            "香港二○二四年錄得44 480宗騙案",
+            "电子商务骗案(E-commerce Scam)的增幅",
+            "原创独立设计师品牌SHANG1 BY SHANGYI 2024秋冬系列",
+            "1.假交友(投資詐財)詐騙 45件 8290.9萬",
+        ] {
+            assert_eq!(strip_inline(s, &r), s);
+        }
+    }
+
+    #[test]
+    fn detects_lists() {
+        let r = rules();
+        assert!(is_spam_line(
+            "• 99热精品在线国产_美女午夜性视频免费_国产精品国产高清国产av_av欧美777_自拍偷自拍亚洲精品老妇",
+            &r
+        ));
+        assert!(is_spam_line("罗城| 建瓯市| 邯郸县| 平顶山市| 平潭县| 兴安县", &r));
+        assert!(is_spam_line("• <tr id=\"yyy80\"></tr>", &r));
+        assert!(!is_spam_line(
+            "发布时间: 2017-01-20 17:29:48 | 来源: 中国网-健康中国 | 责任编辑: 李晓宪",
+            &r
+        ));
+    }
+}

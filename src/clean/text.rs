@@ -1,0 +1,399 @@
+//! Plain-text cleaning: normalise lines, classify each one (prose, short
+//! line, metadata, chrome, spam) and keep the article: the run from the first
+//! to the last prose paragraph, without the footer, plus its headline.
+
+use super::config::Rules;
+use super::ruby::{self, is_cjk};
+use super::spam;
+
+/// What a line of a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Empty.
+    Blank,
+    /// No Chinese at all (ids, garbage, English furniture).
+    Noise,
+    /// Injected junk: markup, keyword lists.
+    Spam,
+    /// Navigation, share widgets, hotlines, copyright.
+    Chrome,
+    /// A photo caption.
+    Caption,
+    /// A list entry (related links, feeds).
+    Bullet,
+    /// The start of the footer (related news, comments).
+    Stop,
+    /// Source, date, author or byline.
+    Meta,
+    /// A paragraph of running text.
+    Prose,
+    /// A short line: headline, sub-heading, list item of the body.
+    Short,
+}
+
+/// One normalised line and its class.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The text, normalised.
+    pub text: String,
+    /// Its class.
+    pub kind: Kind,
+}
+
+/// A page split into classified lines, with the article located.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Every line of the page.
+    pub lines: Vec<Line>,
+    /// Index of the headline.
+    pub title: Option<usize>,
+    /// Indices of the body paragraphs, in order.
+    pub body: Vec<usize>,
+    /// Index of the first footer line, if one was found.
+    pub footer: Option<usize>,
+}
+
+impl Analysis {
+    /// The lines before the footer: where page metadata is looked for.
+    pub fn header_and_body(&self) -> &[Line] {
+        let end = self.footer.unwrap_or(self.lines.len());
+        self.lines.get(..end).unwrap_or(&self.lines)
+    }
+
+    /// The cleaned body text.
+    pub fn body_text(&self) -> String {
+        self.body
+            .iter()
+            .filter_map(|&i| self.lines.get(i))
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The headline as written (before site-suffix trimming).
+    pub fn title_text(&self) -> Option<&str> {
+        self.title
+            .and_then(|i| self.lines.get(i))
+            .map(|l| l.text.as_str())
+    }
+}
+
+/// Normalises one line: control characters out, ruby repaired, spaces
+/// collapsed (a single space between digit groups such as `44 480` stays),
+/// inline spam removed, trimmed.
+pub fn normalise_line(raw: &str, rules: &Rules) -> String {
+    let mut s = String::with_capacity(raw.len());
+    let mut last_space = false;
+    for c in raw.chars() {
+        let c = match c {
+            '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' => ' ',
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => continue,
+            c if c.is_control() => continue,
+            c => c,
+        };
+        if c == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        s.push(c);
+    }
+    let s = ruby::repair(&s, &rules.text.neutral_syllables);
+    let s = spam::strip_inline(&s, &rules.spam);
+    s.trim().to_string()
+}
+
+/// Splits a page's text into normalised lines.
+pub fn normalise(text: &str, rules: &Rules) -> Vec<String> {
+    text.lines().map(|l| normalise_line(l, rules)).collect()
+}
+
+/// Counts CJK ideographs.
+pub fn cjk_count(s: &str) -> usize {
+    s.chars().filter(|&c| is_cjk(c)).count()
+}
+
+fn has_clause_mark(s: &str, rules: &Rules) -> bool {
+    s.chars().any(|c| rules.text.clause_marks.contains(c))
+}
+
+fn contains_any(s: &str, words: &[String]) -> bool {
+    words.iter().any(|w| !w.is_empty() && s.contains(w.as_str()))
+}
+
+fn starts_with_any(s: &str, words: &[String]) -> bool {
+    words.iter().any(|w| !w.is_empty() && s.starts_with(w.as_str()))
+}
+
+/// Whether the line opens with a metadata label and a separator
+/// (`来源:`, `来源 | `, `编辑：`).
+pub fn starts_with_label(s: &str, labels: &[String]) -> bool {
+    labels.iter().any(|l| {
+        s.strip_prefix(l.as_str()).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with([':', '：', '|', '｜']) || (rest.len() < s.len() - l.len())
+        })
+    })
+}
+
+/// Whether the line is a photo caption.
+fn is_caption(s: &str, rules: &Rules) -> bool {
+    let c = &rules.chrome;
+    let trimmed = s.trim_end_matches([' ', '。', '.']);
+    if c
+        .caption_end_markers
+        .iter()
+        .any(|m| !m.is_empty() && trimmed.ends_with(m.as_str()))
+    {
+        return true;
+    }
+    if let Some(inner) = last_bracket(trimmed)
+        && contains_any(inner, &c.caption_end_markers)
+    {
+        return true;
+    }
+    s.chars().count() <= rules.text.max_chrome_chars && contains_any(s, &c.caption_anywhere)
+}
+
+/// The content of a bracket group that ends the line.
+pub fn last_bracket(s: &str) -> Option<&str> {
+    let body = s.strip_suffix(')').or_else(|| s.strip_suffix('）'))?;
+    let open = body.rfind(['(', '（'])?;
+    let inner = body.get(open..)?;
+    let inner = inner
+        .strip_prefix('(')
+        .or_else(|| inner.strip_prefix('（'))?;
+    Some(inner)
+}
+
+/// A breadcrumb trail: `首页> IT频道> IT头条 > 正文`.
+fn is_breadcrumb(s: &str) -> bool {
+    (s.contains('>') || s.contains('›') || s.contains('»'))
+        && !s.contains(['，', '。', '；'])
+        && s.chars().count() <= 80
+}
+
+fn is_byline(s: &str, rules: &Rules) -> bool {
+    let m = &rules.meta;
+    cjk_count(s) <= 24
+        && contains_any(s, &m.byline_words)
+        && !s.contains(['，', ',', '。', '；', ';', '！', '!', '？', '?'])
+}
+
+fn is_journal_line(s: &str) -> bool {
+    // `中國防偽報道 2021年5期`
+    let Some((name, issue)) = s.rsplit_once(' ') else {
+        return false;
+    };
+    let Some(rest) = issue.strip_suffix('期') else {
+        return false;
+    };
+    let Some((y, n)) = rest.split_once('年') else {
+        return false;
+    };
+    cjk_count(name) >= 2
+        && y.len() == 4
+        && y.chars().all(|c| c.is_ascii_digit())
+        && !n.is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Classifies one normalised line.
+pub fn classify(s: &str, rules: &Rules) -> Kind {
+    let c = &rules.chrome;
+    let m = &rules.meta;
+    if s.is_empty() {
+        return Kind::Blank;
+    }
+    if spam::is_spam_line(s, &rules.spam) {
+        return Kind::Spam;
+    }
+    if !spam::has_cjk(s) {
+        return Kind::Noise;
+    }
+    if contains_any(s, &c.strong_words) {
+        return Kind::Chrome;
+    }
+    let chars = s.chars().count();
+    if chars <= 30 && contains_any(s, &c.stop_markers) {
+        return Kind::Stop;
+    }
+    if starts_with_any(s, &c.bullet_prefixes) {
+        return Kind::Bullet;
+    }
+    if c.exact.iter().any(|e| e == s) {
+        return Kind::Chrome;
+    }
+    let cjk = cjk_count(s);
+    let prose_like = cjk >= rules.text.min_prose_cjk && has_clause_mark(s, rules);
+    if starts_with_label(s, &m.all_labels) && (!prose_like || chars <= 80) {
+        return Kind::Meta;
+    }
+    if !prose_like && super::meta::starts_with_date(s, rules) {
+        return Kind::Meta;
+    }
+    if is_journal_line(s) || is_byline(s, rules) {
+        return Kind::Meta;
+    }
+    if starts_with_any(s, &m.not_title_prefixes) {
+        return Kind::Chrome;
+    }
+    if is_caption(s, rules) {
+        return Kind::Caption;
+    }
+    if chars <= rules.text.max_chrome_chars && (contains_any(s, &c.words) || is_breadcrumb(s)) {
+        return Kind::Chrome;
+    }
+    if prose_like {
+        Kind::Prose
+    } else {
+        Kind::Short
+    }
+}
+
+fn is_title_like(s: &str, rules: &Rules) -> bool {
+    let n = s.chars().count();
+    n >= rules.text.min_title_chars
+        && n <= rules.text.max_title_chars
+        && cjk_count(s) >= 4
+        && !s.ends_with(['。', ':', '：', ';', '；', ','])
+        && !starts_with_any(s, &rules.meta.not_title_prefixes)
+}
+
+/// Character bigrams of a string's CJK text.
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let cs: Vec<char> = s
+        .chars()
+        .filter(|c| is_cjk(*c) || c.is_ascii_digit())
+        .collect();
+    cs.windows(2)
+        .filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Share of `a`'s bigrams found in `b`.
+fn overlap(a: &str, b: &str) -> f64 {
+    let ga = bigrams(a);
+    if ga.is_empty() {
+        return 0.0;
+    }
+    let gb = bigrams(b);
+    let hit = ga.iter().filter(|g| gb.contains(g)).count();
+    hit as f64 / ga.len() as f64
+}
+
+/// Splits, classifies and locates the article in a text page.
+pub fn analyse(text: &str, rules: &Rules) -> Analysis {
+    let mut lines: Vec<Line> = Vec::new();
+    for raw in normalise(text, rules) {
+        // `date 2025-12-24 警方前日…`: a date prefix glued to the text is
+        // metadata; the rest of the line is classified on its own.
+        if let Some((meta, rest)) = super::meta::split_date_prefix(&raw, rules) {
+            lines.push(Line {
+                kind: Kind::Meta,
+                text: meta,
+            });
+            if !rest.is_empty() {
+                let kind = classify(&rest, rules);
+                lines.push(Line { text: rest, kind });
+            }
+            continue;
+        }
+        let kind = classify(&raw, rules);
+        lines.push(Line { text: raw, kind });
+    }
+
+    let first_prose = lines.iter().position(|l| l.kind == Kind::Prose);
+    let footer = first_prose.and_then(|fp| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(fp + 1)
+            .find(|(_, l)| l.kind == Kind::Stop)
+            .map(|(i, _)| i)
+    });
+    let end = footer.unwrap_or(lines.len());
+    let last_prose = lines
+        .get(..end)
+        .unwrap_or(&lines)
+        .iter()
+        .rposition(|l| l.kind == Kind::Prose);
+
+    let title = find_title(&lines, first_prose, end, rules);
+
+    let start = match (title, first_prose) {
+        (Some(t), Some(fp)) if t < fp => t + 1,
+        (_, Some(fp)) => fp,
+        (Some(t), None) => t + 1,
+        (None, None) => 0,
+    };
+    let stop = match last_prose {
+        Some(lp) => lp + 1,
+        None => end,
+    };
+    let title_text = title.and_then(|t| lines.get(t)).map(|l| l.text.clone());
+    let mut body = Vec::new();
+    for i in start..stop {
+        let Some(l) = lines.get(i) else { break };
+        if !matches!(l.kind, Kind::Prose | Kind::Short) || Some(i) == title {
+            continue;
+        }
+        if title_text.as_deref() == Some(l.text.as_str()) {
+            continue;
+        }
+        body.push(i);
+    }
+    Analysis {
+        lines,
+        title,
+        body,
+        footer,
+    }
+}
+
+fn find_title(
+    lines: &[Line],
+    first_prose: Option<usize>,
+    end: usize,
+    rules: &Rules,
+) -> Option<usize> {
+    let limit = first_prose.unwrap_or(end);
+    let candidates: Vec<usize> = (0..limit)
+        .filter(|&i| {
+            lines
+                .get(i)
+                .is_some_and(|l| l.kind == Kind::Short && is_title_like(&l.text, rules))
+        })
+        .collect();
+    // A headline repeated elsewhere on the page (print headline, related
+    // box, `正在阅读:` bar) beats a stray short line.
+    let repeated = candidates.iter().copied().find(|&i| {
+        let Some(t) = lines.get(i).map(|l| l.text.as_str()) else {
+            return false;
+        };
+        lines
+            .iter()
+            .enumerate()
+            .any(|(j, l)| j != i && l.text.contains(t))
+    });
+    if let Some(i) = repeated.or_else(|| candidates.last().copied()) {
+        return Some(i);
+    }
+    // Forum posts restate the headline right after an opening summary.
+    let fp = first_prose?;
+    let next = (fp + 1..end).find(|&i| {
+        lines
+            .get(i)
+            .is_some_and(|l| !matches!(l.kind, Kind::Blank | Kind::Noise | Kind::Spam))
+    })?;
+    let l = lines.get(next)?;
+    let p = lines.get(fp)?;
+    (l.kind == Kind::Short && is_title_like(&l.text, rules) && overlap(&l.text, &p.text) >= 0.5)
+        .then_some(next)
+}

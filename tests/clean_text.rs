@@ -1,0 +1,299 @@
+//! The cleaner against the corpus gold: headline, date and source of every
+//! page, survival of every statistic's quote, and removal of known chrome.
+
+use std::path::{Path, PathBuf};
+
+use fraudstat::clean::Cleaner;
+use fraudstat::model::{Article, CharsetSource, ContentKind, Page};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cleaner() -> Cleaner {
+    match Cleaner::from_file(&root().join("config/clean.toml")) {
+        Ok(c) => c,
+        Err(e) => panic!("config/clean.toml: {e}"),
+    }
+}
+
+struct Case {
+    name: String,
+    gold: Value,
+    text: String,
+}
+
+fn corpus() -> Vec<Case> {
+    let dir = root().join("tests/fixtures/corpus");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir.join("gold"))
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.sort();
+    assert!(names.len() >= 45, "corpus gold missing");
+    names
+        .into_iter()
+        .map(|p| {
+            let gold: Value = serde_json::from_str(&read(&p)).unwrap_or(Value::Null);
+            let page = gold["page"].as_str().unwrap_or_default().to_string();
+            let text = read(&dir.join("pages").join(&page));
+            Case {
+                name: page,
+                gold,
+                text,
+            }
+        })
+        .collect()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn clean(c: &Cleaner, text: &str) -> Article {
+    let page = Page {
+        text: text.to_string(),
+        charset: "utf-8".into(),
+        charset_source: CharsetSource::Detected,
+        kind: ContentKind::Text,
+    };
+    c.clean(&page, None)
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Compares one metadata field; `published` is compared on its date part.
+fn field_ok(field: &str, got: Option<&str>, want: Option<&str>) -> bool {
+    match (got, want) {
+        (None, None) => true,
+        (Some(g), Some(w)) if field == "published" => g.get(..10) == Some(w),
+        (Some(g), Some(w)) => g == w,
+        _ => false,
+    }
+}
+
+#[test]
+fn metadata_matches_gold() {
+    let c = cleaner();
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for case in corpus() {
+        let a = clean(&c, &case.text);
+        for (field, got) in [
+            ("title", a.title.as_deref()),
+            ("published", a.published.as_deref()),
+            ("source", a.source.as_deref()),
+        ] {
+            total += 1;
+            let want = case.gold[field].as_str();
+            if !field_ok(field, got, want) {
+                failures.push(format!("{} {field}: got {got:?}, want {want:?}", case.name));
+            }
+        }
+    }
+    eprintln!(
+        "metadata: {}/{total} fields match\n{}",
+        total - failures.len(),
+        failures.join("\n")
+    );
+    // Every field of every page is expected to match; the list above names
+    // the ones that do not.
+    assert!(failures.is_empty(), "{} metadata mismatches", failures.len());
+}
+
+#[test]
+fn published_is_rfc3339_or_iso_date() {
+    let c = cleaner();
+    for case in corpus() {
+        let a = clean(&c, &case.text);
+        if let Some(p) = a.published {
+            let ok = chrono::DateTime::parse_from_rfc3339(&p).is_ok()
+                || chrono::NaiveDate::parse_from_str(&p, "%Y-%m-%d").is_ok();
+            assert!(ok, "{}: bad published {p}", case.name);
+        }
+    }
+}
+
+#[test]
+fn statistic_quotes_survive_cleaning() {
+    let c = cleaner();
+    let mut missing = Vec::new();
+    let mut total = 0;
+    for case in corpus() {
+        let a = clean(&c, &case.text);
+        let hay = squash(&format!("{}\n{}", a.title.unwrap_or_default(), a.text));
+        for s in case.gold["statistics"].as_array().into_iter().flatten() {
+            if s["optional"].as_bool() == Some(true) {
+                continue;
+            }
+            total += 1;
+            let q = squash(s["quote"].as_str().unwrap_or_default());
+            if !hay.contains(&q) {
+                missing.push(format!("{}: {q}", case.name));
+            }
+        }
+    }
+    eprintln!(
+        "quotes: {}/{total} survive\n{}",
+        total - missing.len(),
+        missing.join("\n")
+    );
+    assert!(missing.is_empty(), "{} quotes lost", missing.len());
+}
+
+/// Chrome and spam from the corpus pages that must not reach the body.
+const CHROME: &[(&str, &str)] = &[
+    ("000_", "想爆料"),
+    ("000_", "0531-66661234"),
+    ("001_", "点击右上角微信好友"),
+    ("001_", "首页> IT频道"),
+    ("001_", "调查问题加载中"),
+    ("001_", "奔跑吧·少年"),
+    ("001_", "新闻表情排行"),
+    ("001_", "责编"),
+    ("001_", "人民日报2021-10-29"),
+    ("002_", "> shms"),
+    ("002_", "版權與免責聲明"),
+    ("002_", "凡本網注明"),
+    ("002_", "編輯:曹惠君"),
+    ("003_", "<tr id"),
+    ("003_", "99热精品"),
+    ("003_", "建瓯市"),
+    ("003_", "猜你喜歡"),
+    ("003_", "衡陽市公安機關黨員風采剪影"),
+    ("003_", "關鍵詞"),
+    ("004_", "分享讓更多人看到"),
+    ("004_", "熱門排行"),
+    ("004_", "郵儲銀行百色市分行"),
+    ("004_", "關注人民網"),
+    ("004_", "王慧攝"),
+    ("dev-003", "Kankanews"),
+    ("dev-003", "12318"),
+    ("dev-003", "暫無評論"),
+    ("dev-004", "瀏覽效果"),
+    ("dev-004", "限制級"),
+    ("dev-004", "(法新社)"),
+    ("dev-006", "暖心服务无止境"),
+    ("dev-006", "24天跨省追踪"),
+    ("dev-007", "181人落实"),
+    ("dev-009", "您当前的位置"),
+    ("dev-009", "供图"),
+    ("dev-010", "访问量"),
+    ("dev-010", "扫一扫"),
+    ("dev-010", "审核"),
+    ("dev-015", "S\" F1"),
+    ("dev-015", "@ME"),
+    ("dev-017", "enpproperty"),
+    ("dev-017", "中銀全幣種信用卡"),
+    ("dev-024", "水晶魚颱風演習"),
+    ("dev-026", "5.39.217"),
+    ("dev-026", "公仔箱論壇"),
+    ("dev-026", "徵信公會"),
+    ("dev-031", "cnews204251204a04"),
+    ("dev-035", "124个镇"),
+    ("dev-035", "前30"),
+    ("dev-037", "打印本页"),
+    ("dev-039", "119-108"),
+    ("dev-039", "20士兵"),
+    ("dev-039", "兩金一銀兩銅"),
+];
+
+#[test]
+fn known_chrome_is_removed() {
+    let c = cleaner();
+    let cases = corpus();
+    let mut leaks = Vec::new();
+    for (prefix, needle) in CHROME {
+        let Some(case) = cases.iter().find(|c| c.name.starts_with(prefix)) else {
+            panic!("no page {prefix}");
+        };
+        assert!(
+            case.text.contains(needle),
+            "{prefix}: `{needle}` is not on the page"
+        );
+        let a = clean(&c, &case.text);
+        if a.text.contains(needle) || a.title.as_deref().is_some_and(|t| t.contains(needle)) {
+            leaks.push(format!("{prefix}: {needle}"));
+        }
+    }
+    assert!(leaks.is_empty(), "chrome left in:\n{}", leaks.join("\n"));
+}
+
+#[test]
+fn body_is_normalised() {
+    let c = cleaner();
+    for case in corpus() {
+        let a = clean(&c, &case.text);
+        assert!(!a.text.contains("  "), "{}: double space", case.name);
+        assert!(
+            !a.text.chars().any(|ch| ch.is_control() && ch != '\n'),
+            "{}: control character",
+            case.name
+        );
+        assert!(!a.text.contains("\n\n"), "{}: empty paragraph", case.name);
+        assert!(!a.text.contains("(wǎng)"), "{}: ruby left", case.name);
+    }
+}
+
+#[test]
+fn script_follows_the_page() {
+    let c = cleaner();
+    for (prefix, want) in [
+        ("000_", "hant"),
+        ("001_", "hans"),
+        ("002_", "hant"),
+        ("dev-005", "hans"),
+        ("dev-016", "hant"),
+        ("dev-019", "hans"),
+    ] {
+        let cases = corpus();
+        let Some(case) = cases.iter().find(|c| c.name.starts_with(prefix)) else {
+            panic!("no page {prefix}");
+        };
+        let a = clean(&c, &case.text);
+        let got = serde_json::to_value(a.script).unwrap_or(Value::Null);
+        assert_eq!(got, want, "{prefix}");
+    }
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let c = cleaner();
+    for s in [
+        "",
+        "\0\0\0",
+        "(",
+        "網(",
+        "（wǎng）",
+        "【",
+        "〔中央社",
+        "date ",
+        "来源:",
+        "2024年13月40日 99:99",
+        "一\u{301}二",
+        "Copyright ©",
+        "- \n• \n>>>\n",
+    ] {
+        let _ = clean(&c, s);
+    }
+}
+
+/// Prints every page's cleaned result; run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump() {
+    let c = cleaner();
+    let only = std::env::var("PAGE").unwrap_or_default();
+    for case in corpus() {
+        if !case.name.starts_with(&only) {
+            continue;
+        }
+        let a = clean(&c, &case.text);
+        eprintln!(
+            "===== {} title={:?} published={:?} source={:?} author={:?} script={:?}\n{}",
+            case.name, a.title, a.published, a.source, a.author, a.script, a.text
+        );
+    }
+}
