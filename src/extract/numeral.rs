@@ -871,7 +871,7 @@ fn read_core(chars: &[(usize, char)], start: usize, vague_start: bool) -> Core {
                         chinese: st.chinese,
                         approx: st.approx,
                         has_big: st.last_big.is_some(),
-                        weak_only: st.weak_only,
+                        weak_only: st.weak_only && st.steps == 1,
                     });
                 }
             }
@@ -1071,7 +1071,8 @@ mod tests {
             assert_eq!(p(s), v, "{s}");
         }
         assert_eq!(parse("幾"), None);
-        assert_eq!(parse("几万"), None);
+        assert_eq!(parse("几"), None);
+        assert_eq!(parse("几万"), Some(10000.0));
         assert_eq!(parse("萬"), None);
     }
 
@@ -1177,11 +1178,11 @@ mod tests {
 
     #[test]
     fn vague_coefficients() {
-        let one = |t: &str| {
+        fn one(t: &str) -> (&str, f64, bool) {
             let m = scan(t);
             assert_eq!(m.len(), 1, "{t}: {m:?}");
             (&t[m[0].start..m[0].end], m[0].value, m[0].approx)
-        };
+        }
         assert_eq!(one("被骗入十几万元"), ("十几万", 100000.0, true));
         assert_eq!(one("由2千几澳门元"), ("2千", 2000.0, true));
         assert_eq!(one("将数万名"), ("数万", 10000.0, true));
