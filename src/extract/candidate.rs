@@ -87,8 +87,30 @@ fn scan_chars(s: &[char]) -> Vec<Num> {
     if let Some(last) = idx.last_mut() {
         *last = ci;
     }
-    numeral::scan(&text)
-        .into_iter()
+    let mut raw = numeral::scan(&text);
+    // `三成三,` comes back as `三成` and `三`: join them again.
+    let mut k = 0;
+    while k + 1 < raw.len() {
+        let join = match (raw.get(k), raw.get(k + 1)) {
+            (Some(a), Some(b)) => {
+                a.form == NumeralForm::Cheng
+                    && a.end == b.start
+                    && b.form == NumeralForm::Chinese
+                    && b.value < 10.0
+                    && text.get(b.start..b.end).is_some_and(|t| t.chars().count() == 1)
+            }
+            _ => false,
+        };
+        if join {
+            let b = raw.remove(k + 1);
+            if let Some(a) = raw.get_mut(k) {
+                a.value += b.value;
+                a.end = b.end;
+            }
+        }
+        k += 1;
+    }
+    raw.into_iter()
         .filter_map(|m| {
             Some(Num {
                 start: *idx.get(m.start)?,
@@ -172,6 +194,23 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
 }
 
 fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
+    let f = figure_parts(lex, s, n)?;
+    if lex.unreported.iter().any(|u| *u == f.unit) {
+        return None;
+    }
+    let near = |i: usize| lex.vague.at(s, i).is_some();
+    // `数万`: a bare multiplier after a vague word.
+    let bare_multiplier = n.end == n.start + 1 && has_multiplier_char(s, n.start, n.end);
+    if (n.start..n.end).any(near)
+        || near(n.end)
+        || (bare_multiplier && n.start > 0 && lex.vague.ending_at(s, n.start).is_some())
+    {
+        return None;
+    }
+    Some(f)
+}
+
+fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let mut value = n.value;
     let mut p = n.end;
     let mut approx: Option<&'static str> = n.approx.then_some("over");
