@@ -53,6 +53,7 @@ struct Found {
     seg: Segments,
     figs: Vec<candidate::Figure>,
     periods: Vec<crate::model::Period>,
+    phrases: Vec<period::Phrase>,
 }
 
 impl Extractor {
@@ -83,6 +84,7 @@ impl Extractor {
             seg,
             figs,
             periods,
+            phrases,
         }
     }
 
@@ -110,7 +112,14 @@ impl Extractor {
                 .and_then(|t| region::page_region(lex, &t.view.simp, juris))
         });
 
-        let (body_stats, heading) = self.statistics(&body, juris, page_region.as_ref(), false);
+        let (mut body_stats, heading) = self.statistics(&body, juris, page_region.as_ref(), false);
+        // A report titled for a period (`袁州区2024年1月反诈预警地图`) covers
+        // it throughout, when the body names the same period.
+        if let Some(doc) = title.as_ref().and_then(|t| doc_period(t, &body, published)) {
+            for st in body_stats.iter_mut().filter(|st| st.period.text.is_none()) {
+                st.period = doc.clone();
+            }
+        }
         let title_stats = title
             .as_ref()
             .map(|t| self.statistics(t, juris, page_region.as_ref(), true).0)
@@ -118,6 +127,7 @@ impl Extractor {
         dedup::dedup(body_stats, &heading, title_stats)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn statistics(
         &self,
         found: &Found,
@@ -173,4 +183,20 @@ impl Extractor {
         }
         (stats, heading)
     }
+}
+
+/// The title's time phrase, when the body states the same one.
+fn doc_period(title: &Found, body: &Found, published: Option<NaiveDate>) -> Option<crate::model::Period> {
+    let tp = title.phrases.first()?;
+    let text = title.view.simp_slice(tp.start, tp.end);
+    let bp = body
+        .phrases
+        .iter()
+        .find(|p| body.view.simp_slice(p.start, p.end) == text)?;
+    let (from, to) = period::resolve(&text, published);
+    Some(crate::model::Period {
+        text: Some(body.view.orig_slice(bp.start, bp.end)),
+        from: from.map(|d| d.to_string()),
+        to: to.map(|d| d.to_string()),
+    })
 }

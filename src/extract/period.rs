@@ -184,6 +184,14 @@ pub fn assign(
                 pick = phrases.iter().position(|p| {
                     p.start >= pa && p.start < first_clause_end && p.end <= f.start && !p.comparison
                 });
+                // Else the period of an earlier sentence of the paragraph
+                // carries on (`据悉,2023年1月至今年5月…。…4.9万名…`).
+                if pick.is_none() {
+                    pick = (0..i)
+                        .rev()
+                        .find(|&j| figs.get(j).is_some_and(|g| g.start >= pa && g.end <= sent.start))
+                        .and_then(|j| chosen.get(j).copied().flatten());
+                }
             }
         }
         if pick.is_none() && lex.refer_back.at(s, sent.start).is_some() {
