@@ -225,12 +225,15 @@ struct RawLexicon {
 struct RawPeriods {
     numeral: String,
     year: String,
+    month: String,
+    day: String,
     patterns: Vec<String>,
     open_clause_endings: Vec<String>,
     max_open_clause: usize,
     trim_lead: Vec<String>,
     comparison: Vec<String>,
     refer_back: Vec<String>,
+    list_marker: String,
     reject: Vec<String>,
 }
 
@@ -348,6 +351,7 @@ pub struct Lexicon {
     pub(crate) trim_lead: Words,
     pub(crate) comparison: Words,
     pub(crate) refer_back: Words,
+    pub(crate) list_marker: regex::Regex,
     pub(crate) period_reject: Words,
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
@@ -389,6 +393,8 @@ impl Lexicon {
             .iter()
             .map(|p| {
                 let src = p
+                    .replace("{M}", &periods.month)
+                    .replace("{D}", &periods.day)
                     .replace("{N}", &periods.numeral)
                     .replace("{Y}", &periods.year);
                 regex::Regex::new(&src).map_err(|e| ConfigError::Invalid {
@@ -475,6 +481,10 @@ impl Lexicon {
             trim_lead: Words::new(&periods.trim_lead),
             comparison: Words::new(&periods.comparison),
             refer_back: Words::new(&periods.refer_back),
+            list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| ConfigError::Invalid {
+                path: periods_path.clone(),
+                message: format!("list_marker: {e}"),
+            })?,
             period_reject: Words::new(&periods.reject),
             jurisdictions,
             body_suffixes: Words::new(&regions.bodies.suffixes),

@@ -194,6 +194,19 @@ pub fn assign(
                 }
             }
         }
+        if pick.is_none()
+            && let Some(&(pa, pb)) = seg.paragraphs.get(sent.para)
+        {
+            // A list item goes on with the period of the paragraph that
+            // introduced the list.
+            let head: String = s.get(pa..pb.min(pa + 8)).map(|w| w.iter().collect()).unwrap_or_default();
+            if lex.list_marker.is_match(head.trim_start()) {
+                let lo = sent.para.checked_sub(3).and_then(|k| seg.paragraphs.get(k)).map(|p| p.0).unwrap_or(0);
+                pick = phrases
+                    .iter()
+                    .rposition(|p| p.end <= pa && p.start >= lo && !p.comparison);
+            }
+        }
         if pick.is_none() && lex.refer_back.at(s, sent.start).is_some() {
             // Back to the previous figure's period.
             pick = (0..i)

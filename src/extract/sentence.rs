@@ -49,7 +49,11 @@ impl Segments {
             let mut i = a;
             while i < b {
                 let c = s.get(i).copied().unwrap_or('\n');
-                if is_sentence_end(c) {
+                // An ASCII `?` or `!` glued to Chinese on both sides is
+                // usually mojibake, not punctuation.
+                let glued = matches!(c, '?' | '!')
+                    && s.get(i + 1).is_some_and(|n| !n.is_whitespace() && !is_clause_break(*n));
+                if is_sentence_end(c) && !glued {
                     // Closing quotes and brackets stay with their sentence.
                     let mut e = i + 1;
                     while e < b && matches!(s.get(e), Some('”' | '」' | '』' | '）' | ')' | '’'))
