@@ -23,7 +23,7 @@ pub struct Phrase {
 fn has_time_content(w: &[char]) -> bool {
     w.iter().any(|c| {
         c.is_ascii_digit()
-            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来初底末晨旬周度"
+            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来"
                 .contains(*c)
     })
 }
@@ -187,10 +187,9 @@ pub fn assign(
                 // Else the period of an earlier sentence of the paragraph
                 // carries on (`据悉,2023年1月至今年5月…。…4.9万名…`).
                 if pick.is_none() {
-                    pick = (0..i)
-                        .rev()
-                        .find(|&j| figs.get(j).is_some_and(|g| g.start >= pa && g.end <= sent.start))
-                        .and_then(|j| chosen.get(j).copied().flatten());
+                    pick = phrases
+                        .iter()
+                        .rposition(|p| p.start >= pa && p.end <= sent.start && !p.comparison);
                 }
             }
         }
