@@ -207,6 +207,10 @@ struct RawMetric {
     units: Vec<String>,
     #[serde(default)]
     after: bool,
+    #[serde(default)]
+    not_nouns: Vec<String>,
+    #[serde(default)]
+    fallback: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,6 +286,10 @@ pub struct MetricRule {
     pub units: Vec<String>,
     /// Whether the verb may follow the figure (`2620名…遣返回国`).
     pub after: bool,
+    /// Nouns that rule the metric out (`罪案` is all crime, not fraud cases).
+    pub not_nouns: Words,
+    /// Whether a figure in the rule's units with no other metric takes it.
+    pub fallback: bool,
 }
 
 /// A jurisdiction a page may belong to.
@@ -414,6 +422,8 @@ impl Lexicon {
                 kinds: m.kinds.clone(),
                 units: m.units.clone(),
                 after: m.after,
+                not_nouns: Words::new(&m.not_nouns),
+                fallback: m.fallback,
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();

@@ -54,7 +54,9 @@ fn by_verb(
     c: &Ctx,
     prev_end: Option<usize>,
 ) -> Option<(usize, usize, usize)> {
-    let verb_lo = if lex.all_verbs.rfind(s, c.clo, f.start).is_some() {
+    // A change is governed from its own clause only (`实现发案同比下降22%`
+    // must not reach back to 破获); a count may continue a list.
+    let verb_lo = if f.kind == Kind::Change || lex.all_verbs.rfind(s, c.clo, f.start).is_some() {
         c.clo
     } else {
         c.sent_start
@@ -72,9 +74,11 @@ fn by_verb(
                 Some(pe) if pe > ve => pe,
                 _ => ve,
             };
+            // A counting word the rule names (`刑拘222人`) is noun enough.
             let noun_ok = rule.nouns.is_empty()
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
-                || rule.nouns.find(s, f.end, c.cend).is_some();
+                || rule.nouns.find(s, f.end, c.cend).is_some()
+                || (f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -120,12 +124,18 @@ fn by_noun(
         if !rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
         }
+        if rule.not_nouns.rfind(s, lo, hi).is_some() || rule.not_nouns.find(s, f.end, after_hi).is_some() {
+            continue;
+        }
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
             Some(hi - (np + nl))
+        } else if let Some((np, _)) = rule.nouns.find(s, f.end, after_hi) {
+            Some(np - f.end + 8)
+        } else if rule.fallback && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit) {
+            // Counted in the rule's units with nothing else said (`有1.14万宗`).
+            Some(usize::MAX / 2)
         } else {
-            rule.nouns
-                .find(s, f.end, after_hi)
-                .map(|(np, _)| np - f.end + 8)
+            None
         };
         if let Some(d) = d
             && best.is_none_or(|(_, bd)| d < bd)
