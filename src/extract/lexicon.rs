@@ -211,6 +211,8 @@ struct RawMetric {
     not_nouns: Vec<String>,
     #[serde(default)]
     fallback: bool,
+    #[serde(default)]
+    unit_noun: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,6 +292,8 @@ pub struct MetricRule {
     pub not_nouns: Words,
     /// Whether a figure in the rule's units with no other metric takes it.
     pub fallback: bool,
+    /// Whether the figure's counting word stands in for a noun (`刑拘222人`).
+    pub unit_noun: bool,
 }
 
 /// A jurisdiction a page may belong to.
@@ -424,6 +428,7 @@ impl Lexicon {
                 after: m.after,
                 not_nouns: Words::new(&m.not_nouns),
                 fallback: m.fallback,
+                unit_noun: m.unit_noun,
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();

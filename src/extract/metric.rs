@@ -78,7 +78,7 @@ fn by_verb(
             let noun_ok = rule.nouns.is_empty()
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
                 || rule.nouns.find(s, f.end, c.cend).is_some()
-                || (f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit));
+                || (rule.unit_noun && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -118,6 +118,7 @@ fn by_noun(
     lo: usize,
     hi: usize,
     after_hi: usize,
+    fallback: bool,
 ) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (ri, rule) in lex.metrics.iter().enumerate() {
@@ -131,7 +132,7 @@ fn by_noun(
             Some(hi - (np + nl))
         } else if let Some((np, _)) = rule.nouns.find(s, f.end, after_hi) {
             Some(np - f.end + 8)
-        } else if rule.fallback && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit) {
+        } else if fallback && rule.fallback && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit) {
             // Counted in the rule's units with nothing else said (`有1.14万宗`).
             Some(usize::MAX / 2)
         } else {
@@ -161,7 +162,7 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
     }
     let mut probe = f.clone();
     probe.end = b;
-    by_noun(lex, s, &probe, a, b, b)
+    by_noun(lex, s, &probe, a, b, b, false)
         .and_then(|r| lex.metrics.get(r))
         .map(|r| r.id.clone())
 }
@@ -274,7 +275,7 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
             by_verb(lex, s, &f, &c, prev_end)
                 .and_then(|(r, _, lo)| lex.metrics.get(r).map(|m| (m.id.clone(), lo)))
                 .or_else(|| {
-                    by_noun(lex, s, &f, c.wlo, f.start, c.cend)
+                    by_noun(lex, s, &f, c.wlo, f.start, c.cend, false)
                         .and_then(|r| lex.metrics.get(r).map(|m| (m.id.clone(), c.wlo)))
                 })
         };
@@ -306,6 +307,11 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                     f.metric = g.metric.clone();
                     f.subject = g.subject.clone();
                 } else {
+                    if let Some(m) = by_noun(lex, s, &f, c.wlo, f.start, c.cend, true)
+                        .and_then(|r| lex.metrics.get(r))
+                    {
+                        f.metric = m.id.clone();
+                    }
                     f.subject = trim_subject(lex, s, c.wlo, f.start);
                 }
             }
