@@ -68,17 +68,24 @@ fn by_verb(
         if rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
         }
-        if let Some((vp, vl)) = rule.verbs.rfind(s, verb_lo, f.start) {
+        // The nearest occurrence of the rule's verbs whose noun fits.
+        let mut hi = f.start;
+        while let Some((vp, vl)) = rule.verbs.rfind(s, verb_lo, hi) {
+            hi = vp + vl - 1;
             let ve = vp + vl;
             let nlo = match prev_end {
                 Some(pe) if pe > ve => pe,
                 _ => ve,
             };
-            // A counting word the rule names (`刑拘222人`) is noun enough.
+            // A counting word the rule names (`刑拘222人`) is noun enough
+            // when the verb is in the figure's own clause.
             let noun_ok = rule.nouns.is_empty()
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
                 || rule.nouns.find(s, f.end, c.cend).is_some()
-                || (rule.unit_noun && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit));
+                || (rule.unit_noun
+                    && vp >= c.clo
+                    && f.kind == Kind::Count
+                    && rule.units.iter().any(|u| *u == f.unit));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -86,11 +93,15 @@ fn by_verb(
                     .all_verbs
                     .rfind(s, prev_end.unwrap_or(0), f.start)
                     .is_some();
-            if noun_ok && !crosses {
+            if crosses {
+                break;
+            }
+            if noun_ok {
                 let d = f.start - ve;
                 if best.is_none_or(|(_, bd, _)| d < bd) {
                     best = Some((ri, d, nlo));
                 }
+                break;
             }
         }
         if rule.after
