@@ -187,6 +187,7 @@ struct RawDistribute {
     each_count: Vec<String>,
     list_separators: Vec<String>,
     subset: Vec<String>,
+    modifier_fill: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +258,11 @@ struct RawBodies {
     admin_suffixes: Vec<String>,
     global: Vec<String>,
     scope_words: Vec<String>,
+    province_scope: Vec<String>,
+    except: Vec<String>,
+    area_context: Vec<String>,
+    area_each: Vec<String>,
+    not_places: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +356,7 @@ pub struct Lexicon {
     pub(crate) each_count: Words,
     pub(crate) list_separators: Words,
     pub(crate) subset: Words,
+    pub(crate) modifier_fill: Words,
     pub(crate) names: Words,
     pub(crate) ordinal_prefix: Words,
     pub(crate) rank_units: Words,
@@ -373,6 +380,13 @@ pub struct Lexicon {
     pub(crate) global: Words,
     pub(crate) scope_words: Words,
     pub(crate) places: Words,
+    pub(crate) provinces: Words,
+    pub(crate) provinces_list: Vec<String>,
+    pub(crate) province_scope: Words,
+    pub(crate) except: Words,
+    pub(crate) area_context: Words,
+    pub(crate) area_each: Words,
+    pub(crate) not_places: Words,
 }
 
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
@@ -484,6 +498,7 @@ impl Lexicon {
             each_count: Words::new(&raw.distribute.each_count),
             list_separators: Words::new(&raw.distribute.list_separators),
             subset: Words::new(&raw.distribute.subset),
+            modifier_fill: Words::new(&raw.distribute.modifier_fill),
             names: Words::new(&raw.not_statistics.names),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
             rank_units: Words::new(&raw.not_statistics.rank_units),
@@ -512,6 +527,13 @@ impl Lexicon {
             global: Words::new(&regions.bodies.global),
             scope_words: Words::new(&regions.bodies.scope_words),
             places: Words::new(&places),
+            provinces: Words::new(&regions.gazetteer.provinces),
+            provinces_list: regions.gazetteer.provinces.clone(),
+            province_scope: Words::new(&regions.bodies.province_scope),
+            except: Words::new(&regions.bodies.except),
+            area_context: Words::new(&regions.bodies.area_context),
+            area_each: Words::new(&regions.bodies.area_each),
+            not_places: Words::new(&regions.bodies.not_places),
         })
     }
 }

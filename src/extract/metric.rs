@@ -84,7 +84,7 @@ fn by_verb(
                 || rule.nouns.find(s, f.end, c.cend).is_some()
                 || (rule.unit_noun
                     && vp >= c.clo
-                    && f.kind == Kind::Count
+                    && matches!(f.kind, Kind::Count | Kind::Money)
                     && rule.units.iter().any(|u| *u == f.unit));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
@@ -301,8 +301,34 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                     .get(c.wlo..f.start)
                     .map(|w| w.iter().collect())
                     .unwrap_or_default();
-                let linked = f.kind == Kind::Change
-                    || f.direction.is_some()
+                // Whether the words before the figure name a subject of their own.
+                let own_subject = {
+                    let mut rest = 0;
+                    let mut j = c.wlo;
+                    while j < f.start {
+                        if let Some(len) = lex
+                            .up
+                            .at(s, j)
+                            .or_else(|| lex.down.at(s, j))
+                            .or_else(|| lex.change_markers.at(s, j))
+                            .or_else(|| lex.comparison.at(s, j))
+                            .or_else(|| lex.modifier_fill.at(s, j))
+                        {
+                            j += len;
+                            continue;
+                        }
+                        if s.get(j).is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+                            rest += 1;
+                        }
+                        j += 1;
+                    }
+                    rest >= 2
+                };
+                // `(约新台币2.44兆元)`: a conversion of the figure before it.
+                let paren = matches!(s.get(c.wlo), Some('(' | '（'));
+                let linked = paren
+                    || (f.kind == Kind::Change && !own_subject)
+                    || (f.direction.is_some() && !own_subject)
                     || lex.subset.find(s, c.clo, f.start).is_some()
                     || lex.comparison_words_in(&window);
                 let prev = out.iter().rev().find(|g| {

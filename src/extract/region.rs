@@ -66,7 +66,7 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
 /// A county-level body not in the gazetteer, from the Han characters right
 /// before a body word (`袁州公安分局`, `泾源县公安局`, `(洋县公安局`).
 fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<String> {
-    let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警";
+    let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警率长";
     let mut e = body_start;
     let admin = s.get(e.checked_sub(1)?).copied()?;
     let has_admin = matches!(admin, '县' | '区' | '市' | '镇');
@@ -92,6 +92,14 @@ fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<Str
             Some(two.iter().collect())
         }
     }
+}
+
+fn occurrences(s: &[char], w: &str) -> usize {
+    let w: Vec<char> = w.chars().collect();
+    if w.is_empty() {
+        return 0;
+    }
+    s.windows(w.len()).filter(|x| *x == w.as_slice()).count()
 }
 
 fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
@@ -127,7 +135,10 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             continue;
         }
         if let Some(len) = lex.body_suffixes.at(s, i) {
-            if let Some(p) = local_body_before(lex, s, i) {
+            if let Some(p) = local_body_before(lex, s, i)
+                && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && (occurrences(s, &p) >= 2 || s.get(i.saturating_sub(1)).is_some_and(|c| matches!(c, '县' | '区')))
+            {
                 add(p, 1.1, i);
             }
             i += len;
@@ -139,6 +150,24 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
         .iter()
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
         .cloned();
+    // A release about a whole province (`全省`, `我省`) is the province's,
+    // even when a city's police is quoted.
+    let province_scope = count_hits(&lex.province_scope, s);
+    let best_body = match best_body {
+        Some(b) if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) => {
+            let top = lex
+                .provinces_list
+                .iter()
+                .map(|p| (p, occurrences(s, p)))
+                .filter(|(_, n)| *n > 0)
+                .max_by_key(|(_, n)| *n);
+            match top {
+                Some((p, _)) => Some((p.clone(), b.1, b.2)),
+                None => Some(b),
+            }
+        }
+        other => other,
+    };
     let national = national_counts(lex, s);
     match (&best_body, &national) {
         (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => return Some(n.0.clone()),
@@ -161,7 +190,17 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             i += 1;
         }
     }
-    let top_place = places.iter().max_by_key(|p| p.1).cloned();
+    let top_place = if count_hits(&lex.province_scope, s) >= 2
+        && let Some(p) = places
+            .iter()
+            .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
+            .max_by_key(|p| p.1)
+    {
+        // A province-wide release names its province at least once.
+        Some((p.0.clone(), p.1.max(2)))
+    } else {
+        places.iter().max_by_key(|p| p.1).cloned()
+    };
     match (top_place, national) {
         (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some(p.0),
         (_, Some(n)) => Some(n.0),
@@ -190,23 +229,40 @@ pub fn assign(
             if lex.global.rfind(s, clo, f.start).is_some() {
                 return Some("全球".to_string());
             }
-            // A body of another area in the same sentence (`北京市公安局…`).
+            // A body of another area in the sentence, named with its
+            // administrative level (`北京市公安局…`); the page's own body
+            // in the same sentence keeps the page region.
+            let mut other: Option<String> = None;
+            let sent_text: String = s.get(sent_start..f.start).map(|w| w.iter().collect()).unwrap_or_default();
+            if page.is_some_and(|p| sent_text.contains(p.as_str())) {
+                return page.cloned();
+            }
             let mut i = sent_start;
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
-                    if page.is_none_or(|p| *p != place) {
-                        return Some(place);
+                    let admin = lex.admin_suffixes.at(s, i + place.chars().count()).is_some()
+                        || i == sent_start;
+                    if page.is_some_and(|p| *p == place) {
+                        return page.cloned();
+                    }
+                    if admin && other.is_none() {
+                        other = Some(place);
                     }
                     i = e;
                     continue;
                 }
                 i += 1;
             }
-            // `除酒泉同比下降4.34%外`: a place opening the clause.
-            let mut a = clo;
-            if s.get(a) == Some(&'除') {
-                a += 1;
+            if other.is_some() {
+                return other;
             }
+            // `除酒泉同比下降4.34%外`: an area set apart before the figure.
+            if let Some((cp, _)) = lex.except.rfind(s, clo, f.start)
+                && let Some(len) = lex.places.at(s, cp + 1)
+            {
+                return s.get(cp + 1..cp + 1 + len).map(|w| w.iter().collect());
+            }
+            let a = clo;
             if let Some(len) = lex.places.at(s, a) {
                 let place: String = s
                     .get(a..a + len)
@@ -214,10 +270,36 @@ pub fn assign(
                     .unwrap_or_default();
                 if page.is_none_or(|p| *p != place) && lex.global.at(s, a).is_none() {
                     let after = s.get(a + len).copied();
-                    if clo != a
-                        || after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c))
-                    {
+                    if after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c)) {
                         return Some(place);
+                    }
+                }
+            }
+            // `…几个地区有:秀江6起`: a local area name heading its own clause
+            // in a sentence that breaks figures down by area.
+            let sent_end = seg
+                .sentence_of(f.num_start)
+                .and_then(|k| seg.sentences.get(k))
+                .map(|x| x.end)
+                .unwrap_or(s.len());
+            if lex.area_context.find(s, sent_start, sent_end).is_some() {
+                let mut b = f.start;
+                if let Some(len) = lex.area_each.ending_at(s, b) {
+                    b -= len;
+                }
+                let name_len = b.saturating_sub(clo);
+                let name = s.get(clo..b).unwrap_or(&[]);
+                if (2..=3).contains(&name_len)
+                    && name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c) && !"有是在共了为达又还再另均各其中和及与计总".contains(*c))
+                {
+                    return Some(name.iter().collect());
+                }
+                // `三阳、湛郎各5起` is split by the metric stage; its subject
+                // is the area.
+                if lex.area_each.ending_at(s, f.start).is_some() {
+                    let subj: Vec<char> = f.subject.chars().collect();
+                    if (2..=3).contains(&subj.len()) {
+                        return Some(f.subject.clone());
                     }
                 }
             }
