@@ -66,12 +66,28 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
                 (k, d)
             }
         };
-        let per = if lex.per_day.rfind(s, clo, f.start).is_some() {
+        // An average word governs the figures after it in its list, not a
+        // figure after another one with its own wording (`月均700余个…下降至38个`).
+        let per = if lex.per_day.rfind(s, wlo, f.start).is_some() {
             Some("day")
-        } else if lex.per_month.rfind(s, clo, f.start).is_some() {
+        } else if lex.per_month.rfind(s, wlo, f.start).is_some() {
             Some("month")
         } else {
-            None
+            let listed = matches!(s.get(wlo), Some('、' | '及' | '和')) && prev_end.is_some();
+            // `平均每日受理…470件，较去年9月601件`: a comparison base shares
+            // the average of the figure it is compared with.
+            let compared = lex.comparison.at(s, clo).is_some() && prev_end.is_none();
+            if listed {
+                i.checked_sub(1).and_then(|j| figs.get(j)).and_then(|g| g.per)
+            } else if compared {
+                figs.iter()
+                    .take(i)
+                    .rev()
+                    .find(|g| g.end <= clo && g.start >= sent.start)
+                    .and_then(|g| g.per)
+            } else {
+                None
+            }
         };
         if let Some(f) = figs.get_mut(i) {
             f.kind = kind;
