@@ -326,11 +326,16 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                 };
                 // `(约新台币2.44兆元)`: a conversion of the figure before it.
                 let paren = matches!(s.get(c.wlo), Some('(' | '（'));
+                let no_verb = lex.all_verbs.rfind(s, c.clo, f.start).is_none();
                 let linked = paren
-                    || (f.kind == Kind::Change && !own_subject)
-                    || (f.direction.is_some() && !own_subject)
-                    || lex.subset.find(s, c.clo, f.start).is_some()
-                    || lex.comparison_words_in(&window);
+                    || (!own_subject
+                        && (f.kind == Kind::Change
+                            || f.direction.is_some()
+                            || lex.subset.find(s, c.clo, f.start).is_some()
+                            || lex.comparison_words_in(&window)));
+                // A breakdown in the same counting word with no verb of its
+                // own (`…车手1516人次,…越南籍最多,达274人次`).
+                let breakdown = f.kind == Kind::Count && no_verb;
                 let prev = out.iter().rev().find(|g| {
                     g.start >= c.sent_start
                         && g.end <= f.start
@@ -340,7 +345,8 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                             g.unit == f.unit
                         }
                 });
-                if linked && let Some(g) = prev {
+                let prev_same_unit = prev.filter(|g| g.unit == f.unit);
+                if let Some(g) = prev.filter(|_| linked).or(prev_same_unit.filter(|_| breakdown)) {
                     f.metric = g.metric.clone();
                     f.subject = g.subject.clone();
                 } else {
