@@ -96,7 +96,9 @@ fn by_verb(
             if crosses {
                 break;
             }
-            if noun_ok {
+            let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
+                || rule.not_nouns.find(s, f.end, c.cend).is_some();
+            if noun_ok && !excluded {
                 let d = f.start - ve;
                 if best.is_none_or(|(_, bd, _)| d < bd) {
                     best = Some((ri, d, nlo));
@@ -280,7 +282,9 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
             }
         }
 
-        let metric = if f.kind == Kind::Percent {
+        // A change of a rate (`破案率同比上升36%`) is no taxonomy count.
+        let of_rate = f.kind == Kind::Change && lex.share.rfind(s, c.wlo, f.start).is_some();
+        let metric = if f.kind == Kind::Percent || of_rate {
             None
         } else {
             by_verb(lex, s, &f, &c, prev_end)
@@ -295,7 +299,7 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                 f.metric = m;
                 f.subject = trim_subject(lex, s, lo, f.start);
             }
-            None if f.kind != Kind::Percent => {
+            None if f.kind != Kind::Percent && !of_rate => {
                 // A change, a comparison or a subset takes its figure's metric.
                 let window: String = s
                     .get(c.wlo..f.start)
