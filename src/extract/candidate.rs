@@ -195,6 +195,17 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
 
 fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let f = figure_parts(lex, s, n)?;
+    let line_lo = (0..n.start)
+        .rev()
+        .find(|&j| s.get(j) == Some(&'\n'))
+        .map_or(0, |j| j + 1);
+    let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
+    // Furniture labels sit on short lines or right before the count.
+    let short_line = s.get(line_lo..).map_or(0, |w| w.iter().take_while(|c| **c != '\n').count()) <= 40;
+    let lo = if short_line { line_lo } else { clause_lo };
+    if lex.chrome.rfind(s, lo, n.start).is_some() {
+        return None;
+    }
     if lex.unreported.iter().any(|u| *u == f.unit) {
         return None;
     }

@@ -193,6 +193,7 @@ struct RawDistribute {
 #[derive(Debug, Deserialize)]
 struct RawNot {
     names: Vec<String>,
+    chrome: Vec<String>,
     ordinal_prefix: Vec<String>,
     rank_units: Vec<String>,
     label_suffix: Vec<String>,
@@ -358,6 +359,7 @@ pub struct Lexicon {
     pub(crate) subset: Words,
     pub(crate) modifier_fill: Words,
     pub(crate) names: Words,
+    pub(crate) chrome: Words,
     pub(crate) ordinal_prefix: Words,
     pub(crate) rank_units: Words,
     pub(crate) label_suffix: Words,
@@ -500,6 +502,7 @@ impl Lexicon {
             subset: Words::new(&raw.distribute.subset),
             modifier_fill: Words::new(&raw.distribute.modifier_fill),
             names: Words::new(&raw.not_statistics.names),
+            chrome: Words::new(&raw.not_statistics.chrome),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
             rank_units: Words::new(&raw.not_statistics.rank_units),
             label_suffix: Words::new(&raw.not_statistics.label_suffix),
