@@ -202,7 +202,11 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
     // Furniture labels sit on short lines or right before the count.
     let short_line = s.get(line_lo..).map_or(0, |w| w.iter().take_while(|c| **c != '\n').count()) <= 40;
-    let lo = if short_line { line_lo } else { clause_lo };
+    let lo = if short_line {
+        line_lo
+    } else {
+        clause_lo.max(n.start.saturating_sub(4))
+    };
     if lex.chrome.rfind(s, lo, n.start).is_some() {
         return None;
     }

@@ -99,7 +99,9 @@ fn by_verb(
             let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
                 || rule.not_nouns.find(s, f.end, c.cend).is_some();
             if noun_ok && !excluded {
-                let d = f.start - ve;
+                // A verb from an earlier clause governs less closely than
+                // one in the figure's own clause, even one after it.
+                let d = f.start - ve + if vp < c.clo { 12 } else { 0 };
                 if best.is_none_or(|(_, bd, _)| d < bd) {
                     best = Some((ri, d, nlo));
                 }
@@ -182,7 +184,7 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
 
 fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String {
     let fillers = [
-        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合', '额',
+        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合',
         '的', '“', '”', '，', ',', '、', ' ',
     ];
     while a < b && s.get(a).is_some_and(|c| fillers.contains(c)) {

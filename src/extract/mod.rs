@@ -27,6 +27,9 @@ pub mod region;
 pub mod script;
 pub mod sentence;
 
+#[cfg(test)]
+mod generality_tests;
+
 use candidate::Kind;
 use lexicon::Lexicon;
 use script::View;

@@ -23,7 +23,7 @@ pub struct Phrase {
 fn has_time_content(w: &[char]) -> bool {
     w.iter().any(|c| {
         c.is_ascii_digit()
-            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来"
+            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来周"
                 .contains(*c)
     })
 }

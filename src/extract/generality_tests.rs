@@ -1,0 +1,210 @@
+//! Sentences written for this test, not taken from the corpus, in the ways
+//! mainland, Hong Kong, Macau, Taiwan and Singapore releases phrase their
+//! figures: a check that the lexicon generalises beyond the 45 pages.
+
+use std::path::Path;
+
+use super::Extractor;
+use crate::model::{Article, Script, Statistic};
+
+fn extract(text: &str, script: Script) -> Vec<Statistic> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ex = Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads");
+    ex.extract(&Article {
+        title: None,
+        published: Some("2024-06-30".into()),
+        source: None,
+        author: None,
+        script,
+        text: text.into(),
+    })
+}
+
+/// `(value, unit, metric, currency, approx, direction)` of each statistic.
+type Row<'a> = (f64, &'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+fn check(text: &str, script: Script, want: &[Row<'_>]) {
+    let got = extract(text, script);
+    let rows: Vec<String> = got
+        .iter()
+        .map(|s| format!("{} {} {} {:?} {:?} {:?}", s.value, s.unit, s.metric, s.currency, s.approx, s.direction))
+        .collect();
+    assert_eq!(got.len(), want.len(), "in {text:?} got {rows:#?}");
+    for (s, w) in got.iter().zip(want) {
+        let ok = (s.value - w.0).abs() <= 1e-9 * w.0.abs().max(1.0)
+            && s.unit == w.1
+            && s.metric == w.2
+            && s.currency.as_deref() == w.3
+            && s.approx.as_deref() == w.4
+            && s.direction.as_deref() == w.5;
+        assert!(ok, "in {text:?}: want {w:?}, got {rows:#?}");
+    }
+}
+
+#[test]
+fn hong_kong_arrest_with_amount() {
+    check(
+        "警方落案調查後,截獲騙款逾300萬元,並拘捕5名涉案男子。",
+        Script::Hant,
+        &[
+            (3_000_000.0, "元", "funds_stopped", Some("HKD"), Some("over"), None),
+            (5.0, "名", "suspects_arrested", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn hong_kong_quarterly_figures() {
+    check(
+        "今年首季,香港警方共錄得9 845宗詐騙案,按年上升12.3%,損失金額達14.2億港元;同期警方拘捕1 126人。",
+        Script::Hant,
+        &[
+            (9845.0, "宗", "cases_reported", None, None, None),
+            (12.3, "%", "cases_reported", None, None, Some("up")),
+            (1_420_000_000.0, "元", "other", Some("HKD"), None, None),
+            (1126.0, "人", "suspects_arrested", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn macau_cases_and_amount() {
+    check(
+        "本澳司警局今年1至6月共開立電話詐騙案件153宗,較去年同期減少21宗,涉及金額約2,300萬澳門元。",
+        Script::Hant,
+        &[
+            (153.0, "宗", "cases_reported", None, None, None),
+            (21.0, "宗", "cases_reported", None, None, Some("down")),
+            (23_000_000.0, "元", "other", Some("MOP"), Some("about"), None),
+        ],
+    );
+}
+
+#[test]
+fn macau_ring_fenced_funds() {
+    check(
+        "司警局透過緊急止付機制,今年以來成功圈存涉案款項逾1,800萬澳門元。",
+        Script::Hant,
+        &[(18_000_000.0, "元", "funds_stopped", Some("MOP"), Some("over"), None)],
+    );
+}
+
+#[test]
+fn taiwan_weekly_dashboard() {
+    check(
+        "刑事局統計,上週全國共受理詐欺案2,861件,財損新臺幣10億3,215萬元,警方並攔阻詐騙金額2億1,500萬元。",
+        Script::Hant,
+        &[
+            (2861.0, "件", "cases_reported", None, None, None),
+            (1_032_150_000.0, "元", "other", Some("TWD"), None, None),
+            (215_000_000.0, "元", "funds_stopped", Some("TWD"), None, None),
+        ],
+    );
+}
+
+#[test]
+fn taiwan_city_results() {
+    check(
+        "臺南市警察局今年1至10月偵破詐欺集團152個,查獲車手及成員1,034人,勸阻民眾受騙615件。",
+        Script::Hant,
+        &[
+            (152.0, "个", "gangs_busted", None, None, None),
+            (1034.0, "人", "suspects_arrested", None, None, None),
+            (615.0, "件", "people_protected", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn mainland_respectively_changes() {
+    check(
+        "2024年,全市公安机关共侦破电信网络诈骗案件2356起,抓获犯罪嫌疑人4871名,同比分别上升18.2%、25.6%。",
+        Script::Hans,
+        &[
+            (2356.0, "起", "cases_solved", None, None, None),
+            (4871.0, "名", "suspects_arrested", None, None, None),
+            (18.2, "%", "cases_solved", None, None, Some("up")),
+            (25.6, "%", "suspects_arrested", None, None, Some("up")),
+        ],
+    );
+}
+
+#[test]
+fn mainland_warnings_and_funds() {
+    check(
+        "今年以来,市反诈中心累计推送预警指令12.3万条,见面劝阻群众3.6万人次,紧急止付涉案资金1.2亿元,冻结资金8600余万元。",
+        Script::Hans,
+        &[
+            (123_000.0, "条", "warnings_issued", None, None, None),
+            (36_000.0, "人次", "people_protected", None, None, None),
+            (120_000_000.0, "元", "funds_stopped", Some("CNY"), None, None),
+            (86_000_000.0, "元", "funds_frozen", Some("CNY"), Some("over"), None),
+        ],
+    );
+}
+
+#[test]
+fn mainland_gangs_dens_returns() {
+    check(
+        "截至6月底,全省共打掉涉诈团伙326个,捣毁窝点58处,返还被骗资金5.7亿元。",
+        Script::Hans,
+        &[
+            (326.0, "个", "gangs_busted", None, None, None),
+            (58.0, "处", "dens_destroyed", None, None, None),
+            (570_000_000.0, "元", "funds_returned", Some("CNY"), None, None),
+        ],
+    );
+}
+
+#[test]
+fn mainland_both_fell() {
+    check(
+        "今年上半年,全县电信网络诈骗发案数和损失金额均下降25%。",
+        Script::Hans,
+        &[
+            (25.0, "%", "cases_reported", None, None, Some("down")),
+            (25.0, "%", "other", None, None, Some("down")),
+        ],
+    );
+}
+
+#[test]
+fn singapore_mixed_numerals() {
+    check(
+        "新加坡警方说,今年上半年诈骗案增至2万6587起,受害者损失至少3亿8580万元。",
+        Script::Hans,
+        &[
+            (26_587.0, "起", "cases_reported", None, None, None),
+            (385_800_000.0, "元", "other", Some("SGD"), Some("over"), None),
+        ],
+    );
+}
+
+#[test]
+fn repatriation_verb_after_figure() {
+    check(
+        "公安机关先后将1560名电诈犯罪嫌疑人从境外押解回国,另有300余名在逃人员被缉捕归案。",
+        Script::Hans,
+        &[
+            (1560.0, "名", "suspects_repatriated", None, None, None),
+            (300.0, "名", "fugitives_captured", None, Some("over"), None),
+        ],
+    );
+}
+
+#[test]
+fn periods_resolve_against_publication() {
+    let got = extract("今年1至5月,全省共破获电信网络诈骗案件1.2万起。", Script::Hans);
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.text.as_deref(), Some("今年1至5月"));
+    assert_eq!(p.from.as_deref(), Some("2024-01-01"));
+    assert_eq!(p.to.as_deref(), Some("2024-05-31"));
+    let got = extract("2023年7月以来,累计拦截诈骗电话1.1亿次。", Script::Hans);
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.from.as_deref(), Some("2023-07-01"));
+    assert_eq!(p.to, None);
+    let got = extract("114年金門受理詐欺案件共316件。", Script::Hant);
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.from.as_deref(), Some("2025-01-01"));
+    assert_eq!(p.to.as_deref(), Some("2025-12-31"));
+}
