@@ -6,9 +6,29 @@ use fraudstat::model::{Article, Script};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ex = Extractor::from_file(std::path::Path::new("config/lexicon.toml"))?;
     for text in std::env::args().skip(1) {
-        let a = Article { title: None, published: Some("2024-06-30".into()), source: None, author: None, script: Script::Hans, text };
+        let a = Article {
+            title: None,
+            published: Some("2024-06-30".into()),
+            source: None,
+            author: None,
+            script: Script::Hans,
+            text,
+        };
         for s in ex.extract(&a) {
-            println!("{} {} {} {} cur={:?} ap={:?} dir={:?} per={:?} subj={} period={:?} region={:?}", s.value, s.unit, s.kind, s.metric, s.currency, s.approx, s.direction, s.per, s.subject, s.period.text, s.region);
+            println!(
+                "{} {} {} {} cur={:?} ap={:?} dir={:?} per={:?} subj={} period={:?} region={:?}",
+                s.value,
+                s.unit,
+                s.kind,
+                s.metric,
+                s.currency,
+                s.approx,
+                s.direction,
+                s.per,
+                s.subject,
+                s.period.text,
+                s.region
+            );
         }
         println!("--");
     }

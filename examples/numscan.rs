@@ -5,7 +5,13 @@ fn main() {
         let s: String = v.simp.iter().collect();
         println!("{s}");
         for m in fraudstat::extract::numeral::scan(&s) {
-            println!("{:?} {} {:?} {}", s.get(m.start..m.end), m.value, m.form, m.approx);
+            println!(
+                "{:?} {} {:?} {}",
+                s.get(m.start..m.end),
+                m.value,
+                m.form,
+                m.approx
+            );
         }
     }
 }

@@ -11,7 +11,14 @@ use fraudstat::model::{CharsetSource, ContentKind, Page};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-const ATTRS: [&str; 6] = ["metric", "approx", "direction", "per", "period.text", "region"];
+const ATTRS: [&str; 6] = [
+    "metric",
+    "approx",
+    "direction",
+    "per",
+    "period.text",
+    "region",
+];
 
 fn norm_unit(u: Option<&Value>) -> String {
     let s = u.and_then(Value::as_str).unwrap_or("");
@@ -53,7 +60,10 @@ fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
 }
 
 /// Greedy matching as the scorer does it: pairs, missed gold, extra predictions.
-fn matching<'a>(gold: &[&'a Value], pred: &[&'a Value]) -> (Vec<(&'a Value, &'a Value)>, Vec<&'a Value>, Vec<&'a Value>) {
+fn matching<'a>(
+    gold: &[&'a Value],
+    pred: &[&'a Value],
+) -> (Vec<(&'a Value, &'a Value)>, Vec<&'a Value>, Vec<&'a Value>) {
     let mut used = vec![false; pred.len()];
     let mut pairs = Vec::new();
     let mut missed = Vec::new();
@@ -63,7 +73,9 @@ fn matching<'a>(gold: &[&'a Value], pred: &[&'a Value]) -> (Vec<(&'a Value, &'a 
             if used.get(j) == Some(&true) {
                 continue;
             }
-            if same_value(g.get("value"), p.get("value")) && norm_unit(g.get("unit")) == norm_unit(p.get("unit")) {
+            if same_value(g.get("value"), p.get("value"))
+                && norm_unit(g.get("unit")) == norm_unit(p.get("unit"))
+            {
                 let agree = ATTRS
                     .iter()
                     .filter(|k| norm_attr(get(g, k)) == norm_attr(get(p, k)))
@@ -108,14 +120,20 @@ fn corpus_statistics_match_gold() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    assert!(names.len() >= 45, "expected the 45 corpus pages, found {}", names.len());
+    assert!(
+        names.len() >= 45,
+        "expected the 45 corpus pages, found {}",
+        names.len()
+    );
 
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
     let mut ok = [0usize; 6];
     let mut n = [0usize; 6];
     let mut report = String::new();
     for name in &names {
-        let gold: Value = serde_json::from_str(&std::fs::read_to_string(gold_dir.join(name)).expect("gold file")).expect("gold json");
+        let gold: Value =
+            serde_json::from_str(&std::fs::read_to_string(gold_dir.join(name)).expect("gold file"))
+                .expect("gold json");
         let page_name = gold
             .get("page")
             .and_then(Value::as_str)
@@ -130,15 +148,26 @@ fn corpus_statistics_match_gold() {
         };
         let article = cleaner.clean(&page, None);
         let stats = ex.extract(&article);
-        let pred_json: Vec<Value> = stats.iter().map(|s| serde_json::to_value(s).expect("serialise")).collect();
+        let pred_json: Vec<Value> = stats
+            .iter()
+            .map(|s| serde_json::to_value(s).expect("serialise"))
+            .collect();
         let pred: Vec<&Value> = pred_json.iter().collect();
         let all: Vec<&Value> = gold
             .get("statistics")
             .and_then(Value::as_array)
             .map(|a| a.iter().collect())
             .unwrap_or_default();
-        let required: Vec<&Value> = all.iter().copied().filter(|s| s.get("optional") != Some(&Value::Bool(true))).collect();
-        let optional: Vec<&Value> = all.iter().copied().filter(|s| s.get("optional") == Some(&Value::Bool(true))).collect();
+        let required: Vec<&Value> = all
+            .iter()
+            .copied()
+            .filter(|s| s.get("optional") != Some(&Value::Bool(true)))
+            .collect();
+        let optional: Vec<&Value> = all
+            .iter()
+            .copied()
+            .filter(|s| s.get("optional") == Some(&Value::Bool(true)))
+            .collect();
         let (pairs, missed, extra) = matching(&required, &pred);
         let (_, _, extra) = matching(&optional, &extra);
         tp += pairs.len();
@@ -146,11 +175,25 @@ fn corpus_statistics_match_gold() {
         fp += extra.len();
         let mut lines = Vec::new();
         for m in &missed {
-            lines.push(format!("  MISSED {} {}  {}", m["value"], m["unit"], m.get("quote").and_then(Value::as_str).unwrap_or("")));
+            lines.push(format!(
+                "  MISSED {} {}  {}",
+                m["value"],
+                m["unit"],
+                m.get("quote").and_then(Value::as_str).unwrap_or("")
+            ));
         }
         for x in &extra {
-            let sentence: String = x.get("sentence").and_then(Value::as_str).unwrap_or("").chars().take(50).collect();
-            lines.push(format!("  EXTRA  {} {}  {}", x["value"], x["unit"], sentence));
+            let sentence: String = x
+                .get("sentence")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .take(50)
+                .collect();
+            lines.push(format!(
+                "  EXTRA  {} {}  {}",
+                x["value"], x["unit"], sentence
+            ));
         }
         for (g, p) in &pairs {
             let mut diffs = Vec::new();
@@ -172,25 +215,47 @@ fn corpus_statistics_match_gold() {
                 }
             }
             if !diffs.is_empty() {
-                lines.push(format!("  ATTR   {} {}: {}", g["value"], g["unit"], diffs.join("; ")));
+                lines.push(format!(
+                    "  ATTR   {} {}: {}",
+                    g["value"],
+                    g["unit"],
+                    diffs.join("; ")
+                ));
             }
         }
         if !lines.is_empty() {
             report.push_str(&format!("{page_name}\n{}\n", lines.join("\n")));
         }
     }
-    let precision = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
-    let recall = if tp + fneg > 0 { tp as f64 / (tp + fneg) as f64 } else { 0.0 };
+    let precision = if tp + fp > 0 {
+        tp as f64 / (tp + fp) as f64
+    } else {
+        0.0
+    };
+    let recall = if tp + fneg > 0 {
+        tp as f64 / (tp + fneg) as f64
+    } else {
+        0.0
+    };
     let rate = |k: usize| {
         let total = n.get(k).copied().unwrap_or(0);
-        if total == 0 { 1.0 } else { ok.get(k).copied().unwrap_or(0) as f64 / total as f64 }
+        if total == 0 {
+            1.0
+        } else {
+            ok.get(k).copied().unwrap_or(0) as f64 / total as f64
+        }
     };
     let summary = format!(
         "precision {precision:.3} recall {recall:.3} (tp {tp} fp {fp} fn {fneg}); {}",
         ATTRS
             .iter()
             .enumerate()
-            .map(|(k, a)| format!("{a}={}/{} ({:.3})", ok.get(k).copied().unwrap_or(0), n.get(k).copied().unwrap_or(0), rate(k)))
+            .map(|(k, a)| format!(
+                "{a}={}/{} ({:.3})",
+                ok.get(k).copied().unwrap_or(0),
+                n.get(k).copied().unwrap_or(0),
+                rate(k)
+            ))
             .collect::<Vec<_>>()
             .join(" ")
     );
@@ -208,5 +273,9 @@ fn corpus_statistics_match_gold() {
             failures.push(format!("{attr} {:.3} < {bar}", rate(k)));
         }
     }
-    assert!(failures.is_empty(), "{}\n{summary}\n\nper-page errors:\n{report}", failures.join(", "));
+    assert!(
+        failures.is_empty(),
+        "{}\n{summary}\n\nper-page errors:\n{report}",
+        failures.join(", ")
+    );
 }

@@ -98,7 +98,10 @@ fn rankings_are_not_statistics() {
 
 #[test]
 fn ages_are_not_statistics() {
-    assert_only("8名受害人(71至93岁)一共损失120多万元。", &[(8.0, "名"), (1200000.0, "元")]);
+    assert_only(
+        "8名受害人(71至93岁)一共损失120多万元。",
+        &[(8.0, "名"), (1200000.0, "元")],
+    );
     assert_none("一名86岁本地男子报案。");
 }
 

@@ -97,7 +97,9 @@ fn scan_chars(s: &[char]) -> Vec<Num> {
                     && a.end == b.start
                     && b.form == NumeralForm::Chinese
                     && b.value < 10.0
-                    && text.get(b.start..b.end).is_some_and(|t| t.chars().count() == 1)
+                    && text
+                        .get(b.start..b.end)
+                        .is_some_and(|t| t.chars().count() == 1)
             }
             _ => false,
         };
@@ -178,10 +180,9 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         }) || next.is_some_and(|c| {
             c.is_ascii_alphabetic()
                 || matches!(c, '/' | '-' | '_' | '·' | '×' | '*' | '.' | ':' | '：')
-        }) {
-            if !(next == Some(&'.') && n.form == NumeralForm::Chinese) {
-                continue;
-            }
+        }) && !(next == Some(&'.') && n.form == NumeralForm::Chinese)
+        {
+            continue;
         }
         if let Some(f) = figure_at(lex, s, n) {
             // A lower bound of a range shares the fate of its upper bound.
@@ -201,7 +202,10 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
         .map_or(0, |j| j + 1);
     let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
     // Furniture labels sit on short lines or right before the count.
-    let short_line = s.get(line_lo..).map_or(0, |w| w.iter().take_while(|c| **c != '\n').count()) <= 40;
+    let short_line = s
+        .get(line_lo..)
+        .map_or(0, |w| w.iter().take_while(|c| **c != '\n').count())
+        <= 40;
     let lo = if short_line {
         line_lo
     } else {
@@ -210,7 +214,7 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     if lex.chrome.rfind(s, lo, n.start).is_some() {
         return None;
     }
-    if lex.unreported.iter().any(|u| *u == f.unit) {
+    if lex.unreported.contains(&f.unit) {
         return None;
     }
     let near = |i: usize| lex.vague.at(s, i).is_some();
@@ -229,7 +233,7 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let mut value = n.value;
     let mut p = n.end;
     let mut approx: Option<&'static str> = n.approx.then_some("over");
-    let mut unit = String::new();
+    let mut unit: String;
     let mut kind = Kind::Count;
     let mut currency: Option<String> = None;
     let mut bare_money = false;
@@ -358,15 +362,15 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
 
     // Currency and approximation words before the number.
     let mut start = n.start;
-    if let Some((len, cur)) = lex.currency_prefix.ending_at(s, start) {
-        if kind == Kind::Money || has_multiplier_char(s, n.start, n.end) {
-            currency = Some(cur);
-            start -= len;
-            if kind != Kind::Money {
-                kind = Kind::Money;
-                unit = "元".into();
-                bare_money = true;
-            }
+    if let Some((len, cur)) = lex.currency_prefix.ending_at(s, start)
+        && (kind == Kind::Money || has_multiplier_char(s, n.start, n.end))
+    {
+        currency = Some(cur);
+        start -= len;
+        if kind != Kind::Money {
+            kind = Kind::Money;
+            unit = "元".into();
+            bare_money = true;
         }
     }
     let mut pre: Option<&'static str> = None;

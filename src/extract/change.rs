@@ -78,7 +78,9 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
             // the average of the figure it is compared with.
             let compared = lex.comparison.at(s, clo).is_some() && prev_end.is_none();
             if listed {
-                i.checked_sub(1).and_then(|j| figs.get(j)).and_then(|g| g.per)
+                i.checked_sub(1)
+                    .and_then(|j| figs.get(j))
+                    .and_then(|g| g.per)
             } else if compared {
                 figs.iter()
                     .take(i)

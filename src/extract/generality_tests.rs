@@ -21,13 +21,25 @@ fn extract(text: &str, script: Script) -> Vec<Statistic> {
 }
 
 /// `(value, unit, metric, currency, approx, direction)` of each statistic.
-type Row<'a> = (f64, &'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+type Row<'a> = (
+    f64,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
 
 fn check(text: &str, script: Script, want: &[Row<'_>]) {
     let got = extract(text, script);
     let rows: Vec<String> = got
         .iter()
-        .map(|s| format!("{} {} {} {:?} {:?} {:?}", s.value, s.unit, s.metric, s.currency, s.approx, s.direction))
+        .map(|s| {
+            format!(
+                "{} {} {} {:?} {:?} {:?}",
+                s.value, s.unit, s.metric, s.currency, s.approx, s.direction
+            )
+        })
         .collect();
     assert_eq!(got.len(), want.len(), "in {text:?} got {rows:#?}");
     for (s, w) in got.iter().zip(want) {
@@ -47,7 +59,14 @@ fn hong_kong_arrest_with_amount() {
         "警方落案調查後,截獲騙款逾300萬元,並拘捕5名涉案男子。",
         Script::Hant,
         &[
-            (3_000_000.0, "元", "funds_stopped", Some("HKD"), Some("over"), None),
+            (
+                3_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("HKD"),
+                Some("over"),
+                None,
+            ),
             (5.0, "名", "suspects_arrested", None, None, None),
         ],
     );
@@ -75,7 +94,14 @@ fn macau_cases_and_amount() {
         &[
             (153.0, "宗", "cases_reported", None, None, None),
             (21.0, "宗", "cases_reported", None, None, Some("down")),
-            (23_000_000.0, "元", "other", Some("MOP"), Some("about"), None),
+            (
+                23_000_000.0,
+                "元",
+                "other",
+                Some("MOP"),
+                Some("about"),
+                None,
+            ),
         ],
     );
 }
@@ -85,7 +111,14 @@ fn macau_ring_fenced_funds() {
     check(
         "司警局透過緊急止付機制,今年以來成功圈存涉案款項逾1,800萬澳門元。",
         Script::Hant,
-        &[(18_000_000.0, "元", "funds_stopped", Some("MOP"), Some("over"), None)],
+        &[(
+            18_000_000.0,
+            "元",
+            "funds_stopped",
+            Some("MOP"),
+            Some("over"),
+            None,
+        )],
     );
 }
 
@@ -97,7 +130,14 @@ fn taiwan_weekly_dashboard() {
         &[
             (2861.0, "件", "cases_reported", None, None, None),
             (1_032_150_000.0, "元", "other", Some("TWD"), None, None),
-            (215_000_000.0, "元", "funds_stopped", Some("TWD"), None, None),
+            (
+                215_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("TWD"),
+                None,
+                None,
+            ),
         ],
     );
 }
@@ -137,8 +177,22 @@ fn mainland_warnings_and_funds() {
         &[
             (123_000.0, "条", "warnings_issued", None, None, None),
             (36_000.0, "人次", "people_protected", None, None, None),
-            (120_000_000.0, "元", "funds_stopped", Some("CNY"), None, None),
-            (86_000_000.0, "元", "funds_frozen", Some("CNY"), Some("over"), None),
+            (
+                120_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("CNY"),
+                None,
+                None,
+            ),
+            (
+                86_000_000.0,
+                "元",
+                "funds_frozen",
+                Some("CNY"),
+                Some("over"),
+                None,
+            ),
         ],
     );
 }
@@ -151,7 +205,14 @@ fn mainland_gangs_dens_returns() {
         &[
             (326.0, "个", "gangs_busted", None, None, None),
             (58.0, "处", "dens_destroyed", None, None, None),
-            (570_000_000.0, "元", "funds_returned", Some("CNY"), None, None),
+            (
+                570_000_000.0,
+                "元",
+                "funds_returned",
+                Some("CNY"),
+                None,
+                None,
+            ),
         ],
     );
 }
@@ -175,7 +236,14 @@ fn singapore_mixed_numerals() {
         Script::Hans,
         &[
             (26_587.0, "起", "cases_reported", None, None, None),
-            (385_800_000.0, "元", "other", Some("SGD"), Some("over"), None),
+            (
+                385_800_000.0,
+                "元",
+                "other",
+                Some("SGD"),
+                Some("over"),
+                None,
+            ),
         ],
     );
 }
@@ -194,7 +262,10 @@ fn repatriation_verb_after_figure() {
 
 #[test]
 fn periods_resolve_against_publication() {
-    let got = extract("今年1至5月,全省共破获电信网络诈骗案件1.2万起。", Script::Hans);
+    let got = extract(
+        "今年1至5月,全省共破获电信网络诈骗案件1.2万起。",
+        Script::Hans,
+    );
     let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
     assert_eq!(p.text.as_deref(), Some("今年1至5月"));
     assert_eq!(p.from.as_deref(), Some("2024-01-01"));

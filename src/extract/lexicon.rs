@@ -161,7 +161,6 @@ struct RawApprox {
     over_suffix: Vec<String>,
     about_suffix: Vec<String>,
     under_suffix: Vec<String>,
-    skip_between: Vec<String>,
     threshold: Vec<String>,
 }
 
@@ -196,7 +195,6 @@ struct RawNot {
     chrome: Vec<String>,
     ordinal_prefix: Vec<String>,
     rank_units: Vec<String>,
-    label_suffix: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -343,7 +341,6 @@ pub struct Lexicon {
     pub(crate) over_suffix: Words,
     pub(crate) about_suffix: Words,
     pub(crate) under_suffix: Words,
-    pub(crate) skip_between: Words,
     pub(crate) threshold: Words,
     pub(crate) up: Words,
     pub(crate) down: Words,
@@ -362,7 +359,6 @@ pub struct Lexicon {
     pub(crate) chrome: Words,
     pub(crate) ordinal_prefix: Words,
     pub(crate) rank_units: Words,
-    pub(crate) label_suffix: Words,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
     // periods
@@ -486,7 +482,6 @@ impl Lexicon {
             over_suffix: Words::new(&raw.approx.over_suffix),
             about_suffix: Words::new(&raw.approx.about_suffix),
             under_suffix: Words::new(&raw.approx.under_suffix),
-            skip_between: Words::new(&raw.approx.skip_between),
             threshold: Words::new(&raw.approx.threshold),
             up: Words::new(&raw.direction.up),
             down: Words::new(&raw.direction.down),
@@ -505,7 +500,6 @@ impl Lexicon {
             chrome: Words::new(&raw.not_statistics.chrome),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
             rank_units: Words::new(&raw.not_statistics.rank_units),
-            label_suffix: Words::new(&raw.not_statistics.label_suffix),
             metrics,
             all_verbs: Words::new(&all_verbs),
             period_regex,
@@ -514,9 +508,11 @@ impl Lexicon {
             trim_lead: Words::new(&periods.trim_lead),
             comparison: Words::new(&periods.comparison),
             refer_back: Words::new(&periods.refer_back),
-            list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| ConfigError::Invalid {
-                path: periods_path.clone(),
-                message: format!("list_marker: {e}"),
+            list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
+                ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("list_marker: {e}"),
+                }
             })?,
             period_reject: Words::new(&periods.reject),
             jurisdictions,

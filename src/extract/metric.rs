@@ -15,8 +15,7 @@ fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
     let k = f.kind.as_str();
     let kind_ok = rule.kinds.iter().any(|x| x == k)
         || (f.kind == Kind::Change && rule.kinds.iter().any(|x| x == "count" || x == "money"));
-    let unit_ok =
-        rule.units.is_empty() || rule.units.iter().any(|u| *u == f.unit) || f.kind == Kind::Change;
+    let unit_ok = rule.units.is_empty() || rule.units.contains(&f.unit) || f.kind == Kind::Change;
     kind_ok && unit_ok
 }
 
@@ -85,7 +84,7 @@ fn by_verb(
                 || (rule.unit_noun
                     && vp >= c.clo
                     && matches!(f.kind, Kind::Count | Kind::Money)
-                    && rule.units.iter().any(|u| *u == f.unit));
+                    && rule.units.contains(&f.unit));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -140,14 +139,17 @@ fn by_noun(
         if !rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
         }
-        if rule.not_nouns.rfind(s, lo, hi).is_some() || rule.not_nouns.find(s, f.end, after_hi).is_some() {
+        if rule.not_nouns.rfind(s, lo, hi).is_some()
+            || rule.not_nouns.find(s, f.end, after_hi).is_some()
+        {
             continue;
         }
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
             Some(hi - (np + nl))
         } else if let Some((np, _)) = rule.nouns.find(s, f.end, after_hi) {
             Some(np - f.end + 8)
-        } else if fallback && rule.fallback && f.kind == Kind::Count && rule.units.iter().any(|u| *u == f.unit) {
+        } else if fallback && rule.fallback && f.kind == Kind::Count && rule.units.contains(&f.unit)
+        {
             // Counted in the rule's units with nothing else said (`有1.14万宗`).
             Some(usize::MAX / 2)
         } else {
@@ -184,8 +186,8 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
 
 fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String {
     let fillers = [
-        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合',
-        '的', '“', '”', '，', ',', '、', ' ',
+        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合', '的',
+        '“', '”', '，', ',', '、', ' ',
     ];
     while a < b && s.get(a).is_some_and(|c| fillers.contains(c)) {
         a += 1;
@@ -238,13 +240,15 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                         && matches!(g.kind, Kind::Count | Kind::Money)
                 })
                 .collect();
-            if f.kind == Kind::Change && earlier.len() >= k && k > 1 {
-                if let Some(t) = earlier.get(earlier.len() - k + pos) {
-                    f.metric = t.metric.clone();
-                    f.subject = t.subject.clone();
-                    out.push(f);
-                    continue;
-                }
+            if f.kind == Kind::Change
+                && earlier.len() >= k
+                && k > 1
+                && let Some(t) = earlier.get(earlier.len() - k + pos)
+            {
+                f.metric = t.metric.clone();
+                f.subject = t.subject.clone();
+                out.push(f);
+                continue;
             }
             // Nouns listed before 分别.
             let mut hi = rp;
@@ -252,19 +256,20 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                 hi -= len;
             }
             let parts = split_list(lex, s, c.clo, hi);
-            if parts.len() == k && k > 1 {
-                if let Some(&(a, b)) = parts.get(pos) {
-                    let last = parts.last().copied().unwrap_or((a, b));
-                    f.metric = of_phrase(lex, s, a, b, &f)
-                        .or_else(|| of_phrase(lex, s, last.0, last.1, &f))
-                        .unwrap_or_else(|| "other".into());
-                    if f.kind == Kind::Percent {
-                        f.metric = "other".into();
-                    }
-                    f.subject = trim_subject(lex, s, a, b);
-                    out.push(f);
-                    continue;
+            if parts.len() == k
+                && k > 1
+                && let Some(&(a, b)) = parts.get(pos)
+            {
+                let last = parts.last().copied().unwrap_or((a, b));
+                f.metric = of_phrase(lex, s, a, b, &f)
+                    .or_else(|| of_phrase(lex, s, last.0, last.1, &f))
+                    .unwrap_or_else(|| "other".into());
+                if f.kind == Kind::Percent {
+                    f.metric = "other".into();
                 }
+                f.subject = trim_subject(lex, s, a, b);
+                out.push(f);
+                continue;
             }
         }
 
@@ -323,7 +328,9 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                             j += len;
                             continue;
                         }
-                        if s.get(j).is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+                        if s.get(j)
+                            .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                        {
                             rest += 1;
                         }
                         j += 1;
@@ -352,7 +359,10 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                         }
                 });
                 let prev_same_unit = prev.filter(|g| g.unit == f.unit);
-                if let Some(g) = prev.filter(|_| linked).or(prev_same_unit.filter(|_| breakdown)) {
+                if let Some(g) = prev
+                    .filter(|_| linked)
+                    .or(prev_same_unit.filter(|_| breakdown))
+                {
                     f.metric = g.metric.clone();
                     f.subject = g.subject.clone();
                 } else {

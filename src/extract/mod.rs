@@ -189,7 +189,11 @@ impl Extractor {
 }
 
 /// The title's time phrase, when the body states the same one.
-fn doc_period(title: &Found, body: &Found, published: Option<NaiveDate>) -> Option<crate::model::Period> {
+fn doc_period(
+    title: &Found,
+    body: &Found,
+    published: Option<NaiveDate>,
+) -> Option<crate::model::Period> {
     let tp = title.phrases.first()?;
     let text = title.view.simp_slice(tp.start, tp.end);
     let bp = body

@@ -23,8 +23,7 @@ pub struct Phrase {
 fn has_time_content(w: &[char]) -> bool {
     w.iter().any(|c| {
         c.is_ascii_digit()
-            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来周"
-                .contains(*c)
+            || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来周".contains(*c)
     })
 }
 
@@ -88,7 +87,8 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             continue;
         }
         let Some(w) = s.get(a..b) else { continue };
-        if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c)) {
+        if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c))
+        {
             continue;
         }
         if figs.iter().any(|f| f.num_start < b && a < f.end) {
@@ -198,9 +198,17 @@ pub fn assign(
         {
             // A list item goes on with the period of the paragraph that
             // introduced the list.
-            let head: String = s.get(pa..pb.min(pa + 8)).map(|w| w.iter().collect()).unwrap_or_default();
+            let head: String = s
+                .get(pa..pb.min(pa + 8))
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
             if lex.list_marker.is_match(head.trim_start()) {
-                let lo = sent.para.checked_sub(3).and_then(|k| seg.paragraphs.get(k)).map(|p| p.0).unwrap_or(0);
+                let lo = sent
+                    .para
+                    .checked_sub(3)
+                    .and_then(|k| seg.paragraphs.get(k))
+                    .map(|p| p.0)
+                    .unwrap_or(0);
                 pick = phrases
                     .iter()
                     .rposition(|p| p.end <= pa && p.start >= lo && !p.comparison);

@@ -137,7 +137,9 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
         if let Some(len) = lex.body_suffixes.at(s, i) {
             if let Some(p) = local_body_before(lex, s, i)
                 && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
-                && (occurrences(s, &p) >= 2 || s.get(i.saturating_sub(1)).is_some_and(|c| matches!(c, '县' | '区')))
+                && (occurrences(s, &p) >= 2
+                    || s.get(i.saturating_sub(1))
+                        .is_some_and(|c| matches!(c, '县' | '区')))
             {
                 add(p, 1.1, i);
             }
@@ -154,7 +156,9 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     // even when a city's police is quoted.
     let province_scope = count_hits(&lex.province_scope, s);
     let best_body = match best_body {
-        Some(b) if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) => {
+        Some(b)
+            if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
+        {
             let top = lex
                 .provinces_list
                 .iter()
@@ -179,7 +183,10 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     let mut i = 0;
     while i < s.len() {
         if let Some(len) = lex.places.at(s, i) {
-            let p: String = s.get(i..i + len).map(|w| w.iter().collect()).unwrap_or_default();
+            let p: String = s
+                .get(i..i + len)
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
             if let Some(x) = places.iter_mut().find(|x| x.0 == p) {
                 x.1 += 1;
             } else {
@@ -233,14 +240,20 @@ pub fn assign(
             // administrative level (`北京市公安局…`); the page's own body
             // in the same sentence keeps the page region.
             let mut other: Option<String> = None;
-            let sent_text: String = s.get(sent_start..f.start).map(|w| w.iter().collect()).unwrap_or_default();
+            let sent_text: String = s
+                .get(sent_start..f.start)
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
             if page.is_some_and(|p| sent_text.contains(p.as_str())) {
                 return page.cloned();
             }
             let mut i = sent_start;
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
-                    let admin = lex.admin_suffixes.at(s, i + place.chars().count()).is_some()
+                    let admin = lex
+                        .admin_suffixes
+                        .at(s, i + place.chars().count())
+                        .is_some()
                         || i == sent_start;
                     if page.is_some_and(|p| *p == place) {
                         return page.cloned();
@@ -290,7 +303,10 @@ pub fn assign(
                 let name_len = b.saturating_sub(clo);
                 let name = s.get(clo..b).unwrap_or(&[]);
                 if (2..=3).contains(&name_len)
-                    && name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c) && !"有是在共了为达又还再另均各其中和及与计总".contains(*c))
+                    && name.iter().all(|c| {
+                        ('\u{4e00}'..='\u{9fff}').contains(c)
+                            && !"有是在共了为达又还再另均各其中和及与计总".contains(*c)
+                    })
                 {
                     return Some(name.iter().collect());
                 }

@@ -52,7 +52,8 @@ impl Segments {
                 // An ASCII `?` or `!` glued to Chinese on both sides is
                 // usually mojibake, not punctuation.
                 let glued = matches!(c, '?' | '!')
-                    && s.get(i + 1).is_some_and(|n| !n.is_whitespace() && !is_clause_break(*n));
+                    && s.get(i + 1)
+                        .is_some_and(|n| !n.is_whitespace() && !is_clause_break(*n));
                 if is_sentence_end(c) && !glued {
                     // Closing quotes and brackets stay with their sentence.
                     let mut e = i + 1;
