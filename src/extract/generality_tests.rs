@@ -7,10 +7,16 @@ use std::path::Path;
 use super::Extractor;
 use crate::model::{Article, Script, Statistic};
 
+fn extractor() -> &'static Extractor {
+    static EX: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EX.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+    })
+}
+
 fn extract(text: &str, script: Script) -> Vec<Statistic> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ex = Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads");
-    ex.extract(&Article {
+    extractor().extract(&Article {
         title: None,
         published: Some("2024-06-30".into()),
         source: None,
@@ -278,4 +284,25 @@ fn periods_resolve_against_publication() {
     let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
     assert_eq!(p.from.as_deref(), Some("2025-01-01"));
     assert_eq!(p.to.as_deref(), Some("2025-12-31"));
+}
+
+#[test]
+fn extractor_is_send_and_sync() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<Extractor>();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// No input panics, and spans stay inside the text.
+    #[test]
+    fn any_text_is_safe(text in "[0-9０-９一二三四五六七八九十百千万亿萬億两兩零〇○点點.,，。、%％成余多约近超逾元起名人宗件个條条次年月日至到以上下同比上升下降分别均各港元澳門元新台幣人民币第前每(（)）“”「」 \n\\-/a-zA-Z案件破获抓获嫌疑人诈骗警方]{0,120}") {
+        let ex = extractor();
+        let article = Article { title: Some(text.clone()), published: Some("2024-06-30".into()), source: None, author: None, script: Script::Hant, text: text.clone() };
+        let n = text.chars().count();
+        for s in ex.extract(&article) {
+            proptest::prop_assert!(s.span[0] <= s.span[1] && s.span[1] <= n);
+            proptest::prop_assert!(s.value.is_finite());
+        }
+    }
 }

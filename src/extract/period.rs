@@ -321,12 +321,14 @@ fn points(w: &[char], pub_year: Option<i32>) -> Vec<Point> {
                         _ => None,
                     }
                 } else {
-                    small_number(&num).map(|n| {
+                    // Four digits are a year, three from 100 an ROC year;
+                    // fewer are a duration (`两年来`, `过去三年`).
+                    small_number(&num).and_then(|n| {
                         let n = n as i32;
-                        if num.len() == 3 && n < 200 {
-                            n + 1911
-                        } else {
-                            n
+                        match num.len() {
+                            4 => Some(n),
+                            3 if (100..200).contains(&n) => Some(n + 1911),
+                            _ => None,
                         }
                     })
                 };
@@ -359,6 +361,14 @@ fn points(w: &[char], pub_year: Option<i32>) -> Vec<Point> {
                 }
                 num.clear();
             }
+            '至' | '到' | '—' | '－' | '-' | '~' | '～'
+                if num.is_empty()
+                    && cur.year.is_none()
+                    && cur.month.is_none()
+                    && cur.day.is_none() =>
+            {
+                // `截至…`: not a range.
+            }
             '至' | '到' | '—' | '－' | '-' | '~' | '～' => {
                 if !num.is_empty() {
                     // `1至9月`: a bare number before the separator is a month.
@@ -390,6 +400,42 @@ pub fn resolve(
     let open = phrase.ends_with("以来") || phrase.ends_with("至今") || phrase.ends_with("年来");
     let until = phrase.starts_with("截至") || phrase.starts_with("截止");
     let mut pts = points(&w, pub_year);
+    // Relative months and `1/10` dates.
+    if let Some(d) = published {
+        let prev = d.with_day(1).and_then(|x| x.pred_opt());
+        let rel = if phrase.contains("上个月") || phrase.contains("上月") {
+            prev.map(|p| (p.year(), p.month()))
+        } else if phrase.contains("本月") || phrase.contains("当月") {
+            Some((d.year(), d.month()))
+        } else {
+            None
+        };
+        if let Some((y, m)) = rel
+            && !pts.iter().any(|p| p.month.is_some() && p.day.is_none())
+        {
+            match pts.first_mut() {
+                Some(p) if p.month.is_none() => {
+                    p.year = Some(y);
+                    p.month = Some(m);
+                }
+                None => pts.push(Point {
+                    year: Some(y),
+                    month: Some(m),
+                    day: None,
+                }),
+                _ => {}
+            }
+        }
+        if let Some((a, b)) = phrase.split_once('/')
+            && let (Ok(m), Ok(dd)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>())
+        {
+            pts = vec![Point {
+                year: Some(d.year()),
+                month: Some(m),
+                day: Some(dd),
+            }];
+        }
+    }
     // Fill missing years from the neighbour or the relative words.
     let mut last_year: Option<i32> = None;
     for p in pts.iter_mut() {
@@ -405,6 +451,28 @@ pub fn resolve(
         && let Some(p) = pts.first_mut()
     {
         p.year = b.year;
+    }
+    // `11月10日至21日`: a day alone takes the month before it.
+    let mut last_month: Option<u32> = None;
+    for p in pts.iter_mut() {
+        if p.month.is_none() && p.day.is_some() {
+            p.month = last_month;
+        }
+        last_month = p.month.or(last_month);
+    }
+    // A month without a year is the latest such month up to publication.
+    if let Some(d) = published {
+        for p in pts.iter_mut() {
+            if p.year.is_none()
+                && let Some(m) = p.month
+            {
+                p.year = Some(if m <= d.month() {
+                    d.year()
+                } else {
+                    d.year() - 1
+                });
+            }
+        }
     }
     let half = |y: i32, m1: u32, m2: u32| (NaiveDate::from_ymd_opt(y, m1, 1), last_day(y, m2));
     let year_of = pts
@@ -475,7 +543,8 @@ pub fn resolve(
             if open {
                 to = None;
             }
-            if phrase.contains('初') && !until {
+            // `截至12月初`, `今年` (still running): no known end.
+            if phrase.contains('初') || phrase == "今年" || phrase == "本年" {
                 to = None;
             }
             (from, to)
