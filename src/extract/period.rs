@@ -52,6 +52,10 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
                 && !figs.iter().any(|f| f.num_start >= cs && f.num_end <= i)
             {
                 let mut a = cs;
+                // `该团伙自2022年以来`: the phrase starts at 自.
+                if let Some(k) = (cs..i).find(|&k| matches!(s.get(k), Some('自' | '从'))) {
+                    a = k;
+                }
                 while let Some(len) = lex.trim_lead.at(s, a) {
                     a += len;
                 }
