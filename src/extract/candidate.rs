@@ -327,9 +327,6 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 unit = s.get(q..q + len)?.iter().collect();
                 p = q + len;
             } else {
-                if suffix_len > 0 && mult == 1.0 {
-                    // `3000余` with nothing after: keep the approximation.
-                }
                 // Money written without 元.
                 if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
                     let clause_lo = super::sentence::clause_start(s, n.start, 0);
@@ -337,8 +334,17 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                         .money_context
                         .rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start)
                         .is_some();
-                    let alone = is_break(s.get(q)) || lex.list_separators.at(s, q).is_some();
-                    if ctx || alone {
+                    // `3,570万及3,790万澳门元`: the first of a pair of amounts.
+                    let paired = lex.list_separators.at(s, q).is_some_and(|len| {
+                        let r = q + len;
+                        let digits = (r..s.len())
+                            .take_while(|&k| s.get(k).is_some_and(|c| c.is_ascii_digit() || matches!(c, ',' | '.') || is_chinese_digit(*c)))
+                            .count();
+                        digits > 0
+                            && (lex.money_units.at(s, r + digits).is_some()
+                                || lex.currency_suffix.at(s, r + digits).is_some())
+                    });
+                    if ctx || paired {
                         unit = "元".into();
                         kind = Kind::Money;
                         bare_money = true;
