@@ -23,10 +23,13 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
             .filter(|g| g.end <= f.start && g.end >= clo)
             .map(|g| g.end);
         let wlo = prev_end.unwrap_or(clo);
+        // The direction of the figure just before, for `增加122宗及493宗`
+        // and `增加了52.7%或3422起` (figures are handled in order, so an
+        // earlier count already carries its own).
         let prev_change_dir = i
             .checked_sub(1)
             .and_then(|j| figs.get(j))
-            .filter(|g| g.end >= clo && g.kind == Kind::Change)
+            .filter(|g| g.end >= clo)
             .and_then(|g| g.direction);
 
         let up = lex.up.rfind(s, clo, f.start);
@@ -61,7 +64,8 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
                         .get(wlo..f.start)
                         .map(|w| w.iter().collect())
                         .unwrap_or_default();
-                    (between == "或").then_some(prev_change_dir).flatten()
+                    let listed = between == "或" || lex.list_separators.contains(&between.chars().collect::<Vec<_>>());
+                    listed.then_some(prev_change_dir).flatten()
                 });
                 (k, d)
             }
