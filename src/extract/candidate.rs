@@ -338,7 +338,13 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                     let paired = lex.list_separators.at(s, q).is_some_and(|len| {
                         let r = q + len;
                         let digits = (r..s.len())
-                            .take_while(|&k| s.get(k).is_some_and(|c| c.is_ascii_digit() || matches!(c, ',' | '.') || is_chinese_digit(*c)))
+                            .take_while(|&k| {
+                                s.get(k).is_some_and(|c| {
+                                    c.is_ascii_digit()
+                                        || matches!(c, ',' | '.')
+                                        || is_chinese_digit(*c)
+                                })
+                            })
                             .count();
                         digits > 0
                             && (lex.money_units.at(s, r + digits).is_some()

@@ -64,7 +64,10 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
                         .get(wlo..f.start)
                         .map(|w| w.iter().collect())
                         .unwrap_or_default();
-                    let listed = between == "或" || lex.list_separators.contains(&between.chars().collect::<Vec<_>>());
+                    let listed = between == "或"
+                        || lex
+                            .list_separators
+                            .contains(&between.chars().collect::<Vec<_>>());
                     listed.then_some(prev_change_dir).flatten()
                 });
                 (k, d)

@@ -98,6 +98,12 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
         if figs.iter().any(|f| f.num_start < b && a < f.end) {
             continue;
         }
+        // `下降至11月份`: the separator belongs to the verb.
+        let a = if matches!(s.get(a), Some('至' | '到')) {
+            a + 1
+        } else {
+            a
+        };
         taken.push((a, b));
     }
     for (a, b) in taken {
@@ -118,7 +124,12 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
         if out.iter().any(|p| p.start <= a && b <= p.end) {
             continue;
         }
-        let comparison = lex.comparison.ending_at(s, a).is_some()
+        // Spaces may sit between a comparison word and its base (`較 113年`).
+        let mut a0 = a;
+        while a0 > 0 && s.get(a0 - 1).is_some_and(|c| c.is_whitespace()) {
+            a0 -= 1;
+        }
+        let comparison = lex.comparison.ending_at(s, a0).is_some()
             || (a >= 1
                 && lex.comparison.ending_at(s, a - 1).is_some()
                 && s.get(a - 1) == Some(&'于'));
@@ -168,7 +179,19 @@ pub fn assign(
             let no_fig_between = !figs.iter().any(|g| g.start >= p_end && g.end <= f.start);
             let no_dir = lex.up.find(s, p_end, f.start).is_none()
                 && lex.down.find(s, p_end, f.start).is_none();
-            if no_fig_between && no_dir && f.direction.is_none() {
+            let linked = i
+                .checked_sub(1)
+                .and_then(|j| figs.get(j).zip(chosen.get(j)))
+                .is_some_and(|(g, c)| {
+                    *c == Some(last)
+                        && s.get(g.end..f.start)
+                            .is_some_and(|w| w.len() == 1 && lex.list_separators.contains(w))
+                });
+            if (no_fig_between || linked)
+                && no_dir
+                && f.direction.is_none()
+                && f.kind != super::candidate::Kind::Change
+            {
                 pick = Some(last);
             }
         }
@@ -180,21 +203,12 @@ pub fn assign(
                 .find(|&k| phrases.get(k).is_some_and(|p| !p.comparison));
         }
         if pick.is_none() {
-            // At the start of the paragraph.
+            // The latest period named earlier in the paragraph carries on
+            // (`据悉,2023年1月至今年5月…。…4.9万名…`).
             if let Some(&(pa, _)) = seg.paragraphs.get(sent.para) {
-                let first_clause_end = (pa..s.len())
-                    .find(|&j| s.get(j).is_some_and(|&c| is_clause_break(c)))
-                    .unwrap_or(s.len());
-                pick = phrases.iter().position(|p| {
-                    p.start >= pa && p.start < first_clause_end && p.end <= f.start && !p.comparison
-                });
-                // Else the period of an earlier sentence of the paragraph
-                // carries on (`据悉,2023年1月至今年5月…。…4.9万名…`).
-                if pick.is_none() {
-                    pick = phrases
-                        .iter()
-                        .rposition(|p| p.start >= pa && p.end <= sent.start && !p.comparison);
-                }
+                pick = phrases
+                    .iter()
+                    .rposition(|p| p.start >= pa && p.end <= sent.start && !p.comparison);
             }
         }
         if pick.is_none()
@@ -206,11 +220,24 @@ pub fn assign(
                 .get(pa..pb.min(pa + 8))
                 .map(|w| w.iter().collect())
                 .unwrap_or_default();
-            if lex.list_marker.is_match(head.trim_start()) {
-                let lo = sent
-                    .para
-                    .checked_sub(3)
-                    .and_then(|k| seg.paragraphs.get(k))
+            let is_item = |k: usize| {
+                seg.paragraphs.get(k).is_some_and(|&(x, y)| {
+                    let h: String = s
+                        .get(x..y.min(x + 8))
+                        .map(|w| w.iter().collect())
+                        .unwrap_or_default();
+                    lex.list_marker.is_match(h.trim_start())
+                })
+            };
+            if is_item(sent.para) {
+                // Back over the earlier items to the paragraph introducing them.
+                let mut intro = sent.para;
+                while intro > 0 && is_item(intro) {
+                    intro -= 1;
+                }
+                let lo = seg
+                    .paragraphs
+                    .get(intro.saturating_sub(2))
                     .map(|p| p.0)
                     .unwrap_or(0);
                 pick = phrases
