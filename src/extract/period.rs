@@ -212,14 +212,10 @@ pub fn assign(
             }
         }
         if pick.is_none()
-            && let Some(&(pa, pb)) = seg.paragraphs.get(sent.para)
+            && let Some(&(pa, _)) = seg.paragraphs.get(sent.para)
         {
             // A list item goes on with the period of the paragraph that
             // introduced the list.
-            let head: String = s
-                .get(pa..pb.min(pa + 8))
-                .map(|w| w.iter().collect())
-                .unwrap_or_default();
             let is_item = |k: usize| {
                 seg.paragraphs.get(k).is_some_and(|&(x, y)| {
                     let h: String = s
