@@ -5,7 +5,12 @@ use fraudstat::model::{Article, Script};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ex = Extractor::from_file(std::path::Path::new("config/lexicon.toml"))?;
-    for text in std::env::args().skip(1) {
+    for arg in std::env::args().skip(1) {
+        // `@FILE` reads the text from a file.
+        let text = match arg.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path)?,
+            None => arg,
+        };
         let a = Article {
             title: None,
             published: Some("2024-06-30".into()),

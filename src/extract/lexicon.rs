@@ -1,7 +1,7 @@
 //! The extractor's vocabulary, loaded from `config/lexicon.toml` and its
 //! sibling files `extract-periods.toml` and `extract-regions.toml`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -9,9 +9,14 @@ use serde::Deserialize;
 use crate::error::ConfigError;
 
 /// A list of words matched on a `char` slice, longest first.
+///
+/// Indexed by first and last character, so that a lookup at a position
+/// only compares the few words that can start (or end) there.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
     items: Vec<Vec<char>>,
+    by_first: HashMap<char, Vec<usize>>,
+    by_last: HashMap<char, Vec<usize>>,
 }
 
 impl Words {
@@ -24,21 +29,43 @@ impl Words {
             .collect();
         items.sort_by_key(|w| std::cmp::Reverse(w.len()));
         items.dedup();
-        Self { items }
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut by_last: HashMap<char, Vec<usize>> = HashMap::new();
+        for (k, w) in items.iter().enumerate() {
+            if let (Some(&f), Some(&l)) = (w.first(), w.last()) {
+                by_first.entry(f).or_default().push(k);
+                by_last.entry(l).or_default().push(k);
+            }
+        }
+        Self {
+            items,
+            by_first,
+            by_last,
+        }
+    }
+
+    /// Words starting at `i`, longest first.
+    fn starting(&self, s: &[char], i: usize) -> impl Iterator<Item = &Vec<char>> {
+        s.get(i)
+            .and_then(|c| self.by_first.get(c))
+            .into_iter()
+            .flatten()
+            .filter_map(|&k| self.items.get(k))
+            .filter(move |w| s.get(i..i + w.len()) == Some(w.as_slice()))
     }
 
     /// Length of the longest word starting at `i`.
     pub fn at(&self, s: &[char], i: usize) -> Option<usize> {
-        self.items
-            .iter()
-            .find(|w| s.get(i..i + w.len()) == Some(w.as_slice()))
-            .map(Vec::len)
+        self.starting(s, i).next().map(Vec::len)
     }
 
     /// Length of the longest word ending just before `i`.
     pub fn ending_at(&self, s: &[char], i: usize) -> Option<usize> {
-        self.items
+        let c = s.get(i.checked_sub(1)?)?;
+        self.by_last
+            .get(c)?
             .iter()
+            .filter_map(|&k| self.items.get(k))
             .find(|w| i >= w.len() && s.get(i - w.len()..i) == Some(w.as_slice()))
             .map(Vec::len)
     }
@@ -49,17 +76,7 @@ impl Words {
         let mut i = hi;
         while i > lo {
             i -= 1;
-            if let Some(len) = self.at(s, i)
-                && i + len <= hi
-            {
-                return Some((i, len));
-            }
-            // A shorter word may also start here and fit.
-            if let Some(w) = self
-                .items
-                .iter()
-                .find(|w| i + w.len() <= hi && s.get(i..i + w.len()) == Some(w.as_slice()))
-            {
+            if let Some(w) = self.starting(s, i).find(|w| i + w.len() <= hi) {
                 return Some((i, w.len()));
             }
         }
@@ -70,16 +87,20 @@ impl Words {
     pub fn find(&self, s: &[char], lo: usize, hi: usize) -> Option<(usize, usize)> {
         let hi = hi.min(s.len());
         (lo..hi).find_map(|i| {
-            self.items
-                .iter()
-                .find(|w| i + w.len() <= hi && s.get(i..i + w.len()) == Some(w.as_slice()))
+            self.starting(s, i)
+                .find(|w| i + w.len() <= hi)
                 .map(|w| (i, w.len()))
         })
     }
 
     /// Whether `s` equals one of the words.
     pub fn contains(&self, s: &[char]) -> bool {
-        self.items.iter().any(|w| w.as_slice() == s)
+        s.first()
+            .and_then(|c| self.by_first.get(c))
+            .is_some_and(|ks| {
+                ks.iter()
+                    .any(|&k| self.items.get(k).is_some_and(|w| w.as_slice() == s))
+            })
     }
 
     /// Whether the list is empty.

@@ -85,9 +85,12 @@ impl Segments {
 
     /// Index of the sentence holding character `i`.
     pub fn sentence_of(&self, i: usize) -> Option<usize> {
+        // Sentences are sorted and disjoint.
+        let k = self.sentences.partition_point(|s| s.end <= i);
         self.sentences
-            .iter()
-            .position(|s| s.start <= i && i < s.end)
+            .get(k)
+            .filter(|s| s.start <= i && i < s.end)
+            .map(|_| k)
     }
 }
 
