@@ -100,7 +100,11 @@ fn metadata_matches_gold() {
     );
     // Every field of every page is expected to match; the list above names
     // the ones that do not.
-    assert!(failures.is_empty(), "{} metadata mismatches", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} metadata mismatches",
+        failures.len()
+    );
 }
 
 #[test]
@@ -209,8 +213,9 @@ fn known_chrome_is_removed() {
         let Some(case) = cases.iter().find(|c| c.name.starts_with(prefix)) else {
             panic!("no page {prefix}");
         };
+        let repaired = fraudstat::clean::ruby::repair(&case.text, &[]);
         assert!(
-            case.text.contains(needle),
+            repaired.contains(needle),
             "{prefix}: `{needle}` is not on the page"
         );
         let a = clean(&c, &case.text);

@@ -124,6 +124,9 @@ pub struct MetaWords {
     pub default_offset: String,
     /// Years below this in `YYY年` are ROC years.
     pub roc_year_max: i32,
+    /// Days a labelled date may follow the dateline's day and still be the
+    /// article's date (a paper printed the next morning).
+    pub dateline_grace_days: i64,
 }
 
 /// Everything the cleaner needs, compiled.

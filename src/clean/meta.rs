@@ -217,7 +217,11 @@ pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
     }
     let offset = s.len() - trimmed.len();
     let meta = s.get(..offset + end)?.trim().to_string();
-    let rest = s.get(offset + end..)?.trim().to_string();
+    let rest = s
+        .get(offset + end..)?
+        .trim_start_matches([' ', '|', '｜', ',', '，'])
+        .trim()
+        .to_string();
     Some((meta, rest))
 }
 
@@ -250,7 +254,10 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
         for c in re.captures_iter(head) {
             let Some(m0) = c.get(0) else { continue };
             let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str())) {
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
+            {
                 found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
                 break;
             }
@@ -262,7 +269,9 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
         for c in re.captures_iter(head) {
             let Some(m0) = c.get(0) else { continue };
             let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str()))
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
                 && let Some(d) = c.get(1).and_then(|d| hanzi_small(d.as_str()))
             {
                 found = Some((m0.start(), None, d));
@@ -314,7 +323,12 @@ fn is_non_source(s: &str, rules: &Rules) -> bool {
 }
 
 /// The value after a label on a line, up to the next label or separator.
-fn label_value(line: &str, labels: &[String], rules: &Rules, stop_at_space: bool) -> Option<String> {
+fn label_value(
+    line: &str,
+    labels: &[String],
+    rules: &Rules,
+    stop_at_space: bool,
+) -> Option<String> {
     // Longest label first, so `责任编辑` wins over `编辑`.
     let mut sorted: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
     sorted.sort_by_key(|l| std::cmp::Reverse(l.len()));
@@ -375,7 +389,9 @@ fn source_from_labels(lines: &[Line], rules: &Rules) -> Option<String> {
 }
 
 fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
-    let rest = text.strip_prefix('【').or_else(|| text.strip_prefix('〔'))?;
+    let rest = text
+        .strip_prefix('【')
+        .or_else(|| text.strip_prefix('〔'))?;
     let end = rest.find(['】', '〕'])?;
     let inner = rest.get(..end)?.trim();
     if is_non_source(inner, rules) {
@@ -444,7 +460,7 @@ fn source_from_journal(lines: &[Line]) -> Option<String> {
 fn source_from_category(lines: &[Line], rules: &Rules) -> Option<String> {
     let i = lines
         .iter()
-        .position(|l| rules.meta.category_headers.iter().any(|h| *h == l.text))?;
+        .position(|l| rules.meta.category_headers.contains(&l.text))?;
     let next = lines.iter().skip(i + 1).find(|l| !l.text.is_empty())?;
     let mut t = next.text.as_str();
     for b in &rules.chrome.bullet_prefixes {
@@ -579,7 +595,17 @@ fn combine_dates(
                 day: dl.day,
                 time: None,
             };
-            out.valid().then_some(out).or(Some(d))
+            if !out.valid() {
+                return Some(d);
+            }
+            // A paper printed the morning after its `十日電` dateline keeps
+            // its own date; only a copy made much later (a mirror) does not.
+            let gap = days_between(&out, &d).unwrap_or(0);
+            if gap <= rules.meta.dateline_grace_days {
+                Some(d)
+            } else {
+                Some(out)
+            }
         }
         (Some(d), None) => Some(d),
         (None, Some(dl)) => {
@@ -593,6 +619,12 @@ fn combine_dates(
         }
         (None, None) => None,
     }
+}
+
+fn days_between(a: &Shown, b: &Shown) -> Option<i64> {
+    let a = chrono::NaiveDate::from_ymd_opt(a.year, a.month, a.day)?;
+    let b = chrono::NaiveDate::from_ymd_opt(b.year, b.month, b.day)?;
+    Some((b - a).num_days())
 }
 
 /// Trims a headline: known prefixes (`正在阅读:`) and site names appended
@@ -614,7 +646,10 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
             let Some(i) = t.rfind(sep.as_str()) else {
                 continue;
             };
-            let (head, tail) = (t.get(..i).unwrap_or(""), t.get(i + sep.len()..).unwrap_or(""));
+            let (head, tail) = (
+                t.get(..i).unwrap_or(""),
+                t.get(i + sep.len()..).unwrap_or(""),
+            );
             let tail = tail.trim();
             let head = head.trim();
             if !head.is_empty()

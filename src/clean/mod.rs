@@ -118,8 +118,24 @@ fn strip_tags(html: &str) -> String {
             .collect();
         if matches!(
             name.as_str(),
-            "p" | "div" | "br" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title"
-                | "section" | "article" | "header" | "footer" | "table" | "ul" | "ol"
+            "p" | "div"
+                | "br"
+                | "li"
+                | "tr"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "title"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "table"
+                | "ul"
+                | "ol"
         ) {
             out.push('\n');
         }

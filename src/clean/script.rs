@@ -40,7 +40,11 @@ pub fn detect(text: &str) -> Script {
     };
     let trad = changed(t2s, text);
     let simp = changed(s2t, text);
-    if trad > simp { Script::Hant } else { Script::Hans }
+    if trad > simp {
+        Script::Hant
+    } else {
+        Script::Hans
+    }
 }
 
 #[cfg(test)]

@@ -116,16 +116,33 @@ pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|&c| is_cjk(c)).count()
 }
 
-fn has_clause_mark(s: &str, rules: &Rules) -> bool {
-    s.chars().any(|c| rules.text.clause_marks.contains(c))
+/// Running text: enough CJK and either several clauses or a sentence end.
+/// A headline has at most one clause mark inside (`內蒙古:全力鏟除…`,
+/// `…亮眼！去年…`) and no full stop at its end.
+fn is_prose(s: &str, cjk: usize, rules: &Rules) -> bool {
+    if cjk < rules.text.min_prose_cjk {
+        return false;
+    }
+    let marks = s
+        .chars()
+        .filter(|&c| rules.text.clause_marks.contains(c))
+        .count();
+    let ends = s
+        .trim_end_matches(['”', '」', '"', '’', '）', ')', ' '])
+        .ends_with(['。', '！', '？', '!', '?', '…', '；', ';']);
+    marks >= 2 || (ends && marks >= 1)
 }
 
 fn contains_any(s: &str, words: &[String]) -> bool {
-    words.iter().any(|w| !w.is_empty() && s.contains(w.as_str()))
+    words
+        .iter()
+        .any(|w| !w.is_empty() && s.contains(w.as_str()))
 }
 
 fn starts_with_any(s: &str, words: &[String]) -> bool {
-    words.iter().any(|w| !w.is_empty() && s.starts_with(w.as_str()))
+    words
+        .iter()
+        .any(|w| !w.is_empty() && s.starts_with(w.as_str()))
 }
 
 /// Whether the line opens with a metadata label and a separator
@@ -143,8 +160,7 @@ pub fn starts_with_label(s: &str, labels: &[String]) -> bool {
 fn is_caption(s: &str, rules: &Rules) -> bool {
     let c = &rules.chrome;
     let trimmed = s.trim_end_matches([' ', '。', '.']);
-    if c
-        .caption_end_markers
+    if c.caption_end_markers
         .iter()
         .any(|m| !m.is_empty() && trimmed.ends_with(m.as_str()))
     {
@@ -212,6 +228,10 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
         return Kind::Spam;
     }
     if !spam::has_cjk(s) {
+        // `2021-06-20 02:27:26` alone on a line is the page's date.
+        if super::meta::starts_with_date(s, rules) {
+            return Kind::Meta;
+        }
         return Kind::Noise;
     }
     if contains_any(s, &c.strong_words) {
@@ -228,7 +248,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
         return Kind::Chrome;
     }
     let cjk = cjk_count(s);
-    let prose_like = cjk >= rules.text.min_prose_cjk && has_clause_mark(s, rules);
+    let prose_like = is_prose(s, cjk, rules);
     if starts_with_label(s, &m.all_labels) && (!prose_like || chars <= 80) {
         return Kind::Meta;
     }
@@ -247,11 +267,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if chars <= rules.text.max_chrome_chars && (contains_any(s, &c.words) || is_breadcrumb(s)) {
         return Kind::Chrome;
     }
-    if prose_like {
-        Kind::Prose
-    } else {
-        Kind::Short
-    }
+    if prose_like { Kind::Prose } else { Kind::Short }
 }
 
 fn is_title_like(s: &str, rules: &Rules) -> bool {
@@ -345,6 +361,11 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
             continue;
         }
         if title_text.as_deref() == Some(l.text.as_str()) {
+            continue;
+        }
+        // Between the headline and the text only a subtitle is body; a
+        // bare name or label there is photo or page furniture.
+        if first_prose.is_some_and(|fp| i < fp) && !is_title_like(&l.text, rules) {
             continue;
         }
         body.push(i);
