@@ -302,3 +302,90 @@ fn dump() {
         );
     }
 }
+
+fn clean_html(c: &Cleaner, html: &str) -> Article {
+    let page = Page {
+        text: html.to_string(),
+        charset: "utf-8".into(),
+        charset_source: CharsetSource::Meta,
+        kind: ContentKind::Html,
+    };
+    c.clean(&page, None)
+}
+
+const HTML_PAGE: &str = r#"<!doctype html><html><head>
+<meta charset="utf-8">
+<title>四川電信網絡詐騙去年發案下降22%_新闻中心_某某网</title>
+<meta property="article:published_time" content="2024-01-09T10:32:00+08:00">
+</head><body>
+<nav><a href="/">首頁</a> &gt; <a href="/sc">四川</a></nav>
+<div class="article">
+<h1>四川電信網絡詐騙去年發案下降22%</h1>
+<div class="info">2024年01月09日 10:32 來(lái)源:華西都市報 編輯:曹惠君</div>
+<p>1月8日,記者從四川省公安廳獲悉,2023年,四川公安對電信網(wǎng)絡(luò)詐騙及其關聯犯罪發起凌厲攻勢,破獲案件8163起,抓獲犯罪嫌疑人1.8萬余人。</p>
+<p>與此同時,對10個涉詐問題突出縣(市、區)進行約談和限期整改,錄入易受騙人員38.1萬(wàn)人,處罰涉“兩卡”違法人員8344人次。</p>
+<p>押解1900余名電詐嫌疑人返川</p>
+<p>2023年,四川公安組織開展“斷卡”“斷流”等專項行動,押解1900余名電詐犯罪嫌疑人返川,凍結涉詐資金47.55億元,勸返滯留境外人員超2萬人。</p>
+</div>
+<div class="related"><h3>相關新聞</h3><ul><li><a href="/1">云南打掉一為境外電詐集團洗錢團伙 涉案資金高達13億元</a></li></ul></div>
+<footer>版權所有 © 某某网 京ICP備12345678號</footer>
+</body></html>"#;
+
+#[test]
+fn html_page_is_cleaned_through_the_dom_extractor() {
+    let c = cleaner();
+    let a = clean_html(&c, HTML_PAGE);
+    assert_eq!(a.title.as_deref(), Some("四川電信網絡詐騙去年發案下降22%"));
+    assert_eq!(a.published.as_deref(), Some("2024-01-09T10:32:00+08:00"));
+    assert_eq!(a.source.as_deref(), Some("華西都市報"));
+    assert_eq!(a.author.as_deref(), Some("曹惠君"));
+    let s = serde_json::to_value(a.script).unwrap_or(Value::Null);
+    assert_eq!(s, "hant");
+    for q in [
+        "破獲案件8163起",
+        "錄入易受騙人員38.1萬人",
+        "押解1900余名電詐嫌疑人返川",
+        "縣(市、區)",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+    for chrome in ["首頁", "相關新聞", "13億元", "ICP", "來源", "(wǎng)"] {
+        assert!(!a.text.contains(chrome), "kept {chrome}:\n{}", a.text);
+    }
+}
+
+/// Prints the cleaned result of the Chinese news pages under
+/// `/work/shared/bench/zh-news-pages/html`; run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_html() {
+    let c = cleaner();
+    let dir = std::env::var("HTML_DIR")
+        .unwrap_or_else(|_| "/work/shared/bench/zh-news-pages/html".to_string());
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    for p in paths {
+        let html = read(&p);
+        let a = clean_html(&c, &html);
+        let head: String = a.text.chars().take(120).collect();
+        let tail: String = {
+            let v: Vec<char> = a.text.chars().collect();
+            v.get(v.len().saturating_sub(80)..)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default()
+        };
+        eprintln!(
+            "===== {} title={:?} published={:?} source={:?} author={:?} chars={}\n  HEAD {}\n  TAIL {}",
+            p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+            a.title,
+            a.published,
+            a.source,
+            a.author,
+            a.text.chars().count(),
+            head.replace('\n', " ⏎ "),
+            tail.replace('\n', " ⏎ ")
+        );
+    }
+}

@@ -15,6 +15,21 @@ struct RawConfig {
     chrome: ChromeWords,
     spam: RawSpam,
     meta: MetaWords,
+    html: HtmlKeys,
+}
+
+/// How HTML pages are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HtmlKeys {
+    /// The DOM extractor's rules file, relative to this file.
+    pub rules_file: String,
+    /// `<meta>` / JSON-LD keys holding the publication time, most trusted first.
+    pub published_keys: Vec<String>,
+    /// Keys holding the credited outlet.
+    pub source_keys: Vec<String>,
+    /// Keys holding the author.
+    pub author_keys: Vec<String>,
 }
 
 /// Thresholds of the line classifier.
@@ -140,6 +155,8 @@ pub struct Rules {
     pub spam: SpamRules,
     /// Metadata wording.
     pub meta: MetaWords,
+    /// HTML reading.
+    pub html: HtmlKeys,
 }
 
 impl Rules {
@@ -184,6 +201,7 @@ impl Rules {
                 garbage_max_token_chars: raw.spam.garbage_max_token_chars.max(1),
             },
             meta: raw.meta,
+            html: raw.html,
         })
     }
 }

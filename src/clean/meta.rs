@@ -42,7 +42,7 @@ impl Shown {
 // Date syntax is fixed by the calendar, not vocabulary, so it lives here.
 static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
     )
     .ok()
 });
@@ -402,7 +402,12 @@ fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
         Some(d) => d.outlet?,
         None => inner.to_string(),
     };
-    (cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
+    let outlet_like = rules
+        .meta
+        .outlet_suffixes
+        .iter()
+        .any(|s| !s.is_empty() && name.ends_with(s.as_str()));
+    (outlet_like && cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
 }
 
 fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<String>)> {
@@ -674,4 +679,38 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
 /// Whether a line is a labelled metadata line (used by the HTML path).
 pub fn is_meta_line(s: &str, rules: &Rules) -> bool {
     starts_with_label(s, &rules.meta.all_labels)
+}
+
+/// Formats a date from a `<meta>` tag or JSON-LD (`2024-01-09T10:32:00+08:00`,
+/// `2024-01-09 10:32`, `2024年1月9日`): RFC 3339 with the tag's own offset,
+/// or the default one when it gives none; an ISO date when no time is given.
+pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
+    let (d, _, end) = find_date(v, rules)?;
+    if d.time.is_none() {
+        return Some(d.format(""));
+    }
+    let rest = v.get(end..).unwrap_or("").trim_start();
+    // Fractions of a second carry no meaning here.
+    let rest = rest
+        .strip_prefix('.')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    let offset = if rest.starts_with(['Z', 'z']) {
+        "+00:00".to_string()
+    } else if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let digits: String = rest
+            .chars()
+            .skip(1)
+            .filter(char::is_ascii_digit)
+            .take(4)
+            .collect();
+        match (digits.get(..2), digits.get(2..4)) {
+            (Some(h), Some(m)) => format!("{sign}{h}:{m}"),
+            (Some(h), None) => format!("{sign}{h}:00"),
+            _ => rules.meta.default_offset.clone(),
+        }
+    } else {
+        rules.meta.default_offset.clone()
+    };
+    Some(d.format(&offset))
 }

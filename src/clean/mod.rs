@@ -12,6 +12,7 @@ use crate::error::ConfigError;
 use crate::model::{Article, ContentKind, Page};
 
 pub mod config;
+pub mod from_html;
 pub mod html;
 pub mod meta;
 pub mod ruby;
@@ -20,6 +21,7 @@ pub mod spam;
 pub mod text;
 
 use config::Rules;
+use html::HtmlRules;
 
 /// Removes chrome and spam from pages and reads their metadata.
 ///
@@ -27,21 +29,27 @@ use config::Rules;
 #[derive(Debug, Clone)]
 pub struct Cleaner {
     rules: Rules,
+    html: HtmlRules,
 }
 
 impl Cleaner {
-    /// Loads the cleaning rules from a TOML file.
+    /// Loads the cleaning rules from a TOML file, and the HTML extractor's
+    /// rules from the file its `[html] rules_file` names (relative to it).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        Ok(Self {
-            rules: Rules::from_file(path)?,
-        })
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, path)
     }
 
-    /// Builds a cleaner from TOML text; `path` only names the source in errors.
+    /// Builds a cleaner from TOML text; `path` names the source in errors
+    /// and anchors the relative path of the HTML rules file.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        Ok(Self {
-            rules: Rules::from_toml_str(text, path)?,
-        })
+        let rules = Rules::from_toml_str(text, path)?;
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        let html = HtmlRules::from_file(&dir.join(&rules.html.rules_file))?;
+        Ok(Self { rules, html })
     }
 
     /// The compiled rules.
@@ -54,7 +62,21 @@ impl Cleaner {
         let _ = url;
         match page.kind {
             ContentKind::Text => self.clean_text(&page.text),
-            ContentKind::Html => self.clean_text(&strip_tags(&page.text)),
+            ContentKind::Html => self.clean_html(&page.text),
+        }
+    }
+
+    /// Cleans an HTML page.
+    pub fn clean_html(&self, page: &str) -> Article {
+        let c = from_html::clean(page, &self.html, &self.rules);
+        let script = script::detect(&format!("{}{}", c.title.as_deref().unwrap_or(""), c.text));
+        Article {
+            title: c.title,
+            published: c.published,
+            source: c.source,
+            author: c.author,
+            script,
+            text: c.text,
         }
     }
 
@@ -79,10 +101,11 @@ impl Cleaner {
     }
 }
 
-/// A crude markup-to-text fallback: block tags become line breaks, other
+/// A crude markup-to-text view of a whole page, read for metadata lines the
+/// extractor prunes: block tags become line breaks, other
 /// tags vanish, `<script>`/`<style>` go with their content, and the common
 /// entities are decoded.
-fn strip_tags(html: &str) -> String {
+pub(crate) fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let lower = html.to_ascii_lowercase();
     let mut i = 0;

@@ -106,11 +106,6 @@ pub fn normalise_line(raw: &str, rules: &Rules) -> String {
     s.trim().to_string()
 }
 
-/// Splits a page's text into normalised lines.
-pub fn normalise(text: &str, rules: &Rules) -> Vec<String> {
-    text.lines().map(|l| normalise_line(l, rules)).collect()
-}
-
 /// Counts CJK ideographs.
 pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|&c| is_cjk(c)).count()
@@ -258,7 +253,10 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if is_journal_line(s) || is_byline(s, rules) {
         return Kind::Meta;
     }
-    if starts_with_any(s, &m.not_title_prefixes) {
+    if starts_with_any(
+        s.trim_start_matches(['(', '（', '【', '[', ' ']),
+        &m.not_title_prefixes,
+    ) {
         return Kind::Chrome;
     }
     if is_caption(s, rules) {
@@ -304,12 +302,13 @@ fn overlap(a: &str, b: &str) -> f64 {
     hit as f64 / ga.len() as f64
 }
 
-/// Splits, classifies and locates the article in a text page.
-pub fn analyse(text: &str, rules: &Rules) -> Analysis {
+/// Normalises and classifies lines; a date glued to the front of a line
+/// (`date 2025-12-24 警方前日…`) becomes a metadata line of its own and the
+/// rest is classified separately.
+fn build_lines<'a>(raw: impl Iterator<Item = &'a str>, rules: &Rules) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    for raw in normalise(text, rules) {
-        // `date 2025-12-24 警方前日…`: a date prefix glued to the text is
-        // metadata; the rest of the line is classified on its own.
+    for raw in raw {
+        let raw = normalise_line(raw, rules);
         if let Some((meta, rest)) = super::meta::split_date_prefix(&raw, rules) {
             lines.push(Line {
                 kind: Kind::Meta,
@@ -324,6 +323,42 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
         let kind = classify(&raw, rules);
         lines.push(Line { text: raw, kind });
     }
+    lines
+}
+
+/// Classifies paragraphs an HTML extractor already chose: every prose or
+/// short paragraph before a footer marker is body; there is no headline
+/// among them.
+pub fn analyse_paragraphs(paragraphs: &[String], rules: &Rules) -> Analysis {
+    let lines = build_lines(paragraphs.iter().flat_map(|p| p.lines()), rules);
+    let first_prose = lines.iter().position(|l| l.kind == Kind::Prose);
+    let footer = first_prose.and_then(|fp| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(fp + 1)
+            .find(|(_, l)| l.kind == Kind::Stop)
+            .map(|(i, _)| i)
+    });
+    let end = footer.unwrap_or(lines.len());
+    let body = (0..end)
+        .filter(|&i| {
+            lines
+                .get(i)
+                .is_some_and(|l| matches!(l.kind, Kind::Prose | Kind::Short))
+        })
+        .collect();
+    Analysis {
+        lines,
+        title: None,
+        body,
+        footer,
+    }
+}
+
+/// Splits, classifies and locates the article in a text page.
+pub fn analyse(text: &str, rules: &Rules) -> Analysis {
+    let lines = build_lines(text.lines(), rules);
 
     let first_prose = lines.iter().position(|l| l.kind == Kind::Prose);
     let footer = first_prose.and_then(|fp| {
