@@ -15,6 +15,20 @@ const PINYIN_TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň
 /// any other group needs at least one tone mark, so that plain Latin words
 /// in brackets are never taken for pinyin.
 pub fn repair(text: &str, neutral: &[String]) -> String {
+    // Removing one group can join a character to the next one's pinyin;
+    // a few passes reach the fixed point.
+    let mut cur = repair_once(text, neutral);
+    for _ in 0..4 {
+        let next = repair_once(&cur, neutral);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn repair_once(text: &str, neutral: &[String]) -> String {
     let text = strip_bare(text);
     if !text.contains('(') && !text.contains('（') {
         return text;
