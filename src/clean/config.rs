@@ -80,6 +80,8 @@ struct RawSpam {
     max_list_item_chars: usize,
     garbage_min_tokens: usize,
     garbage_max_token_chars: usize,
+    spun_fragment_chars: usize,
+    spun_min_hits: usize,
 }
 
 /// Compiled spam rules.
@@ -99,6 +101,10 @@ pub struct SpamRules {
     pub garbage_min_tokens: usize,
     /// Longest garbage token.
     pub garbage_max_token_chars: usize,
+    /// Length of spliced headline fragments (two bigrams).
+    pub spun_fragment_chars: usize,
+    /// Fragments a page needs before any is removed.
+    pub spun_min_hits: usize,
 }
 
 /// Wording of metadata lines.
@@ -199,6 +205,8 @@ impl Rules {
                 max_list_item_chars: raw.spam.max_list_item_chars,
                 garbage_min_tokens: raw.spam.garbage_min_tokens.max(2),
                 garbage_max_token_chars: raw.spam.garbage_max_token_chars.max(1),
+                spun_fragment_chars: raw.spam.spun_fragment_chars,
+                spun_min_hits: raw.spam.spun_min_hits,
             },
             meta: raw.meta,
             html: raw.html,

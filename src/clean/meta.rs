@@ -513,6 +513,8 @@ fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
             } else {
                 v.split(' ').next().unwrap_or(v).to_string()
             };
+            // `杜硕_NB12556`: an editor's staff code follows the name.
+            let v = v.split('_').next().unwrap_or("").trim().to_string();
             if cjk_count(&v) >= 2 && v.chars().count() <= 12 {
                 return Some(v);
             }

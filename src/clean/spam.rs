@@ -164,6 +164,69 @@ fn ascii_runs(line: &str) -> Vec<Run> {
     runs
 }
 
+/// Content-spinning leftovers: spam copies of an article splice pieces of
+/// the headline into the text right after punctuation (`消息,余名押解4月21日`
+/// where the headline has `680余名…押解回国`). A fragment counts when it
+/// follows a clause mark, is made of headline bigrams, and is not itself a
+/// piece of the headline; fragments are removed only when a page has at
+/// least `min_hits` of them, so one coincidence never edits real text.
+pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize) {
+    if len < 4 || !len.is_multiple_of(2) || min_hits == 0 {
+        return;
+    }
+    let tchars: Vec<char> = title.chars().collect();
+    let title_bigrams: Vec<(char, char)> = tchars
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    if title_bigrams.is_empty() {
+        return;
+    }
+    let is_fragment = |frag: &[char]| -> bool {
+        frag.len() == len
+            && frag.iter().all(|c| is_cjk(*c))
+            && frag
+                .chunks(2)
+                .all(|p| matches!(p, [a, b] if title_bigrams.contains(&(*a, *b))))
+            && !title.contains(&frag.iter().collect::<String>())
+    };
+    let marks = ['，', ',', '。', '；', ';', '：', ':', '！', '？'];
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for (li, line) in lines.iter().enumerate() {
+        let cs: Vec<char> = line.chars().collect();
+        for (i, c) in cs.iter().enumerate() {
+            if marks.contains(c)
+                && let Some(frag) = cs.get(i + 1..i + 1 + len)
+                && is_fragment(frag)
+            {
+                hits.push((li, i + 1));
+            }
+        }
+    }
+    if hits.len() < min_hits {
+        return;
+    }
+    for (li, line) in lines.iter_mut().enumerate() {
+        let starts: Vec<usize> = hits
+            .iter()
+            .filter(|(l, _)| *l == li)
+            .map(|(_, s)| *s)
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        *line = line
+            .chars()
+            .enumerate()
+            .filter(|(i, _)| !starts.iter().any(|s| (*s..*s + len).contains(i)))
+            .map(|(_, c)| c)
+            .collect();
+    }
+}
+
 /// Whether a line has any CJK ideograph.
 pub fn has_cjk(line: &str) -> bool {
     line.chars().any(is_cjk)
@@ -213,6 +276,24 @@ mod tests {
         ] {
             assert_eq!(strip_inline(s, &r), s);
         }
+    }
+
+    #[test]
+    fn strips_spun_headline_fragments_only_when_repeated() {
+        let title = "680余名中国籍涉赌诈违法犯罪嫌疑人被分批从柬埔寨押解回国";
+        let mut lines = vec![
+            "据公安部网站消息,余名押解4月21日晨,中国随着两架包机降落".to_string(),
+            "持续深化国际执法合作,余名押解摧毁了一大批跨境犯罪团伙,嫌疑人被押解回国".to_string(),
+        ];
+        strip_spun(&mut lines, title, 4, 2);
+        assert_eq!(lines[0], "据公安部网站消息,4月21日晨,中国随着两架包机降落");
+        assert_eq!(
+            lines[1],
+            "持续深化国际执法合作,摧毁了一大批跨境犯罪团伙,嫌疑人被押解回国"
+        );
+        let mut one = vec!["消息,余名押解4月21日晨".to_string()];
+        strip_spun(&mut one, title, 4, 2);
+        assert_eq!(one[0], "消息,余名押解4月21日晨");
     }
 
     #[test]

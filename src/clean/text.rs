@@ -405,6 +405,24 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
         }
         body.push(i);
     }
+    let mut lines = lines;
+    if let Some(t) = title_text.as_deref() {
+        let mut texts: Vec<String> = body
+            .iter()
+            .filter_map(|&i| lines.get(i).map(|l| l.text.clone()))
+            .collect();
+        spam::strip_spun(
+            &mut texts,
+            t,
+            rules.spam.spun_fragment_chars,
+            rules.spam.spun_min_hits,
+        );
+        for (&i, t) in body.iter().zip(texts) {
+            if let Some(l) = lines.get_mut(i) {
+                l.text = t;
+            }
+        }
+    }
     Analysis {
         lines,
         title,
