@@ -389,3 +389,25 @@ fn dump_html() {
         );
     }
 }
+
+#[test]
+fn large_and_hostile_pages_are_handled() {
+    let c = cleaner();
+    let menu = "首页 新闻 体育 财经 娱乐\n".repeat(20_000);
+    let shorts = "这是一个很短的标题行\n".repeat(20_000);
+    let prose = "据统计,今年以来全省共破获电信网络诈骗案件3028起,同比上升12%。\n".repeat(5_000);
+    let brackets = "網(".repeat(50_000);
+    let garbage = "X6 e2 7 v( ".repeat(20_000);
+    for page in [menu, shorts, prose.clone(), brackets, garbage] {
+        let a = clean(&c, &page);
+        let _ = a.title;
+    }
+    let a = clean(&c, &prose);
+    assert!(a.text.contains("3028起"));
+    let html = format!(
+        "<html><body><p>{}</p></body></html>",
+        prose.replace('\n', "</p><p>")
+    );
+    let a = clean_html(&c, &html);
+    assert!(a.text.contains("3028起"));
+}

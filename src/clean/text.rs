@@ -431,6 +431,9 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
     }
 }
 
+/// How many short lines above the text may be the headline.
+const MAX_TITLE_CANDIDATES: usize = 12;
+
 fn find_title(
     lines: &[Line],
     first_prose: Option<usize>,
@@ -438,13 +441,18 @@ fn find_title(
     rules: &Rules,
 ) -> Option<usize> {
     let limit = first_prose.unwrap_or(end);
-    let candidates: Vec<usize> = (0..limit)
+    // The headline sits just above the text; looking further back only
+    // finds menus, and bounds the work on pages of endless short lines.
+    let mut candidates: Vec<usize> = (0..limit)
+        .rev()
         .filter(|&i| {
             lines
                 .get(i)
                 .is_some_and(|l| l.kind == Kind::Short && is_title_like(&l.text, rules))
         })
+        .take(MAX_TITLE_CANDIDATES)
         .collect();
+    candidates.reverse();
     // A headline repeated elsewhere on the page (print headline, related
     // box, `正在阅读:` bar) beats a stray short line.
     let repeated = candidates.iter().copied().find(|&i| {
