@@ -411,3 +411,23 @@ fn large_and_hostile_pages_are_handled() {
     let a = clean_html(&c, &html);
     assert!(a.text.contains("3028起"));
 }
+
+#[test]
+fn pages_of_short_lines_keep_their_text() {
+    let c = cleaner();
+    let cases = corpus();
+    let Some(case) = cases.iter().find(|c| c.name.starts_with("dev-037")) else {
+        panic!("no dev-037");
+    };
+    let a = clean(&c, &case.text);
+    for line in [
+        "四级联动预警劝阻机制",
+        "分为高、中、低三个等级",
+        "请全力配合!",
+    ] {
+        assert!(a.text.contains(line), "lost {line}:\n{}", a.text);
+    }
+    for chrome in ["打印本页", "相关阅读", "来源:"] {
+        assert!(!a.text.contains(chrome), "kept {chrome}");
+    }
+}

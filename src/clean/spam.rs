@@ -206,6 +206,28 @@ pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize
             }
         }
     }
+    // A spliced piece sits only after punctuation; a phrase that also
+    // occurs inside sentences (`如何防范打擊電信詐騙`) is the text's own.
+    let frag_at = |li: usize, start: usize| -> String {
+        lines
+            .get(li)
+            .map(|l| l.chars().skip(start).take(len).collect())
+            .unwrap_or_default()
+    };
+    let frags: Vec<String> = hits.iter().map(|&(li, st)| frag_at(li, st)).collect();
+    let keep: Vec<bool> = frags
+        .iter()
+        .map(|f| {
+            let everywhere: usize = lines.iter().map(|l| l.matches(f.as_str()).count()).sum();
+            let spliced = frags.iter().filter(|g| *g == f).count();
+            everywhere == spliced
+        })
+        .collect();
+    let hits: Vec<(usize, usize)> = hits
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(h, k)| k.then_some(h))
+        .collect();
     if hits.len() < min_hits {
         return;
     }
@@ -291,6 +313,18 @@ mod tests {
             lines[1],
             "持续深化国际执法合作,摧毁了一大批跨境犯罪团伙,嫌疑人被押解回国"
         );
+        let mut natural = vec![
+            "記者:打擊電信詐騙跨國犯罪".to_string(),
+            "如何防范打擊電信詐騙。打擊電信網絡犯罪".to_string(),
+        ];
+        let before = natural.clone();
+        strip_spun(
+            &mut natural,
+            "推進打擊治理電信網絡詐騙犯罪工作答記者問",
+            4,
+            2,
+        );
+        assert_eq!(natural, before);
         let mut one = vec!["消息,余名押解4月21日晨".to_string()];
         strip_spun(&mut one, title, 4, 2);
         assert_eq!(one[0], "消息,余名押解4月21日晨");

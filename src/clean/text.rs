@@ -360,23 +360,36 @@ pub fn analyse_paragraphs(paragraphs: &[String], rules: &Rules) -> Analysis {
 pub fn analyse(text: &str, rules: &Rules) -> Analysis {
     let lines = build_lines(text.lines(), rules);
 
-    let first_prose = lines.iter().position(|l| l.kind == Kind::Prose);
-    let footer = first_prose.and_then(|fp| {
+    let block = densest_block(&lines);
+    let first_prose = block.map(|b| b.first);
+    let footer = block.and_then(|b| {
         lines
             .iter()
             .enumerate()
-            .skip(fp + 1)
+            .skip(b.last + 1)
             .find(|(_, l)| l.kind == Kind::Stop)
             .map(|(i, _)| i)
     });
     let end = footer.unwrap_or(lines.len());
-    let last_prose = lines
-        .get(..end)
-        .unwrap_or(&lines)
-        .iter()
-        .rposition(|l| l.kind == Kind::Prose);
+    let last_prose = block.map(|b| b.last);
+    let from = block.map_or(0, |b| b.after);
 
-    let title = find_title(&lines, first_prose, end, rules);
+    let title = find_title(&lines, from, first_prose, end, rules);
+    // A page of short lines only (verse-like layouts): the text runs from
+    // the headline to the first footer marker.
+    let footer = footer.or_else(|| {
+        if block.is_some() {
+            return None;
+        }
+        let t = title?;
+        lines
+            .iter()
+            .enumerate()
+            .skip(t + 1)
+            .find(|(_, l)| l.kind == Kind::Stop)
+            .map(|(i, _)| i)
+    });
+    let end = footer.unwrap_or(end);
 
     let start = match (title, first_prose) {
         (Some(t), Some(fp)) if t < fp => t + 1,
@@ -434,25 +447,120 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
 /// How many short lines above the text may be the headline.
 const MAX_TITLE_CANDIDATES: usize = 12;
 
+/// A run of prose paragraphs not broken by page furniture.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// First prose line.
+    first: usize,
+    /// Last prose line.
+    last: usize,
+    /// First line after the previous block (where a headline may start).
+    after: usize,
+}
+
+/// Lines in a row of menu, link-list or junk that end a block of text.
+const BLOCK_BREAK_LINES: usize = 3;
+
+/// The article: the block of prose with the most CJK text, where blocks
+/// are separated by footer markers and by runs of chrome, link lists or
+/// junk. Captions, metadata and short lines (sub-headings) do not break a
+/// block: articles have them inside.
+fn densest_block(lines: &[Line]) -> Option<Block> {
+    let mut best: Option<(usize, Block)> = None;
+    let mut cur: Option<(usize, Block)> = None;
+    let mut after = 0;
+    let mut hard_run = 0;
+    let close = |cur: &mut Option<(usize, Block)>, best: &mut Option<(usize, Block)>| {
+        if let Some((score, b)) = cur.take()
+            && best.as_ref().is_none_or(|(s, _)| score > *s)
+        {
+            *best = Some((score, b));
+        }
+    };
+    for (i, l) in lines.iter().enumerate() {
+        match l.kind {
+            Kind::Prose => {
+                hard_run = 0;
+                let weight = cjk_count(&l.text);
+                match cur.as_mut() {
+                    Some((score, b)) => {
+                        *score += weight;
+                        b.last = i;
+                    }
+                    None => {
+                        cur = Some((
+                            weight,
+                            Block {
+                                first: i,
+                                last: i,
+                                after,
+                            },
+                        ));
+                    }
+                }
+            }
+            Kind::Stop => {
+                if let Some((_, b)) = cur.as_ref() {
+                    after = b.last + 1;
+                }
+                close(&mut cur, &mut best);
+                hard_run = 0;
+            }
+            Kind::Chrome | Kind::Noise | Kind::Spam | Kind::Bullet => {
+                hard_run += 1;
+                if hard_run >= BLOCK_BREAK_LINES {
+                    if let Some((_, b)) = cur.as_ref() {
+                        after = b.last + 1;
+                    }
+                    close(&mut cur, &mut best);
+                }
+            }
+            Kind::Short => hard_run = 0,
+            Kind::Blank | Kind::Meta | Kind::Caption => {}
+        }
+    }
+    close(&mut cur, &mut best);
+    best.map(|(_, b)| b)
+}
+
 fn find_title(
     lines: &[Line],
+    from: usize,
     first_prose: Option<usize>,
     end: usize,
     rules: &Rules,
 ) -> Option<usize> {
-    let limit = first_prose.unwrap_or(end);
+    let is_candidate = |i: &usize| {
+        lines
+            .get(*i)
+            .is_some_and(|l| l.kind == Kind::Short && is_title_like(&l.text, rules))
+    };
     // The headline sits just above the text; looking further back only
     // finds menus, and bounds the work on pages of endless short lines.
-    let mut candidates: Vec<usize> = (0..limit)
-        .rev()
-        .filter(|&i| {
-            lines
-                .get(i)
-                .is_some_and(|l| l.kind == Kind::Short && is_title_like(&l.text, rules))
-        })
-        .take(MAX_TITLE_CANDIDATES)
-        .collect();
-    candidates.reverse();
+    // Without prose, the text is all short lines and the headline is the
+    // first of them, before any footer marker.
+    let candidates: Vec<usize> = match first_prose {
+        Some(limit) => {
+            let mut c: Vec<usize> = (from.min(limit)..limit)
+                .rev()
+                .filter(is_candidate)
+                .take(MAX_TITLE_CANDIDATES)
+                .collect();
+            c.reverse();
+            c
+        }
+        None => {
+            let limit = lines
+                .iter()
+                .position(|l| l.kind == Kind::Stop)
+                .unwrap_or(end)
+                .min(end);
+            (0..limit)
+                .filter(is_candidate)
+                .take(MAX_TITLE_CANDIDATES)
+                .collect()
+        }
+    };
     // A headline repeated elsewhere on the page (print headline, related
     // box, `正在阅读:` bar) beats a stray short line.
     let repeated = candidates.iter().copied().find(|&i| {
