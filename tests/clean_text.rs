@@ -431,3 +431,38 @@ fn pages_of_short_lines_keep_their_text() {
         assert!(!a.text.contains(chrome), "kept {chrome}");
     }
 }
+
+/// The text path on the tag-stripped bench pages (text copies with all
+/// their chrome); run with `--ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_html_as_text() {
+    let c = cleaner();
+    let dir = std::env::var("HTML_DIR")
+        .unwrap_or_else(|_| "/work/shared/bench/zh-news-pages/html".to_string());
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    for p in paths {
+        let html = read(&p);
+        let text = fraudstat::clean::strip_tags(&html);
+        let a = clean(&c, &text);
+        let head: String = a.text.chars().take(100).collect();
+        let v: Vec<char> = a.text.chars().collect();
+        let tail: String = v
+            .get(v.len().saturating_sub(60)..)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default();
+        eprintln!(
+            "===== {} title={:?} published={:?} source={:?} chars={}\n  HEAD {}\n  TAIL {}",
+            p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+            a.title,
+            a.published,
+            a.source,
+            v.len(),
+            head.replace('\n', " ⏎ "),
+            tail.replace('\n', " ⏎ ")
+        );
+    }
+}

@@ -46,6 +46,8 @@ pub struct TextTuning {
     pub max_title_chars: usize,
     /// Lines longer than this are never chrome by wording alone.
     pub max_chrome_chars: usize,
+    /// Share of a headline's bigrams its opening paragraphs must contain.
+    pub min_title_overlap: f64,
     /// Toneless pinyin syllables accepted by the ruby repair.
     pub neutral_syllables: Vec<String>,
 }

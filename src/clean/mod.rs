@@ -105,7 +105,7 @@ impl Cleaner {
 /// extractor prunes: block tags become line breaks, other
 /// tags vanish, `<script>`/`<style>` go with their content, and the common
 /// entities are decoded.
-pub(crate) fn strip_tags(html: &str) -> String {
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let lower = html.to_ascii_lowercase();
     let mut i = 0;

@@ -190,7 +190,7 @@ fn is_breadcrumb(s: &str) -> bool {
 fn is_byline(s: &str, rules: &Rules) -> bool {
     let m = &rules.meta;
     cjk_count(s) <= 24
-        && contains_any(s, &m.byline_words)
+        && (contains_any(s, &m.byline_words) || contains_any(s, &m.author_labels))
         && !s.contains(['，', ',', '。', '；', ';', '！', '!', '？', '?'])
 }
 
@@ -244,7 +244,8 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     }
     let cjk = cjk_count(s);
     let prose_like = is_prose(s, cjk, rules);
-    if starts_with_label(s, &m.all_labels) && (!prose_like || chars <= 80) {
+    let unbracketed = s.trim_start_matches(['[', '【', '(', '（', ' ']);
+    if starts_with_label(unbracketed, &m.all_labels) && (!prose_like || chars <= 80) {
         return Kind::Meta;
     }
     if !prose_like && super::meta::starts_with_date(s, rules) {
@@ -275,6 +276,19 @@ fn is_title_like(s: &str, rules: &Rules) -> bool {
         && cjk_count(s) >= 4
         && !s.ends_with(['。', ':', '：', ';', '；', ','])
         && !starts_with_any(s, &rules.meta.not_title_prefixes)
+        // A timestamp or a photo credit inside is a dateline or caption.
+        && super::meta::find_date(s, rules).is_none()
+        && !has_clock_time(s)
+        && !contains_any(s, &rules.chrome.caption_end_markers)
+}
+
+/// `12:08` or `07:48:21` somewhere in the line.
+fn has_clock_time(s: &str) -> bool {
+    let cs: Vec<char> = s.chars().collect();
+    cs.windows(4).any(|w| match w {
+        [a, b, ':', d] => a.is_ascii_digit() && b.is_ascii_digit() && d.is_ascii_digit(),
+        _ => false,
+    })
 }
 
 /// Character bigrams of a string's CJK text.
@@ -563,16 +577,58 @@ fn find_title(
     };
     // A headline repeated elsewhere on the page (print headline, related
     // box, `正在阅读:` bar) beats a stray short line.
-    let repeated = candidates.iter().copied().find(|&i| {
-        let Some(t) = lines.get(i).map(|l| l.text.as_str()) else {
-            return false;
-        };
-        lines
+    let repeated = |i: usize| {
+        lines.get(i).is_some_and(|c| {
+            lines
+                .iter()
+                .enumerate()
+                .any(|(j, l)| j != i && l.text.contains(c.text.as_str()))
+        })
+    };
+    if let Some(fp) = first_prose
+        && !candidates.is_empty()
+    {
+        // Several short lines above the text (menus, app banners, the
+        // headline, a subtitle): the headline shares the most words with
+        // the opening paragraphs, is often repeated, and sits close by.
+        let lead: String = lines
             .iter()
-            .enumerate()
-            .any(|(j, l)| j != i && l.text.contains(t))
-    });
-    if let Some(i) = repeated.or_else(|| candidates.last().copied()) {
+            .skip(fp)
+            .filter(|l| l.kind == Kind::Prose)
+            .take(3)
+            .map(|l| l.text.as_str())
+            .collect();
+        let last = candidates.last().copied();
+        let score = |i: usize| -> f64 {
+            let Some(l) = lines.get(i) else { return 0.0 };
+            let n = l.text.chars().count().min(24) as f64 / 24.0;
+            2.0 * overlap(&l.text, &lead)
+                + if repeated(i) { 0.6 } else { 0.0 }
+                + if Some(i) == last { 0.4 } else { 0.0 }
+                + 0.2 * n
+        };
+        let mut best: Option<(f64, usize)> = None;
+        for &i in &candidates {
+            let sc = score(i);
+            if best.is_none_or(|(b, _)| sc > b) {
+                best = Some((sc, i));
+            }
+        }
+        // A headline shares some words with its text; a lone banner
+        // (`视频直播间`) shares none.
+        let (_, i) = best?;
+        let ov = lines.get(i).map_or(0.0, |l| overlap(&l.text, &lead));
+        if ov >= rules.text.min_title_overlap || repeated(i) {
+            return Some(i);
+        }
+        return None;
+    }
+    if let Some(i) = candidates
+        .iter()
+        .copied()
+        .find(|&i| repeated(i))
+        .or_else(|| candidates.last().copied())
+    {
         return Some(i);
     }
     // Forum posts restate the headline right after an opening summary.
