@@ -1,7 +1,7 @@
 //! Runs the HTML main-content extractor on pages, for benchmarks.
 //!
 //! ```text
-//! clean_body [--rules config/html.toml] [--json] < page.html > body.txt
+//! clean_body [--rules config/html.toml] [--json] [--explain] < page.html > body.txt
 //! clean_body --batch IN_DIR OUT_DIR [--rules …] [--json] [--repeat N]
 //! ```
 //!
@@ -22,6 +22,7 @@ struct Args {
     json: bool,
     batch: Option<(PathBuf, PathBuf)>,
     repeat: usize,
+    explain: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -30,12 +31,14 @@ fn parse_args() -> Result<Args, String> {
         json: false,
         batch: None,
         repeat: 1,
+        explain: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--rules" => args.rules = it.next().ok_or("--rules needs a path")?.into(),
             "--json" => args.json = true,
+            "--explain" => args.explain = true,
             "--repeat" => {
                 args.repeat = it
                     .next()
@@ -146,6 +149,10 @@ fn main() -> std::process::ExitCode {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| format!("stdin: {e}"))?;
+        if args.explain {
+            let page = fraudstat::decode::decode(&bytes, None);
+            eprint!("{}", fraudstat::clean::html::explain(&page.text, &rules));
+        }
         let out = render(&run(&bytes, &rules), args.json);
         std::io::stdout()
             .write_all(out.as_bytes())

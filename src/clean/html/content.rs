@@ -47,16 +47,16 @@ struct Agg {
 }
 
 /// Reads the article body of the page.
-pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules) -> Body {
+pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, mut trace: Option<&mut String>) -> Body {
     let blocks = segment(dom, rules);
     let t = &rules.tuning;
-    let first = choose(dom, rules, &blocks, true);
+    let first = choose(dom, rules, &blocks, true, trace.as_deref_mut());
     if first.1 >= t.min_article_len {
         return first.0;
     }
     // Some sites mark the article itself hidden or give it a chrome-like
     // class: score again without the chrome flags.
-    let second = choose(dom, rules, &blocks, false);
+    let second = choose(dom, rules, &blocks, false, trace);
     if second.1 > first.1 {
         second.0
     } else {
@@ -330,7 +330,13 @@ fn init_score(name: &LocalName) -> f32 {
 }
 
 /// Chooses the content and reads it; returns the body and its length.
-fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (Body, f32) {
+fn choose(
+    dom: &Dom,
+    rules: &HtmlRules,
+    blocks: &[Block],
+    skip_junk: bool,
+    mut trace: Option<&mut String>,
+) -> (Body, f32) {
     let t = &rules.tuning;
     let n = dom.nodes.len();
     let counted = |b: &Block| !(skip_junk && b.junk);
@@ -351,8 +357,13 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
     for ix in (1..n).rev() {
         let node = dom.get(ix);
         let mut own = agg.get(ix).copied().unwrap_or_default();
+        // Readability turns text-only divs into paragraphs before counting.
+        let text_only_container = is_container(&node.name)
+            && !has_block_child.get(ix).copied().unwrap_or(false)
+            && own.len > 0.0;
         match node.name {
             local_name!("p") => own.paras += 1,
+            _ if text_only_container => own.paras += 1,
             local_name!("img") => own.imgs += 1,
             local_name!("li") => own.lis += 1,
             local_name!("input") | local_name!("select") | local_name!("textarea") => {
@@ -495,6 +506,27 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
         }
     }
     let top_final = final_score(top).unwrap_or(0.0);
+    if let Some(tr) = trace.as_deref_mut() {
+        use std::fmt::Write;
+        let _ = writeln!(tr, "pass skip_junk={skip_junk}");
+        for (ix, s) in ranked.iter().take(8) {
+            let a = agg.get(*ix).copied().unwrap_or_default();
+            let _ = writeln!(
+                tr,
+                "  cand #{ix} <{}> [{}] score {s:.1} len {:.0} ld {:.2}",
+                dom.get(*ix).name,
+                dom.get(*ix).key,
+                a.len,
+                link_density(*ix)
+            );
+        }
+        let _ = writeln!(
+            tr,
+            "  top #{top} <{}> [{}] {top_final:.1}",
+            dom.get(top).name,
+            dom.get(top).key
+        );
+    }
 
     // Qualifying siblings.
     let mut selected: Vec<Ix> = Vec::new();
@@ -572,6 +604,22 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
                 );
             if let Some(v) = excluded.get_mut(ix) {
                 *v = drop;
+            }
+            if drop
+                && !p_excluded
+                && let Some(tr) = trace.as_deref_mut()
+            {
+                use std::fmt::Write;
+                let a = agg.get(ix).copied().unwrap_or_default();
+                let _ = writeln!(
+                    tr,
+                    "  pruned #{ix} <{}> [{}] len {:.0} ld {:.2} junk {}",
+                    node.name,
+                    node.key,
+                    a.len,
+                    link_density(ix),
+                    node.junk
+                );
             }
         }
     }

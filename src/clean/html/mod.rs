@@ -81,7 +81,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
     let dom = dom::Dom::build(&doc, rules);
     let mut out = HtmlExtract::default();
     meta::collect(&doc, &dom, &mut out);
-    let body = content::extract_body(&dom, rules);
+    let body = content::extract_body(&dom, rules, None);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
             source: TitleSource::ContentHeading,
@@ -90,4 +90,14 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
     }
     out.paragraphs = body.paragraphs;
     out
+}
+
+/// A human-readable account of how [`extract`] chose the content of a page
+/// (best candidates, their scores, pruned elements), for tuning the rules.
+pub fn explain(html: &str, rules: &HtmlRules) -> String {
+    let doc = dom_query::Document::from(html);
+    let dom = dom::Dom::build(&doc, rules);
+    let mut trace = String::new();
+    let _ = content::extract_body(&dom, rules, Some(&mut trace));
+    trace
 }
