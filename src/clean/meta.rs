@@ -385,6 +385,11 @@ fn source_from_labels(lines: &[Line], rules: &Rules) -> Option<String> {
         .filter(|l| l.kind == Kind::Meta)
         .filter_map(|l| label_value(&l.text, &rules.meta.source_labels, rules, true))
         .map(|v| strip_trailing_date(&v, rules))
+        // `来源：采写：南都`: a second label inside the value.
+        .map(|v| match v.rsplit_once([':', '：']) {
+            Some((_, tail)) if cjk_count(tail) >= 2 => tail.trim().to_string(),
+            _ => v,
+        })
         .find(|v| cjk_count(v) >= 2 && !is_non_source(v, rules))
 }
 
@@ -715,4 +720,159 @@ pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
         rules.meta.default_offset.clone()
     };
     Some(d.format(&offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/clean.toml");
+        match Rules::from_file(&path) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn date(s: &str) -> Option<String> {
+        let r = rules();
+        find_date(s, &r).map(|(d, _, _)| d.format(&r.meta.default_offset))
+    }
+
+    #[test]
+    fn date_forms() {
+        assert_eq!(
+            date("2024年01月09日 10:32 來源:華西都市報").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            date("2024-01-09 10:32:26").as_deref(),
+            Some("2024-01-09T10:32:26+08:00")
+        );
+        assert_eq!(date("2021/06/20").as_deref(), Some("2021-06-20"));
+        assert_eq!(date("發布日期：114年3月5日").as_deref(), Some("2025-03-05"));
+        assert_eq!(date("二〇二四年一月九日").as_deref(), Some("2024-01-09"));
+        assert_eq!(
+            date("二○二三年十二月三十一日").as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(date("2024年13月40日"), None);
+        assert_eq!(date("今年1至9月"), None);
+        assert_eq!(date("1月5日电"), None);
+    }
+
+    #[test]
+    fn tag_dates_keep_their_offset() {
+        let r = rules();
+        let f = |s: &str| format_tag_date(s, &r);
+        assert_eq!(
+            f("2024-01-09T10:32:00+08:00").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            f("2024-01-09T02:32:00.000Z").as_deref(),
+            Some("2024-01-09T02:32:00+00:00")
+        );
+        assert_eq!(
+            f("2024-01-09T10:32:00-0500").as_deref(),
+            Some("2024-01-09T10:32:00-05:00")
+        );
+        assert_eq!(
+            f("2024-01-09 10:32").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(f("2024-01-09").as_deref(), Some("2024-01-09"));
+        assert_eq!(f("yesterday"), None);
+    }
+
+    #[test]
+    fn mirror_date_lends_its_year_to_the_dateline() {
+        let r = rules();
+        let mirror = Shown {
+            year: 2024,
+            month: 11,
+            day: 2,
+            time: Some((0, 6, 35)),
+        };
+        let dl = Dateline {
+            outlet: Some("中新社".into()),
+            month: Some(1),
+            day: 5,
+        };
+        let got = combine_dates(Some(mirror), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-01-05"));
+        // A paper dated the morning after its dateline keeps its own date.
+        let paper = Shown {
+            year: 2024,
+            month: 2,
+            day: 11,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: None,
+            day: 10,
+        };
+        let got = combine_dates(Some(paper), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-02-11"));
+        // A December dateline copied in January belongs to the year before.
+        let copy = Shown {
+            year: 2025,
+            month: 1,
+            day: 20,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: Some(12),
+            day: 30,
+        };
+        let got = combine_dates(Some(copy), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-12-30"));
+    }
+
+    #[test]
+    fn datelines_name_the_outlet() {
+        let r = rules();
+        let d = |s: &str| dateline(s, &r).and_then(|d| d.outlet);
+        assert_eq!(
+            d("人民網呼和浩特8月19日電 (王慧)8月19日上午").as_deref(),
+            Some("人民網")
+        );
+        assert_eq!(
+            d("中新社 北京1月5日电 (记者 郭超凯)").as_deref(),
+            Some("中新社")
+        );
+        assert_eq!(
+            d("中国甘肃网12月20日讯 据甘肃日报报道").as_deref(),
+            Some("中国甘肃网")
+        );
+        assert_eq!(
+            d("【香港中通社十日電】去年香港錄得").as_deref(),
+            Some("香港中通社")
+        );
+        assert_eq!(d("1月5日,广州铁路警方通报"), None);
+        assert_eq!(d("据悉,今年1月5日电信诈骗"), None);
+    }
+
+    #[test]
+    fn titles_lose_site_suffixes_only() {
+        let r = rules();
+        let t = |s: &str| clean_title(s, &r);
+        assert_eq!(t("四川電詐下降22%_新闻中心_某某网"), "四川電詐下降22%");
+        assert_eq!(t("公安部通报打击电诈成果-中新网"), "公安部通报打击电诈成果");
+        assert_eq!(
+            t("公安部通报打击电诈成果 - 人民网"),
+            "公安部通报打击电诈成果"
+        );
+        assert_eq!(
+            t("正在阅读:打击电诈 守护群众钱袋子"),
+            "打击电诈 守护群众钱袋子"
+        );
+        assert_eq!(
+            t("“预警劝阻”是什么?有必要了解一下→-全球播资讯"),
+            "“预警劝阻”是什么?有必要了解一下→-全球播资讯"
+        );
+        assert_eq!(t("2021-2022年电诈案件统计"), "2021-2022年电诈案件统计");
+    }
 }

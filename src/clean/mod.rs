@@ -123,7 +123,13 @@ pub fn strip_tags(html: &str) -> String {
             if lrest.starts_with(&format!("<{tag}")) {
                 let close = format!("</{tag}");
                 i = match lrest.find(&close) {
-                    Some(p) => i + p + close.len(),
+                    Some(p) => {
+                        let after = i + p + close.len();
+                        lower
+                            .get(after..)
+                            .and_then(|r| r.find('>'))
+                            .map_or(html.len(), |q| after + q + 1)
+                    }
                     None => html.len(),
                 };
                 skipped = true;
@@ -164,10 +170,79 @@ pub fn strip_tags(html: &str) -> String {
         }
         i = end;
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    decode_entities(&out)
+}
+
+/// Decodes the named entities common on Chinese pages and numeric ones.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let tail = rest.get(amp..).unwrap_or("");
+        let semi = tail.get(..12.min(tail.len())).and_then(|t| t.find(';'));
+        let decoded = semi.and_then(|end| {
+            let name = tail.get(1..end)?;
+            let c = match name {
+                "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "amp" => '&',
+                "middot" => '·',
+                "ldquo" => '“',
+                "rdquo" => '”',
+                "lsquo" => '‘',
+                "rsquo" => '’',
+                "mdash" => '—',
+                "hellip" => '…',
+                "copy" => '©',
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = tail.get(len..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_are_decoded() {
+        assert_eq!(
+            decode_entities("a&nbsp;b &amp; &#20013;&#x6587; &bogus; &"),
+            "a b & 中文 &bogus; &"
+        );
+    }
+
+    #[test]
+    fn tags_become_lines() {
+        let t = strip_tags("<p>一</p><script>var x='<p>';</script><div>二<br>三</div>");
+        let lines: Vec<&str> = t.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["一", "二", "三"]);
+    }
 }
