@@ -466,3 +466,83 @@ fn dump_html_as_text() {
         );
     }
 }
+
+/// A county police release as a saved text copy of a government site.
+const GOV_PAGE: &str = "首页 > 新闻中心 > 公安要闻
+【字体：大 中 小】 【打印本页】 【关闭窗口】
+某县公安局通报2023年打击治理电信网络诈骗工作情况
+发布时间：2024-01-12 09:30 信息来源：某县公安局 浏览次数：1024
+　　1月11日，某县公安局召开新闻发布会，通报2023年全县打击治理电信网络诈骗犯罪工作情况。2023年，全县共破获电信网络诈骗案件326起，抓获犯罪嫌疑人412名，同比分别上升18.5%和22.1%。
+　　紧急止付涉案资金
+　　全年紧急止付涉案资金1860万元，冻结涉诈银行账户2300余个，为群众挽回经济损失920万元。
+　　警方提醒：切勿下载不明APP，凡是要求转账到“安全账户”的都是诈骗。
+（编辑：王小明）
+相关链接
+· 某市公安局召开冬季治安打击整治行动部署会
+· 全市公安机关开展反诈宣传进校园活动
+主办单位：某县人民政府办公室 联系电话：0000-1234567
+网站标识码：0000000001 备案号：某ICP备12345678号";
+
+#[test]
+fn government_text_page() {
+    let c = cleaner();
+    let a = clean(&c, GOV_PAGE);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("某县公安局通报2023年打击治理电信网络诈骗工作情况")
+    );
+    assert_eq!(a.published.as_deref(), Some("2024-01-12T09:30:00+08:00"));
+    assert_eq!(a.source.as_deref(), Some("某县公安局"));
+    assert_eq!(a.author.as_deref(), Some("王小明"));
+    for q in [
+        "破获电信网络诈骗案件326起",
+        "紧急止付涉案资金",
+        "冻结涉诈银行账户2300余个",
+        "切勿下载不明APP",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+    for chrome in [
+        "首页",
+        "字体",
+        "浏览次数",
+        "相关链接",
+        "冬季治安",
+        "主办单位",
+        "ICP",
+        "编辑",
+    ] {
+        assert!(!a.text.contains(chrome), "kept {chrome}:\n{}", a.text);
+    }
+    assert!(!a.text.contains('\u{3000}'), "full-width indent kept");
+}
+
+/// A Taiwan news page copy: byline with outlet, ROC date line, app banners.
+const TW_PAGE: &str = "即時新聞
+不用抽 不用搶 現在用APP看新聞 保證天天中獎　點我下載APP　按我看活動辦法
+警方破獲詐騙集團 查扣不法所得逾3千萬元
+中央社記者王大明台北5日電
+發布日期：114年3月5日 14:20
+刑事警察局今天表示，警方近日破獲一個以假投資為名的詐騙集團，共查獲嫌犯25人，查扣不法所得新台幣3125萬元。
+刑事局指出，該集團利用社群媒體招攬民眾投資，已知被害人超過120人，財損總額約1億2千萬元。
+更多中央社報導
+看更多相關新聞";
+
+#[test]
+fn taiwan_text_page() {
+    let c = cleaner();
+    let a = clean(&c, TW_PAGE);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("警方破獲詐騙集團 查扣不法所得逾3千萬元")
+    );
+    assert_eq!(a.published.as_deref(), Some("2025-03-05T14:20:00+08:00"));
+    assert_eq!(a.source.as_deref(), Some("中央社"));
+    assert!(a.text.contains("查扣不法所得新台幣3125萬元"), "{}", a.text);
+    assert!(a.text.contains("財損總額約1億2千萬元"), "{}", a.text);
+    for chrome in ["點我下載", "看更多", "更多中央社報導", "即時新聞"] {
+        assert!(!a.text.contains(chrome), "kept {chrome}:\n{}", a.text);
+    }
+    let s = serde_json::to_value(a.script).unwrap_or(Value::Null);
+    assert_eq!(s, "hant");
+}

@@ -360,8 +360,10 @@ fn label_value(
         }
     }
     for (i, c) in rest.char_indices() {
-        let stop = matches!(c, '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（')
-            || (stop_at_space && c == ' ');
+        let stop = matches!(
+            c,
+            '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（' | ')' | '）'
+        ) || (stop_at_space && c == ' ');
         if stop {
             cut = cut.min(i);
             break;
