@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Deserialize;
 
@@ -152,6 +153,49 @@ pub struct MetaWords {
     pub dateline_grace_days: i64,
 }
 
+/// A word list compiled for one-pass substring search.
+#[derive(Debug, Clone)]
+pub struct WordSet {
+    ac: Option<AhoCorasick>,
+}
+
+impl WordSet {
+    /// Compiles a list; empty entries are ignored.
+    pub fn new(words: &[String]) -> Result<Self, String> {
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Ok(Self { ac: None });
+        }
+        AhoCorasick::new(&words)
+            .map(|ac| Self { ac: Some(ac) })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether `s` contains any of the words.
+    pub fn found_in(&self, s: &str) -> bool {
+        self.ac.as_ref().is_some_and(|ac| ac.is_match(s))
+    }
+}
+
+/// The chrome word lists compiled for matching every line.
+#[derive(Debug, Clone)]
+pub struct ChromeSets {
+    /// [`ChromeWords::words`].
+    pub words: WordSet,
+    /// [`ChromeWords::strong_words`].
+    pub strong: WordSet,
+    /// [`ChromeWords::stop_markers`].
+    pub stop: WordSet,
+    /// [`ChromeWords::caption_anywhere`].
+    pub caption_anywhere: WordSet,
+    /// [`ChromeWords::caption_end_markers`], matched anywhere.
+    pub caption_markers: WordSet,
+}
+
 /// Everything the cleaner needs, compiled.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -159,6 +203,8 @@ pub struct Rules {
     pub text: TextTuning,
     /// Chrome wording.
     pub chrome: ChromeWords,
+    /// Chrome wording, compiled.
+    pub sets: ChromeSets,
     /// Spam rules.
     pub spam: SpamRules,
     /// Metadata wording.
@@ -196,9 +242,20 @@ impl Rules {
                 raw.meta.default_offset
             )));
         }
+        let set = |name: &str, list: &[String]| {
+            WordSet::new(list).map_err(|e| invalid(format!("chrome.{name}: {e}")))
+        };
+        let sets = ChromeSets {
+            words: set("words", &raw.chrome.words)?,
+            strong: set("strong_words", &raw.chrome.strong_words)?,
+            stop: set("stop_markers", &raw.chrome.stop_markers)?,
+            caption_anywhere: set("caption_anywhere", &raw.chrome.caption_anywhere)?,
+            caption_markers: set("caption_end_markers", &raw.chrome.caption_end_markers)?,
+        };
         Ok(Self {
             text: raw.text,
             chrome: raw.chrome,
+            sets,
             spam: SpamRules {
                 line_patterns,
                 inline_words: raw.spam.inline_words,

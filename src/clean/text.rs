@@ -166,7 +166,7 @@ fn is_caption(s: &str, rules: &Rules) -> bool {
     {
         return true;
     }
-    s.chars().count() <= rules.text.max_chrome_chars && contains_any(s, &c.caption_anywhere)
+    s.chars().count() <= rules.text.max_chrome_chars && rules.sets.caption_anywhere.found_in(s)
 }
 
 /// The content of a bracket group that ends the line.
@@ -229,11 +229,11 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
         }
         return Kind::Noise;
     }
-    if contains_any(s, &c.strong_words) {
+    if rules.sets.strong.found_in(s) {
         return Kind::Chrome;
     }
     let chars = s.chars().count();
-    if chars <= 30 && contains_any(s, &c.stop_markers) {
+    if chars <= 30 && rules.sets.stop.found_in(s) {
         return Kind::Stop;
     }
     if starts_with_any(s, &c.bullet_prefixes) {
@@ -263,7 +263,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if is_caption(s, rules) {
         return Kind::Caption;
     }
-    if chars <= rules.text.max_chrome_chars && (contains_any(s, &c.words) || is_breadcrumb(s)) {
+    if chars <= rules.text.max_chrome_chars && (rules.sets.words.found_in(s) || is_breadcrumb(s)) {
         return Kind::Chrome;
     }
     if prose_like { Kind::Prose } else { Kind::Short }
@@ -279,7 +279,7 @@ fn is_title_like(s: &str, rules: &Rules) -> bool {
         // A timestamp or a photo credit inside is a dateline or caption.
         && super::meta::find_date(s, rules).is_none()
         && !has_clock_time(s)
-        && !contains_any(s, &rules.chrome.caption_end_markers)
+        && !rules.sets.caption_markers.found_in(s)
 }
 
 /// `12:08` or `07:48:21` somewhere in the line.
