@@ -105,7 +105,9 @@ fn is_syllable(s: &str) -> bool {
         .take_while(|c| "aeiouü".contains(*c) || PINYIN_TONED.contains(*c))
         .map(char::len_utf8)
         .sum();
-    let (v, fin) = rest.split_at(vowels.min(rest.len()));
+    let (Some(v), Some(fin)) = (rest.get(..vowels), rest.get(vowels..)) else {
+        return false;
+    };
     let n = v.chars().count();
     (1..=3).contains(&n) && matches!(fin, "" | "n" | "ng" | "r")
 }
