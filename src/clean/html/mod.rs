@@ -11,6 +11,7 @@
 mod content;
 mod dom;
 mod meta;
+mod prescan;
 mod rules;
 
 pub use rules::{HtmlRules, Tuning};
@@ -77,7 +78,7 @@ impl HtmlExtract {
 /// Never panics on any input; a page without recognisable content yields
 /// empty paragraphs.
 pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
-    let doc = dom_query::Document::from(html);
+    let doc = parse(html, rules);
     let dom = dom::Dom::build(&doc, rules);
     let mut out = HtmlExtract::default();
     meta::collect(&doc, &dom, &mut out);
@@ -95,9 +96,13 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
 /// A human-readable account of how [`extract`] chose the content of a page
 /// (best candidates, their scores, pruned elements), for tuning the rules.
 pub fn explain(html: &str, rules: &HtmlRules) -> String {
-    let doc = dom_query::Document::from(html);
+    let doc = parse(html, rules);
     let dom = dom::Dom::build(&doc, rules);
     let mut trace = String::new();
     let _ = content::extract_body(&dom, rules, Some(&mut trace));
     trace
+}
+
+fn parse(html: &str, rules: &HtmlRules) -> dom_query::Document {
+    dom_query::Document::from(rules.prescan.strip(html))
 }

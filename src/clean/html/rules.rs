@@ -9,6 +9,21 @@ use serde::Deserialize;
 
 use crate::error::ConfigError;
 
+/// Attributes the extractor reads (besides those of `attributes.junk`);
+/// the pre-parse scan drops all others.
+const READ_ATTRS: &[&str] = &[
+    "class",
+    "id",
+    "type",
+    "property",
+    "name",
+    "content",
+    "itemprop",
+    "http-equiv",
+    "datetime",
+    "charset",
+];
+
 /// Compiled extraction rules, built once and shared by every page.
 #[derive(Debug, Clone)]
 pub struct HtmlRules {
@@ -23,6 +38,7 @@ pub struct HtmlRules {
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
     pub(crate) comma_chars: Vec<char>,
+    pub(crate) prescan: super::prescan::Prescan,
     /// Numeric thresholds, public so callers and tests can experiment.
     pub tuning: Tuning,
 }
@@ -226,6 +242,11 @@ impl HtmlRules {
                 return Err(invalid(format!("tuning.{name} must be > 0")));
             }
         }
+        let prescan = {
+            let mut keep: Vec<&str> = READ_ATTRS.to_vec();
+            keep.extend(junk_attrs.iter().map(|t| t.name.as_str()));
+            super::prescan::Prescan::new(&keep)
+        };
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
@@ -243,6 +264,7 @@ impl HtmlRules {
                 .map(|s| s.to_lowercase())
                 .collect(),
             comma_chars: raw.tuning.comma_chars.chars().collect(),
+            prescan,
             tuning: raw.tuning,
         })
     }
