@@ -1,6 +1,7 @@
 //! Plain-text cleaning: normalise lines, classify each one (prose, short
-//! line, metadata, chrome, spam) and keep the article: the run from the first
-//! to the last prose paragraph, without the footer, plus its headline.
+//! line, metadata, chrome, spam) and keep the article: the densest block of
+//! prose (blocks end at footer markers and at runs of chrome), its
+//! sub-headings and short body lines, and its headline.
 
 use super::config::Rules;
 use super::ruby::{self, is_cjk};
@@ -103,7 +104,15 @@ pub fn normalise_line(raw: &str, rules: &Rules) -> String {
     }
     let s = ruby::repair(&s, &rules.text.neutral_syllables);
     let s = spam::strip_inline(&s, &rules.spam);
-    s.trim().to_string()
+    // Removing garbage can leave two spaces where it sat.
+    let mut out = String::with_capacity(s.len());
+    for part in s.split(' ').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Counts CJK ideographs.
