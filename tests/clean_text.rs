@@ -546,3 +546,38 @@ fn taiwan_text_page() {
     let s = serde_json::to_value(a.script).unwrap_or(Value::Null);
     assert_eq!(s, "hant");
 }
+
+#[test]
+fn line_endings_and_indentation_do_not_matter() {
+    let c = cleaner();
+    for case in corpus() {
+        let base = clean(&c, &case.text);
+        let crlf = case.text.replace('\n', "\r\n");
+        let spaced = case
+            .text
+            .lines()
+            .map(|l| format!("\u{3000}\u{3000}{l}\t"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        for (how, variant) in [("crlf", crlf), ("indented", spaced)] {
+            let a = clean(&c, &variant);
+            assert_eq!(a.title, base.title, "{} {how}", case.name);
+            assert_eq!(a.published, base.published, "{} {how}", case.name);
+            assert_eq!(a.source, base.source, "{} {how}", case.name);
+            assert_eq!(a.text, base.text, "{} {how}", case.name);
+        }
+    }
+}
+
+#[test]
+fn paragraphs_run_together_are_split_at_full_width_indents() {
+    let c = cleaner();
+    let page = "某市破获电信诈骗案件 抓获嫌疑人56名\n\u{3000}\u{3000}记者从某市公安局获悉，今年以来全市共破获电信网络诈骗案件128起，抓获犯罪嫌疑人56名。\u{3000}\u{3000}警方提醒，凡是要求转账到“安全账户”的都是诈骗，请广大市民提高警惕。\u{3000}\u{3000}责任编辑：张三";
+    let a = clean(&c, page);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("某市破获电信诈骗案件 抓获嫌疑人56名")
+    );
+    assert_eq!(a.text.lines().count(), 2, "{}", a.text);
+    assert_eq!(a.author.as_deref(), Some("张三"));
+}

@@ -330,8 +330,14 @@ fn overlap(a: &str, b: &str) -> f64 {
 /// rest is classified separately.
 fn build_lines<'a>(raw: impl Iterator<Item = &'a str>, rules: &Rules) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    for raw in raw {
+    // Some copies run paragraphs together, each opened by a full-width
+    // double-space indent: that indent is a paragraph break.
+    let pieces = raw.flat_map(|r| r.split("\u{3000}\u{3000}"));
+    for raw in pieces {
         let raw = normalise_line(raw, rules);
+        if raw.is_empty() && lines.last().is_some_and(|l| l.kind == Kind::Blank) {
+            continue;
+        }
         if let Some((meta, rest)) = super::meta::split_date_prefix(&raw, rules) {
             lines.push(Line {
                 kind: Kind::Meta,
