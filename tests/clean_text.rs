@@ -581,3 +581,23 @@ fn paragraphs_run_together_are_split_at_full_width_indents() {
     assert_eq!(a.text.lines().count(), 2, "{}", a.text);
     assert_eq!(a.author.as_deref(), Some("张三"));
 }
+
+#[test]
+fn rules_load_from_explicit_files_and_bad_files_are_errors() {
+    let root = root();
+    let c = Cleaner::from_files(
+        &root.join("config/clean.toml"),
+        &root.join("config/html.toml"),
+    );
+    assert!(c.is_ok());
+    assert!(Cleaner::from_file(&root.join("config/nope.toml")).is_err());
+    let bad = Cleaner::from_toml_str(
+        "[text]\nmin_prose_cjk = \"x\"",
+        &root.join("config/clean.toml"),
+    );
+    assert!(bad.is_err());
+    let text = read(&root.join("config/clean.toml"));
+    let bad_re = text.replace("'-->',", "'(unclosed',");
+    let err = Cleaner::from_toml_str(&bad_re, &root.join("config/clean.toml"));
+    assert!(err.is_err_and(|e| e.to_string().contains("line_patterns")));
+}

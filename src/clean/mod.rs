@@ -43,6 +43,16 @@ impl Cleaner {
         Self::from_toml_str(&text, path)
     }
 
+    /// Loads the cleaning rules and the HTML extractor's rules from two
+    /// given files (the `[rules] clean` and `[rules] html` settings), so the
+    /// HTML rules need not sit next to the cleaning rules.
+    pub fn from_files(clean: &Path, html: &Path) -> Result<Self, ConfigError> {
+        Ok(Self {
+            rules: Rules::from_file(clean)?,
+            html: HtmlRules::from_file(html)?,
+        })
+    }
+
     /// Builds a cleaner from TOML text; `path` names the source in errors
     /// and anchors the relative path of the HTML rules file.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
