@@ -601,3 +601,25 @@ fn rules_load_from_explicit_files_and_bad_files_are_errors() {
     let err = Cleaner::from_toml_str(&bad_re, &root.join("config/clean.toml"));
     assert!(err.is_err_and(|e| e.to_string().contains("line_patterns")));
 }
+
+#[test]
+fn short_body_sentences_with_chrome_words_stay() {
+    let c = cleaner();
+    let page = "警方破获一起冒充客服诈骗案
+某市公安局近日通报，今年以来全市共破获冒充客服类电信网络诈骗案件86起，抓获犯罪嫌疑人45名。
+骗子通过微信联系受害人，诱导其转账5万元。
+受害人分享屏幕后，银行卡信息均由受害人主动提供。
+民警提醒，不要点击陌生链接，不要下载不明APP，发现被骗立即报警。
+分享到：微信 微博 QQ空间
+责任编辑：李四";
+    let a = clean(&c, page);
+    for q in [
+        "通过微信联系受害人，诱导其转账5万元",
+        "均由受害人主动提供",
+        "不要下载不明APP",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+    assert!(!a.text.contains("QQ空间"), "{}", a.text);
+    assert!(!a.text.contains("责任编辑"), "{}", a.text);
+}

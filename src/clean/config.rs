@@ -67,6 +67,8 @@ pub struct ChromeWords {
     pub bullet_prefixes: Vec<String>,
     /// Caption credits at a line's end or in its last bracket.
     pub caption_end_markers: Vec<String>,
+    /// Caption credits only inside a line's last bracket.
+    pub caption_bracket_markers: Vec<String>,
     /// Caption words anywhere in a short line.
     pub caption_anywhere: Vec<String>,
     /// Words that start the footer.
@@ -192,7 +194,8 @@ pub struct ChromeSets {
     pub stop: WordSet,
     /// [`ChromeWords::caption_anywhere`].
     pub caption_anywhere: WordSet,
-    /// [`ChromeWords::caption_end_markers`], matched anywhere.
+    /// [`ChromeWords::caption_end_markers`] and
+    /// [`ChromeWords::caption_bracket_markers`], matched anywhere.
     pub caption_markers: WordSet,
 }
 
@@ -250,7 +253,14 @@ impl Rules {
             strong: set("strong_words", &raw.chrome.strong_words)?,
             stop: set("stop_markers", &raw.chrome.stop_markers)?,
             caption_anywhere: set("caption_anywhere", &raw.chrome.caption_anywhere)?,
-            caption_markers: set("caption_end_markers", &raw.chrome.caption_end_markers)?,
+            caption_markers: set(
+                "caption_end_markers",
+                &[
+                    raw.chrome.caption_end_markers.as_slice(),
+                    raw.chrome.caption_bracket_markers.as_slice(),
+                ]
+                .concat(),
+            )?,
         };
         Ok(Self {
             text: raw.text,

@@ -493,11 +493,7 @@ fn trailing_credit(body_last: &str, rules: &Rules) -> Option<String> {
             .credit_suffixes
             .iter()
             .any(|s| !s.is_empty() && inner.ends_with(s.as_str()))
-        && !rules
-            .chrome
-            .caption_end_markers
-            .iter()
-            .any(|m| !m.is_empty() && inner.contains(m.as_str()));
+        && !rules.sets.caption_markers.found_in(inner);
     ok.then(|| inner.to_string())
 }
 

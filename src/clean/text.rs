@@ -131,10 +131,14 @@ fn is_prose(s: &str, cjk: usize, rules: &Rules) -> bool {
         .chars()
         .filter(|&c| rules.text.clause_marks.contains(c))
         .count();
-    let ends = s
-        .trim_end_matches(['”', '」', '"', '’', '）', ')', ' '])
-        .ends_with(['。', '！', '？', '!', '?', '…', '；', ';']);
-    marks >= 2 || (ends && marks >= 1)
+    marks >= 2 || (ends_sentence(s) && marks >= 1)
+}
+
+/// Whether a line ends like a sentence (`。`, `！`, `？`, before any
+/// closing quote or bracket).
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end_matches(['”', '」', '"', '’', '）', ')', ' '])
+        .ends_with(['。', '！', '？', '!', '?', '…', '；', ';'])
 }
 
 fn contains_any(s: &str, words: &[String]) -> bool {
@@ -171,7 +175,8 @@ fn is_caption(s: &str, rules: &Rules) -> bool {
         return true;
     }
     if let Some(inner) = last_bracket(trimmed)
-        && contains_any(inner, &c.caption_end_markers)
+        && (contains_any(inner, &c.caption_end_markers)
+            || contains_any(inner, &c.caption_bracket_markers))
     {
         return true;
     }
@@ -272,7 +277,14 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if is_caption(s, rules) {
         return Kind::Caption;
     }
-    if chars <= rules.text.max_chrome_chars && (rules.sets.words.found_in(s) || is_breadcrumb(s)) {
+    // Chrome wording decides only for lines that are not finished
+    // sentences: `骗子通过微信联系受害人，诱导其转账5万元。` is body,
+    // `微信 微博 QQ空间` is a share bar and `舉報電話:12318(…)、021-…` a
+    // hotline line.
+    if !ends_sentence(s)
+        && chars <= rules.text.max_chrome_chars
+        && (rules.sets.words.found_in(s) || is_breadcrumb(s))
+    {
         return Kind::Chrome;
     }
     if prose_like { Kind::Prose } else { Kind::Short }
