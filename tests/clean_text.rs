@@ -623,3 +623,26 @@ fn short_body_sentences_with_chrome_words_stay() {
     assert!(!a.text.contains("QQ空间"), "{}", a.text);
     assert!(!a.text.contains("责任编辑"), "{}", a.text);
 }
+
+#[test]
+fn sentences_that_mention_footer_words_do_not_end_the_article() {
+    let c = cleaner();
+    let page = "网上发表评论引出诈骗案
+某区公安分局近日破获一起网络诈骗案，受害人损失金额达12万元，警方抓获犯罪嫌疑人3名。
+他在网上发表评论。
+• 全年破获电信网络诈骗案件326起；
+• 抓获犯罪嫌疑人412名；
+警方提醒，凡是要求转账到安全账户的都是诈骗，请广大市民提高警惕，谨防上当。
+相关新闻
+• 某市召开反诈工作会议";
+    let a = clean(&c, page);
+    for q in [
+        "他在网上发表评论。",
+        "全年破获电信网络诈骗案件326起",
+        "抓获犯罪嫌疑人412名",
+        "谨防上当",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+    assert!(!a.text.contains("反诈工作会议"), "{}", a.text);
+}

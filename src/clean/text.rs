@@ -247,10 +247,16 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
         return Kind::Chrome;
     }
     let chars = s.chars().count();
-    if chars <= 30 && rules.sets.stop.found_in(s) {
+    // Footer headers and link entries are labels, not sentences: a body
+    // line `他在网上发表评论。` or `• 全年破获案件326起；` is text.
+    let sentence = ends_sentence(s);
+    if chars <= 30 && !sentence && rules.sets.stop.found_in(s) {
         return Kind::Stop;
     }
-    if starts_with_any(s, &c.bullet_prefixes) {
+    let list_item_ends = s
+        .trim_end_matches(['”', '」', '"', '’', '）', ')', ' '])
+        .ends_with(['。', '；', ';']);
+    if starts_with_any(s, &c.bullet_prefixes) && !list_item_ends {
         return Kind::Bullet;
     }
     if c.exact.iter().any(|e| e == s) {
