@@ -646,3 +646,22 @@ fn sentences_that_mention_footer_words_do_not_end_the_article() {
     }
     assert!(!a.text.contains("反诈工作会议"), "{}", a.text);
 }
+
+#[test]
+fn interview_questions_are_text() {
+    let c = cleaner();
+    let page = "专家谈电信网络诈骗防范
+记者：当前电信网络诈骗犯罪呈现哪些新特点？
+某公安局负责人：今年以来，全市共接报电信网络诈骗警情1200余起，同比下降15.3%，犯罪手法不断翻新。
+记者：群众应该如何防范？
+某公安局负责人：不轻信、不透露、不转账，遇到可疑情况及时拨打96110咨询。";
+    let a = clean(&c, page);
+    assert!(
+        a.text
+            .contains("记者：当前电信网络诈骗犯罪呈现哪些新特点？"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("记者：群众应该如何防范？"), "{}", a.text);
+    assert!(a.text.contains("1200余起"), "{}", a.text);
+}

@@ -265,7 +265,9 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     let cjk = cjk_count(s);
     let prose_like = is_prose(s, cjk, rules);
     let unbracketed = s.trim_start_matches(['[', '【', '(', '（', ' ']);
-    if starts_with_label(unbracketed, &m.all_labels) && (!prose_like || chars <= 80) {
+    // `来源:… | 责任编辑:…` may be long; `記者:如何防范?` in an interview
+    // is a sentence and stays text.
+    if starts_with_label(unbracketed, &m.all_labels) && !sentence {
         return Kind::Meta;
     }
     if !prose_like && super::meta::starts_with_date(s, rules) {
