@@ -402,6 +402,9 @@ fn choose(
 
     // Votes.
     let mut score: Vec<Option<f32>> = vec![None; n];
+    // Votes alone, without tag and class/id weights: siblings of the best
+    // container must earn their place with text, not with a class name.
+    let mut votes: Vec<f32> = vec![0.0; n];
     for b in blocks.iter().filter(|b| counted(b)) {
         if b.len < t.min_paragraph_len {
             continue;
@@ -427,6 +430,9 @@ fn choose(
                     slot.unwrap_or_else(|| init_score(&node.name) + rules.class_weight(&node.key));
                 *slot = Some(base + s / div);
             }
+            if let Some(v) = votes.get_mut(cur) {
+                *v += s / div;
+            }
             if cur == 0 {
                 break;
             }
@@ -440,7 +446,12 @@ fn choose(
             .flatten()
             .map(|s| s * (1.0 - link_density(ix)))
     };
+    let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+    // A class name alone must not crown a byline: candidates need a fair
+    // share of the text votes the best-voted element got.
+    let max_votes = (0..n).map(vote_final).fold(0.0f32, f32::max);
     let mut ranked: Vec<(Ix, f32)> = (0..n)
+        .filter(|&ix| vote_final(ix) >= max_votes * t.min_vote_share)
         .filter_map(|ix| final_score(ix).map(|s| (ix, s)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -535,6 +546,8 @@ fn choose(
     } else {
         let parent = dom.get(top).parent;
         let threshold = (top_final * t.sibling_score_ratio).max(10.0);
+        let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+        let vote_threshold = vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
         for &s in &dom.get(parent).children {
             if s == top {
@@ -552,6 +565,7 @@ fn choose(
             };
             if let Some(fs) = final_score(s)
                 && fs + bonus >= threshold
+                && vote_final(s) + bonus >= vote_threshold
             {
                 selected.push(s);
                 continue;

@@ -63,6 +63,8 @@ pub struct Tuning {
     pub sibling_min_len: f32,
     /// Max link density of a joining sibling paragraph.
     pub sibling_max_link_density: f32,
+    /// Share of the best text votes a candidate container needs.
+    pub min_vote_share: f32,
     /// Share of the best score that makes a close alternative.
     pub alternative_ratio: f32,
     /// Close alternatives under one ancestor that promote it.
