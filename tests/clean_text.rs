@@ -665,3 +665,25 @@ fn interview_questions_are_text() {
     assert!(a.text.contains("记者：群众应该如何防范？"), "{}", a.text);
     assert!(a.text.contains("1200余起"), "{}", a.text);
 }
+
+#[test]
+fn short_sentences_at_the_edges_of_the_article_stay() {
+    let c = cleaner();
+    let page = "某县破获一起电信诈骗案
+发布时间：2024-03-01
+本报讯 近日，警方破获一起案件。
+某县公安局经过缜密侦查，成功打掉一个为境外诈骗集团洗钱的犯罪团伙，涉案资金高达3200万元。
+此案共抓获犯罪嫌疑人12名。
+目前，案件正在进一步侦办中。
+（完）
+相关新闻";
+    let a = clean(&c, page);
+    assert_eq!(a.title.as_deref(), Some("某县破获一起电信诈骗案"));
+    for q in [
+        "本报讯 近日，警方破获一起案件。",
+        "此案共抓获犯罪嫌疑人12名。",
+        "目前，案件正在进一步侦办中。",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+}

@@ -45,6 +45,8 @@ pub struct TextTuning {
     pub min_title_chars: usize,
     /// Longest headline, in characters.
     pub max_title_chars: usize,
+    /// CJK characters of a finished sentence kept at the article's edges.
+    pub min_sentence_cjk: usize,
     /// Lines longer than this are never chrome by wording alone.
     pub max_chrome_chars: usize,
     /// Share of a headline's bigrams its opening paragraphs must contain.

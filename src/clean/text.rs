@@ -446,8 +446,27 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
         (Some(t), None) => t + 1,
         (None, None) => 0,
     };
+    // A short closing sentence (`目前，案件正在进一步侦办中。`) after the
+    // last long paragraph still belongs to the text.
+    let is_sentence_line = |l: &Line| {
+        l.kind == Kind::Short
+            && ends_sentence(&l.text)
+            && cjk_count(&l.text) >= rules.text.min_sentence_cjk
+    };
     let stop = match last_prose {
-        Some(lp) => lp + 1,
+        Some(lp) => {
+            let mut stop = lp + 1;
+            for (i, l) in lines.iter().enumerate().take(end).skip(lp + 1) {
+                if l.kind == Kind::Blank {
+                    continue;
+                }
+                if !is_sentence_line(l) {
+                    break;
+                }
+                stop = i + 1;
+            }
+            stop
+        }
         None => end,
     };
     let title_text = title.and_then(|t| lines.get(t)).map(|l| l.text.clone());
@@ -460,9 +479,13 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
         if title_text.as_deref() == Some(l.text.as_str()) {
             continue;
         }
-        // Between the headline and the text only a subtitle is body; a
-        // bare name or label there is photo or page furniture.
-        if first_prose.is_some_and(|fp| i < fp) && !is_title_like(&l.text, rules) {
+        // Between the headline and the text only a subtitle or a short
+        // opening sentence is body; a bare name or label there is photo or
+        // page furniture.
+        if first_prose.is_some_and(|fp| i < fp)
+            && !is_title_like(&l.text, rules)
+            && !is_sentence_line(l)
+        {
             continue;
         }
         body.push(i);
