@@ -687,3 +687,29 @@ fn short_sentences_at_the_edges_of_the_article_stay() {
         assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
     }
 }
+
+#[test]
+fn fraud_scheme_subheadings_are_not_chrome() {
+    let c = cleaner();
+    let page = "警方揭秘四类高发诈骗
+某市公安局今天发布提示，今年以来全市共发生电信网络诈骗案件480起，其中以下四类占比超过七成。
+冒充微信好友诈骗
+骗子盗用微信账号，冒充亲友借钱，今年以来此类案件共发生96起，涉案金额230万元。
+虚假收藏品诈骗
+骗子以高价回收收藏品为名，诱骗受害人缴纳鉴定费，共发生45起。
+诱导下载APP刷单
+骗子诱导受害人下载APP刷单返利，此类案件占比达31.5%。
+扫描二维码领补贴
+骗子发送虚假二维码，诱导受害人填写银行卡信息，共发生38起。
+分享到：微信 微博 QQ空间";
+    let a = clean(&c, page);
+    for q in [
+        "冒充微信好友诈骗",
+        "虚假收藏品诈骗",
+        "诱导下载APP刷单",
+        "扫描二维码领补贴",
+    ] {
+        assert!(a.text.contains(q), "lost {q}:\n{}", a.text);
+    }
+    assert!(!a.text.contains("QQ空间"), "{}", a.text);
+}

@@ -61,6 +61,10 @@ pub struct TextTuning {
 pub struct ChromeWords {
     /// Substrings that make a short line chrome.
     pub words: Vec<String>,
+    /// Share targets; a short line naming several is a share bar.
+    pub share_targets: Vec<String>,
+    /// Share targets a share bar names at least.
+    pub min_share_targets: usize,
     /// Substrings that make any line chrome.
     pub strong_words: Vec<String>,
     /// Whole lines that are chrome.

@@ -194,6 +194,17 @@ pub fn last_bracket(s: &str) -> Option<&str> {
     Some(inner)
 }
 
+/// A share bar names several networks (`分享：微信 微博 QQ空间`).
+fn is_share_bar(s: &str, rules: &Rules) -> bool {
+    let c = &rules.chrome;
+    c.min_share_targets > 0
+        && c.share_targets
+            .iter()
+            .filter(|t| !t.is_empty() && s.contains(t.as_str()))
+            .count()
+            >= c.min_share_targets
+}
+
 /// A breadcrumb trail: `首页> IT频道> IT头条 > 正文`.
 fn is_breadcrumb(s: &str) -> bool {
     (s.contains('>') || s.contains('›') || s.contains('»'))
@@ -291,7 +302,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     // hotline line.
     if !ends_sentence(s)
         && chars <= rules.text.max_chrome_chars
-        && (rules.sets.words.found_in(s) || is_breadcrumb(s))
+        && (rules.sets.words.found_in(s) || is_breadcrumb(s) || is_share_bar(s, rules))
     {
         return Kind::Chrome;
     }
