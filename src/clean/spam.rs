@@ -28,8 +28,14 @@ fn is_separator_list(line: &str, rules: &SpamRules) -> bool {
                 .iter()
                 .filter(|s| s.chars().count() <= rules.max_list_item_chars)
                 .count();
+            // A table row (`刷单返利 | 120起 | 35%`) has figures in most
+            // cells; keyword and place lists have few.
+            let with_digits = items
+                .iter()
+                .filter(|s| s.chars().any(|c| c.is_ascii_digit()))
+                .count();
             // A truncated last item may be long; most must be short.
-            if short * 5 >= items.len() * 4 {
+            if short * 5 >= items.len() * 4 && with_digits * 2 < items.len() {
                 return true;
             }
         }
@@ -342,6 +348,7 @@ mod tests {
             &r
         ));
         assert!(is_spam_line("• <tr id=\"yyy80\"></tr>", &r));
+        assert!(!is_spam_line("刷单返利 | 120起 | 35% | 同比下降12%", &r));
         assert!(!is_spam_line(
             "发布时间: 2017-01-20 17:29:48 | 来源: 中国网-健康中国 | 责任编辑: 李晓宪",
             &r
