@@ -170,6 +170,9 @@ fn ascii_runs(line: &str) -> Vec<Run> {
     runs
 }
 
+/// Most distinct spliced pieces a page may show before the rule gives up.
+const MAX_SPUN_PIECES: usize = 16;
+
 /// Content-spinning leftovers: spam copies of an article splice pieces of
 /// the headline into the text right after punctuation (`消息,余名押解4月21日`
 /// where the headline has `680余名…押解回国`). A fragment counts when it
@@ -221,13 +224,25 @@ pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize
             .unwrap_or_default()
     };
     let frags: Vec<String> = hits.iter().map(|&(li, st)| frag_at(li, st)).collect();
-    let keep: Vec<bool> = frags
-        .iter()
+    let mut distinct: Vec<&String> = frags.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    // Spinners reuse a handful of pieces; a page with many different ones
+    // is ordinary text that happens to share its headline's words.
+    if distinct.len() > MAX_SPUN_PIECES {
+        return;
+    }
+    let spliced_only: Vec<(&String, bool)> = distinct
+        .into_iter()
         .map(|f| {
             let everywhere: usize = lines.iter().map(|l| l.matches(f.as_str()).count()).sum();
             let spliced = frags.iter().filter(|g| *g == f).count();
-            everywhere == spliced
+            (f, everywhere == spliced)
         })
+        .collect();
+    let keep: Vec<bool> = frags
+        .iter()
+        .map(|f| spliced_only.iter().any(|(g, ok)| *g == f && *ok))
         .collect();
     let hits: Vec<(usize, usize)> = hits
         .into_iter()
