@@ -648,31 +648,21 @@ fn choose(
         {
             continue;
         }
-        let short = b.len < t.short_paragraph_len;
-        if short && b.len > 0.0 && b.link_len / b.len > t.max_block_link_density {
-            continue;
-        }
-        if b.len < t.long_block_len && b.len > 0.0 && b.link_len / b.len > t.max_block_link_density
+        let verdict = judge(rules, b, seen_text);
+        if let Some(tr) = trace.as_deref_mut()
+            && verdict != Verdict::Keep
         {
-            continue;
+            use std::fmt::Write;
+            let _ = writeln!(
+                tr,
+                "  {verdict:?}: {}",
+                b.text.chars().take(60).collect::<String>()
+            );
         }
-        if short {
-            let lower = b.text.to_lowercase();
-            if rules
-                .tail_markers
-                .iter()
-                .any(|m| lower.starts_with(m.as_str()))
-                && seen_text
-            {
-                break;
-            }
-            if rules
-                .drop_paragraph
-                .as_ref()
-                .is_some_and(|ac| ac.is_match(&b.text))
-            {
-                continue;
-            }
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Drop => continue,
+            Verdict::Stop => break,
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
             if body.heading.is_none() {
@@ -685,6 +675,49 @@ fn choose(
         body.paragraphs.push(b.text.clone());
     }
     (body, total)
+}
+
+/// What happens to a block of the chosen content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    /// Chrome: a link line, an editor or copyright line.
+    Drop,
+    /// A trailing block (related news, comments) starts: stop reading.
+    Stop,
+}
+
+fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
+    let t = &rules.tuning;
+    let ld = if b.len > 0.0 { b.link_len / b.len } else { 0.0 };
+    if b.len < t.long_block_len && ld > t.max_block_link_density {
+        return Verdict::Drop;
+    }
+    let starts = |list: &[String]| {
+        let lower = b.text.to_lowercase();
+        list.iter().any(|m| lower.starts_with(m.as_str()))
+    };
+    if starts(&rules.drop_prefix) {
+        return Verdict::Drop;
+    }
+    if b.len < t.short_paragraph_len {
+        if starts(&rules.tail_markers) {
+            // Before any body text it heads a box above the article.
+            return if seen_text {
+                Verdict::Stop
+            } else {
+                Verdict::Drop
+            };
+        }
+        if rules
+            .drop_paragraph
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(&b.text))
+        {
+            return Verdict::Drop;
+        }
+    }
+    Verdict::Keep
 }
 
 /// Whether an element inside the chosen content is chrome (Readability's

@@ -90,7 +90,45 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
         });
     }
     out.paragraphs = body.paragraphs;
+    drop_leading_title(&mut out);
     out
+}
+
+/// Removes a copy of the title at the start of the body (sites repeat the
+/// headline in a `<div>` or `<p>`, sometimes with a label such as 原创).
+fn drop_leading_title(out: &mut HtmlExtract) {
+    let key = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let titles: Vec<Vec<char>> = out
+        .title_candidates
+        .iter()
+        .map(|t| key(&t.text))
+        .filter(|t| t.len() >= 4)
+        .collect();
+    let contains = |hay: &[char], needle: &[char]| {
+        !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    };
+    while let Some(first) = out.paragraphs.first() {
+        let p = key(first);
+        let is_title = p.len() >= 4
+            && titles.iter().any(|t| {
+                // Equal, a title-tag prefix of it, or it plus a short label.
+                contains(t, &p) || (contains(&p, t) && p.len() <= t.len() + 2)
+            });
+        if !is_title {
+            break;
+        }
+        let text = out.paragraphs.remove(0);
+        if !out
+            .title_candidates
+            .iter()
+            .any(|c| c.source == TitleSource::ContentHeading)
+        {
+            out.title_candidates.push(TitleCandidate {
+                source: TitleSource::ContentHeading,
+                text,
+            });
+        }
+    }
 }
 
 /// A human-readable account of how [`extract`] chose the content of a page

@@ -37,6 +37,7 @@ pub struct HtmlRules {
     pub(crate) maybe: Option<Regex>,
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
+    pub(crate) drop_prefix: Vec<String>,
     pub(crate) comma_chars: Vec<char>,
     pub(crate) prescan: super::prescan::Prescan,
     /// Numeric thresholds, public so callers and tests can experiment.
@@ -178,6 +179,7 @@ struct RawClassWords {
 #[serde(deny_unknown_fields)]
 struct RawPhrases {
     drop_paragraph: Vec<String>,
+    drop_prefix: Vec<String>,
     tail_markers: Vec<String>,
 }
 
@@ -262,6 +264,12 @@ impl HtmlRules {
             tail_markers: raw
                 .phrases
                 .tail_markers
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            drop_prefix: raw
+                .phrases
+                .drop_prefix
                 .iter()
                 .map(|s| s.to_lowercase())
                 .collect(),
