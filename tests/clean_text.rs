@@ -398,7 +398,11 @@ fn large_and_hostile_pages_are_handled() {
     let prose = "据统计,今年以来全省共破获电信网络诈骗案件3028起,同比上升12%。\n".repeat(5_000);
     let brackets = "網(".repeat(50_000);
     let garbage = "X6 e2 7 v( ".repeat(20_000);
-    for page in [menu, shorts, prose.clone(), brackets, garbage] {
+    let one_line = format!(
+        "电信诈骗案件统计\n{}",
+        "今年以来，全市共破获电信诈骗案件，抓获嫌疑人，".repeat(12_000)
+    );
+    for page in [menu, shorts, prose.clone(), brackets, garbage, one_line] {
         let a = clean(&c, &page);
         let _ = a.title;
     }

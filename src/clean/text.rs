@@ -351,7 +351,7 @@ fn overlap(a: &str, b: &str) -> f64 {
     if ga.is_empty() {
         return 0.0;
     }
-    let gb = bigrams(b);
+    let gb: std::collections::HashSet<(char, char)> = bigrams(b).into_iter().collect();
     let hit = ga.iter().filter(|g| gb.contains(g)).count();
     hit as f64 / ga.len() as f64
 }
@@ -527,6 +527,9 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
     }
 }
 
+/// Characters of each opening paragraph compared with headline candidates.
+const LEAD_CHARS: usize = 400;
+
 /// How many short lines above the text may be the headline.
 const MAX_TITLE_CANDIDATES: usize = 12;
 
@@ -665,7 +668,7 @@ fn find_title(
             .skip(fp)
             .filter(|l| l.kind == Kind::Prose)
             .take(3)
-            .map(|l| l.text.as_str())
+            .flat_map(|l| l.text.chars().take(LEAD_CHARS))
             .collect();
         let last = candidates.last().copied();
         let score = |i: usize| -> f64 {
