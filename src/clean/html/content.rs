@@ -262,6 +262,11 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                     // An image between words separates them.
                     run.text.push(' ');
                 }
+                if node.junk && !is_block(&node.name) && junk_depth == 0 {
+                    // Inline chrome inside a paragraph (hidden spans, hover
+                    // cards, share links) would otherwise join its text.
+                    continue;
+                }
                 if is_block(&node.name) {
                     flush(&mut run, owner, junk_depth > 0, &mut blocks);
                     owners.push(ix);
