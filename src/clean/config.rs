@@ -150,6 +150,10 @@ pub struct MetaWords {
     pub title_strip_prefixes: Vec<String>,
     /// Separators before an appended site name.
     pub site_separators: Vec<String>,
+    /// Separators after which a short tail is always a site name.
+    pub always_site_separators: Vec<String>,
+    /// Endings of a candidate that is only a site's name.
+    pub site_name_endings: Vec<String>,
     /// Endings that mark a headline suffix as a site name.
     pub site_suffix_words: Vec<String>,
     /// Offset for times shown without one.

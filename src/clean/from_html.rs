@@ -103,6 +103,7 @@ fn pick_title(ex: &HtmlExtract, rules: &Rules) -> Option<String> {
         .iter()
         .map(|c| (c.source, meta::clean_title(&c.text, rules)))
         .filter(|(_, t)| cjk_count(t) + t.split_whitespace().count() >= 3)
+        .filter(|(_, t)| !meta::is_site_name(t, rules))
         .collect();
     let is_heading = |s: TitleSource| matches!(s, TitleSource::H1 | TitleSource::ContentHeading);
     let labels: Vec<&str> = ex

@@ -426,6 +426,10 @@ fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<Str
         .filter_map(|w| text.find(w.as_str()).map(|i| (i, w.len())))
         .min_by_key(|&(i, _)| i)?;
     let before = text.get(..pos)?;
+    // `采写：南都记者 余毅菁`: a label before the outlet.
+    let before = before
+        .rsplit_once([':', '：'])
+        .map_or(before, |(_, tail)| tail);
     let outlet = before
         .split(['、', '／', '/', ' ', '·'])
         .map(str::trim)
@@ -516,8 +520,15 @@ fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
             } else {
                 v.split(' ').next().unwrap_or(v).to_string()
             };
-            // `杜硕_NB12556`: an editor's staff code follows the name.
-            let v = v.split('_').next().unwrap_or("").trim().to_string();
+            // `杜硕_NB12556`, `韩保林 PK155`: an editor's staff code follows
+            // the name.
+            let v = v.split('_').next().unwrap_or("").trim();
+            let v = if cjk_count(v) >= 2 {
+                v.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == ' ')
+            } else {
+                v
+            };
+            let v = v.to_string();
             if cjk_count(&v) >= 2 && v.chars().count() <= 12 {
                 return Some(v);
             }
@@ -649,6 +660,24 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
     }
     loop {
         let mut changed = false;
+        // `…封闭！_网易订阅`: what follows an underscore is always the site.
+        for sep in &m.always_site_separators {
+            if sep.is_empty() {
+                continue;
+            }
+            if let Some(i) = t.rfind(sep.as_str()) {
+                let head = t.get(..i).unwrap_or("").trim();
+                let tail = t.get(i + sep.len()..).unwrap_or("").trim();
+                if cjk_count(head) >= 4 && tail.chars().count() <= 20 {
+                    t = head.to_string();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if changed {
+            continue;
+        }
         for sep in &m.site_separators {
             if sep.is_empty() {
                 continue;
@@ -678,7 +707,19 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
             break;
         }
     }
-    t
+    // `新闻动态-`: a separator left dangling.
+    let t = t.trim_end_matches(['-', '_', '|', '｜', ' ', '–', '—']);
+    t.to_string()
+}
+
+/// Whether a title candidate is only a site's name (`山西省人民政府网站`).
+pub fn is_site_name(title: &str, rules: &Rules) -> bool {
+    title.chars().count() <= 16
+        && rules
+            .meta
+            .site_name_endings
+            .iter()
+            .any(|e| !e.is_empty() && title.ends_with(e.as_str()))
 }
 
 /// Whether a line is a labelled metadata line (used by the HTML path).
@@ -872,5 +913,10 @@ mod tests {
             "“预警劝阻”是什么?有必要了解一下→-全球播资讯"
         );
         assert_eq!(t("2021-2022年电诈案件统计"), "2021-2022年电诈案件统计");
+        assert_eq!(t("京沪高速无锡段封闭！_网易订阅"), "京沪高速无锡段封闭！");
+        assert_eq!(t("新闻动态-"), "新闻动态");
+        assert_eq!(t("原创 最不愁吃肉的国家"), "最不愁吃肉的国家");
+        assert!(is_site_name("山西省人民政府网站", &r));
+        assert!(!is_site_name("诈骗嫌疑人全部落网", &r));
     }
 }
