@@ -717,3 +717,21 @@ fn fraud_scheme_subheadings_are_not_chrome() {
     }
     assert!(!a.text.contains("QQ空间"), "{}", a.text);
 }
+
+#[test]
+fn html_ruby_markup_leaves_no_pinyin() {
+    let c = cleaner();
+    let html = "<html><head><title>四川電信網絡詐騙去年發案下降22%</title></head><body><article>\
+        <h1>四川電信網絡詐騙去年發案下降22%</h1>\
+        <p>2023年，四川公安對電信網<ruby>絡<rp>(</rp><rt>luò</rt><rp>)</rp></ruby>詐騙及其關聯犯罪發起凌厲攻勢，破獲案件8163起，抓獲犯罪嫌疑人1.8萬余人，同比分別上升10.2%和12.5%。</p>\
+        <p>錄入易受騙人員38.1萬<ruby>人<rt>rén</rt></ruby>，加強96110反詐勸阻專線和AI預警系統建設，累計勸阻群眾超過120萬人次。</p>\
+        </article></body></html>";
+    let a = clean_html(&c, html);
+    assert!(a.text.contains("電信網絡詐騙"), "{}", a.text);
+    assert!(a.text.contains("38.1萬人"), "{}", a.text);
+    assert!(
+        !a.text.contains("luò") && !a.text.contains("rén"),
+        "{}",
+        a.text
+    );
+}
