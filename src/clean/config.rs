@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Deserialize;
 
@@ -15,6 +16,21 @@ struct RawConfig {
     chrome: ChromeWords,
     spam: RawSpam,
     meta: MetaWords,
+    html: HtmlKeys,
+}
+
+/// How HTML pages are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HtmlKeys {
+    /// The DOM extractor's rules file, relative to this file.
+    pub rules_file: String,
+    /// `<meta>` / JSON-LD keys holding the publication time, most trusted first.
+    pub published_keys: Vec<String>,
+    /// Keys holding the credited outlet.
+    pub source_keys: Vec<String>,
+    /// Keys holding the author.
+    pub author_keys: Vec<String>,
 }
 
 /// Thresholds of the line classifier.
@@ -29,8 +45,12 @@ pub struct TextTuning {
     pub min_title_chars: usize,
     /// Longest headline, in characters.
     pub max_title_chars: usize,
+    /// CJK characters of a finished sentence kept at the article's edges.
+    pub min_sentence_cjk: usize,
     /// Lines longer than this are never chrome by wording alone.
     pub max_chrome_chars: usize,
+    /// Share of a headline's bigrams its opening paragraphs must contain.
+    pub min_title_overlap: f64,
     /// Toneless pinyin syllables accepted by the ruby repair.
     pub neutral_syllables: Vec<String>,
 }
@@ -41,6 +61,10 @@ pub struct TextTuning {
 pub struct ChromeWords {
     /// Substrings that make a short line chrome.
     pub words: Vec<String>,
+    /// Share targets; a short line naming several is a share bar.
+    pub share_targets: Vec<String>,
+    /// Share targets a share bar names at least.
+    pub min_share_targets: usize,
     /// Substrings that make any line chrome.
     pub strong_words: Vec<String>,
     /// Whole lines that are chrome.
@@ -49,6 +73,8 @@ pub struct ChromeWords {
     pub bullet_prefixes: Vec<String>,
     /// Caption credits at a line's end or in its last bracket.
     pub caption_end_markers: Vec<String>,
+    /// Caption credits only inside a line's last bracket.
+    pub caption_bracket_markers: Vec<String>,
     /// Caption words anywhere in a short line.
     pub caption_anywhere: Vec<String>,
     /// Words that start the footer.
@@ -65,6 +91,8 @@ struct RawSpam {
     max_list_item_chars: usize,
     garbage_min_tokens: usize,
     garbage_max_token_chars: usize,
+    spun_fragment_chars: usize,
+    spun_min_hits: usize,
 }
 
 /// Compiled spam rules.
@@ -84,6 +112,10 @@ pub struct SpamRules {
     pub garbage_min_tokens: usize,
     /// Longest garbage token.
     pub garbage_max_token_chars: usize,
+    /// Length of spliced headline fragments (two bigrams).
+    pub spun_fragment_chars: usize,
+    /// Fragments a page needs before any is removed.
+    pub spun_min_hits: usize,
 }
 
 /// Wording of metadata lines.
@@ -118,12 +150,63 @@ pub struct MetaWords {
     pub title_strip_prefixes: Vec<String>,
     /// Separators before an appended site name.
     pub site_separators: Vec<String>,
+    /// Separators after which a short tail is always a site name.
+    pub always_site_separators: Vec<String>,
+    /// Endings of a candidate that is only a site's name.
+    pub site_name_endings: Vec<String>,
     /// Endings that mark a headline suffix as a site name.
     pub site_suffix_words: Vec<String>,
     /// Offset for times shown without one.
     pub default_offset: String,
     /// Years below this in `YYY年` are ROC years.
     pub roc_year_max: i32,
+    /// Days a labelled date may follow the dateline's day and still be the
+    /// article's date (a paper printed the next morning).
+    pub dateline_grace_days: i64,
+}
+
+/// A word list compiled for one-pass substring search.
+#[derive(Debug, Clone)]
+pub struct WordSet {
+    ac: Option<AhoCorasick>,
+}
+
+impl WordSet {
+    /// Compiles a list; empty entries are ignored.
+    pub fn new(words: &[String]) -> Result<Self, String> {
+        let words: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Ok(Self { ac: None });
+        }
+        AhoCorasick::new(&words)
+            .map(|ac| Self { ac: Some(ac) })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether `s` contains any of the words.
+    pub fn found_in(&self, s: &str) -> bool {
+        self.ac.as_ref().is_some_and(|ac| ac.is_match(s))
+    }
+}
+
+/// The chrome word lists compiled for matching every line.
+#[derive(Debug, Clone)]
+pub struct ChromeSets {
+    /// [`ChromeWords::words`].
+    pub words: WordSet,
+    /// [`ChromeWords::strong_words`].
+    pub strong: WordSet,
+    /// [`ChromeWords::stop_markers`].
+    pub stop: WordSet,
+    /// [`ChromeWords::caption_anywhere`].
+    pub caption_anywhere: WordSet,
+    /// [`ChromeWords::caption_end_markers`] and
+    /// [`ChromeWords::caption_bracket_markers`], matched anywhere.
+    pub caption_markers: WordSet,
 }
 
 /// Everything the cleaner needs, compiled.
@@ -133,10 +216,14 @@ pub struct Rules {
     pub text: TextTuning,
     /// Chrome wording.
     pub chrome: ChromeWords,
+    /// Chrome wording, compiled.
+    pub sets: ChromeSets,
     /// Spam rules.
     pub spam: SpamRules,
     /// Metadata wording.
     pub meta: MetaWords,
+    /// HTML reading.
+    pub html: HtmlKeys,
 }
 
 impl Rules {
@@ -168,9 +255,27 @@ impl Rules {
                 raw.meta.default_offset
             )));
         }
+        let set = |name: &str, list: &[String]| {
+            WordSet::new(list).map_err(|e| invalid(format!("chrome.{name}: {e}")))
+        };
+        let sets = ChromeSets {
+            words: set("words", &raw.chrome.words)?,
+            strong: set("strong_words", &raw.chrome.strong_words)?,
+            stop: set("stop_markers", &raw.chrome.stop_markers)?,
+            caption_anywhere: set("caption_anywhere", &raw.chrome.caption_anywhere)?,
+            caption_markers: set(
+                "caption_end_markers",
+                &[
+                    raw.chrome.caption_end_markers.as_slice(),
+                    raw.chrome.caption_bracket_markers.as_slice(),
+                ]
+                .concat(),
+            )?,
+        };
         Ok(Self {
             text: raw.text,
             chrome: raw.chrome,
+            sets,
             spam: SpamRules {
                 line_patterns,
                 inline_words: raw.spam.inline_words,
@@ -179,8 +284,11 @@ impl Rules {
                 max_list_item_chars: raw.spam.max_list_item_chars,
                 garbage_min_tokens: raw.spam.garbage_min_tokens.max(2),
                 garbage_max_token_chars: raw.spam.garbage_max_token_chars.max(1),
+                spun_fragment_chars: raw.spam.spun_fragment_chars,
+                spun_min_hits: raw.spam.spun_min_hits,
             },
             meta: raw.meta,
+            html: raw.html,
         })
     }
 }

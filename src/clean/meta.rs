@@ -42,7 +42,7 @@ impl Shown {
 // Date syntax is fixed by the calendar, not vocabulary, so it lives here.
 static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
     )
     .ok()
 });
@@ -217,7 +217,11 @@ pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
     }
     let offset = s.len() - trimmed.len();
     let meta = s.get(..offset + end)?.trim().to_string();
-    let rest = s.get(offset + end..)?.trim().to_string();
+    let rest = s
+        .get(offset + end..)?
+        .trim_start_matches([' ', '|', '｜', ',', '，'])
+        .trim()
+        .to_string();
     Some((meta, rest))
 }
 
@@ -250,7 +254,10 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
         for c in re.captures_iter(head) {
             let Some(m0) = c.get(0) else { continue };
             let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str())) {
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
+            {
                 found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
                 break;
             }
@@ -262,7 +269,9 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
         for c in re.captures_iter(head) {
             let Some(m0) = c.get(0) else { continue };
             let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs.iter().any(|v| rest.starts_with(v.as_str()))
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
                 && let Some(d) = c.get(1).and_then(|d| hanzi_small(d.as_str()))
             {
                 found = Some((m0.start(), None, d));
@@ -314,7 +323,12 @@ fn is_non_source(s: &str, rules: &Rules) -> bool {
 }
 
 /// The value after a label on a line, up to the next label or separator.
-fn label_value(line: &str, labels: &[String], rules: &Rules, stop_at_space: bool) -> Option<String> {
+fn label_value(
+    line: &str,
+    labels: &[String],
+    rules: &Rules,
+    stop_at_space: bool,
+) -> Option<String> {
     // Longest label first, so `责任编辑` wins over `编辑`.
     let mut sorted: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
     sorted.sort_by_key(|l| std::cmp::Reverse(l.len()));
@@ -346,8 +360,10 @@ fn label_value(line: &str, labels: &[String], rules: &Rules, stop_at_space: bool
         }
     }
     for (i, c) in rest.char_indices() {
-        let stop = matches!(c, '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（')
-            || (stop_at_space && c == ' ');
+        let stop = matches!(
+            c,
+            '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（' | ')' | '）'
+        ) || (stop_at_space && c == ' ');
         if stop {
             cut = cut.min(i);
             break;
@@ -371,11 +387,18 @@ fn source_from_labels(lines: &[Line], rules: &Rules) -> Option<String> {
         .filter(|l| l.kind == Kind::Meta)
         .filter_map(|l| label_value(&l.text, &rules.meta.source_labels, rules, true))
         .map(|v| strip_trailing_date(&v, rules))
+        // `来源：采写：南都`: a second label inside the value.
+        .map(|v| match v.rsplit_once([':', '：']) {
+            Some((_, tail)) if cjk_count(tail) >= 2 => tail.trim().to_string(),
+            _ => v,
+        })
         .find(|v| cjk_count(v) >= 2 && !is_non_source(v, rules))
 }
 
 fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
-    let rest = text.strip_prefix('【').or_else(|| text.strip_prefix('〔'))?;
+    let rest = text
+        .strip_prefix('【')
+        .or_else(|| text.strip_prefix('〔'))?;
     let end = rest.find(['】', '〕'])?;
     let inner = rest.get(..end)?.trim();
     if is_non_source(inner, rules) {
@@ -386,7 +409,12 @@ fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
         Some(d) => d.outlet?,
         None => inner.to_string(),
     };
-    (cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
+    let outlet_like = rules
+        .meta
+        .outlet_suffixes
+        .iter()
+        .any(|s| !s.is_empty() && name.ends_with(s.as_str()));
+    (outlet_like && cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
 }
 
 fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<String>)> {
@@ -398,6 +426,10 @@ fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<Str
         .filter_map(|w| text.find(w.as_str()).map(|i| (i, w.len())))
         .min_by_key(|&(i, _)| i)?;
     let before = text.get(..pos)?;
+    // `采写：南都记者 余毅菁`: a label before the outlet.
+    let before = before
+        .rsplit_once([':', '：'])
+        .map_or(before, |(_, tail)| tail);
     let outlet = before
         .split(['、', '／', '/', ' ', '·'])
         .map(str::trim)
@@ -444,7 +476,7 @@ fn source_from_journal(lines: &[Line]) -> Option<String> {
 fn source_from_category(lines: &[Line], rules: &Rules) -> Option<String> {
     let i = lines
         .iter()
-        .position(|l| rules.meta.category_headers.iter().any(|h| *h == l.text))?;
+        .position(|l| rules.meta.category_headers.contains(&l.text))?;
     let next = lines.iter().skip(i + 1).find(|l| !l.text.is_empty())?;
     let mut t = next.text.as_str();
     for b in &rules.chrome.bullet_prefixes {
@@ -465,11 +497,7 @@ fn trailing_credit(body_last: &str, rules: &Rules) -> Option<String> {
             .credit_suffixes
             .iter()
             .any(|s| !s.is_empty() && inner.ends_with(s.as_str()))
-        && !rules
-            .chrome
-            .caption_end_markers
-            .iter()
-            .any(|m| !m.is_empty() && inner.contains(m.as_str()));
+        && !rules.sets.caption_markers.found_in(inner);
     ok.then(|| inner.to_string())
 }
 
@@ -492,6 +520,15 @@ fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
             } else {
                 v.split(' ').next().unwrap_or(v).to_string()
             };
+            // `杜硕_NB12556`, `韩保林 PK155`: an editor's staff code follows
+            // the name.
+            let v = v.split('_').next().unwrap_or("").trim();
+            let v = if cjk_count(v) >= 2 {
+                v.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == ' ')
+            } else {
+                v
+            };
+            let v = v.to_string();
             if cjk_count(&v) >= 2 && v.chars().count() <= 12 {
                 return Some(v);
             }
@@ -579,7 +616,17 @@ fn combine_dates(
                 day: dl.day,
                 time: None,
             };
-            out.valid().then_some(out).or(Some(d))
+            if !out.valid() {
+                return Some(d);
+            }
+            // A paper printed the morning after its `十日電` dateline keeps
+            // its own date; only a copy made much later (a mirror) does not.
+            let gap = days_between(&out, &d).unwrap_or(0);
+            if gap <= rules.meta.dateline_grace_days {
+                Some(d)
+            } else {
+                Some(out)
+            }
         }
         (Some(d), None) => Some(d),
         (None, Some(dl)) => {
@@ -595,6 +642,12 @@ fn combine_dates(
     }
 }
 
+fn days_between(a: &Shown, b: &Shown) -> Option<i64> {
+    let a = chrono::NaiveDate::from_ymd_opt(a.year, a.month, a.day)?;
+    let b = chrono::NaiveDate::from_ymd_opt(b.year, b.month, b.day)?;
+    Some((b - a).num_days())
+}
+
 /// Trims a headline: known prefixes (`正在阅读:`) and site names appended
 /// after a separator (`…_新闻中心_某某网`, `… - 中新网`).
 pub fn clean_title(title: &str, rules: &Rules) -> String {
@@ -607,6 +660,24 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
     }
     loop {
         let mut changed = false;
+        // `…封闭！_网易订阅`: what follows an underscore is always the site.
+        for sep in &m.always_site_separators {
+            if sep.is_empty() {
+                continue;
+            }
+            if let Some(i) = t.rfind(sep.as_str()) {
+                let head = t.get(..i).unwrap_or("").trim();
+                let tail = t.get(i + sep.len()..).unwrap_or("").trim();
+                if cjk_count(head) >= 4 && tail.chars().count() <= 20 {
+                    t = head.to_string();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if changed {
+            continue;
+        }
         for sep in &m.site_separators {
             if sep.is_empty() {
                 continue;
@@ -614,7 +685,10 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
             let Some(i) = t.rfind(sep.as_str()) else {
                 continue;
             };
-            let (head, tail) = (t.get(..i).unwrap_or(""), t.get(i + sep.len()..).unwrap_or(""));
+            let (head, tail) = (
+                t.get(..i).unwrap_or(""),
+                t.get(i + sep.len()..).unwrap_or(""),
+            );
             let tail = tail.trim();
             let head = head.trim();
             if !head.is_empty()
@@ -633,10 +707,216 @@ pub fn clean_title(title: &str, rules: &Rules) -> String {
             break;
         }
     }
-    t
+    // `新闻动态-`: a separator left dangling.
+    let t = t.trim_end_matches(['-', '_', '|', '｜', ' ', '–', '—']);
+    t.to_string()
+}
+
+/// Whether a title candidate is only a site's name (`山西省人民政府网站`).
+pub fn is_site_name(title: &str, rules: &Rules) -> bool {
+    title.chars().count() <= 16
+        && rules
+            .meta
+            .site_name_endings
+            .iter()
+            .any(|e| !e.is_empty() && title.ends_with(e.as_str()))
 }
 
 /// Whether a line is a labelled metadata line (used by the HTML path).
 pub fn is_meta_line(s: &str, rules: &Rules) -> bool {
     starts_with_label(s, &rules.meta.all_labels)
+}
+
+/// Formats a date from a `<meta>` tag or JSON-LD (`2024-01-09T10:32:00+08:00`,
+/// `2024-01-09 10:32`, `2024年1月9日`): RFC 3339 with the tag's own offset,
+/// or the default one when it gives none; an ISO date when no time is given.
+pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
+    let (d, _, end) = find_date(v, rules)?;
+    if d.time.is_none() {
+        return Some(d.format(""));
+    }
+    let rest = v.get(end..).unwrap_or("").trim_start();
+    // Fractions of a second carry no meaning here.
+    let rest = rest
+        .strip_prefix('.')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    let offset = if rest.starts_with(['Z', 'z']) {
+        "+00:00".to_string()
+    } else if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let digits: String = rest
+            .chars()
+            .skip(1)
+            .filter(char::is_ascii_digit)
+            .take(4)
+            .collect();
+        match (digits.get(..2), digits.get(2..4)) {
+            (Some(h), Some(m)) => format!("{sign}{h}:{m}"),
+            (Some(h), None) => format!("{sign}{h}:00"),
+            _ => rules.meta.default_offset.clone(),
+        }
+    } else {
+        rules.meta.default_offset.clone()
+    };
+    Some(d.format(&offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/clean.toml");
+        match Rules::from_file(&path) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn date(s: &str) -> Option<String> {
+        let r = rules();
+        find_date(s, &r).map(|(d, _, _)| d.format(&r.meta.default_offset))
+    }
+
+    #[test]
+    fn date_forms() {
+        assert_eq!(
+            date("2024年01月09日 10:32 來源:華西都市報").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            date("2024-01-09 10:32:26").as_deref(),
+            Some("2024-01-09T10:32:26+08:00")
+        );
+        assert_eq!(date("2021/06/20").as_deref(), Some("2021-06-20"));
+        assert_eq!(date("發布日期：114年3月5日").as_deref(), Some("2025-03-05"));
+        assert_eq!(date("二〇二四年一月九日").as_deref(), Some("2024-01-09"));
+        assert_eq!(
+            date("二○二三年十二月三十一日").as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(date("2024年13月40日"), None);
+        assert_eq!(date("今年1至9月"), None);
+        assert_eq!(date("1月5日电"), None);
+    }
+
+    #[test]
+    fn tag_dates_keep_their_offset() {
+        let r = rules();
+        let f = |s: &str| format_tag_date(s, &r);
+        assert_eq!(
+            f("2024-01-09T10:32:00+08:00").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            f("2024-01-09T02:32:00.000Z").as_deref(),
+            Some("2024-01-09T02:32:00+00:00")
+        );
+        assert_eq!(
+            f("2024-01-09T10:32:00-0500").as_deref(),
+            Some("2024-01-09T10:32:00-05:00")
+        );
+        assert_eq!(
+            f("2024-01-09 10:32").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(f("2024-01-09").as_deref(), Some("2024-01-09"));
+        assert_eq!(f("yesterday"), None);
+    }
+
+    #[test]
+    fn mirror_date_lends_its_year_to_the_dateline() {
+        let r = rules();
+        let mirror = Shown {
+            year: 2024,
+            month: 11,
+            day: 2,
+            time: Some((0, 6, 35)),
+        };
+        let dl = Dateline {
+            outlet: Some("中新社".into()),
+            month: Some(1),
+            day: 5,
+        };
+        let got = combine_dates(Some(mirror), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-01-05"));
+        // A paper dated the morning after its dateline keeps its own date.
+        let paper = Shown {
+            year: 2024,
+            month: 2,
+            day: 11,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: None,
+            day: 10,
+        };
+        let got = combine_dates(Some(paper), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-02-11"));
+        // A December dateline copied in January belongs to the year before.
+        let copy = Shown {
+            year: 2025,
+            month: 1,
+            day: 20,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: Some(12),
+            day: 30,
+        };
+        let got = combine_dates(Some(copy), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-12-30"));
+    }
+
+    #[test]
+    fn datelines_name_the_outlet() {
+        let r = rules();
+        let d = |s: &str| dateline(s, &r).and_then(|d| d.outlet);
+        assert_eq!(
+            d("人民網呼和浩特8月19日電 (王慧)8月19日上午").as_deref(),
+            Some("人民網")
+        );
+        assert_eq!(
+            d("中新社 北京1月5日电 (记者 郭超凯)").as_deref(),
+            Some("中新社")
+        );
+        assert_eq!(
+            d("中国甘肃网12月20日讯 据甘肃日报报道").as_deref(),
+            Some("中国甘肃网")
+        );
+        assert_eq!(
+            d("【香港中通社十日電】去年香港錄得").as_deref(),
+            Some("香港中通社")
+        );
+        assert_eq!(d("1月5日,广州铁路警方通报"), None);
+        assert_eq!(d("据悉,今年1月5日电信诈骗"), None);
+    }
+
+    #[test]
+    fn titles_lose_site_suffixes_only() {
+        let r = rules();
+        let t = |s: &str| clean_title(s, &r);
+        assert_eq!(t("四川電詐下降22%_新闻中心_某某网"), "四川電詐下降22%");
+        assert_eq!(t("公安部通报打击电诈成果-中新网"), "公安部通报打击电诈成果");
+        assert_eq!(
+            t("公安部通报打击电诈成果 - 人民网"),
+            "公安部通报打击电诈成果"
+        );
+        assert_eq!(
+            t("正在阅读:打击电诈 守护群众钱袋子"),
+            "打击电诈 守护群众钱袋子"
+        );
+        assert_eq!(
+            t("“预警劝阻”是什么?有必要了解一下→-全球播资讯"),
+            "“预警劝阻”是什么?有必要了解一下→-全球播资讯"
+        );
+        assert_eq!(t("2021-2022年电诈案件统计"), "2021-2022年电诈案件统计");
+        assert_eq!(t("京沪高速无锡段封闭！_网易订阅"), "京沪高速无锡段封闭！");
+        assert_eq!(t("新闻动态-"), "新闻动态");
+        assert_eq!(t("原创 最不愁吃肉的国家"), "最不愁吃肉的国家");
+        assert!(is_site_name("山西省人民政府网站", &r));
+        assert!(!is_site_name("诈骗嫌疑人全部落网", &r));
+    }
 }

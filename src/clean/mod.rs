@@ -12,6 +12,7 @@ use crate::error::ConfigError;
 use crate::model::{Article, ContentKind, Page};
 
 pub mod config;
+pub mod from_html;
 pub mod html;
 pub mod meta;
 pub mod ruby;
@@ -20,6 +21,7 @@ pub mod spam;
 pub mod text;
 
 use config::Rules;
+use html::HtmlRules;
 
 /// Removes chrome and spam from pages and reads their metadata.
 ///
@@ -27,21 +29,37 @@ use config::Rules;
 #[derive(Debug, Clone)]
 pub struct Cleaner {
     rules: Rules,
+    html: HtmlRules,
 }
 
 impl Cleaner {
-    /// Loads the cleaning rules from a TOML file.
+    /// Loads the cleaning rules from a TOML file, and the HTML extractor's
+    /// rules from the file its `[html] rules_file` names (relative to it).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, path)
+    }
+
+    /// Loads the cleaning rules and the HTML extractor's rules from two
+    /// given files (the `[rules] clean` and `[rules] html` settings), so the
+    /// HTML rules need not sit next to the cleaning rules.
+    pub fn from_files(clean: &Path, html: &Path) -> Result<Self, ConfigError> {
         Ok(Self {
-            rules: Rules::from_file(path)?,
+            rules: Rules::from_file(clean)?,
+            html: HtmlRules::from_file(html)?,
         })
     }
 
-    /// Builds a cleaner from TOML text; `path` only names the source in errors.
+    /// Builds a cleaner from TOML text; `path` names the source in errors
+    /// and anchors the relative path of the HTML rules file.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        Ok(Self {
-            rules: Rules::from_toml_str(text, path)?,
-        })
+        let rules = Rules::from_toml_str(text, path)?;
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        let html = HtmlRules::from_file(&dir.join(&rules.html.rules_file))?;
+        Ok(Self { rules, html })
     }
 
     /// The compiled rules.
@@ -54,7 +72,21 @@ impl Cleaner {
         let _ = url;
         match page.kind {
             ContentKind::Text => self.clean_text(&page.text),
-            ContentKind::Html => self.clean_text(&strip_tags(&page.text)),
+            ContentKind::Html => self.clean_html(&page.text),
+        }
+    }
+
+    /// Cleans an HTML page.
+    pub fn clean_html(&self, page: &str) -> Article {
+        let c = from_html::clean(page, &self.html, &self.rules);
+        let script = script::detect(&format!("{}{}", c.title.as_deref().unwrap_or(""), c.text));
+        Article {
+            title: c.title,
+            published: c.published,
+            source: c.source,
+            author: c.author,
+            script,
+            text: c.text,
         }
     }
 
@@ -79,10 +111,11 @@ impl Cleaner {
     }
 }
 
-/// A crude markup-to-text fallback: block tags become line breaks, other
+/// A crude markup-to-text view of a whole page, read for metadata lines the
+/// extractor prunes: block tags become line breaks, other
 /// tags vanish, `<script>`/`<style>` go with their content, and the common
 /// entities are decoded.
-fn strip_tags(html: &str) -> String {
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let lower = html.to_ascii_lowercase();
     let mut i = 0;
@@ -100,7 +133,13 @@ fn strip_tags(html: &str) -> String {
             if lrest.starts_with(&format!("<{tag}")) {
                 let close = format!("</{tag}");
                 i = match lrest.find(&close) {
-                    Some(p) => i + p + close.len(),
+                    Some(p) => {
+                        let after = i + p + close.len();
+                        lower
+                            .get(after..)
+                            .and_then(|r| r.find('>'))
+                            .map_or(html.len(), |q| after + q + 1)
+                    }
                     None => html.len(),
                 };
                 skipped = true;
@@ -118,17 +157,102 @@ fn strip_tags(html: &str) -> String {
             .collect();
         if matches!(
             name.as_str(),
-            "p" | "div" | "br" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title"
-                | "section" | "article" | "header" | "footer" | "table" | "ul" | "ol"
+            "p" | "div"
+                | "br"
+                | "li"
+                | "tr"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "title"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "table"
+                | "ul"
+                | "ol"
         ) {
             out.push('\n');
         }
         i = end;
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    decode_entities(&out)
+}
+
+/// Decodes the named entities common on Chinese pages and numeric ones.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let tail = rest.get(amp..).unwrap_or("");
+        let semi = tail.get(..12.min(tail.len())).and_then(|t| t.find(';'));
+        let decoded = semi.and_then(|end| {
+            let name = tail.get(1..end)?;
+            let c = match name {
+                "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "amp" => '&',
+                "middot" => '·',
+                "ldquo" => '“',
+                "rdquo" => '”',
+                "lsquo" => '‘',
+                "rsquo" => '’',
+                "mdash" => '—',
+                "hellip" => '…',
+                "copy" => '©',
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = tail.get(len..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_are_decoded() {
+        assert_eq!(
+            decode_entities("a&nbsp;b &amp; &#20013;&#x6587; &bogus; &"),
+            "a b & 中文 &bogus; &"
+        );
+    }
+
+    #[test]
+    fn tags_become_lines() {
+        let t = strip_tags("<p>一</p><script>var x='<p>';</script><div>二<br>三</div>");
+        let lines: Vec<&str> = t.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["一", "二", "三"]);
+    }
 }

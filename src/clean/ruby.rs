@@ -15,8 +15,23 @@ const PINYIN_TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň
 /// any other group needs at least one tone mark, so that plain Latin words
 /// in brackets are never taken for pinyin.
 pub fn repair(text: &str, neutral: &[String]) -> String {
+    // Removing one group can join a character to the next one's pinyin;
+    // a few passes reach the fixed point.
+    let mut cur = repair_once(text, neutral);
+    for _ in 0..4 {
+        let next = repair_once(&cur, neutral);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn repair_once(text: &str, neutral: &[String]) -> String {
+    let text = strip_bare(text);
     if !text.contains('(') && !text.contains('（') {
-        return text.to_string();
+        return text;
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -36,6 +51,65 @@ pub fn repair(text: &str, neutral: &[String]) -> String {
         i += 1;
     }
     out
+}
+
+/// Removes toned pinyin glued to a character without brackets
+/// (`網wǎng絡luò`), which is what `<ruby>` leaves when only the `<rp>`
+/// brackets are dropped. A run needs a tone mark, so Latin words stay.
+fn strip_bare(text: &str) -> String {
+    if !text.chars().any(|c| PINYIN_TONED.contains(c)) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars.get(i).copied().unwrap_or(' ');
+        out.push(c);
+        i += 1;
+        if !is_cjk(c) {
+            continue;
+        }
+        let mut j = i;
+        let mut toned = false;
+        while let Some(&p) = chars.get(j) {
+            if PINYIN_TONED.contains(p) {
+                toned = true;
+            } else if !(p.is_ascii_lowercase() || p == 'ü') {
+                break;
+            }
+            j += 1;
+        }
+        let next_latin = chars.get(j).is_some_and(|n| n.is_ascii_alphanumeric());
+        let run: String = chars
+            .get(i..j)
+            .map(|r| r.iter().collect())
+            .unwrap_or_default();
+        if toned && j > i && !next_latin && is_syllable(&run) {
+            i = j;
+        }
+    }
+    out
+}
+
+/// Whether `s` is one pinyin syllable: an optional initial, one to three
+/// vowels, an optional `n`/`ng`/`r` final (`wǎng`, `luò`, but not `café`).
+fn is_syllable(s: &str) -> bool {
+    const INITIALS: [&str; 23] = [
+        "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
+        "r", "z", "c", "s", "y", "w",
+    ];
+    let rest = INITIALS.iter().find_map(|i| s.strip_prefix(i)).unwrap_or(s);
+    let vowels: usize = rest
+        .chars()
+        .take_while(|c| "aeiouü".contains(*c) || PINYIN_TONED.contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    let (Some(v), Some(fin)) = (rest.get(..vowels), rest.get(vowels..)) else {
+        return false;
+    };
+    let n = v.chars().count();
+    (1..=3).contains(&n) && matches!(fin, "" | "n" | "ng" | "r")
 }
 
 /// If `chars[start..]` holds pinyin followed by a closing bracket, returns
@@ -107,6 +181,13 @@ mod tests {
         assert_eq!(fix("27.4萬(wàn)起"), "27.4萬起");
         assert_eq!(fix("發(fā)布會(huì)"), "發布會");
         assert_eq!(fix("好的(de)人"), "好的人");
+    }
+
+    #[test]
+    fn removes_bare_pinyin_left_by_ruby_markup() {
+        assert_eq!(fix("網wǎng絡luò詐騙"), "網絡詐騙");
+        assert_eq!(fix("使用Chrome瀏覽器"), "使用Chrome瀏覽器");
+        assert_eq!(fix("城市café"), "城市café");
     }
 
     #[test]

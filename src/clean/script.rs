@@ -13,6 +13,9 @@ static T2S: LazyLock<Option<OpenCC>> =
 static S2T: LazyLock<Option<OpenCC>> =
     LazyLock::new(|| OpenCC::from_config(BuiltinConfig::S2t).ok());
 
+/// Characters sampled from the start of a text.
+const SAMPLE_CHARS: usize = 4000;
+
 /// Counts the characters of `text` that a converter changes.
 fn changed(conv: &OpenCC, text: &str) -> usize {
     let out = conv.convert(text);
@@ -38,9 +41,16 @@ pub fn detect(text: &str) -> Script {
     let (Some(t2s), Some(s2t)) = (T2S.as_ref(), S2T.as_ref()) else {
         return Script::Hans;
     };
+    // A few thousand characters decide it; converting a whole book does not help.
+    let text: String = text.chars().take(SAMPLE_CHARS).collect();
+    let text = text.as_str();
     let trad = changed(t2s, text);
     let simp = changed(s2t, text);
-    if trad > simp { Script::Hant } else { Script::Hans }
+    if trad > simp {
+        Script::Hant
+    } else {
+        Script::Hans
+    }
 }
 
 #[cfg(test)]

@@ -28,8 +28,14 @@ fn is_separator_list(line: &str, rules: &SpamRules) -> bool {
                 .iter()
                 .filter(|s| s.chars().count() <= rules.max_list_item_chars)
                 .count();
+            // A table row (`刷单返利 | 120起 | 35%`) has figures in most
+            // cells; keyword and place lists have few.
+            let with_digits = items
+                .iter()
+                .filter(|s| s.chars().any(|c| c.is_ascii_digit()))
+                .count();
             // A truncated last item may be long; most must be short.
-            if short * 5 >= items.len() * 4 {
+            if short * 5 >= items.len() * 4 && with_digits * 2 < items.len() {
                 return true;
             }
         }
@@ -164,6 +170,106 @@ fn ascii_runs(line: &str) -> Vec<Run> {
     runs
 }
 
+/// Most distinct spliced pieces a page may show before the rule gives up.
+const MAX_SPUN_PIECES: usize = 16;
+
+/// Content-spinning leftovers: spam copies of an article splice pieces of
+/// the headline into the text right after punctuation (`消息,余名押解4月21日`
+/// where the headline has `680余名…押解回国`). A fragment counts when it
+/// follows a clause mark, is made of headline bigrams, and is not itself a
+/// piece of the headline; fragments are removed only when a page has at
+/// least `min_hits` of them, so one coincidence never edits real text.
+pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize) {
+    if len < 4 || !len.is_multiple_of(2) || min_hits == 0 {
+        return;
+    }
+    let tchars: Vec<char> = title.chars().collect();
+    let title_bigrams: Vec<(char, char)> = tchars
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    if title_bigrams.is_empty() {
+        return;
+    }
+    let is_fragment = |frag: &[char]| -> bool {
+        frag.len() == len
+            && frag.iter().all(|c| is_cjk(*c))
+            && frag
+                .chunks(2)
+                .all(|p| matches!(p, [a, b] if title_bigrams.contains(&(*a, *b))))
+            && !title.contains(&frag.iter().collect::<String>())
+    };
+    let marks = ['，', ',', '。', '；', ';', '：', ':', '！', '？'];
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for (li, line) in lines.iter().enumerate() {
+        let cs: Vec<char> = line.chars().collect();
+        for (i, c) in cs.iter().enumerate() {
+            if marks.contains(c)
+                && let Some(frag) = cs.get(i + 1..i + 1 + len)
+                && is_fragment(frag)
+            {
+                hits.push((li, i + 1));
+            }
+        }
+    }
+    // A spliced piece sits only after punctuation; a phrase that also
+    // occurs inside sentences (`如何防范打擊電信詐騙`) is the text's own.
+    let frag_at = |li: usize, start: usize| -> String {
+        lines
+            .get(li)
+            .map(|l| l.chars().skip(start).take(len).collect())
+            .unwrap_or_default()
+    };
+    let frags: Vec<String> = hits.iter().map(|&(li, st)| frag_at(li, st)).collect();
+    let mut distinct: Vec<&String> = frags.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    // Spinners reuse a handful of pieces; a page with many different ones
+    // is ordinary text that happens to share its headline's words.
+    if distinct.len() > MAX_SPUN_PIECES {
+        return;
+    }
+    let spliced_only: Vec<(&String, bool)> = distinct
+        .into_iter()
+        .map(|f| {
+            let everywhere: usize = lines.iter().map(|l| l.matches(f.as_str()).count()).sum();
+            let spliced = frags.iter().filter(|g| *g == f).count();
+            (f, everywhere == spliced)
+        })
+        .collect();
+    let keep: Vec<bool> = frags
+        .iter()
+        .map(|f| spliced_only.iter().any(|(g, ok)| *g == f && *ok))
+        .collect();
+    let hits: Vec<(usize, usize)> = hits
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(h, k)| k.then_some(h))
+        .collect();
+    if hits.len() < min_hits {
+        return;
+    }
+    for (li, line) in lines.iter_mut().enumerate() {
+        let starts: Vec<usize> = hits
+            .iter()
+            .filter(|(l, _)| *l == li)
+            .map(|(_, s)| *s)
+            .collect();
+        if starts.is_empty() {
+            continue;
+        }
+        *line = line
+            .chars()
+            .enumerate()
+            .filter(|(i, _)| !starts.iter().any(|s| (*s..*s + len).contains(i)))
+            .map(|(_, c)| c)
+            .collect();
+    }
+}
+
 /// Whether a line has any CJK ideograph.
 pub fn has_cjk(line: &str) -> bool {
     line.chars().any(is_cjk)
@@ -216,14 +322,48 @@ mod tests {
     }
 
     #[test]
+    fn strips_spun_headline_fragments_only_when_repeated() {
+        let title = "680余名中国籍涉赌诈违法犯罪嫌疑人被分批从柬埔寨押解回国";
+        let mut lines = vec![
+            "据公安部网站消息,余名押解4月21日晨,中国随着两架包机降落".to_string(),
+            "持续深化国际执法合作,余名押解摧毁了一大批跨境犯罪团伙,嫌疑人被押解回国".to_string(),
+        ];
+        strip_spun(&mut lines, title, 4, 2);
+        assert_eq!(lines[0], "据公安部网站消息,4月21日晨,中国随着两架包机降落");
+        assert_eq!(
+            lines[1],
+            "持续深化国际执法合作,摧毁了一大批跨境犯罪团伙,嫌疑人被押解回国"
+        );
+        let mut natural = vec![
+            "記者:打擊電信詐騙跨國犯罪".to_string(),
+            "如何防范打擊電信詐騙。打擊電信網絡犯罪".to_string(),
+        ];
+        let before = natural.clone();
+        strip_spun(
+            &mut natural,
+            "推進打擊治理電信網絡詐騙犯罪工作答記者問",
+            4,
+            2,
+        );
+        assert_eq!(natural, before);
+        let mut one = vec!["消息,余名押解4月21日晨".to_string()];
+        strip_spun(&mut one, title, 4, 2);
+        assert_eq!(one[0], "消息,余名押解4月21日晨");
+    }
+
+    #[test]
     fn detects_lists() {
         let r = rules();
         assert!(is_spam_line(
             "• 99热精品在线国产_美女午夜性视频免费_国产精品国产高清国产av_av欧美777_自拍偷自拍亚洲精品老妇",
             &r
         ));
-        assert!(is_spam_line("罗城| 建瓯市| 邯郸县| 平顶山市| 平潭县| 兴安县", &r));
+        assert!(is_spam_line(
+            "罗城| 建瓯市| 邯郸县| 平顶山市| 平潭县| 兴安县",
+            &r
+        ));
         assert!(is_spam_line("• <tr id=\"yyy80\"></tr>", &r));
+        assert!(!is_spam_line("刷单返利 | 120起 | 35% | 同比下降12%", &r));
         assert!(!is_spam_line(
             "发布时间: 2017-01-20 17:29:48 | 来源: 中国网-健康中国 | 责任编辑: 李晓宪",
             &r

@@ -47,16 +47,16 @@ struct Agg {
 }
 
 /// Reads the article body of the page.
-pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules) -> Body {
+pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, mut trace: Option<&mut String>) -> Body {
     let blocks = segment(dom, rules);
     let t = &rules.tuning;
-    let first = choose(dom, rules, &blocks, true);
+    let first = choose(dom, rules, &blocks, true, trace.as_deref_mut());
     if first.1 >= t.min_article_len {
         return first.0;
     }
     // Some sites mark the article itself hidden or give it a chrome-like
     // class: score again without the chrome flags.
-    let second = choose(dom, rules, &blocks, false);
+    let second = choose(dom, rules, &blocks, false, trace);
     if second.1 > first.1 {
         second.0
     } else {
@@ -262,6 +262,11 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                     // An image between words separates them.
                     run.text.push(' ');
                 }
+                if node.junk && !is_block(&node.name) && junk_depth == 0 {
+                    // Inline chrome inside a paragraph (hidden spans, hover
+                    // cards, share links) would otherwise join its text.
+                    continue;
+                }
                 if is_block(&node.name) {
                     flush(&mut run, owner, junk_depth > 0, &mut blocks);
                     owners.push(ix);
@@ -330,7 +335,13 @@ fn init_score(name: &LocalName) -> f32 {
 }
 
 /// Chooses the content and reads it; returns the body and its length.
-fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (Body, f32) {
+fn choose(
+    dom: &Dom,
+    rules: &HtmlRules,
+    blocks: &[Block],
+    skip_junk: bool,
+    mut trace: Option<&mut String>,
+) -> (Body, f32) {
     let t = &rules.tuning;
     let n = dom.nodes.len();
     let counted = |b: &Block| !(skip_junk && b.junk);
@@ -351,8 +362,13 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
     for ix in (1..n).rev() {
         let node = dom.get(ix);
         let mut own = agg.get(ix).copied().unwrap_or_default();
+        // Readability turns text-only divs into paragraphs before counting.
+        let text_only_container = is_container(&node.name)
+            && !has_block_child.get(ix).copied().unwrap_or(false)
+            && own.len > 0.0;
         match node.name {
             local_name!("p") => own.paras += 1,
+            _ if text_only_container => own.paras += 1,
             local_name!("img") => own.imgs += 1,
             local_name!("li") => own.lis += 1,
             local_name!("input") | local_name!("select") | local_name!("textarea") => {
@@ -391,6 +407,9 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
 
     // Votes.
     let mut score: Vec<Option<f32>> = vec![None; n];
+    // Votes alone, without tag and class/id weights: siblings of the best
+    // container must earn their place with text, not with a class name.
+    let mut votes: Vec<f32> = vec![0.0; n];
     for b in blocks.iter().filter(|b| counted(b)) {
         if b.len < t.min_paragraph_len {
             continue;
@@ -416,6 +435,9 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
                     slot.unwrap_or_else(|| init_score(&node.name) + rules.class_weight(&node.key));
                 *slot = Some(base + s / div);
             }
+            if let Some(v) = votes.get_mut(cur) {
+                *v += s / div;
+            }
             if cur == 0 {
                 break;
             }
@@ -429,7 +451,12 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
             .flatten()
             .map(|s| s * (1.0 - link_density(ix)))
     };
+    let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+    // A class name alone must not crown a byline: candidates need a fair
+    // share of the text votes the best-voted element got.
+    let max_votes = (0..n).map(vote_final).fold(0.0f32, f32::max);
     let mut ranked: Vec<(Ix, f32)> = (0..n)
+        .filter(|&ix| vote_final(ix) >= max_votes * t.min_vote_share)
         .filter_map(|ix| final_score(ix).map(|s| (ix, s)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -495,6 +522,27 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
         }
     }
     let top_final = final_score(top).unwrap_or(0.0);
+    if let Some(tr) = trace.as_deref_mut() {
+        use std::fmt::Write;
+        let _ = writeln!(tr, "pass skip_junk={skip_junk}");
+        for (ix, s) in ranked.iter().take(8) {
+            let a = agg.get(*ix).copied().unwrap_or_default();
+            let _ = writeln!(
+                tr,
+                "  cand #{ix} <{}> [{}] score {s:.1} len {:.0} ld {:.2}",
+                dom.get(*ix).name,
+                dom.get(*ix).key,
+                a.len,
+                link_density(*ix)
+            );
+        }
+        let _ = writeln!(
+            tr,
+            "  top #{top} <{}> [{}] {top_final:.1}",
+            dom.get(top).name,
+            dom.get(top).key
+        );
+    }
 
     // Qualifying siblings.
     let mut selected: Vec<Ix> = Vec::new();
@@ -503,6 +551,8 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
     } else {
         let parent = dom.get(top).parent;
         let threshold = (top_final * t.sibling_score_ratio).max(10.0);
+        let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+        let vote_threshold = vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
         for &s in &dom.get(parent).children {
             if s == top {
@@ -520,6 +570,7 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
             };
             if let Some(fs) = final_score(s)
                 && fs + bonus >= threshold
+                && vote_final(s) + bonus >= vote_threshold
             {
                 selected.push(s);
                 continue;
@@ -573,6 +624,22 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
             if let Some(v) = excluded.get_mut(ix) {
                 *v = drop;
             }
+            if drop
+                && !p_excluded
+                && let Some(tr) = trace.as_deref_mut()
+            {
+                use std::fmt::Write;
+                let a = agg.get(ix).copied().unwrap_or_default();
+                let _ = writeln!(
+                    tr,
+                    "  pruned #{ix} <{}> [{}] len {:.0} ld {:.2} junk {}",
+                    node.name,
+                    node.key,
+                    a.len,
+                    link_density(ix),
+                    node.junk
+                );
+            }
         }
     }
 
@@ -586,31 +653,21 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
         {
             continue;
         }
-        let short = b.len < t.short_paragraph_len;
-        if short && b.len > 0.0 && b.link_len / b.len > t.max_block_link_density {
-            continue;
-        }
-        if b.len < t.long_block_len && b.len > 0.0 && b.link_len / b.len > t.max_block_link_density
+        let verdict = judge(rules, b, seen_text);
+        if let Some(tr) = trace.as_deref_mut()
+            && verdict != Verdict::Keep
         {
-            continue;
+            use std::fmt::Write;
+            let _ = writeln!(
+                tr,
+                "  {verdict:?}: {}",
+                b.text.chars().take(60).collect::<String>()
+            );
         }
-        if short {
-            let lower = b.text.to_lowercase();
-            if rules
-                .tail_markers
-                .iter()
-                .any(|m| lower.starts_with(m.as_str()))
-                && seen_text
-            {
-                break;
-            }
-            if rules
-                .drop_paragraph
-                .as_ref()
-                .is_some_and(|ac| ac.is_match(&b.text))
-            {
-                continue;
-            }
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Drop => continue,
+            Verdict::Stop => break,
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
             if body.heading.is_none() {
@@ -623,6 +680,49 @@ fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (B
         body.paragraphs.push(b.text.clone());
     }
     (body, total)
+}
+
+/// What happens to a block of the chosen content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    /// Chrome: a link line, an editor or copyright line.
+    Drop,
+    /// A trailing block (related news, comments) starts: stop reading.
+    Stop,
+}
+
+fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
+    let t = &rules.tuning;
+    let ld = if b.len > 0.0 { b.link_len / b.len } else { 0.0 };
+    if b.len < t.long_block_len && ld > t.max_block_link_density {
+        return Verdict::Drop;
+    }
+    let starts = |list: &[String]| {
+        let lower = b.text.to_lowercase();
+        list.iter().any(|m| lower.starts_with(m.as_str()))
+    };
+    if starts(&rules.drop_prefix) {
+        return Verdict::Drop;
+    }
+    if b.len < t.short_paragraph_len {
+        if starts(&rules.tail_markers) {
+            // Before any body text it heads a box above the article.
+            return if seen_text {
+                Verdict::Stop
+            } else {
+                Verdict::Drop
+            };
+        }
+        if rules
+            .drop_paragraph
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(&b.text))
+        {
+            return Verdict::Drop;
+        }
+    }
+    Verdict::Keep
 }
 
 /// Whether an element inside the chosen content is chrome (Readability's

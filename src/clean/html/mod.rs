@@ -11,6 +11,7 @@
 mod content;
 mod dom;
 mod meta;
+mod prescan;
 mod rules;
 
 pub use rules::{HtmlRules, Tuning};
@@ -77,11 +78,11 @@ impl HtmlExtract {
 /// Never panics on any input; a page without recognisable content yields
 /// empty paragraphs.
 pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
-    let doc = dom_query::Document::from(html);
+    let doc = parse(html, rules);
     let dom = dom::Dom::build(&doc, rules);
     let mut out = HtmlExtract::default();
     meta::collect(&doc, &dom, &mut out);
-    let body = content::extract_body(&dom, rules);
+    let body = content::extract_body(&dom, rules, None);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
             source: TitleSource::ContentHeading,
@@ -89,5 +90,57 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
         });
     }
     out.paragraphs = body.paragraphs;
+    drop_leading_title(&mut out);
     out
+}
+
+/// Removes a copy of the title at the start of the body (sites repeat the
+/// headline in a `<div>` or `<p>`, sometimes with a label such as 原创).
+fn drop_leading_title(out: &mut HtmlExtract) {
+    let key = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let titles: Vec<Vec<char>> = out
+        .title_candidates
+        .iter()
+        .map(|t| key(&t.text))
+        .filter(|t| t.len() >= 4)
+        .collect();
+    let contains = |hay: &[char], needle: &[char]| {
+        !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    };
+    while let Some(first) = out.paragraphs.first() {
+        let p = key(first);
+        let is_title = p.len() >= 4
+            && titles.iter().any(|t| {
+                // Equal, a title-tag prefix of it, or it plus a short label.
+                contains(t, &p) || (contains(&p, t) && p.len() <= t.len() + 2)
+            });
+        if !is_title {
+            break;
+        }
+        let text = out.paragraphs.remove(0);
+        if !out
+            .title_candidates
+            .iter()
+            .any(|c| c.source == TitleSource::ContentHeading)
+        {
+            out.title_candidates.push(TitleCandidate {
+                source: TitleSource::ContentHeading,
+                text,
+            });
+        }
+    }
+}
+
+/// A human-readable account of how [`extract`] chose the content of a page
+/// (best candidates, their scores, pruned elements), for tuning the rules.
+pub fn explain(html: &str, rules: &HtmlRules) -> String {
+    let doc = parse(html, rules);
+    let dom = dom::Dom::build(&doc, rules);
+    let mut trace = String::new();
+    let _ = content::extract_body(&dom, rules, Some(&mut trace));
+    trace
+}
+
+fn parse(html: &str, rules: &HtmlRules) -> dom_query::Document {
+    dom_query::Document::from(rules.prescan.strip(html))
 }

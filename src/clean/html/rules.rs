@@ -9,6 +9,21 @@ use serde::Deserialize;
 
 use crate::error::ConfigError;
 
+/// Attributes the extractor reads (besides those of `attributes.junk`);
+/// the pre-parse scan drops all others.
+const READ_ATTRS: &[&str] = &[
+    "class",
+    "id",
+    "type",
+    "property",
+    "name",
+    "content",
+    "itemprop",
+    "http-equiv",
+    "datetime",
+    "charset",
+];
+
 /// Compiled extraction rules, built once and shared by every page.
 #[derive(Debug, Clone)]
 pub struct HtmlRules {
@@ -22,7 +37,9 @@ pub struct HtmlRules {
     pub(crate) maybe: Option<Regex>,
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
+    pub(crate) drop_prefix: Vec<String>,
     pub(crate) comma_chars: Vec<char>,
+    pub(crate) prescan: super::prescan::Prescan,
     /// Numeric thresholds, public so callers and tests can experiment.
     pub tuning: Tuning,
 }
@@ -47,6 +64,8 @@ pub struct Tuning {
     pub sibling_min_len: f32,
     /// Max link density of a joining sibling paragraph.
     pub sibling_max_link_density: f32,
+    /// Share of the best text votes a candidate container needs.
+    pub min_vote_share: f32,
     /// Share of the best score that makes a close alternative.
     pub alternative_ratio: f32,
     /// Close alternatives under one ancestor that promote it.
@@ -160,6 +179,7 @@ struct RawClassWords {
 #[serde(deny_unknown_fields)]
 struct RawPhrases {
     drop_paragraph: Vec<String>,
+    drop_prefix: Vec<String>,
     tail_markers: Vec<String>,
 }
 
@@ -226,6 +246,11 @@ impl HtmlRules {
                 return Err(invalid(format!("tuning.{name} must be > 0")));
             }
         }
+        let prescan = {
+            let mut keep: Vec<&str> = READ_ATTRS.to_vec();
+            keep.extend(junk_attrs.iter().map(|t| t.name.as_str()));
+            super::prescan::Prescan::new(&keep)
+        };
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
@@ -242,7 +267,14 @@ impl HtmlRules {
                 .iter()
                 .map(|s| s.to_lowercase())
                 .collect(),
+            drop_prefix: raw
+                .phrases
+                .drop_prefix
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
             comma_chars: raw.tuning.comma_chars.chars().collect(),
+            prescan,
             tuning: raw.tuning,
         })
     }
