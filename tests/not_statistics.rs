@@ -113,6 +113,14 @@ fn chrome_like_lines_are_not_statistics() {
 }
 
 #[test]
+fn back_references_are_not_new_figures() {
+    assert_only(
+        "警方抓获犯罪嫌疑人12名。上述12名犯罪嫌疑人已被押解回汉中。",
+        &[(12.0, "名")],
+    );
+}
+
+#[test]
 fn narrative_one_is_not_a_statistic() {
     assert_none("一名男子在社交软件上认识一个自称客服的人,一起去银行。");
 }
