@@ -328,9 +328,11 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> V
                             j += len;
                             continue;
                         }
-                        if s.get(j)
-                            .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-                        {
+                        // Dates in the window (`较二〇二三年`) are no subject.
+                        if s.get(j).is_some_and(|c| {
+                            ('\u{4e00}'..='\u{9fff}').contains(c)
+                                && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
+                        }) {
                             rest += 1;
                         }
                         j += 1;
