@@ -99,7 +99,10 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             continue;
         }
         // `下降至11月份`: the separator belongs to the verb.
-        let a = if matches!(s.get(a), Some('至' | '到')) {
+        let a = if matches!(s.get(a), Some('至' | '到'))
+            && s.get(a + 1)
+                .is_some_and(|c| c.is_ascii_digit() || "〇○零一二三四五六七八九十两".contains(*c))
+        {
             a + 1
         } else {
             a
