@@ -280,6 +280,41 @@ fn periods_resolve_against_publication() {
     let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
     assert_eq!(p.from.as_deref(), Some("2023-07-01"));
     assert_eq!(p.to, None);
+    for (text, from, to) in [
+        (
+            "今年前三季度,全市共破获案件1200起。",
+            "2024-01-01",
+            "2024-09-30",
+        ),
+        (
+            "2023年第三季度,全市共破获案件300起。",
+            "2023-07-01",
+            "2023-09-30",
+        ),
+        (
+            "今年首三季本澳警方共開立案件10,831宗。",
+            "2024-01-01",
+            "2024-09-30",
+        ),
+        (
+            "上月全國共受理詐欺案1萬4109件。",
+            "2024-05-01",
+            "2024-05-31",
+        ),
+        (
+            "自11月10日至21日,警方共查获诈欺犯罪689人。",
+            "2023-11-10",
+            "2023-11-21",
+        ),
+    ] {
+        let got = extract(text, Script::Hans);
+        let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+        assert_eq!(
+            (p.from.as_deref(), p.to.as_deref()),
+            (Some(from), Some(to)),
+            "{text}"
+        );
+    }
     let got = extract("114年金門受理詐欺案件共316件。", Script::Hant);
     let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
     assert_eq!(p.from.as_deref(), Some("2025-01-01"));

@@ -520,15 +520,20 @@ pub fn resolve(
         if phrase.contains("下半年") {
             return half(y, 7, 12);
         }
-        for (q, m2) in [
-            ("一季度", 3),
-            ("首季", 3),
-            ("首三季", 9),
-            ("首两季", 6),
-            ("首二季", 6),
-        ] {
-            if phrase.contains(q) {
-                return half(y, 1, m2);
+        // Quarters: `首三季`/`前三季度` run from January, `第三季度` is one quarter.
+        let wq: Vec<char> = phrase.chars().collect();
+        if let Some(qi) = wq.iter().position(|&c| c == '季') {
+            let n = qi
+                .checked_sub(1)
+                .and_then(|k| wq.get(k))
+                .and_then(|&c| cn_digit(c))
+                .filter(|n| (1..=4).contains(n));
+            let lead = qi.checked_sub(2).and_then(|k| wq.get(k)).copied();
+            match (n, lead) {
+                (Some(n), Some('首' | '前' | '头')) => return half(y, 1, 3 * n),
+                (Some(n), _) => return half(y, 3 * n - 2, 3 * n),
+                (None, Some(_) | None) if phrase.contains("首季") => return half(y, 1, 3),
+                _ => {}
             }
         }
         if let Some(pos) = phrase.find("首").or_else(|| phrase.find("前"))
