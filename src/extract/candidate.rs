@@ -174,8 +174,9 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
             None
         };
         let next = s.get(n.end);
+        let after_currency = lex.currency_prefix.ending_at(s, n.start).is_some();
         if prev.is_some_and(|c| {
-            c.is_ascii_alphanumeric()
+            !after_currency && c.is_ascii_alphanumeric()
                 || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@')
         }) || next.is_some_and(|c| {
             c.is_ascii_alphabetic()
@@ -327,8 +328,14 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 unit = s.get(q..q + len)?.iter().collect();
                 p = q + len;
             } else {
-                // Money written without 元.
-                if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
+                // Money written without 元: after a currency (`HK$3,000`,
+                // `人民币500`), or a multiplied number among money words.
+                if lex.currency_prefix.ending_at(s, n.start).is_some() {
+                    unit = "元".into();
+                    kind = Kind::Money;
+                    bare_money = true;
+                    p = q;
+                } else if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
                     let clause_lo = super::sentence::clause_start(s, n.start, 0);
                     let ctx = lex
                         .money_context

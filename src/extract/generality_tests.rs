@@ -341,3 +341,16 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn currency_symbols_make_money() {
+    check(
+        "受害人損失HK$3,000萬,另一人被騙US$12,000,亦有人被騙NT$80萬元。",
+        Script::Hant,
+        &[
+            (30_000_000.0, "元", "other", Some("HKD"), None, None),
+            (12_000.0, "元", "other", Some("USD"), None, None),
+            (800_000.0, "元", "other", Some("TWD"), None, None),
+        ],
+    );
+}
