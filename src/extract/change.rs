@@ -106,14 +106,6 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
     }
 }
 
-/// A figure to be given a metric of its own noun phrase rather than found
-/// by its context: produced by `均` and `分别` over nouns, and `各`.
-#[derive(Debug, Clone)]
-pub struct Part {
-    /// The noun phrase (Simplified).
-    pub text: String,
-}
-
 /// Splits `s[a..b]` into list items at separators.
 pub fn split_list(lex: &Lexicon, s: &[char], a: usize, b: usize) -> Vec<(usize, usize)> {
     let mut parts = Vec::new();

@@ -16,7 +16,7 @@ impl View {
     /// Converts `text`; characters whose conversion is not exactly one
     /// character keep their original form, so offsets stay aligned.
     pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
-        let orig: Vec<char> = text.chars().map(normalize_char).collect();
+        let orig: Vec<char> = text.chars().collect();
         let simp = match t2s {
             Some(cc) => {
                 // Converting the whole text lets phrase tables pick the right
@@ -45,6 +45,7 @@ impl View {
             }
             None => orig.clone(),
         };
+        let simp = simp.into_iter().map(normalize_char).collect();
         Self { orig, simp }
     }
 
@@ -75,8 +76,11 @@ impl View {
     }
 }
 
-/// Identity today; a hook for one-to-one character folds that must not
-/// change offsets.
+/// One-to-one folds on the matching view only (offsets must not move):
+/// a carriage return or an ideographic space is just a space there.
 fn normalize_char(c: char) -> char {
-    c
+    match c {
+        '\r' | '\u{3000}' | '\u{a0}' => ' ',
+        c => c,
+    }
 }
