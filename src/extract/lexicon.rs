@@ -261,6 +261,7 @@ struct RawPeriods {
     comparison: Vec<String>,
     refer_back: Vec<String>,
     list_marker: String,
+    event_before: Vec<String>,
     reject: Vec<String>,
 }
 
@@ -390,6 +391,7 @@ pub struct Lexicon {
     pub(crate) comparison: Words,
     pub(crate) refer_back: Words,
     pub(crate) list_marker: regex::Regex,
+    pub(crate) event_before: Words,
     pub(crate) period_reject: Words,
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
@@ -529,6 +531,7 @@ impl Lexicon {
             trim_lead: Words::new(&periods.trim_lead),
             comparison: Words::new(&periods.comparison),
             refer_back: Words::new(&periods.refer_back),
+            event_before: Words::new(&periods.event_before),
             list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
                 ConfigError::Invalid {
                     path: periods_path.clone(),

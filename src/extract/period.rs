@@ -98,6 +98,9 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
         if figs.iter().any(|f| f.num_start < b && a < f.end) {
             continue;
         }
+        if lex.event_before.ending_at(s, a).is_some() {
+            continue;
+        }
         // `下降至11月份`: the separator belongs to the verb.
         let a = if matches!(s.get(a), Some('至' | '到'))
             && s.get(a + 1)
