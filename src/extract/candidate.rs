@@ -470,65 +470,57 @@ fn digit_value(c: char) -> Option<f64> {
 }
 
 /// Drops figures that qualify another figure: `百万元以上案件1512起`,
-/// `10万元以上的有7起`, `5万元到10万元的有5起`.
+/// `10万元以上的有7起`, `5万元到10万元的有5起`, `超过100万元的案件`.
 fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
+    let is_range_word = |f: &Figure| {
+        lex.threshold
+            .at(s, f.end)
+            .and_then(|len| s.get(f.end..f.end + len))
+            .is_some_and(|w| w == ['至'] || w == ['到'])
+    };
     let mut drop = vec![false; figs.len()];
-    for i in 0..figs.len() {
-        let Some(f) = figs.get(i) else { continue };
-        let mut p = f.end;
-        let Some(len) = lex.threshold.at(s, p) else {
-            continue;
-        };
-        let word: String = s
-            .get(p..p + len)
-            .map(|w| w.iter().collect())
-            .unwrap_or_default();
-        p += len;
-        let next_fig_starts_here = figs
-            .get(i + 1)
-            .is_some_and(|g| g.start <= p + 1 && g.start >= p);
-        if word == "至" || word == "到" {
-            // A range: the lower bound goes with the upper one.
-            if next_fig_starts_here {
-                drop[i] = true;
-                if let Some(d) = drop.get_mut(i + 1) {
-                    // decided below when the upper bound is examined
-                    let _ = d;
+    for (i, f) in figs.iter().enumerate() {
+        let next_start = figs.get(i + 1).map(|g| g.start);
+        let qualifier = if let Some(len) = lex.threshold.at(s, f.end) {
+            let mut p = f.end + len;
+            if is_range_word(f) {
+                // A lower bound: decided with its upper bound below.
+                next_start.is_some_and(|g| g >= p && g <= p + 1)
+            } else {
+                if s.get(p) == Some(&'的') {
+                    p += 1;
                 }
+                s.get(p).is_some_and(|&c| !is_break(Some(&c)))
             }
-            continue;
-        }
-        if s.get(p) == Some(&'的') {
-            p += 1;
-        }
-        let follows_text = s.get(p).is_some_and(|&c| !is_break(Some(&c)));
-        if follows_text {
-            drop[i] = true;
+        } else {
+            // `超过100万元的案件`: an over-bound qualifying a noun.
+            let over_prefix =
+                f.start < f.num_start && lex.over_prefix.ending_at(s, f.num_start).is_some();
+            over_prefix
+                && s.get(f.end) == Some(&'的')
+                && s.get(f.end + 1)
+                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                && lex.case_nouns.at(s, f.end + 1).is_some()
+        };
+        if let Some(d) = drop.get_mut(i) {
+            *d = qualifier;
         }
     }
-    // Keep range lower bounds whose upper bound is kept (`由2万至20万澳门元不等`).
+    // A range keeps both bounds unless its upper bound qualifies a count
+    // (`5万元到10万元的有5起`), then both go.
     for i in 0..figs.len() {
-        if drop.get(i) == Some(&true)
-            && figs.get(i).is_some_and(|f| {
-                lex.threshold
-                    .at(s, f.end)
-                    .and_then(|len| s.get(f.end..f.end + len))
-                    .is_some_and(|w| w == ['至'] || w == ['到'])
-            })
-            && drop.get(i + 1) == Some(&false)
-        {
-            // An upper bound that is a statistic itself keeps its pair.
-            let upper_is_qualifier = figs.get(i + 1).is_some_and(|g| {
-                let q = g.end;
-                s.get(q) == Some(&'的')
-            });
-            if upper_is_qualifier {
-                if let Some(d) = drop.get_mut(i + 1) {
-                    *d = true;
-                }
-            } else if let Some(d) = drop.get_mut(i) {
-                *d = false;
+        let lower_range = drop.get(i) == Some(&true) && figs.get(i).is_some_and(is_range_word);
+        if !lower_range {
+            continue;
+        }
+        let upper_qualifies = figs.get(i + 1).is_some_and(|g| s.get(g.end) == Some(&'的'))
+            || drop.get(i + 1) == Some(&true);
+        if upper_qualifies {
+            if let Some(d) = drop.get_mut(i + 1) {
+                *d = true;
             }
+        } else if let Some(d) = drop.get_mut(i) {
+            *d = false;
         }
     }
     let mut k = 0;

@@ -183,6 +183,7 @@ struct RawApprox {
     about_suffix: Vec<String>,
     under_suffix: Vec<String>,
     threshold: Vec<String>,
+    case_nouns: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -364,6 +365,7 @@ pub struct Lexicon {
     pub(crate) about_suffix: Words,
     pub(crate) under_suffix: Words,
     pub(crate) threshold: Words,
+    pub(crate) case_nouns: Words,
     pub(crate) up: Words,
     pub(crate) down: Words,
     pub(crate) level: Words,
@@ -506,6 +508,7 @@ impl Lexicon {
             about_suffix: Words::new(&raw.approx.about_suffix),
             under_suffix: Words::new(&raw.approx.under_suffix),
             threshold: Words::new(&raw.approx.threshold),
+            case_nouns: Words::new(&raw.approx.case_nouns),
             up: Words::new(&raw.direction.up),
             down: Words::new(&raw.direction.down),
             level: Words::new(&raw.direction.level),
