@@ -735,3 +735,17 @@ fn html_ruby_markup_leaves_no_pinyin() {
         a.text
     );
 }
+
+#[test]
+fn html_without_usable_blocks_falls_back_to_the_text_reading() {
+    let c = cleaner();
+    let html = "<html><body>首页 &gt; 新闻<br>某县破获电信诈骗案件 抓获嫌疑人56名<br>发布时间：2024-03-01 来源：某县公安局<br>\
+        近日，某县公安局成功破获一起电信网络诈骗案件，抓获犯罪嫌疑人56名，涉案金额达1200万元。<br>\
+        警方提醒，凡是要求转账到安全账户的都是诈骗，请广大市民提高警惕，谨防上当受骗。<br>\
+        相关新闻<br>某市召开反诈工作会议</body></html>";
+    let a = clean_html(&c, html);
+    assert!(a.text.contains("涉案金额达1200万元"), "{}", a.text);
+    assert!(!a.text.contains("反诈工作会议"), "{}", a.text);
+    assert_eq!(a.source.as_deref(), Some("某县公安局"));
+    assert_eq!(a.published.as_deref(), Some("2024-03-01"));
+}

@@ -31,6 +31,9 @@ pub struct HtmlKeys {
     pub source_keys: Vec<String>,
     /// Keys holding the author.
     pub author_keys: Vec<String>,
+    /// Below this many CJK characters the DOM extractor's body is taken
+    /// as a miss and the page's text reading is used instead.
+    pub min_dom_body_cjk: usize,
 }
 
 /// Thresholds of the line classifier.
