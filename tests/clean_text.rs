@@ -749,3 +749,55 @@ fn html_without_usable_blocks_falls_back_to_the_text_reading() {
     assert_eq!(a.source.as_deref(), Some("某县公安局"));
     assert_eq!(a.published.as_deref(), Some("2024-03-01"));
 }
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pieces() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("来源：".to_string()),
+                Just("發布時間:2024-01-09 10:32".to_string()),
+                Just("date ".to_string()),
+                Just("網(wǎng)".to_string()),
+                Just("【".to_string()),
+                Just("〔中央社〕".to_string()),
+                Just("1月5日电".to_string()),
+                Just("相关新闻".to_string()),
+                Just("• ".to_string()),
+                Just("_".to_string()),
+                Just("|".to_string()),
+                Just("\n".to_string()),
+                Just("。".to_string()),
+                Just("，".to_string()),
+                Just("X6 e2 7 v( ".to_string()),
+                Just("114年3月5日".to_string()),
+                Just("二〇二四年一月九日".to_string()),
+                "[\\u{4e00}-\\u{4e80}]{1,30}",
+                "[0-9]{1,6}",
+                "\\PC{0,12}",
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_output_is_clean(text in pieces()) {
+            let c = cleaner();
+            let a = clean(&c, &text);
+            prop_assert!(!a.text.chars().any(|ch| ch.is_control() && ch != '\n'));
+            prop_assert!(!a.text.contains("\n\n"));
+            if let Some(p) = a.published {
+                let ok = chrono::DateTime::parse_from_rfc3339(&p).is_ok()
+                    || chrono::NaiveDate::parse_from_str(&p, "%Y-%m-%d").is_ok();
+                prop_assert!(ok, "bad published {}", p);
+            }
+            let html = format!("<html><body><p>{}</p></body></html>", text.replace('\n', "</p><p>"));
+            let _ = clean_html(&c, &html);
+        }
+    }
+}
