@@ -135,6 +135,8 @@ pub struct MetaWords {
     pub all_labels: Vec<String>,
     /// Credits naming no outlet.
     pub non_source: Vec<String>,
+    /// Whole credits naming no outlet (`网络`, `综合`).
+    pub non_source_exact: Vec<String>,
     /// Endings of outlet names in datelines.
     pub outlet_suffixes: Vec<String>,
     /// Endings of organisations credited at the article's end.

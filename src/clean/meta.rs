@@ -322,11 +322,11 @@ fn outlet_prefix(s: &str, rules: &Rules) -> Option<String> {
 }
 
 fn is_non_source(s: &str, rules: &Rules) -> bool {
-    rules
-        .meta
-        .non_source
+    let m = &rules.meta;
+    m.non_source
         .iter()
         .any(|n| !n.is_empty() && s.starts_with(n.as_str()))
+        || m.non_source_exact.iter().any(|n| n == s.trim())
 }
 
 /// The value after a label on a line, up to the next label or separator.
