@@ -100,7 +100,10 @@ fn tag_meta(ex: &HtmlExtract, rules: &Rules) -> PageMeta {
         .find_map(|v| meta::format_tag_date(v, rules));
     let source = first(&keys.source_keys).filter(|s| cjk_count(s) >= 2 || s.contains('.'));
     let author = first(&keys.author_keys).filter(|a| {
-        a.chars().count() <= 40 && !a.contains(['@', ',']) && !a.chars().all(|c| c.is_ascii_digit())
+        a.chars().count() <= 40
+            && !a.contains(['@', ','])
+            && !a.chars().all(|c| c.is_ascii_digit())
+            && !rules.meta.non_source_exact.iter().any(|n| n == a)
     });
     PageMeta {
         published,
