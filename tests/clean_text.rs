@@ -801,3 +801,18 @@ mod arbitrary_input {
         }
     }
 }
+
+#[test]
+fn reporter_subheadings_are_text_and_bylines_are_not() {
+    let c = cleaner();
+    let page = "揭秘刷单诈骗链条
+某市公安局日前通报，今年以来全市共破获刷单返利类诈骗案件215起，涉案金额1800余万元。
+记者调查
+记者走访发现，多数受害人是在社交平台上被拉入刷单群，先尝甜头后被骗走大额资金。
+目前，警方已对相关平台账号进行处置，并提醒市民切勿相信刷单返利。
+记者 王小明 通讯员 李四";
+    let a = clean(&c, page);
+    assert!(a.text.contains("记者调查"), "{}", a.text);
+    assert!(!a.text.contains("王小明"), "{}", a.text);
+    assert_eq!(a.author.as_deref(), Some("王小明"));
+}
