@@ -735,3 +735,84 @@ fn html_ruby_markup_leaves_no_pinyin() {
         a.text
     );
 }
+
+#[test]
+fn html_without_usable_blocks_falls_back_to_the_text_reading() {
+    let c = cleaner();
+    let html = "<html><body>首页 &gt; 新闻<br>某县破获电信诈骗案件 抓获嫌疑人56名<br>发布时间：2024-03-01 来源：某县公安局<br>\
+        近日，某县公安局成功破获一起电信网络诈骗案件，抓获犯罪嫌疑人56名，涉案金额达1200万元。<br>\
+        警方提醒，凡是要求转账到安全账户的都是诈骗，请广大市民提高警惕，谨防上当受骗。<br>\
+        相关新闻<br>某市召开反诈工作会议</body></html>";
+    let a = clean_html(&c, html);
+    assert!(a.text.contains("涉案金额达1200万元"), "{}", a.text);
+    assert!(!a.text.contains("反诈工作会议"), "{}", a.text);
+    assert_eq!(a.source.as_deref(), Some("某县公安局"));
+    assert_eq!(a.published.as_deref(), Some("2024-03-01"));
+}
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pieces() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("来源：".to_string()),
+                Just("發布時間:2024-01-09 10:32".to_string()),
+                Just("date ".to_string()),
+                Just("網(wǎng)".to_string()),
+                Just("【".to_string()),
+                Just("〔中央社〕".to_string()),
+                Just("1月5日电".to_string()),
+                Just("相关新闻".to_string()),
+                Just("• ".to_string()),
+                Just("_".to_string()),
+                Just("|".to_string()),
+                Just("\n".to_string()),
+                Just("。".to_string()),
+                Just("，".to_string()),
+                Just("X6 e2 7 v( ".to_string()),
+                Just("114年3月5日".to_string()),
+                Just("二〇二四年一月九日".to_string()),
+                "[\\u{4e00}-\\u{4e80}]{1,30}",
+                "[0-9]{1,6}",
+                "\\PC{0,12}",
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_output_is_clean(text in pieces()) {
+            let c = cleaner();
+            let a = clean(&c, &text);
+            prop_assert!(!a.text.chars().any(|ch| ch.is_control() && ch != '\n'));
+            prop_assert!(!a.text.contains("\n\n"));
+            if let Some(p) = a.published {
+                let ok = chrono::DateTime::parse_from_rfc3339(&p).is_ok()
+                    || chrono::NaiveDate::parse_from_str(&p, "%Y-%m-%d").is_ok();
+                prop_assert!(ok, "bad published {}", p);
+            }
+            let html = format!("<html><body><p>{}</p></body></html>", text.replace('\n', "</p><p>"));
+            let _ = clean_html(&c, &html);
+        }
+    }
+}
+
+#[test]
+fn reporter_subheadings_are_text_and_bylines_are_not() {
+    let c = cleaner();
+    let page = "揭秘刷单诈骗链条
+某市公安局日前通报，今年以来全市共破获刷单返利类诈骗案件215起，涉案金额1800余万元。
+记者调查
+记者走访发现，多数受害人是在社交平台上被拉入刷单群，先尝甜头后被骗走大额资金。
+目前，警方已对相关平台账号进行处置，并提醒市民切勿相信刷单返利。
+记者 王小明 通讯员 李四";
+    let a = clean(&c, page);
+    assert!(a.text.contains("记者调查"), "{}", a.text);
+    assert!(!a.text.contains("王小明"), "{}", a.text);
+    assert_eq!(a.author.as_deref(), Some("王小明"));
+}

@@ -31,6 +31,9 @@ pub struct HtmlKeys {
     pub source_keys: Vec<String>,
     /// Keys holding the author.
     pub author_keys: Vec<String>,
+    /// Below this many CJK characters the DOM extractor's body is taken
+    /// as a miss and the page's text reading is used instead.
+    pub min_dom_body_cjk: usize,
 }
 
 /// Thresholds of the line classifier.
@@ -132,6 +135,8 @@ pub struct MetaWords {
     pub all_labels: Vec<String>,
     /// Credits naming no outlet.
     pub non_source: Vec<String>,
+    /// Whole credits naming no outlet (`网络`, `综合`).
+    pub non_source_exact: Vec<String>,
     /// Endings of outlet names in datelines.
     pub outlet_suffixes: Vec<String>,
     /// Endings of organisations credited at the article's end.

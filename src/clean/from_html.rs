@@ -47,6 +47,20 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         .filter_map(|&i| paragraphs.lines.get(i))
         .map(|l| l.text.as_str())
         .collect();
+    // When the DOM extractor finds (almost) nothing — pages built of bare
+    // text and <br>, or odd markup — the text reading of the page stands in.
+    let dom_cjk: usize = body.iter().map(|p| cjk_count(p)).sum();
+    if dom_cjk < rules.html.min_dom_body_cjk {
+        let fallback: Vec<&str> = page_analysis
+            .body
+            .iter()
+            .filter_map(|&i| page_analysis.lines.get(i))
+            .map(|l| l.text.as_str())
+            .collect();
+        if fallback.iter().map(|p| cjk_count(p)).sum::<usize>() > dom_cjk {
+            body = fallback;
+        }
+    }
     if let (Some(t), Some(first)) = (title.as_deref(), body.first())
         && squash(first) == squash(t)
     {
@@ -86,7 +100,10 @@ fn tag_meta(ex: &HtmlExtract, rules: &Rules) -> PageMeta {
         .find_map(|v| meta::format_tag_date(v, rules));
     let source = first(&keys.source_keys).filter(|s| cjk_count(s) >= 2 || s.contains('.'));
     let author = first(&keys.author_keys).filter(|a| {
-        a.chars().count() <= 40 && !a.contains(['@', ',']) && !a.chars().all(|c| c.is_ascii_digit())
+        a.chars().count() <= 40
+            && !a.contains(['@', ','])
+            && !a.chars().all(|c| c.is_ascii_digit())
+            && !rules.meta.non_source_exact.iter().any(|n| n == a)
     });
     PageMeta {
         published,

@@ -42,7 +42,7 @@ impl Shown {
 // Date syntax is fixed by the calendar, not vocabulary, so it lives here.
 static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(?:星期.|週.|周.|\([一二三四五六日]\)|（[一二三四五六日]）)?\s*(上午|下午|中午|晚上|早上|凌晨)?\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
     )
     .ok()
 });
@@ -122,8 +122,15 @@ pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
     if let Some(re) = GREGORIAN.as_ref() {
         consider(re.captures(s).and_then(|c| {
             let m0 = c.get(0)?;
-            let time = match (num(c.get(4)), num(c.get(5))) {
-                (Some(h), Some(mi)) => Some((h, mi, num(c.get(6)).unwrap_or(0))),
+            // `下午3:20` is 15:20; `上午`/`凌晨` hours stand as written.
+            let pm = c
+                .get(4)
+                .is_some_and(|m| matches!(m.as_str(), "下午" | "晚上" | "中午"));
+            let time = match (num(c.get(5)), num(c.get(6))) {
+                (Some(h), Some(mi)) => {
+                    let h = if pm && h < 12 { h + 12 } else { h };
+                    Some((h, mi, num(c.get(7)).unwrap_or(0)))
+                }
                 _ => None,
             };
             Some((
@@ -315,11 +322,11 @@ fn outlet_prefix(s: &str, rules: &Rules) -> Option<String> {
 }
 
 fn is_non_source(s: &str, rules: &Rules) -> bool {
-    rules
-        .meta
-        .non_source
+    let m = &rules.meta;
+    m.non_source
         .iter()
         .any(|n| !n.is_empty() && s.starts_with(n.as_str()))
+        || m.non_source_exact.iter().any(|n| n == s.trim())
 }
 
 /// The value after a label on a line, up to the next label or separator.
@@ -789,6 +796,18 @@ mod tests {
             Some("2024-01-09T10:32:26+08:00")
         );
         assert_eq!(date("2021/06/20").as_deref(), Some("2021-06-20"));
+        assert_eq!(
+            date("2024年1月9日 下午3:20").as_deref(),
+            Some("2024-01-09T15:20:00+08:00")
+        );
+        assert_eq!(
+            date("2025年12月24日 星期三 10:05").as_deref(),
+            Some("2025-12-24T10:05:00+08:00")
+        );
+        assert_eq!(
+            date("2025/12/24（三）23:15").as_deref(),
+            Some("2025-12-24T23:15:00+08:00")
+        );
         assert_eq!(date("發布日期：114年3月5日").as_deref(), Some("2025-03-05"));
         assert_eq!(date("二〇二四年一月九日").as_deref(), Some("2024-01-09"));
         assert_eq!(

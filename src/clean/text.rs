@@ -212,11 +212,49 @@ fn is_breadcrumb(s: &str) -> bool {
         && s.chars().count() <= 80
 }
 
+/// A byline: `记者 张天培`, `南方网、粤学习记者 陈榕`, `聯合報／記者陳政錄／北京報導`,
+/// `王志芹 北京報道` — but not a sub-heading such as `记者调查`.
 fn is_byline(s: &str, rules: &Rules) -> bool {
     let m = &rules.meta;
-    cjk_count(s) <= 24
-        && (contains_any(s, &m.byline_words) || contains_any(s, &m.author_labels))
-        && !s.contains(['，', ',', '。', '；', ';', '！', '!', '？', '?'])
+    if cjk_count(s) > 24 || s.contains(['，', ',', '。', '；', ';', '！', '!', '？', '?']) {
+        return false;
+    }
+    // `…北京報導` or a dateline of its own, `中央社記者王大明台北5日電`.
+    let reported = m
+        .byline_ends
+        .iter()
+        .any(|e| !e.is_empty() && s.ends_with(e.as_str()))
+        || m.dateline_verbs
+            .iter()
+            .any(|v| !v.is_empty() && s.ends_with(&format!("日{v}")));
+    let words: Vec<&String> = m
+        .byline_words
+        .iter()
+        .chain(&m.author_labels)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has_word = words.iter().any(|w| s.contains(w.as_str()));
+    if !has_word {
+        return reported && cjk_count(s) <= 16;
+    }
+    if reported || s.contains(['／', '/']) {
+        return true;
+    }
+    // The word, a space or colon, then a two- or three-character name.
+    words.iter().any(|w| {
+        s.match_indices(w.as_str()).any(|(i, _)| {
+            let after = s.get(i + w.len()..).unwrap_or("");
+            let rest = after.trim_start_matches([' ', ':', '：']);
+            if rest.len() == after.len() {
+                return false;
+            }
+            let name: String = rest.chars().take_while(|c| is_cjk(*c)).collect();
+            let next = rest.get(name.len()..).and_then(|r| r.chars().next());
+            (2..=3).contains(&name.chars().count())
+                && next
+                    .is_none_or(|c| matches!(c, ' ' | '、' | '／' | '/' | ')' | '）' | ']' | '】'))
+        })
+    })
 }
 
 fn is_journal_line(s: &str) -> bool {

@@ -129,7 +129,35 @@ impl Dom {
                 }
             }
         }
+        dom.unflag_page_wrappers();
         dom
+    }
+
+    /// Clears the chrome flag of elements that hold most of the page's
+    /// text: ASP.NET sites wrap the whole page in a `<form>`, some themes
+    /// put the article in a "sidebar" column.
+    fn unflag_page_wrappers(&mut self) {
+        let n = self.nodes.len();
+        let mut len = vec![0usize; n];
+        for ix in (1..n).rev() {
+            let (own, parent) = match self.nodes.get(ix) {
+                Some(node) => (node.text.len(), node.parent),
+                None => continue,
+            };
+            let total = len.get(ix).copied().unwrap_or(0) + own;
+            if let Some(l) = len.get_mut(ix) {
+                *l = total;
+            }
+            if let Some(p) = len.get_mut(parent) {
+                *p += total;
+            }
+        }
+        let page = len.first().copied().unwrap_or(0);
+        for (node, l) in self.nodes.iter_mut().zip(&len) {
+            if node.junk && *l * 2 > page {
+                node.junk = false;
+            }
+        }
     }
 
     /// The node at `ix` (the root for an out-of-range index).
