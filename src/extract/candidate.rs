@@ -150,7 +150,30 @@ fn is_chinese_digit(c: char) -> bool {
 
 /// Finds every candidate figure in `s` (a Simplified view).
 pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
-    let nums = scan_chars(s);
+    let mut nums = scan_chars(s);
+    // `近万条`, `逾千人`: a lone multiplier after an approximation word,
+    // which the numeral scanner leaves alone because alone it is a word.
+    for i in 1..s.len() {
+        let Some((_, mult)) = lex.multipliers.at(s, i) else {
+            continue;
+        };
+        let after_approx =
+            lex.about_prefix.ending_at(s, i).is_some() || lex.over_prefix.ending_at(s, i).is_some();
+        let unit_after = lex.count_units.at(s, i + 1).is_some()
+            || lex.money_units.at(s, i + 1).is_some()
+            || lex.currency_suffix.at(s, i + 1).is_some();
+        let covered = nums.iter().any(|n| n.start <= i && i < n.end);
+        if after_approx && unit_after && !covered && mult >= 100.0 {
+            nums.push(Num {
+                start: i,
+                end: i + 1,
+                value: mult,
+                form: NumeralForm::Chinese,
+                approx: false,
+            });
+        }
+    }
+    nums.sort_by_key(|n| n.start);
     // Spans of names holding numerals.
     let mut name_spans = Vec::new();
     let mut i = 0;

@@ -354,3 +354,22 @@ fn currency_symbols_make_money() {
         ],
     );
 }
+
+#[test]
+fn lone_multipliers_after_approximations() {
+    check(
+        "该平台日均推送预警信息近万条,涉案金额逾亿元。",
+        Script::Hans,
+        &[
+            (10_000.0, "条", "warnings_issued", None, Some("about"), None),
+            (
+                100_000_000.0,
+                "元",
+                "other",
+                Some("CNY"),
+                Some("over"),
+                None,
+            ),
+        ],
+    );
+}
