@@ -112,6 +112,8 @@ fn chrome_like_lines_are_not_statistics() {
     assert_none("浏览次数:1234次");
     assert_none("版权所有 © 2003-2024 人民网 京ICP备05012345号");
     assert_none("阅读 3.2万 点赞 120");
+    assert_none("• 衛生局接獲通報1宗流感死亡病例報告\n- 福建嚴懲電信網絡詐騙:全省集中宣判37起案件");
+    assert_none("（記者方一成攝）");
 }
 
 #[test]

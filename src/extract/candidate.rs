@@ -230,6 +230,24 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
         .get(line_lo..)
         .map_or(0, |w| w.iter().take_while(|c| **c != '\n').count())
         <= 40;
+    // A bulleted headline line (`• 衛生局接獲通報1宗…`) is sidebar chrome.
+    let mut head = line_lo;
+    while s.get(head).is_some_and(|c| *c == ' ') {
+        head += 1;
+    }
+    let line_end = (line_lo..s.len())
+        .find(|&j| s.get(j) == Some(&'\n'))
+        .unwrap_or(s.len());
+    let punctuated = s.get(line_lo..line_end).is_some_and(|w| {
+        w.iter()
+            .any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'))
+    });
+    if short_line && !punctuated && lex.bullet_lines.at(s, head).is_some() {
+        return None;
+    }
+    if lex.credit_after.at(s, f.end).is_some() {
+        return None;
+    }
     let lo = if short_line {
         line_lo
     } else {

@@ -215,6 +215,8 @@ struct RawDistribute {
 struct RawNot {
     names: Vec<String>,
     chrome: Vec<String>,
+    bullet_lines: Vec<String>,
+    credit_after: Vec<String>,
     ordinal_prefix: Vec<String>,
     rank_units: Vec<String>,
 }
@@ -381,6 +383,8 @@ pub struct Lexicon {
     pub(crate) modifier_fill: Words,
     pub(crate) names: Words,
     pub(crate) chrome: Words,
+    pub(crate) bullet_lines: Words,
+    pub(crate) credit_after: Words,
     pub(crate) ordinal_prefix: Words,
     pub(crate) rank_units: Words,
     pub(crate) metrics: Vec<MetricRule>,
@@ -524,6 +528,8 @@ impl Lexicon {
             modifier_fill: Words::new(&raw.distribute.modifier_fill),
             names: Words::new(&raw.not_statistics.names),
             chrome: Words::new(&raw.not_statistics.chrome),
+            bullet_lines: Words::new(&raw.not_statistics.bullet_lines),
+            credit_after: Words::new(&raw.not_statistics.credit_after),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
             rank_units: Words::new(&raw.not_statistics.rank_units),
             metrics,
