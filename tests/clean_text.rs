@@ -816,3 +816,26 @@ fn reporter_subheadings_are_text_and_bylines_are_not() {
     assert!(!a.text.contains("王小明"), "{}", a.text);
     assert_eq!(a.author.as_deref(), Some("王小明"));
 }
+
+#[test]
+fn short_sentences_opening_with_a_date_are_text() {
+    let c = cleaner();
+    let page = "某县警方破获网络诈骗案
+发布时间：2024-02-01 10:00
+某县公安局近日通报一起网络诈骗案件，犯罪嫌疑人以投资理财为名骗取多名群众资金共计86万元。
+2024年1月9日，警方接到报警。
+2024年1月15日，嫌疑人在外省落网。
+目前，案件正在进一步侦办中，警方提醒市民谨防投资理财类诈骗，切勿轻信高额回报。";
+    let a = clean(&c, page);
+    assert!(
+        a.text.contains("2024年1月9日，警方接到报警。"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text.contains("2024年1月15日，嫌疑人在外省落网。"),
+        "{}",
+        a.text
+    );
+    assert_eq!(a.published.as_deref(), Some("2024-02-01T10:00:00+08:00"));
+}

@@ -319,7 +319,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if starts_with_label(unbracketed, &m.all_labels) && !sentence {
         return Kind::Meta;
     }
-    if !prose_like && super::meta::starts_with_date(s, rules) {
+    if !prose_like && !sentence && super::meta::starts_with_date(s, rules) {
         return Kind::Meta;
     }
     if is_journal_line(s) || is_byline(s, rules) {
