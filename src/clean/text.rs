@@ -180,7 +180,9 @@ fn is_caption(s: &str, rules: &Rules) -> bool {
     {
         return true;
     }
-    s.chars().count() <= rules.text.max_chrome_chars && rules.sets.caption_anywhere.found_in(s)
+    starts_with_any(s, &c.caption_prefixes)
+        || (s.chars().count() <= rules.text.max_chrome_chars
+            && rules.sets.caption_anywhere.found_in(s))
 }
 
 /// The content of a bracket group that ends the line.
