@@ -816,3 +816,47 @@ fn reporter_subheadings_are_text_and_bylines_are_not() {
     assert!(!a.text.contains("王小明"), "{}", a.text);
     assert_eq!(a.author.as_deref(), Some("王小明"));
 }
+
+#[test]
+fn short_sentences_opening_with_a_date_are_text() {
+    let c = cleaner();
+    let page = "某县警方破获网络诈骗案
+发布时间：2024-02-01 10:00
+某县公安局近日通报一起网络诈骗案件，犯罪嫌疑人以投资理财为名骗取多名群众资金共计86万元。
+2024年1月9日，警方接到报警。
+2024年1月15日，嫌疑人在外省落网。
+目前，案件正在进一步侦办中，警方提醒市民谨防投资理财类诈骗，切勿轻信高额回报。";
+    let a = clean(&c, page);
+    assert!(
+        a.text.contains("2024年1月9日，警方接到报警。"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text.contains("2024年1月15日，嫌疑人在外省落网。"),
+        "{}",
+        a.text
+    );
+    assert_eq!(a.published.as_deref(), Some("2024-02-01T10:00:00+08:00"));
+}
+
+#[test]
+fn the_articles_own_metadata_beats_a_sidebar_above_it() {
+    let c = cleaner();
+    let page = "来源：某某晚报
+发布时间：2023-05-01
+首页 新闻 财经 体育
+社会 国际 军事 科技
+登录/注册 客户端下载 看更多
+某市警方捣毁电信诈骗窝点 抓获嫌疑人38名
+发布时间：2024-03-12 16:20 来源：某市公安局
+某市公安局今天通报，警方经过两个月的侦查，成功捣毁一个电信网络诈骗窝点，抓获犯罪嫌疑人38名，涉案金额逾2000万元。
+警方提醒，凡是自称公检法要求转账的都是诈骗，请市民提高警惕，发现可疑情况及时拨打110报警。";
+    let a = clean(&c, page);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("某市警方捣毁电信诈骗窝点 抓获嫌疑人38名")
+    );
+    assert_eq!(a.published.as_deref(), Some("2024-03-12T16:20:00+08:00"));
+    assert_eq!(a.source.as_deref(), Some("某市公安局"));
+}

@@ -80,6 +80,8 @@ pub struct ChromeWords {
     pub caption_bracket_markers: Vec<String>,
     /// Caption words anywhere in a short line.
     pub caption_anywhere: Vec<String>,
+    /// Caption openings.
+    pub caption_prefixes: Vec<String>,
     /// Words that start the footer.
     pub stop_markers: Vec<String>,
 }

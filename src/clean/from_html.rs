@@ -6,6 +6,7 @@
 use super::config::Rules;
 use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
+use super::spam;
 use super::text::{self, cjk_count};
 
 /// What the HTML path produces before the script is decided.
@@ -65,6 +66,15 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         && squash(first) == squash(t)
     {
         body.remove(0);
+    }
+    let mut body: Vec<String> = body.into_iter().map(str::to_string).collect();
+    if let Some(t) = title.as_deref() {
+        spam::strip_spun(
+            &mut body,
+            t,
+            rules.spam.spun_fragment_chars,
+            rules.spam.spun_min_hits,
+        );
     }
     Cleaned {
         title,

@@ -555,7 +555,8 @@ fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
 
 /// Reads the metadata of an analysed text page.
 pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
-    let head = a.header_and_body();
+    let ordered = meta_lines_by_nearness(a);
+    let head = ordered.as_slice();
     let prose: Vec<&Line> = a
         .body
         .iter()
@@ -591,6 +592,26 @@ pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
         source,
         author: author_from_lines(head, rules),
     }
+}
+
+/// The metadata lines before the footer, the article's own first: those
+/// from the headline (or the first paragraph) down, then those above it,
+/// nearest first. A sidebar's `来源:`/date lines above the article lose to
+/// the article's.
+fn meta_lines_by_nearness(a: &Analysis) -> Vec<Line> {
+    let head = a.header_and_body();
+    let anchor = a
+        .title
+        .or_else(|| a.body.first().copied())
+        .unwrap_or(0)
+        .min(head.len());
+    let (above, below) = head.split_at(anchor);
+    below
+        .iter()
+        .chain(above.iter().rev())
+        .filter(|l| l.kind == Kind::Meta)
+        .cloned()
+        .collect()
 }
 
 /// Reconciles the page's labelled date with the dateline of the text.

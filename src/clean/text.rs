@@ -180,7 +180,9 @@ fn is_caption(s: &str, rules: &Rules) -> bool {
     {
         return true;
     }
-    s.chars().count() <= rules.text.max_chrome_chars && rules.sets.caption_anywhere.found_in(s)
+    starts_with_any(s, &c.caption_prefixes)
+        || (s.chars().count() <= rules.text.max_chrome_chars
+            && rules.sets.caption_anywhere.found_in(s))
 }
 
 /// The content of a bracket group that ends the line.
@@ -319,7 +321,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if starts_with_label(unbracketed, &m.all_labels) && !sentence {
         return Kind::Meta;
     }
-    if !prose_like && super::meta::starts_with_date(s, rules) {
+    if !prose_like && !sentence && super::meta::starts_with_date(s, rules) {
         return Kind::Meta;
     }
     if is_journal_line(s) || is_byline(s, rules) {

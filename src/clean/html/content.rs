@@ -431,8 +431,7 @@ fn choose(
             };
             let node = dom.get(cur);
             if let Some(slot) = score.get_mut(cur) {
-                let base =
-                    slot.unwrap_or_else(|| init_score(&node.name) + rules.class_weight(&node.key));
+                let base = slot.unwrap_or_else(|| init_score(&node.name) + node.weight);
                 *slot = Some(base + s / div);
             }
             if let Some(v) = votes.get_mut(cur) {
@@ -616,7 +615,6 @@ fn choose(
                 || (skip_junk && node.junk)
                 || prune(
                     dom,
-                    rules,
                     ix,
                     agg.get(ix).copied().unwrap_or_default(),
                     score.get(ix).copied().flatten().unwrap_or(0.0),
@@ -698,10 +696,14 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
     if b.len < t.long_block_len && ld > t.max_block_link_density {
         return Verdict::Drop;
     }
-    let starts = |list: &[String]| {
-        let lower = b.text.to_lowercase();
-        list.iter().any(|m| lower.starts_with(m.as_str()))
-    };
+    // Markers are short: lower-casing the head of the block is enough.
+    let head: String = b
+        .text
+        .chars()
+        .take(48)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let starts = |list: &[String]| list.iter().any(|m| head.starts_with(m.as_str()));
     if starts(&rules.drop_prefix) {
         return Verdict::Drop;
     }
@@ -727,7 +729,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
 
 /// Whether an element inside the chosen content is chrome (Readability's
 /// "clean conditionally").
-fn prune(dom: &Dom, rules: &HtmlRules, ix: Ix, a: Agg, content_score: f32) -> bool {
+fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
     let node = dom.get(ix);
     let name = &node.name;
     let checked = matches!(
@@ -745,7 +747,7 @@ fn prune(dom: &Dom, rules: &HtmlRules, ix: Ix, a: Agg, content_score: f32) -> bo
     if !checked {
         return false;
     }
-    let weight = rules.class_weight(&node.key);
+    let weight = node.weight;
     if weight + content_score < 0.0 {
         return true;
     }

@@ -2,7 +2,10 @@
 //! matter, with class/id keys and flags precomputed, in pre-order so that a
 //! reverse scan visits children before parents.
 
+use std::collections::HashMap;
+
 use dom_query::{Document, LocalName, NodeData, NodeId, local_name};
+use tendril::StrTendril;
 
 use super::rules::HtmlRules;
 
@@ -18,26 +21,45 @@ pub(crate) struct Node {
     pub parent: Ix,
     /// Child indices in document order.
     pub children: Vec<Ix>,
-    /// Text of a text node (raw, not normalised).
-    pub text: String,
-    /// Lower-case `class` and `id`, space-separated (empty if neither).
+    /// Text of a text node (raw, not normalised); shares the parser's buffer.
+    pub text: StrTendril,
+    /// `class` and `id`, space-separated (empty if neither).
     pub key: String,
     /// Chrome tag, junk attribute or unlikely class/id on this element.
     pub junk: bool,
+    /// Class/id weight (see `HtmlRules::class_weight`).
+    pub weight: f32,
     /// `rel`/`itemprop` hints are not kept; only whether this is a text node.
     pub is_text: bool,
 }
 
+impl Node {
+    fn empty() -> Self {
+        Node {
+            name: local_name!(""),
+            parent: 0,
+            children: Vec::new(),
+            text: StrTendril::new(),
+            key: String::new(),
+            junk: false,
+            weight: 0.0,
+            is_text: false,
+        }
+    }
+}
+
 /// The compact page.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Dom {
     /// Nodes in pre-order; index 0 is the root (the `<body>` or document).
     pub nodes: Vec<Node>,
+    /// Returned for out-of-range indices (never expected).
+    empty: Node,
 }
 
 /// What one dom_query node turns into.
 enum Seen {
-    Text(String),
+    Text(StrTendril),
     Element {
         name: LocalName,
         key: String,
@@ -55,19 +77,22 @@ impl Dom {
         let start = tree.body().map_or_else(|| tree.root().id, |b| b.id);
         let mut dom = Dom {
             nodes: Vec::with_capacity(tree.len() / 2 + 1),
+            empty: Node::empty(),
         };
         dom.nodes.push(Node {
             name: local_name!("body"),
             parent: 0,
             children: Vec::new(),
-            text: String::new(),
+            text: StrTendril::new(),
             key: String::new(),
             junk: false,
+            weight: 0.0,
             is_text: false,
         });
         // (source node, parent index in the copy); children pushed reversed
         // so they pop in document order.
         let mut stack: Vec<(NodeId, Ix)> = Vec::new();
+        let mut seen_keys: HashMap<String, (f32, bool)> = HashMap::new();
         push_children(doc, start, 0, &mut stack);
         while let Some((id, parent)) = stack.pop() {
             let seen = tree
@@ -83,7 +108,7 @@ impl Dom {
                         && let Some(prev) = dom.nodes.get_mut(last)
                         && prev.is_text
                     {
-                        prev.text.push_str(&text);
+                        prev.text.push_tendril(&text);
                         continue;
                     }
                     let ix = dom.nodes.len();
@@ -94,6 +119,7 @@ impl Dom {
                         text,
                         key: String::new(),
                         junk: false,
+                        weight: 0.0,
                         is_text: true,
                     });
                     if let Some(p) = dom.nodes.get_mut(parent) {
@@ -106,18 +132,28 @@ impl Dom {
                     junk_attr,
                     children,
                 } => {
+                    // Many elements share class names: classify each name once.
+                    let (weight, unlikely) = if key.is_empty() {
+                        (0.0, false)
+                    } else if let Some(&hit) = seen_keys.get(&key) {
+                        hit
+                    } else {
+                        let hit = (rules.class_weight(&key), rules.is_unlikely(&key));
+                        seen_keys.insert(key.clone(), hit);
+                        hit
+                    };
                     let junk = junk_attr
                         || rules.chrome_tags.contains(&name)
-                        || rules.is_unlikely(&key)
-                            && !matches!(name, local_name!("body") | local_name!("html"));
+                        || unlikely && !matches!(name, local_name!("body") | local_name!("html"));
                     let ix = dom.nodes.len();
                     dom.nodes.push(Node {
                         name,
                         parent,
                         children: Vec::new(),
-                        text: String::new(),
+                        text: StrTendril::new(),
                         key,
                         junk,
+                        weight,
                         is_text: false,
                     });
                     if let Some(p) = dom.nodes.get_mut(parent) {
@@ -162,10 +198,7 @@ impl Dom {
 
     /// The node at `ix` (the root for an out-of-range index).
     pub fn get(&self, ix: Ix) -> &Node {
-        self.nodes.get(ix).unwrap_or_else(|| {
-            // The root always exists: build() pushes it first.
-            self.nodes.first().unwrap_or(&EMPTY)
-        })
+        self.nodes.get(ix).unwrap_or(&self.empty)
     }
 
     /// Whether `anc` is `ix` or one of its ancestors.
@@ -184,16 +217,6 @@ impl Dom {
     }
 }
 
-static EMPTY: Node = Node {
-    name: local_name!(""),
-    parent: 0,
-    children: Vec::new(),
-    text: String::new(),
-    key: String::new(),
-    junk: false,
-    is_text: false,
-};
-
 fn push_children(doc: &Document, id: NodeId, parent: Ix, stack: &mut Vec<(NodeId, Ix)>) {
     let mark = stack.len();
     stack.extend(doc.tree.child_ids_of_it(&id, false).map(|c| (c, parent)));
@@ -204,7 +227,7 @@ fn push_children(doc: &Document, id: NodeId, parent: Ix, stack: &mut Vec<(NodeId
 
 fn see(data: &NodeData, rules: &HtmlRules) -> Seen {
     match data {
-        NodeData::Text { contents } => Seen::Text(contents.to_string()),
+        NodeData::Text { contents } => Seen::Text(contents.clone()),
         NodeData::Element(el) => {
             let name = el.name.local.clone();
             if rules.drop_tags.contains(&name) {
@@ -218,7 +241,8 @@ fn see(data: &NodeData, rules: &HtmlRules) -> Seen {
                     if !key.is_empty() {
                         key.push(' ');
                     }
-                    key.extend(a.value.chars().flat_map(char::to_lowercase));
+                    // The class-word patterns are case-insensitive.
+                    key.push_str(&a.value);
                 }
                 if !junk_attr {
                     junk_attr = rules

@@ -56,19 +56,19 @@ impl Prescan {
     /// The reduced page.
     pub fn strip(&self, html: &str) -> String {
         let b = html.as_bytes();
-        let mut out: Vec<u8> = Vec::with_capacity(b.len() / 2);
+        let mut out = String::with_capacity(b.len() / 2);
         let mut i = 0;
         while i < b.len() {
             let Some(off) = memchr(b'<', b.get(i..).unwrap_or_default()) else {
-                out.extend_from_slice(b.get(i..).unwrap_or_default());
+                out.push_str(html.get(i..).unwrap_or_default());
                 break;
             };
             let lt = i + off;
-            out.extend_from_slice(b.get(i..lt).unwrap_or_default());
+            out.push_str(html.get(i..lt).unwrap_or_default());
             let next = b.get(lt + 1).copied();
             match next {
                 Some(c) if c.is_ascii_alphabetic() => {
-                    i = self.start_tag(b, lt, &mut out);
+                    i = self.start_tag(html, lt, &mut out);
                 }
                 Some(b'!') if b.get(lt..lt + 4) == Some(b"<!--") => {
                     // `<!-->` and `<!--->` are complete (empty) comments.
@@ -79,23 +79,24 @@ impl Prescan {
                     // End tags, doctypes and bogus comments: copied as they are.
                     let end = memchr(b'>', b.get(lt..).unwrap_or_default())
                         .map_or(b.len(), |e| lt + e + 1);
-                    out.extend_from_slice(b.get(lt..end).unwrap_or_default());
+                    out.push_str(html.get(lt..end).unwrap_or_default());
                     i = end;
                 }
                 _ => {
-                    out.push(b'<');
+                    out.push('<');
                     i = lt + 1;
                 }
             }
         }
-        // Only whole UTF-8 sequences were copied: every cut is at an ASCII byte.
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        out
     }
 
     /// Copies the start tag at `lt` with the kept attributes, then handles
     /// a raw-text element's content. Returns where scanning resumes.
-    fn start_tag(&self, b: &[u8], lt: usize, out: &mut Vec<u8>) -> usize {
+    fn start_tag(&self, html: &str, lt: usize, out: &mut String) -> usize {
+        // Every cut below is at an ASCII delimiter, so `html.get` never
+        // splits a character.
+        let b = html.as_bytes();
         let name_start = lt + 1;
         let mut j = name_start;
         while let Some(&c) = b.get(j) {
@@ -105,9 +106,9 @@ impl Prescan {
             j += 1;
         }
         let name = b.get(name_start..j).unwrap_or_default();
-        let mut tag: Vec<u8> = Vec::with_capacity(64);
-        tag.push(b'<');
-        tag.extend_from_slice(name);
+        let mut tag = String::with_capacity(64);
+        tag.push('<');
+        tag.push_str(html.get(name_start..j).unwrap_or_default());
         let mut json_ld = false;
         let mut self_closing = false;
         loop {
@@ -173,8 +174,8 @@ impl Prescan {
                 j = k;
             }
             if self.keeps(attr_name) {
-                tag.push(b' ');
-                tag.extend_from_slice(b.get(attr_start..j).unwrap_or_default());
+                tag.push(' ');
+                tag.push_str(html.get(attr_start..j).unwrap_or_default());
                 if attr_name.eq_ignore_ascii_case(b"type")
                     && value
                         .to_ascii_lowercase()
@@ -186,10 +187,10 @@ impl Prescan {
             }
         }
         if self_closing {
-            tag.push(b'/');
+            tag.push('/');
         }
-        tag.push(b'>');
-        out.extend_from_slice(&tag);
+        tag.push('>');
+        out.push_str(&tag);
         let raw = match name.to_ascii_lowercase().as_slice() {
             b"script" if json_ld => Raw::Copy,
             b"script" | b"style" | b"noscript" | b"iframe" | b"noembed" | b"noframes" => Raw::Skip,
@@ -201,13 +202,13 @@ impl Prescan {
         match raw {
             Raw::No => j,
             Raw::Rest => {
-                out.extend_from_slice(b.get(j..).unwrap_or_default());
+                out.push_str(html.get(j..).unwrap_or_default());
                 b.len()
             }
             Raw::Skip | Raw::Copy => {
                 let end = find_end_tag(b, j, name).unwrap_or(b.len());
                 if raw == Raw::Copy {
-                    out.extend_from_slice(b.get(j..end).unwrap_or_default());
+                    out.push_str(html.get(j..end).unwrap_or_default());
                 }
                 end
             }
