@@ -860,3 +860,19 @@ fn the_articles_own_metadata_beats_a_sidebar_above_it() {
     assert_eq!(a.published.as_deref(), Some("2024-03-12T16:20:00+08:00"));
     assert_eq!(a.source.as_deref(), Some("某市公安局"));
 }
+
+#[test]
+fn a_headline_with_commas_above_the_date_line_is_the_headline() {
+    let c = cleaner();
+    let page = "公安部：今年以来，全国共破获电信网络诈骗案件39.1万起
+发布时间：2024-11-20 来源：新华社
+新华社北京11月20日电 记者从公安部获悉，今年以来，全国公安机关共破获电信网络诈骗案件39.1万起，抓获犯罪嫌疑人59.4万名。
+公安部有关负责人表示，将持续深化打击治理，切实守护人民群众财产安全。";
+    let a = clean(&c, page);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("公安部：今年以来，全国共破获电信网络诈骗案件39.1万起")
+    );
+    assert!(a.text.starts_with("新华社北京11月20日电"), "{}", a.text);
+    assert_eq!(a.source.as_deref(), Some("新华社"));
+}

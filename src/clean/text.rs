@@ -362,6 +362,15 @@ fn is_title_like(s: &str, rules: &Rules) -> bool {
         && !rules.sets.caption_markers.found_in(s)
 }
 
+/// A prose-looking line that can still be a headline: short, no full
+/// stop anywhere, no sentence ending.
+fn is_headline_shaped(s: &str, rules: &Rules) -> bool {
+    s.chars().count() <= rules.text.max_title_chars.min(48)
+        && !s.contains(['。', '；', ';'])
+        && !ends_sentence(s)
+        && super::meta::find_date(s, rules).is_none()
+}
+
 /// `12:08` or `07:48:21` somewhere in the line.
 fn has_clock_time(s: &str) -> bool {
     let cs: Vec<char> = s.chars().collect();
@@ -474,7 +483,30 @@ pub fn analyse(text: &str, rules: &Rules) -> Analysis {
     let last_prose = block.map(|b| b.last);
     let from = block.map_or(0, |b| b.after);
 
-    let title = find_title(&lines, from, first_prose, end, rules);
+    let mut first_prose = first_prose;
+    let mut title = find_title(&lines, from, first_prose, end, rules);
+    // A long headline with two commas reads as prose; when it has no full
+    // stop and a date or source line follows, it is the headline.
+    if title.is_none()
+        && let Some(fp) = first_prose
+        && let Some(l) = lines.get(fp)
+        && is_headline_shaped(&l.text, rules)
+        && lines
+            .iter()
+            .skip(fp + 1)
+            .find(|n| n.kind != Kind::Blank)
+            .is_some_and(|n| n.kind == Kind::Meta)
+        && let Some(next) = lines
+            .iter()
+            .enumerate()
+            .skip(fp + 1)
+            .find(|(_, n)| n.kind == Kind::Prose)
+            .map(|(i, _)| i)
+            .filter(|&i| last_prose.is_some_and(|lp| i <= lp))
+    {
+        title = Some(fp);
+        first_prose = Some(next);
+    }
     // A page of short lines only (verse-like layouts): the text runs from
     // the headline to the first footer marker.
     let footer = footer.or_else(|| {

@@ -117,6 +117,18 @@ fn is_block(name: &LocalName) -> bool {
     )
 }
 
+fn heading_level(name: &LocalName) -> Option<u8> {
+    match *name {
+        local_name!("h1") => Some(1),
+        local_name!("h2") => Some(2),
+        local_name!("h3") => Some(3),
+        local_name!("h4") => Some(4),
+        local_name!("h5") => Some(5),
+        local_name!("h6") => Some(6),
+        _ => None,
+    }
+}
+
 fn is_heading(name: &LocalName) -> bool {
     matches!(
         *name,
@@ -645,7 +657,8 @@ fn choose(
     let mut body = Body::default();
     let mut total = 0.0;
     let mut seen_text = false;
-    for b in blocks.iter().filter(|b| counted(b)) {
+    let mut first_kept: Option<usize> = None;
+    for (bi, b) in blocks.iter().enumerate().filter(|(_, b)| counted(b)) {
         if !inside.get(b.owner).copied().unwrap_or(false)
             || excluded.get(b.owner).copied().unwrap_or(false)
         {
@@ -674,8 +687,32 @@ fn choose(
             continue;
         }
         seen_text = true;
+        first_kept.get_or_insert(bi);
         total += b.len;
         body.paragraphs.push(b.text.clone());
+    }
+    // Without an <h1> in the content, the headline is usually the last
+    // heading shortly before the first paragraph (an <h2> above the
+    // article <div>).
+    if body.heading.is_none()
+        && let Some(first) = first_kept
+    {
+        // The highest-ranked heading wins (an <h2> title over its <h3>
+        // subtitle); among equals, the nearest.
+        let mut best: Option<(u8, &Block)> = None;
+        for b in blocks
+            .get(first.saturating_sub(t.heading_lookback)..first)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| counted(b) && b.len >= t.min_paragraph_len)
+        {
+            if let Some(level) = heading_level(&dom.get(b.owner).name)
+                && best.is_none_or(|(l, _)| level <= l)
+            {
+                best = Some((level, b));
+            }
+        }
+        body.heading = best.map(|(_, b)| b.text.clone());
     }
     (body, total)
 }

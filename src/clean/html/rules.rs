@@ -76,6 +76,8 @@ pub struct Tuning {
     pub long_block_len: f32,
     /// "Short" for drop_paragraph and tail_markers.
     pub short_paragraph_len: f32,
+    /// How many blocks before the body are searched for its headline.
+    pub heading_lookback: usize,
     /// Below this, fall back to all low-link text of the page.
     pub min_article_len: f32,
 }
