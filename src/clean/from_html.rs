@@ -6,8 +6,8 @@
 use super::config::Rules;
 use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
-use super::spam;
 use super::text::{self, cjk_count};
+use super::{ruby, spam};
 
 /// What the HTML path produces before the script is decided.
 #[derive(Debug, Clone, Default)]
@@ -36,12 +36,16 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
     let page_meta = meta::extract(&page_analysis, rules);
     let tags = tag_meta(&ex, rules);
 
-    let title = pick_title(&ex, rules).or_else(|| {
-        page_analysis
-            .title_text()
-            .map(|t| meta::clean_title(t, rules))
-            .filter(|t| !t.is_empty())
-    });
+    // Headings come straight from the DOM, so ruby garble (`網(wǎng)絡(luò)`) in
+    // them has not been through the text repairs yet.
+    let title = pick_title(&ex, rules)
+        .or_else(|| {
+            page_analysis
+                .title_text()
+                .map(|t| meta::clean_title(t, rules))
+                .filter(|t| !t.is_empty())
+        })
+        .map(|t| ruby::repair(&t, &rules.text.neutral_syllables));
     let mut body: Vec<&str> = paragraphs
         .body
         .iter()
@@ -82,7 +86,10 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
             .published
             .or(para_meta.published)
             .or(page_meta.published),
-        source: para_meta.source.or(page_meta.source).or(tags.source),
+        // A credited 来源 line outside the body beats a dateline inside it
+        // (`齊魯網?閃電新聞1月10日訊` is the site, 來源 names the outlet),
+        // which is also the order the plain-text reading uses.
+        source: page_meta.source.or(para_meta.source).or(tags.source),
         // `<meta name=author>` often names the site; a byline is better.
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
