@@ -285,24 +285,6 @@ fn odd_input_does_not_panic() {
     }
 }
 
-/// Prints every page's cleaned result; run with `--ignored --nocapture`.
-#[test]
-#[ignore]
-fn dump() {
-    let c = cleaner();
-    let only = std::env::var("PAGE").unwrap_or_default();
-    for case in corpus() {
-        if !case.name.starts_with(&only) {
-            continue;
-        }
-        let a = clean(&c, &case.text);
-        eprintln!(
-            "===== {} title={:?} published={:?} source={:?} author={:?} script={:?}\n{}",
-            case.name, a.title, a.published, a.source, a.author, a.script, a.text
-        );
-    }
-}
-
 fn clean_html(c: &Cleaner, html: &str) -> Article {
     let page = Page {
         text: html.to_string(),
@@ -354,42 +336,6 @@ fn html_page_is_cleaned_through_the_dom_extractor() {
     }
 }
 
-/// Prints the cleaned result of the Chinese news pages under
-/// `/work/shared/bench/zh-news-pages/html`; run with `--ignored --nocapture`.
-#[test]
-#[ignore]
-fn dump_html() {
-    let c = cleaner();
-    let dir = std::env::var("HTML_DIR")
-        .unwrap_or_else(|_| "/work/shared/bench/zh-news-pages/html".to_string());
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
-    for p in paths {
-        let html = read(&p);
-        let a = clean_html(&c, &html);
-        let head: String = a.text.chars().take(120).collect();
-        let tail: String = {
-            let v: Vec<char> = a.text.chars().collect();
-            v.get(v.len().saturating_sub(80)..)
-                .map(|s| s.iter().collect())
-                .unwrap_or_default()
-        };
-        eprintln!(
-            "===== {} title={:?} published={:?} source={:?} author={:?} chars={}\n  HEAD {}\n  TAIL {}",
-            p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-            a.title,
-            a.published,
-            a.source,
-            a.author,
-            a.text.chars().count(),
-            head.replace('\n', " ⏎ "),
-            tail.replace('\n', " ⏎ ")
-        );
-    }
-}
-
 #[test]
 fn large_and_hostile_pages_are_handled() {
     let c = cleaner();
@@ -433,41 +379,6 @@ fn pages_of_short_lines_keep_their_text() {
     }
     for chrome in ["打印本页", "相关阅读", "来源:"] {
         assert!(!a.text.contains(chrome), "kept {chrome}");
-    }
-}
-
-/// The text path on the tag-stripped bench pages (text copies with all
-/// their chrome); run with `--ignored --nocapture`.
-#[test]
-#[ignore]
-fn dump_html_as_text() {
-    let c = cleaner();
-    let dir = std::env::var("HTML_DIR")
-        .unwrap_or_else(|_| "/work/shared/bench/zh-news-pages/html".to_string());
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
-    for p in paths {
-        let html = read(&p);
-        let text = fraudstat::clean::strip_tags(&html);
-        let a = clean(&c, &text);
-        let head: String = a.text.chars().take(100).collect();
-        let v: Vec<char> = a.text.chars().collect();
-        let tail: String = v
-            .get(v.len().saturating_sub(60)..)
-            .map(|s| s.iter().collect())
-            .unwrap_or_default();
-        eprintln!(
-            "===== {} title={:?} published={:?} source={:?} chars={}\n  HEAD {}\n  TAIL {}",
-            p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-            a.title,
-            a.published,
-            a.source,
-            v.len(),
-            head.replace('\n', " ⏎ "),
-            tail.replace('\n', " ⏎ ")
-        );
     }
 }
 
