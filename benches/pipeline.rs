@@ -99,6 +99,25 @@ fn bench(c: &mut Criterion) {
         group.bench_function(*name, |b| b.iter(|| run(&pipeline, pages)));
     }
     group.finish();
+
+    // Decoding alone, for the slow path: pages that declare no charset or a
+    // wrong one and need detection.
+    let mut group = c.benchmark_group("decode");
+    group.sample_size(20);
+    for name in [
+        "000_1839626aca774743.gbk-undeclared.html",
+        "004_9b8fc68fba78b7ff.big5-undeclared.html",
+        "001_22bd68044b66e6e7.gbk.html",
+    ] {
+        let Ok(bytes) = std::fs::read(root.join("tests/fixtures/html").join(name)) else {
+            continue;
+        };
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| fraudstat::decode::decode(&bytes, None).text.len())
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -291,8 +291,40 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     // Not marked as the end of the stream: bodies cut by the fetcher's size
     // cap end mid-character, and at a declared end chardetng rules out
     // UTF-8 for that alone.
-    detector.feed(bytes, false);
+    detector.feed(&detection_sample(bytes, DETECTION_SAMPLE_BYTES), false);
     detector.guess(None, Utf8Detection::Allow)
+}
+
+/// Bytes of non-ASCII context handed to chardetng at most.
+const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
+
+/// What chardetng needs from a page: its non-ASCII text. Markup, scripts
+/// and styles are long ASCII runs that cost detection time (most of the
+/// 10–20 ms an unlabelled page took) and carry no evidence, so each run is
+/// cut to its first few bytes. Those are kept because in GBK and Big5 the
+/// byte after a lead byte may be ASCII-range, and cutting it would break
+/// the pair.
+fn detection_sample(bytes: &[u8], max: usize) -> std::borrow::Cow<'_, [u8]> {
+    const KEEP: usize = 4;
+    let mut out = Vec::with_capacity(max.min(bytes.len()));
+    let mut ascii_run = 0usize;
+    for &b in bytes {
+        if b.is_ascii() {
+            ascii_run += 1;
+            if ascii_run <= KEEP {
+                out.push(b);
+            } else if ascii_run == KEEP + 1 {
+                out.push(b' ');
+            }
+        } else {
+            ascii_run = 0;
+            out.push(b);
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// encoding_rs decodes GBK with the gb18030 decoder, so the two labels give
