@@ -126,7 +126,7 @@ pub(crate) enum AttrOp {
 }
 
 impl AttrTest {
-    fn parse(spec: &str) -> Self {
+    pub(crate) fn parse(spec: &str) -> Self {
         let squeeze = |s: &str| -> String {
             s.chars()
                 .filter(|c| !c.is_whitespace())
@@ -249,9 +249,21 @@ impl HtmlRules {
             }
         }
         let prescan = {
+            // Attributes tested only for presence or equality are short;
+            // `~` (contains) tests are on long values such as `style`.
             let mut keep: Vec<&str> = READ_ATTRS.to_vec();
-            keep.extend(junk_attrs.iter().map(|t| t.name.as_str()));
-            super::prescan::Prescan::new(&keep)
+            keep.extend(
+                junk_attrs
+                    .iter()
+                    .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
+                    .map(|t| t.name.as_str()),
+            );
+            let tested = junk_attrs
+                .iter()
+                .filter(|t| matches!(t.op, AttrOp::Contains(_)))
+                .cloned()
+                .collect();
+            super::prescan::Prescan::new(&keep, tested)
         };
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
