@@ -43,6 +43,7 @@ struct Agg {
     lis: u32,
     inputs: u32,
     embeds: u32,
+    quotes: u32,
     heading_len: f32,
 }
 
@@ -389,6 +390,7 @@ fn choose(
             local_name!("iframe") | local_name!("object") | local_name!("embed") => {
                 own.embeds += 1;
             }
+            local_name!("blockquote") => own.quotes += 1,
             _ => {}
         }
         if let Some(a) = agg.get_mut(ix) {
@@ -409,6 +411,7 @@ fn choose(
             pa.lis += own.lis;
             pa.inputs += own.inputs;
             pa.embeds += own.embeds;
+            pa.quotes += own.quotes;
             pa.heading_len += own.heading_len;
         }
     }
@@ -785,14 +788,20 @@ fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
         return false;
     }
     let weight = node.weight;
+    let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
+    // Embedded posts and quotes are article text, though a tweet's wrapper
+    // is a "widget" and its handle and date are links.
+    if a.quotes > 0 && ld < 0.5 {
+        return false;
+    }
     if weight + content_score < 0.0 {
         return true;
     }
     if a.commas >= 10 {
         return false;
     }
+
     let is_list = matches!(*name, local_name!("ul") | local_name!("ol"));
-    let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
     let p = a.paras as f32;
     let img = a.imgs as f32;
     let li = a.lis as f32 - 100.0;
