@@ -4,7 +4,7 @@
 use dom_query::{LocalName, local_name};
 
 use super::dom::{Dom, Ix};
-use super::rules::HtmlRules;
+use super::rules::{HtmlRules, Tuning};
 
 /// The article body found in a page.
 #[derive(Debug, Default)]
@@ -429,7 +429,7 @@ fn choose(
         if b.len < t.min_paragraph_len {
             continue;
         }
-        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(3.0);
+        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(t.length_bonus_cap);
         let owner = dom.get(b.owner);
         let mut cur = if is_container(&owner.name)
             && has_block_child.get(b.owner).copied().unwrap_or(false)
@@ -438,7 +438,7 @@ fn choose(
         } else {
             owner.parent
         };
-        for level in 0..5u32 {
+        for level in 0..t.vote_levels {
             let div = match level {
                 0 => 1.0,
                 1 => 2.0,
@@ -564,7 +564,7 @@ fn choose(
         selected.push(0);
     } else {
         let parent = dom.get(top).parent;
-        let threshold = (top_final * t.sibling_score_ratio).max(10.0);
+        let threshold = (top_final * t.sibling_score_ratio).max(t.sibling_min_score);
         let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
         let vote_threshold = vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
@@ -578,7 +578,7 @@ fn choose(
                 continue;
             }
             let bonus = if !top_key.is_empty() && sib.key == *top_key {
-                top_final * 0.2
+                top_final * t.sibling_class_bonus
             } else {
                 0.0
             };
@@ -630,6 +630,7 @@ fn choose(
                 || (skip_junk && node.junk)
                 || prune(
                     dom,
+                    t,
                     ix,
                     agg.get(ix).copied().unwrap_or_default(),
                     score.get(ix).copied().flatten().unwrap_or(0.0),
@@ -769,7 +770,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
 
 /// Whether an element inside the chosen content is chrome (Readability's
 /// "clean conditionally").
-fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
+fn prune(dom: &Dom, t: &Tuning, ix: Ix, a: Agg, content_score: f32) -> bool {
     let node = dom.get(ix);
     let name = &node.name;
     let checked = matches!(
@@ -791,13 +792,13 @@ fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
     let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
     // Embedded posts and quotes are article text, though a tweet's wrapper
     // is a "widget" and its handle and date are links.
-    if a.quotes > 0 && ld < 0.5 {
+    if a.quotes > 0 && ld < t.quote_max_link_density {
         return false;
     }
     if weight + content_score < 0.0 {
         return true;
     }
-    if a.commas >= 10 {
+    if a.commas >= t.prune_spare_commas {
         return false;
     }
 
@@ -813,8 +814,13 @@ fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
     (img > 1.0 && p / img < 0.5)
         || (!is_list && li > p)
         || (a.inputs as f32 > (p / 3.0).floor())
-        || (!is_list && heading_density < 0.9 && a.len < 25.0 && (img == 0.0 || img > 2.0))
-        || (weight < 25.0 && ld > 0.2 && a.len < 2000.0)
-        || (weight >= 25.0 && ld > 0.5)
-        || ((a.embeds == 1 && a.len < 75.0) || a.embeds > 1)
+        || (!is_list
+            && heading_density < 0.9
+            && a.len < t.prune_min_len
+            && (img == 0.0 || img > 2.0))
+        || (weight < t.class_weight
+            && ld > t.prune_max_link_density
+            && a.len < t.prune_link_len_cap)
+        || (weight >= t.class_weight && ld > t.prune_max_link_density_positive)
+        || ((a.embeds == 1 && a.len < t.prune_embed_min_len) || a.embeds > 1)
 }

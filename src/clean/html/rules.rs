@@ -56,8 +56,16 @@ pub struct Tuning {
     pub min_paragraph_len: f32,
     /// Length at which a block's length bonus is capped.
     pub length_bonus_unit: f32,
+    /// Cap of a block's length bonus (points).
+    pub length_bonus_cap: f32,
+    /// How many ancestor levels a block votes for.
+    pub vote_levels: u32,
     /// Class/id bonus or malus.
     pub class_weight: f32,
+    /// Least score of a joining sibling container.
+    pub sibling_min_score: f32,
+    /// Bonus (share of the best score) of a sibling with the best's class.
+    pub sibling_class_bonus: f32,
     /// Share of the best score a sibling needs to join.
     pub sibling_score_ratio: f32,
     /// Length a sibling paragraph needs to join.
@@ -76,6 +84,20 @@ pub struct Tuning {
     pub long_block_len: f32,
     /// "Short" for drop_paragraph and tail_markers.
     pub short_paragraph_len: f32,
+    /// Containers of quotes below this link density are never pruned.
+    pub quote_max_link_density: f32,
+    /// Containers with at least this many clause separators are never pruned.
+    pub prune_spare_commas: u32,
+    /// Text-poor containers shorter than this are pruned.
+    pub prune_min_len: f32,
+    /// Link density above which a container is pruned…
+    pub prune_max_link_density: f32,
+    /// …unless it is at least this long.
+    pub prune_link_len_cap: f32,
+    /// Link density above which an article-named container is pruned.
+    pub prune_max_link_density_positive: f32,
+    /// A container with one embed needs this much text to stay.
+    pub prune_embed_min_len: f32,
     /// How many blocks before the body are searched for its headline.
     pub heading_lookback: usize,
     /// Below this, fall back to all low-link text of the page.
