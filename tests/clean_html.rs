@@ -277,3 +277,31 @@ fn hostile_input_does_not_panic() {
     let x = extract(&deep, &rules);
     assert!(x.paragraphs.len() <= 1);
 }
+
+#[test]
+fn br_separated_text_and_chrome_lists() {
+    // Old government sites put the whole article in one cell, lines split by
+    // <br>, between link lists.
+    let rules = rules();
+    let lines: Vec<String> = (1..=6)
+        .map(|i| format!("第{i}段：近日，某市公安局破获一起电信网络诈骗案件，抓获犯罪嫌疑人{i}名，涉案金额达{i}00余万元。"))
+        .collect();
+    let links: String = (1..=12)
+        .map(|i| format!("<li><a href=\"/n{i}\">其他新闻标题第{i}条</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><head><title>某市破获电诈案件_某某网</title></head><body>\
+         <div class=\"nav\"><ul>{links}</ul></div>\
+         <table><tr><td class=\"left\"><ul>{links}</ul></td>\
+         <td>{}<br>责任编辑：张三<br></td></tr></table>\
+         <div class=\"footer\">版权所有 某某网</div></body></html>",
+        lines.join("<br>\n")
+    );
+    let x = extract(&html, &rules);
+    assert_eq!(x.paragraphs, lines, "body: {:?}", x.paragraphs);
+    assert!(
+        x.title_candidates
+            .iter()
+            .any(|t| t.source == TitleSource::TitleTag && t.text == "某市破获电诈案件_某某网")
+    );
+}
