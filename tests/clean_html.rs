@@ -305,3 +305,57 @@ fn br_separated_text_and_chrome_lists() {
             .any(|t| t.source == TitleSource::TitleTag && t.text == "某市破获电诈案件_某某网")
     );
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fragments that exercise the pre-scan and the tree builder: tags with
+    /// and without quotes, raw-text elements, comments, stray brackets,
+    /// multi-byte text.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<div class=\"content\">".to_string()),
+            Just("</div>".to_string()),
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href='x'>".to_string()),
+            Just("</a>".to_string()),
+            Just("<script>if(a<b){}</script>".to_string()),
+            Just("<script type=\"application/ld+json\">{\"headline\":\"x\"".to_string()),
+            Just("<style>p{}".to_string()),
+            Just("<!--".to_string()),
+            Just("-->".to_string()),
+            Just("<title>".to_string()),
+            Just("<svg><p>".to_string()),
+            Just("<td style=\"display:none\">".to_string()),
+            Just("<li class=\"share nav\">".to_string()),
+            Just("<".to_string()),
+            Just(">".to_string()),
+            Just("\"".to_string()),
+            Just("责任编辑：".to_string()),
+            Just("相关新闻".to_string()),
+            "[a-z ,.]{0,12}",
+            "[\u{4e00}-\u{4e80}，。]{0,12}",
+        ]
+    }
+
+    fn shared_rules() -> &'static HtmlRules {
+        static RULES: std::sync::OnceLock<HtmlRules> = std::sync::OnceLock::new();
+        RULES.get_or_init(rules)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics_and_paragraphs_are_trimmed(parts in prop::collection::vec(fragment(), 0..60)) {
+            let html = parts.concat();
+            let x = extract(&html, shared_rules());
+            for p in &x.paragraphs {
+                prop_assert!(!p.is_empty());
+                prop_assert_eq!(p.trim(), p.as_str());
+            }
+        }
+    }
+}
