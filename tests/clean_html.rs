@@ -222,9 +222,16 @@ fn chinese_pages_keep_the_body_and_drop_editor_and_disclaimer_lines() {
             "{id}: fixture has no chrome line to test"
         );
         for line in chrome_lines {
+            let line = line.trim();
             assert!(
-                !x.paragraphs.iter().any(|p| p.contains(line.trim())),
+                !x.paragraphs.iter().any(|p| p.contains(line)),
                 "{id}: chrome line kept: {line:?}"
+            );
+            // …but reported, for the metadata readers.
+            assert!(
+                x.dropped_lines.iter().any(|d| d.contains(line)),
+                "{id}: chrome line not in dropped_lines: {line:?} {:?}",
+                x.dropped_lines
             );
         }
         // The page's headline is offered without the site suffix.

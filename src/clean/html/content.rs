@@ -13,6 +13,8 @@ pub(crate) struct Body {
     pub paragraphs: Vec<String>,
     /// The leading `<h1>` of the chosen content, taken out of the body.
     pub heading: Option<String>,
+    /// Chrome lines of the content dropped by phrase rules.
+    pub dropped: Vec<String>,
 }
 
 /// A run of inline text between block boundaries.
@@ -682,6 +684,10 @@ fn choose(
         match verdict {
             Verdict::Keep => {}
             Verdict::Drop => continue,
+            Verdict::DropPhrase => {
+                body.dropped.push(b.text.clone());
+                continue;
+            }
             Verdict::Stop => break,
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
@@ -725,8 +731,11 @@ fn choose(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Keep,
-    /// Chrome: a link line, an editor or copyright line.
+    /// Chrome: a link line.
     Drop,
+    /// Chrome named by a configured phrase (editor, copyright, disclaimer
+    /// lines): dropped, but reported for metadata readers.
+    DropPhrase,
     /// A trailing block (related news, comments) starts: stop reading.
     Stop,
 }
@@ -746,7 +755,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         .collect();
     let starts = |list: &[String]| list.iter().any(|m| head.starts_with(m.as_str()));
     if starts(&rules.drop_prefix) {
-        return Verdict::Drop;
+        return Verdict::DropPhrase;
     }
     if b.len < t.short_paragraph_len {
         if starts(&rules.tail_markers) {
@@ -762,7 +771,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
             .as_ref()
             .is_some_and(|ac| ac.is_match(&b.text))
         {
-            return Verdict::Drop;
+            return Verdict::DropPhrase;
         }
     }
     Verdict::Keep

@@ -56,6 +56,10 @@ pub struct HtmlExtract {
     /// The article body: block-level paragraphs in document order, each
     /// with whitespace collapsed and trimmed, none empty.
     pub paragraphs: Vec<String>,
+    /// Lines of the article container that the phrase rules of
+    /// `config/html.toml` dropped from the body (`责任编辑：…`, `本文来源：…`,
+    /// disclaimers), in document order: metadata readers may want them.
+    pub dropped_lines: Vec<String>,
 }
 
 impl HtmlExtract {
@@ -90,6 +94,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
         });
     }
     out.paragraphs = body.paragraphs;
+    out.dropped_lines = body.dropped;
     drop_leading_title(&mut out);
     out
 }
