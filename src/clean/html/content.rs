@@ -209,6 +209,26 @@ struct Run {
     commas: u32,
 }
 
+impl Run {
+    fn push(&mut self, piece: &str, in_link: bool, rules: &HtmlRules) {
+        let (len, commas) = measure(piece, rules);
+        self.text.push_str(piece);
+        self.len += len;
+        self.commas += commas;
+        if in_link {
+            self.link_len += len;
+        }
+    }
+
+    /// Empties the run, keeping its buffer.
+    fn reset(&mut self) {
+        self.text.clear();
+        self.len = 0.0;
+        self.link_len = 0.0;
+        self.commas = 0;
+    }
+}
+
 enum Ev {
     Enter(Ix),
     Exit(Ix),
@@ -240,7 +260,7 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                 });
             }
         }
-        *run = Run::default();
+        run.reset();
     };
 
     while let Some(ev) = stack.pop() {
@@ -249,23 +269,19 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                 let node = dom.get(ix);
                 let owner = owners.last().copied().unwrap_or(0);
                 if node.is_text {
-                    let mut pieces = if pre_depth > 0 {
-                        node.text.split('\n').peekable()
-                    } else {
-                        // A pattern that never occurs keeps one piece.
-                        node.text.split('\u{0}').peekable()
-                    };
-                    while let Some(piece) = pieces.next() {
-                        let (len, commas) = measure(piece, rules);
-                        run.text.push_str(piece);
-                        run.len += len;
-                        run.commas += commas;
-                        if link_depth > 0 {
-                            run.link_len += len;
+                    // Inside <pre> a line break ends a paragraph.
+                    let text: &str = &node.text;
+                    if pre_depth > 0 {
+                        let mut lines = text.split('\n');
+                        if let Some(first) = lines.next() {
+                            run.push(first, link_depth > 0, rules);
                         }
-                        if pieces.peek().is_some() {
+                        for line in lines {
                             flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                            run.push(line, link_depth > 0, rules);
                         }
+                    } else {
+                        run.push(text, link_depth > 0, rules);
                     }
                     continue;
                 }

@@ -85,7 +85,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
     let doc = parse(html, rules);
     let dom = dom::Dom::build(&doc, rules);
     let mut out = HtmlExtract::default();
-    meta::collect(&doc, &dom, &mut out);
+    meta::collect(&doc, &mut out);
     let body = content::extract_body(&dom, rules, None);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
