@@ -169,18 +169,29 @@ fn is_cjk(c: char) -> bool {
 
 /// Length in units and clause separators of a piece of text.
 fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
-    let mut len = 0.0;
-    let mut commas = 0;
+    let mut latin = 0u32;
+    let mut cjk = 0u32;
+    let mut commas = 0u32;
     for c in s.chars() {
-        if is_cjk(c) {
-            len += rules.tuning.cjk_char_weight;
-        } else if c.is_alphanumeric() {
-            len += 1.0;
+        // Most characters of most pages are ASCII: no Unicode tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                latin += 1;
+            } else if rules.comma_chars.contains(&c) {
+                commas += 1;
+            }
+        } else if is_cjk(c) {
+            cjk += 1;
         } else if rules.comma_chars.contains(&c) {
             commas += 1;
+        } else if c.is_alphanumeric() {
+            latin += 1;
         }
     }
-    (len, commas)
+    (
+        latin as f32 + cjk as f32 * rules.tuning.cjk_char_weight,
+        commas,
+    )
 }
 
 /// Collapses whitespace runs to one space and trims.
