@@ -7,6 +7,13 @@
 //! and chrome inside it (link lists, share widgets, related-news blocks,
 //! editor lines) is pruned. Lengths count a CJK character like a short word
 //! so that Chinese and English pages meet the same thresholds.
+//!
+//! Stages: `prescan` (a byte scan that empties scripts and styles and drops
+//! unread attributes, for speed), html5ever via `dom_query`, `dom` (a
+//! compact copy with class weights and chrome flags), `content` (blocks,
+//! votes, choice, pruning), `meta` (title candidates, `<meta>`, JSON-LD).
+//! Vocabulary and thresholds: `config/html.toml`; figures:
+//! `docs/clean-benchmark.md`.
 
 mod content;
 mod dom;
@@ -27,7 +34,8 @@ pub enum TitleSource {
     JsonLd,
     /// An `<h1>` in the body.
     H1,
-    /// The first heading inside the chosen article container.
+    /// The `<h1>` (or a copy of the title) leading the chosen content, or
+    /// else the top heading just above the body.
     ContentHeading,
 }
 
