@@ -331,11 +331,6 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                     let owner = owners.last().copied().unwrap_or(0);
                     flush(&mut run, owner, junk_depth > 0, &mut blocks);
                     owners.pop();
-                } else if matches!(
-                    node.name,
-                    local_name!("td") | local_name!("th") | local_name!("span")
-                ) {
-                    run.text.push(' ');
                 }
                 if node.junk {
                     junk_depth = junk_depth.saturating_sub(1);
