@@ -366,3 +366,34 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn configured_css_selectors_mark_chrome() {
+    let path = root().join("config/html.toml");
+    let text = read(&path);
+    assert!(
+        text.contains("junk = []"),
+        "config/html.toml has no empty selector list"
+    );
+    let with_selector = text.replacen("junk = []", "junk = [\"div.box-x1\"]", 1);
+    let rules = match HtmlRules::from_toml_str(&with_selector, &path) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let body: String = (1..=5)
+        .map(|i| format!("<p>Paragraph {i} of the article, long enough to count as real prose, with a clause, and another one.</p>"))
+        .collect();
+    let promo = "Subscribers read this special offer, which looks like prose, has clauses, and is long enough.";
+    let html = format!(
+        "<html><body><div class=\"article\">{body}<div class=\"box-x1\"><p>{promo}</p></div></div></body></html>"
+    );
+    let plain = extract(&html, &self::rules());
+    assert!(
+        plain.paragraphs.iter().any(|p| p == promo),
+        "control: {:?}",
+        plain.paragraphs
+    );
+    let x = extract(&html, &rules);
+    assert_eq!(x.paragraphs.len(), 5, "{:?}", x.paragraphs);
+    assert!(!x.paragraphs.iter().any(|p| p == promo));
+}

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
-use dom_query::LocalName;
+use dom_query::{LocalName, Matcher};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -31,6 +31,7 @@ pub struct HtmlRules {
     pub(crate) leaf_tags: Vec<LocalName>,
     pub(crate) chrome_tags: Vec<LocalName>,
     pub(crate) junk_attrs: Vec<AttrTest>,
+    pub(crate) junk_selectors: Vec<Matcher>,
     pub(crate) positive: Option<Regex>,
     pub(crate) negative: Option<Regex>,
     pub(crate) unlikely: Option<Regex>,
@@ -109,6 +110,8 @@ pub struct Tuning {
 struct RawRules {
     tags: RawTags,
     attributes: RawAttributes,
+    #[serde(default)]
+    selectors: RawSelectors,
     class_words: RawClassWords,
     phrases: RawPhrases,
     tuning: Tuning,
@@ -125,6 +128,13 @@ struct RawTags {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAttributes {
+    junk: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelectors {
+    #[serde(default)]
     junk: Vec<String>,
 }
 
@@ -270,6 +280,12 @@ impl HtmlRules {
                 return Err(invalid(format!("tuning.{name} must be > 0")));
             }
         }
+        let mut junk_selectors = Vec::with_capacity(raw.selectors.junk.len());
+        for sel in &raw.selectors.junk {
+            let m = Matcher::new(sel)
+                .map_err(|e| invalid(format!("selectors.junk: `{sel}`: {e:?}")))?;
+            junk_selectors.push(m);
+        }
         let prescan = {
             // Attributes tested only for presence or equality are short;
             // `~` (contains) tests are on long values such as `style`.
@@ -292,6 +308,7 @@ impl HtmlRules {
             leaf_tags: tags(&raw.tags.leaf),
             chrome_tags: tags(&raw.tags.chrome),
             junk_attrs,
+            junk_selectors,
             positive: words("positive", &raw.class_words.positive)?,
             negative: words("negative", &raw.class_words.negative)?,
             unlikely: words("unlikely", &raw.class_words.unlikely)?,
