@@ -157,7 +157,7 @@ impl Dom {
                     };
                     let junk = junk_attr
                         || rules.chrome_tags.contains(&name)
-                        || selected.contains(&id)
+                        || (!selected.is_empty() && selected.contains(&id))
                         || unlikely && !matches!(name, local_name!("body") | local_name!("html"));
                     let ix = dom.nodes.len();
                     dom.nodes.push(Node {
