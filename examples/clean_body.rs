@@ -103,6 +103,7 @@ fn render(x: &HtmlExtract, json: bool) -> String {
         "titleCandidates": x.title_candidates.iter()
             .map(|t| format!("{:?}: {}", t.source, t.text)).collect::<Vec<_>>(),
         "meta": x.meta,
+        "droppedLines": x.dropped_lines,
     })
     .to_string()
 }

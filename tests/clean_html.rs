@@ -222,9 +222,16 @@ fn chinese_pages_keep_the_body_and_drop_editor_and_disclaimer_lines() {
             "{id}: fixture has no chrome line to test"
         );
         for line in chrome_lines {
+            let line = line.trim();
             assert!(
-                !x.paragraphs.iter().any(|p| p.contains(line.trim())),
+                !x.paragraphs.iter().any(|p| p.contains(line)),
                 "{id}: chrome line kept: {line:?}"
+            );
+            // …but reported, for the metadata readers.
+            assert!(
+                x.dropped_lines.iter().any(|d| d.contains(line)),
+                "{id}: chrome line not in dropped_lines: {line:?} {:?}",
+                x.dropped_lines
             );
         }
         // The page's headline is offered without the site suffix.
@@ -276,4 +283,117 @@ fn hostile_input_does_not_panic() {
     let deep = "<div>".repeat(3_000) + "text" + &"</div>".repeat(3_000);
     let x = extract(&deep, &rules);
     assert!(x.paragraphs.len() <= 1);
+}
+
+#[test]
+fn br_separated_text_and_chrome_lists() {
+    // Old government sites put the whole article in one cell, lines split by
+    // <br>, between link lists.
+    let rules = rules();
+    let lines: Vec<String> = (1..=6)
+        .map(|i| format!("第{i}段：近日，某市公安局破获一起电信网络诈骗案件，抓获犯罪嫌疑人{i}名，涉案金额达{i}00余万元。"))
+        .collect();
+    let links: String = (1..=12)
+        .map(|i| format!("<li><a href=\"/n{i}\">其他新闻标题第{i}条</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><head><title>某市破获电诈案件_某某网</title></head><body>\
+         <div class=\"nav\"><ul>{links}</ul></div>\
+         <table><tr><td class=\"left\"><ul>{links}</ul></td>\
+         <td>{}<br>责任编辑：张三<br></td></tr></table>\
+         <div class=\"footer\">版权所有 某某网</div></body></html>",
+        lines.join("<br>\n")
+    );
+    let x = extract(&html, &rules);
+    assert_eq!(x.paragraphs, lines, "body: {:?}", x.paragraphs);
+    assert!(
+        x.title_candidates
+            .iter()
+            .any(|t| t.source == TitleSource::TitleTag && t.text == "某市破获电诈案件_某某网")
+    );
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fragments that exercise the pre-scan and the tree builder: tags with
+    /// and without quotes, raw-text elements, comments, stray brackets,
+    /// multi-byte text.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<div class=\"content\">".to_string()),
+            Just("</div>".to_string()),
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href='x'>".to_string()),
+            Just("</a>".to_string()),
+            Just("<script>if(a<b){}</script>".to_string()),
+            Just("<script type=\"application/ld+json\">{\"headline\":\"x\"".to_string()),
+            Just("<style>p{}".to_string()),
+            Just("<!--".to_string()),
+            Just("-->".to_string()),
+            Just("<title>".to_string()),
+            Just("<svg><p>".to_string()),
+            Just("<td style=\"display:none\">".to_string()),
+            Just("<li class=\"share nav\">".to_string()),
+            Just("<".to_string()),
+            Just(">".to_string()),
+            Just("\"".to_string()),
+            Just("责任编辑：".to_string()),
+            Just("相关新闻".to_string()),
+            "[a-z ,.]{0,12}",
+            "[\u{4e00}-\u{4e80}，。]{0,12}",
+        ]
+    }
+
+    fn shared_rules() -> &'static HtmlRules {
+        static RULES: std::sync::OnceLock<HtmlRules> = std::sync::OnceLock::new();
+        RULES.get_or_init(rules)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics_and_paragraphs_are_trimmed(parts in prop::collection::vec(fragment(), 0..60)) {
+            let html = parts.concat();
+            let x = extract(&html, shared_rules());
+            for p in &x.paragraphs {
+                prop_assert!(!p.is_empty());
+                prop_assert_eq!(p.trim(), p.as_str());
+            }
+        }
+    }
+}
+
+#[test]
+fn configured_css_selectors_mark_chrome() {
+    let path = root().join("config/html.toml");
+    let text = read(&path);
+    assert!(
+        text.contains("junk = []"),
+        "config/html.toml has no empty selector list"
+    );
+    let with_selector = text.replacen("junk = []", "junk = [\"div.box-x1\"]", 1);
+    let rules = match HtmlRules::from_toml_str(&with_selector, &path) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let body: String = (1..=5)
+        .map(|i| format!("<p>Paragraph {i} of the article, long enough to count as real prose, with a clause, and another one.</p>"))
+        .collect();
+    let promo = "Subscribers read this special offer, which looks like prose, has clauses, and is long enough.";
+    let html = format!(
+        "<html><body><div class=\"article\">{body}<div class=\"box-x1\"><p>{promo}</p></div></div></body></html>"
+    );
+    let plain = extract(&html, &self::rules());
+    assert!(
+        plain.paragraphs.iter().any(|p| p == promo),
+        "control: {:?}",
+        plain.paragraphs
+    );
+    let x = extract(&html, &rules);
+    assert_eq!(x.paragraphs.len(), 5, "{:?}", x.paragraphs);
+    assert!(!x.paragraphs.iter().any(|p| p == promo));
 }

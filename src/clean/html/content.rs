@@ -4,7 +4,7 @@
 use dom_query::{LocalName, local_name};
 
 use super::dom::{Dom, Ix};
-use super::rules::HtmlRules;
+use super::rules::{HtmlRules, Tuning};
 
 /// The article body found in a page.
 #[derive(Debug, Default)]
@@ -13,6 +13,8 @@ pub(crate) struct Body {
     pub paragraphs: Vec<String>,
     /// The leading `<h1>` of the chosen content, taken out of the body.
     pub heading: Option<String>,
+    /// Chrome lines of the content dropped by phrase rules.
+    pub dropped: Vec<String>,
 }
 
 /// A run of inline text between block boundaries.
@@ -43,6 +45,7 @@ struct Agg {
     lis: u32,
     inputs: u32,
     embeds: u32,
+    quotes: u32,
     heading_len: f32,
 }
 
@@ -166,18 +169,29 @@ fn is_cjk(c: char) -> bool {
 
 /// Length in units and clause separators of a piece of text.
 fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
-    let mut len = 0.0;
-    let mut commas = 0;
+    let mut latin = 0u32;
+    let mut cjk = 0u32;
+    let mut commas = 0u32;
     for c in s.chars() {
-        if is_cjk(c) {
-            len += rules.tuning.cjk_char_weight;
-        } else if c.is_alphanumeric() {
-            len += 1.0;
+        // Most characters of most pages are ASCII: no Unicode tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                latin += 1;
+            } else if rules.comma_chars.contains(&c) {
+                commas += 1;
+            }
+        } else if is_cjk(c) {
+            cjk += 1;
         } else if rules.comma_chars.contains(&c) {
             commas += 1;
+        } else if c.is_alphanumeric() {
+            latin += 1;
         }
     }
-    (len, commas)
+    (
+        latin as f32 + cjk as f32 * rules.tuning.cjk_char_weight,
+        commas,
+    )
 }
 
 /// Collapses whitespace runs to one space and trims.
@@ -204,6 +218,26 @@ struct Run {
     len: f32,
     link_len: f32,
     commas: u32,
+}
+
+impl Run {
+    fn push(&mut self, piece: &str, in_link: bool, rules: &HtmlRules) {
+        let (len, commas) = measure(piece, rules);
+        self.text.push_str(piece);
+        self.len += len;
+        self.commas += commas;
+        if in_link {
+            self.link_len += len;
+        }
+    }
+
+    /// Empties the run, keeping its buffer.
+    fn reset(&mut self) {
+        self.text.clear();
+        self.len = 0.0;
+        self.link_len = 0.0;
+        self.commas = 0;
+    }
 }
 
 enum Ev {
@@ -237,7 +271,7 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                 });
             }
         }
-        *run = Run::default();
+        run.reset();
     };
 
     while let Some(ev) = stack.pop() {
@@ -246,23 +280,19 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                 let node = dom.get(ix);
                 let owner = owners.last().copied().unwrap_or(0);
                 if node.is_text {
-                    let mut pieces = if pre_depth > 0 {
-                        node.text.split('\n').peekable()
-                    } else {
-                        // A pattern that never occurs keeps one piece.
-                        node.text.split('\u{0}').peekable()
-                    };
-                    while let Some(piece) = pieces.next() {
-                        let (len, commas) = measure(piece, rules);
-                        run.text.push_str(piece);
-                        run.len += len;
-                        run.commas += commas;
-                        if link_depth > 0 {
-                            run.link_len += len;
+                    // Inside <pre> a line break ends a paragraph.
+                    let text: &str = &node.text;
+                    if pre_depth > 0 {
+                        let mut lines = text.split('\n');
+                        if let Some(first) = lines.next() {
+                            run.push(first, link_depth > 0, rules);
                         }
-                        if pieces.peek().is_some() {
+                        for line in lines {
                             flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                            run.push(line, link_depth > 0, rules);
                         }
+                    } else {
+                        run.push(text, link_depth > 0, rules);
                     }
                     continue;
                 }
@@ -301,11 +331,6 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
                     let owner = owners.last().copied().unwrap_or(0);
                     flush(&mut run, owner, junk_depth > 0, &mut blocks);
                     owners.pop();
-                } else if matches!(
-                    node.name,
-                    local_name!("td") | local_name!("th") | local_name!("span")
-                ) {
-                    run.text.push(' ');
                 }
                 if node.junk {
                     junk_depth = junk_depth.saturating_sub(1);
@@ -389,6 +414,7 @@ fn choose(
             local_name!("iframe") | local_name!("object") | local_name!("embed") => {
                 own.embeds += 1;
             }
+            local_name!("blockquote") => own.quotes += 1,
             _ => {}
         }
         if let Some(a) = agg.get_mut(ix) {
@@ -409,6 +435,7 @@ fn choose(
             pa.lis += own.lis;
             pa.inputs += own.inputs;
             pa.embeds += own.embeds;
+            pa.quotes += own.quotes;
             pa.heading_len += own.heading_len;
         }
     }
@@ -426,7 +453,7 @@ fn choose(
         if b.len < t.min_paragraph_len {
             continue;
         }
-        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(3.0);
+        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(t.length_bonus_cap);
         let owner = dom.get(b.owner);
         let mut cur = if is_container(&owner.name)
             && has_block_child.get(b.owner).copied().unwrap_or(false)
@@ -435,7 +462,7 @@ fn choose(
         } else {
             owner.parent
         };
-        for level in 0..5u32 {
+        for level in 0..t.vote_levels {
             let div = match level {
                 0 => 1.0,
                 1 => 2.0,
@@ -561,7 +588,7 @@ fn choose(
         selected.push(0);
     } else {
         let parent = dom.get(top).parent;
-        let threshold = (top_final * t.sibling_score_ratio).max(10.0);
+        let threshold = (top_final * t.sibling_score_ratio).max(t.sibling_min_score);
         let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
         let vote_threshold = vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
@@ -575,7 +602,7 @@ fn choose(
                 continue;
             }
             let bonus = if !top_key.is_empty() && sib.key == *top_key {
-                top_final * 0.2
+                top_final * t.sibling_class_bonus
             } else {
                 0.0
             };
@@ -627,6 +654,7 @@ fn choose(
                 || (skip_junk && node.junk)
                 || prune(
                     dom,
+                    t,
                     ix,
                     agg.get(ix).copied().unwrap_or_default(),
                     score.get(ix).copied().flatten().unwrap_or(0.0),
@@ -678,6 +706,10 @@ fn choose(
         match verdict {
             Verdict::Keep => {}
             Verdict::Drop => continue,
+            Verdict::DropPhrase => {
+                body.dropped.push(b.text.clone());
+                continue;
+            }
             Verdict::Stop => break,
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
@@ -721,8 +753,11 @@ fn choose(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Keep,
-    /// Chrome: a link line, an editor or copyright line.
+    /// Chrome: a link line.
     Drop,
+    /// Chrome named by a configured phrase (editor, copyright, disclaimer
+    /// lines): dropped, but reported for metadata readers.
+    DropPhrase,
     /// A trailing block (related news, comments) starts: stop reading.
     Stop,
 }
@@ -742,7 +777,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         .collect();
     let starts = |list: &[String]| list.iter().any(|m| head.starts_with(m.as_str()));
     if starts(&rules.drop_prefix) {
-        return Verdict::Drop;
+        return Verdict::DropPhrase;
     }
     if b.len < t.short_paragraph_len {
         if starts(&rules.tail_markers) {
@@ -758,7 +793,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
             .as_ref()
             .is_some_and(|ac| ac.is_match(&b.text))
         {
-            return Verdict::Drop;
+            return Verdict::DropPhrase;
         }
     }
     Verdict::Keep
@@ -766,7 +801,7 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
 
 /// Whether an element inside the chosen content is chrome (Readability's
 /// "clean conditionally").
-fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
+fn prune(dom: &Dom, t: &Tuning, ix: Ix, a: Agg, content_score: f32) -> bool {
     let node = dom.get(ix);
     let name = &node.name;
     let checked = matches!(
@@ -785,14 +820,20 @@ fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
         return false;
     }
     let weight = node.weight;
+    let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
+    // Embedded posts and quotes are article text, though a tweet's wrapper
+    // is a "widget" and its handle and date are links.
+    if a.quotes > 0 && ld < t.quote_max_link_density {
+        return false;
+    }
     if weight + content_score < 0.0 {
         return true;
     }
-    if a.commas >= 10 {
+    if a.commas >= t.prune_spare_commas {
         return false;
     }
+
     let is_list = matches!(*name, local_name!("ul") | local_name!("ol"));
-    let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
     let p = a.paras as f32;
     let img = a.imgs as f32;
     let li = a.lis as f32 - 100.0;
@@ -804,8 +845,13 @@ fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
     (img > 1.0 && p / img < 0.5)
         || (!is_list && li > p)
         || (a.inputs as f32 > (p / 3.0).floor())
-        || (!is_list && heading_density < 0.9 && a.len < 25.0 && (img == 0.0 || img > 2.0))
-        || (weight < 25.0 && ld > 0.2 && a.len < 2000.0)
-        || (weight >= 25.0 && ld > 0.5)
-        || ((a.embeds == 1 && a.len < 75.0) || a.embeds > 1)
+        || (!is_list
+            && heading_density < 0.9
+            && a.len < t.prune_min_len
+            && (img == 0.0 || img > 2.0))
+        || (weight < t.class_weight
+            && ld > t.prune_max_link_density
+            && a.len < t.prune_link_len_cap)
+        || (weight >= t.class_weight && ld > t.prune_max_link_density_positive)
+        || ((a.embeds == 1 && a.len < t.prune_embed_min_len) || a.embeds > 1)
 }

@@ -2,7 +2,7 @@
 //! matter, with class/id keys and flags precomputed, in pre-order so that a
 //! reverse scan visits children before parents.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use dom_query::{Document, LocalName, NodeData, NodeId, local_name};
 use tendril::StrTendril;
@@ -93,6 +93,19 @@ impl Dom {
         // so they pop in document order.
         let mut stack: Vec<(NodeId, Ix)> = Vec::new();
         let mut seen_keys: HashMap<String, (f32, bool)> = HashMap::new();
+        // Each selector is a walk of the whole tree: the list is empty by
+        // default and meant for the odd site the generic rules miss.
+        let selected: HashSet<NodeId> = rules
+            .junk_selectors
+            .iter()
+            .flat_map(|m| {
+                doc.select_matcher(m)
+                    .nodes()
+                    .iter()
+                    .map(|n| n.id)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         push_children(doc, start, 0, &mut stack);
         while let Some((id, parent)) = stack.pop() {
             let seen = tree
@@ -144,6 +157,7 @@ impl Dom {
                     };
                     let junk = junk_attr
                         || rules.chrome_tags.contains(&name)
+                        || (!selected.is_empty() && selected.contains(&id))
                         || unlikely && !matches!(name, local_name!("body") | local_name!("html"));
                     let ix = dom.nodes.len();
                     dom.nodes.push(Node {

@@ -4,7 +4,6 @@
 use dom_query::{Document, NodeData, NodeId, local_name};
 use serde_json::Value;
 
-use super::dom::Dom;
 use super::{HtmlExtract, TitleCandidate, TitleSource};
 
 /// JSON-LD fields worth reporting; nested objects are searched too.
@@ -23,7 +22,7 @@ const LD_FIELDS: &[&str] = &[
 const MAX_LD_BYTES: usize = 512 * 1024;
 
 /// Fills `title_candidates` and `meta` from the whole document.
-pub(crate) fn collect(doc: &Document, _dom: &Dom, out: &mut HtmlExtract) {
+pub(crate) fn collect(doc: &Document, out: &mut HtmlExtract) {
     let tree = &doc.tree;
     let mut titles: Vec<TitleCandidate> = Vec::new();
     let mut title_tag: Option<String> = None;

@@ -7,6 +7,13 @@
 //! and chrome inside it (link lists, share widgets, related-news blocks,
 //! editor lines) is pruned. Lengths count a CJK character like a short word
 //! so that Chinese and English pages meet the same thresholds.
+//!
+//! Stages: `prescan` (a byte scan that empties scripts and styles and drops
+//! unread attributes, for speed), html5ever via `dom_query`, `dom` (a
+//! compact copy with class weights and chrome flags), `content` (blocks,
+//! votes, choice, pruning), `meta` (title candidates, `<meta>`, JSON-LD).
+//! Vocabulary and thresholds: `config/html.toml`; figures:
+//! `docs/clean-benchmark.md`.
 
 mod content;
 mod dom;
@@ -27,7 +34,8 @@ pub enum TitleSource {
     JsonLd,
     /// An `<h1>` in the body.
     H1,
-    /// The first heading inside the chosen article container.
+    /// The `<h1>` (or a copy of the title) leading the chosen content, or
+    /// else the top heading just above the body.
     ContentHeading,
 }
 
@@ -56,6 +64,10 @@ pub struct HtmlExtract {
     /// The article body: block-level paragraphs in document order, each
     /// with whitespace collapsed and trimmed, none empty.
     pub paragraphs: Vec<String>,
+    /// Lines of the article container that the phrase rules of
+    /// `config/html.toml` dropped from the body (`责任编辑：…`, `本文来源：…`,
+    /// disclaimers), in document order: metadata readers may want them.
+    pub dropped_lines: Vec<String>,
 }
 
 impl HtmlExtract {
@@ -81,7 +93,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
     let doc = parse(html, rules);
     let dom = dom::Dom::build(&doc, rules);
     let mut out = HtmlExtract::default();
-    meta::collect(&doc, &dom, &mut out);
+    meta::collect(&doc, &mut out);
     let body = content::extract_body(&dom, rules, None);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
@@ -90,6 +102,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
         });
     }
     out.paragraphs = body.paragraphs;
+    out.dropped_lines = body.dropped;
     drop_leading_title(&mut out);
     out
 }

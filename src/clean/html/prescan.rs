@@ -15,6 +15,8 @@
 
 use memchr::{memchr, memmem};
 
+use super::rules::AttrTest;
+
 /// What to do with the content of an element that the tokenizer reads as
 /// raw text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,24 +35,39 @@ enum Raw {
 #[derive(Debug, Clone)]
 pub(crate) struct Prescan {
     keep_attrs: Vec<Vec<u8>>,
+    /// Attributes kept only when a junk test on them passes (`style` is
+    /// read only for `display:none`).
+    tested: Vec<AttrTest>,
 }
 
 impl Prescan {
-    /// `keep_attrs`: lower-case names of the attributes to keep.
-    pub fn new(keep_attrs: &[&str]) -> Self {
+    /// `keep_attrs`: lower-case names of the attributes to keep;
+    /// `tested`: tests of further attributes, kept only when they pass.
+    pub fn new(keep_attrs: &[&str], tested: Vec<AttrTest>) -> Self {
         let mut keep: Vec<Vec<u8>> = keep_attrs
             .iter()
             .map(|a| a.to_ascii_lowercase().into_bytes())
             .collect();
         keep.sort();
         keep.dedup();
-        Self { keep_attrs: keep }
+        let tested = tested
+            .into_iter()
+            .filter(|t| !keep.iter().any(|k| k.as_slice() == t.name.as_bytes()))
+            .collect();
+        Self {
+            keep_attrs: keep,
+            tested,
+        }
     }
 
-    fn keeps(&self, name: &[u8]) -> bool {
+    fn keeps(&self, name: &[u8], value: &str) -> bool {
         self.keep_attrs
             .iter()
             .any(|k| k.as_slice().eq_ignore_ascii_case(name))
+            || self
+                .tested
+                .iter()
+                .any(|t| t.name.as_bytes().eq_ignore_ascii_case(name) && t.matches(value))
     }
 
     /// The reduced page.
@@ -146,6 +163,7 @@ impl Prescan {
                 k += 1;
             }
             let mut value: &[u8] = &[];
+            let mut value_str = "";
             if b.get(k) == Some(&b'=') {
                 k += 1;
                 while b.get(k).is_some_and(u8::is_ascii_whitespace) {
@@ -157,6 +175,7 @@ impl Prescan {
                             return b.len();
                         };
                         value = b.get(k + 1..k + 1 + e).unwrap_or_default();
+                        value_str = html.get(k + 1..k + 1 + e).unwrap_or_default();
                         k = k + 1 + e + 1;
                     }
                     Some(_) => {
@@ -168,12 +187,13 @@ impl Prescan {
                             k += 1;
                         }
                         value = b.get(v0..k).unwrap_or_default();
+                        value_str = html.get(v0..k).unwrap_or_default();
                     }
                     None => return b.len(),
                 }
                 j = k;
             }
-            if self.keeps(attr_name) {
+            if self.keeps(attr_name, value_str) {
                 tag.push(' ');
                 tag.push_str(html.get(attr_start..j).unwrap_or_default());
                 if attr_name.eq_ignore_ascii_case(b"type")
@@ -237,7 +257,10 @@ mod tests {
     use super::*;
 
     fn strip(s: &str) -> String {
-        Prescan::new(&["class", "id", "type"]).strip(s)
+        let hidden = vec![crate::clean::html::rules::AttrTest::parse(
+            "style~display:none",
+        )];
+        Prescan::new(&["class", "id", "type"], hidden).strip(s)
     }
 
     #[test]
@@ -259,6 +282,10 @@ mod tests {
             r#"<div class="a b" id=main><a>y</a></div>"#
         );
         assert_eq!(strip("<br/><img src=x />"), "<br/><img/>");
+        assert_eq!(
+            strip(r#"<p style="color:red">a</p><p style="display: none">b</p>"#),
+            r#"<p>a</p><p style="display: none">b</p>"#
+        );
     }
 
     #[test]

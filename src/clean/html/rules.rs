@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
-use dom_query::LocalName;
+use dom_query::{LocalName, Matcher};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -31,6 +31,7 @@ pub struct HtmlRules {
     pub(crate) leaf_tags: Vec<LocalName>,
     pub(crate) chrome_tags: Vec<LocalName>,
     pub(crate) junk_attrs: Vec<AttrTest>,
+    pub(crate) junk_selectors: Vec<Matcher>,
     pub(crate) positive: Option<Regex>,
     pub(crate) negative: Option<Regex>,
     pub(crate) unlikely: Option<Regex>,
@@ -56,8 +57,16 @@ pub struct Tuning {
     pub min_paragraph_len: f32,
     /// Length at which a block's length bonus is capped.
     pub length_bonus_unit: f32,
+    /// Cap of a block's length bonus (points).
+    pub length_bonus_cap: f32,
+    /// How many ancestor levels a block votes for.
+    pub vote_levels: u32,
     /// Class/id bonus or malus.
     pub class_weight: f32,
+    /// Least score of a joining sibling container.
+    pub sibling_min_score: f32,
+    /// Bonus (share of the best score) of a sibling with the best's class.
+    pub sibling_class_bonus: f32,
     /// Share of the best score a sibling needs to join.
     pub sibling_score_ratio: f32,
     /// Length a sibling paragraph needs to join.
@@ -76,6 +85,20 @@ pub struct Tuning {
     pub long_block_len: f32,
     /// "Short" for drop_paragraph and tail_markers.
     pub short_paragraph_len: f32,
+    /// Containers of quotes below this link density are never pruned.
+    pub quote_max_link_density: f32,
+    /// Containers with at least this many clause separators are never pruned.
+    pub prune_spare_commas: u32,
+    /// Text-poor containers shorter than this are pruned.
+    pub prune_min_len: f32,
+    /// Link density above which a container is pruned…
+    pub prune_max_link_density: f32,
+    /// …unless it is at least this long.
+    pub prune_link_len_cap: f32,
+    /// Link density above which an article-named container is pruned.
+    pub prune_max_link_density_positive: f32,
+    /// A container with one embed needs this much text to stay.
+    pub prune_embed_min_len: f32,
     /// How many blocks before the body are searched for its headline.
     pub heading_lookback: usize,
     /// Below this, fall back to all low-link text of the page.
@@ -87,6 +110,8 @@ pub struct Tuning {
 struct RawRules {
     tags: RawTags,
     attributes: RawAttributes,
+    #[serde(default)]
+    selectors: RawSelectors,
     class_words: RawClassWords,
     phrases: RawPhrases,
     tuning: Tuning,
@@ -103,6 +128,13 @@ struct RawTags {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAttributes {
+    junk: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelectors {
+    #[serde(default)]
     junk: Vec<String>,
 }
 
@@ -126,7 +158,7 @@ pub(crate) enum AttrOp {
 }
 
 impl AttrTest {
-    fn parse(spec: &str) -> Self {
+    pub(crate) fn parse(spec: &str) -> Self {
         let squeeze = |s: &str| -> String {
             s.chars()
                 .filter(|c| !c.is_whitespace())
@@ -248,16 +280,35 @@ impl HtmlRules {
                 return Err(invalid(format!("tuning.{name} must be > 0")));
             }
         }
+        let mut junk_selectors = Vec::with_capacity(raw.selectors.junk.len());
+        for sel in &raw.selectors.junk {
+            let m = Matcher::new(sel)
+                .map_err(|e| invalid(format!("selectors.junk: `{sel}`: {e:?}")))?;
+            junk_selectors.push(m);
+        }
         let prescan = {
+            // Attributes tested only for presence or equality are short;
+            // `~` (contains) tests are on long values such as `style`.
             let mut keep: Vec<&str> = READ_ATTRS.to_vec();
-            keep.extend(junk_attrs.iter().map(|t| t.name.as_str()));
-            super::prescan::Prescan::new(&keep)
+            keep.extend(
+                junk_attrs
+                    .iter()
+                    .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
+                    .map(|t| t.name.as_str()),
+            );
+            let tested = junk_attrs
+                .iter()
+                .filter(|t| matches!(t.op, AttrOp::Contains(_)))
+                .cloned()
+                .collect();
+            super::prescan::Prescan::new(&keep, tested)
         };
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
             chrome_tags: tags(&raw.tags.chrome),
             junk_attrs,
+            junk_selectors,
             positive: words("positive", &raw.class_words.positive)?,
             negative: words("negative", &raw.class_words.negative)?,
             unlikely: words("unlikely", &raw.class_words.unlikely)?,
