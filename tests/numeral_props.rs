@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use chinese_number::{ChineseCase, ChineseCountMethod, ChineseVariant, NumberToChinese};
-use fraudstat::extract::numeral::{NumeralForm, parse, scan};
+use fraudstat::extract::numeral::{NumeralForm, bare_units, parse, scan};
 use proptest::prelude::*;
 
 const VARIANTS: [ChineseVariant; 2] = [ChineseVariant::Simple, ChineseVariant::Traditional];
@@ -199,6 +199,18 @@ fn check_spans(text: &str) -> Result<(), TestCaseError> {
         prop_assert!(m.value.is_finite() && m.value >= 0.0, "value {:?}", m);
         last_end = m.end;
     }
+    // Lone units never overlap a scanned numeral.
+    for b in bare_units(text) {
+        prop_assert!(text.is_char_boundary(b.start) && text.is_char_boundary(b.end));
+        let overlaps = found.iter().any(|m| b.start < m.end && m.start < b.end);
+        prop_assert!(
+            !overlaps,
+            "bare unit {:?} overlaps {:?} in {:?}",
+            b,
+            found,
+            text
+        );
+    }
     // parse accepts at least what scan found as a whole numeral.
     for m in &found {
         let s = &text[m.start..m.end];
@@ -351,11 +363,22 @@ fn close(a: f64, b: f64) -> bool {
 /// either way).
 #[test]
 fn gold_values_are_found_in_quotes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/gold");
-    let mut entries: Vec<_> = match fs::read_dir(&dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(e) => panic!("cannot read {}: {e}", dir.display()),
-    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut entries = Vec::new();
+    // A locally labelled unseen set (docs/unseen-evaluation.md) is read
+    // when present; it is not in the repository.
+    for (sub, required) in [("corpus/gold", true), ("unseen/gold", false)] {
+        let dir = root.join(sub);
+        match fs::read_dir(&dir) {
+            Ok(rd) => entries.extend(
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json")),
+            ),
+            Err(e) if required => panic!("cannot read {}: {e}", dir.display()),
+            Err(_) => {}
+        }
+    }
     entries.sort();
     let mut total = 0;
     let mut missed = Vec::new();
@@ -370,7 +393,9 @@ fn gold_values_are_found_in_quotes() {
         };
         for st in gold.statistics {
             total += 1;
-            let found = scan(&st.quote);
+            // A lone 萬 (`逾萬宗`) is offered separately; see `bare_units`.
+            let mut found = scan(&st.quote);
+            found.extend(bare_units(&st.quote));
             let hit = found.iter().any(|m| {
                 close(m.value, st.value)
                     || st.unit == "倍" && close(m.value, st.value * 100.0)

@@ -61,6 +61,8 @@ pub struct Figure {
     pub subject: String,
     /// Money written without 元.
     pub bare_money: bool,
+    /// Direction written as a sign before the number (`-47.2%`, `(+22宗)`).
+    pub sign: Option<&'static str>,
 }
 
 /// A numeral found in the Simplified view, in characters.
@@ -198,6 +200,22 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         };
         let next = s.get(n.end);
         let after_currency = lex.currency_prefix.ending_at(s, n.start).is_some();
+        // `跌幅-47.2%`, `(+22宗)`: a sign after a word or bracket, not inside
+        // a code or a phone number (`0531-66661234`, `3-5`).
+        let sign = match prev {
+            Some('-' | '－' | '−') => Some("down"),
+            Some('+' | '＋') => Some("up"),
+            _ => None,
+        }
+        .filter(|_| {
+            n.start >= 2
+                && s.get(n.start - 2).is_some_and(|c| {
+                    !c.is_ascii_alphanumeric()
+                        && !is_chinese_digit(*c)
+                        && !matches!(c, '-' | '+' | '.' | '/' | '_')
+                })
+        });
+        let prev = if sign.is_some() { None } else { prev };
         if prev.is_some_and(|c| {
             !after_currency && c.is_ascii_alphanumeric()
                 || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@')
@@ -208,9 +226,12 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         {
             continue;
         }
-        if let Some(f) = figure_at(lex, s, n) {
+        if let Some(mut f) = figure_at(lex, s, n) {
             // A lower bound of a range shares the fate of its upper bound.
             let _ = k;
+            if matches!(f.kind, Kind::Percent | Kind::Count) {
+                f.sign = sign;
+            }
             out.push(f);
         }
     }
@@ -250,10 +271,33 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     }
     let lo = if short_line {
         line_lo
+    } else if clause_lo > line_lo
+        && n.start <= clause_lo + 1
+        && matches!(s.get(clause_lo - 1), Some(':' | '：'))
+    {
+        // `作者:社会变革 点击:79次`: the label sits before its colon.
+        (clause_lo - 1).saturating_sub(4).max(line_lo)
     } else {
         clause_lo.max(n.start.saturating_sub(4))
     };
     if lex.chrome.rfind(s, lo, n.start).is_some() {
+        return None;
+    }
+    // Statutory maximums describe the law, not what the police achieved.
+    if lex.penalty.rfind(s, clause_lo, n.start).is_some() {
+        return None;
+    }
+    let mut sent_lo = (line_lo..n.start)
+        .rev()
+        .find(|&j| {
+            s.get(j)
+                .is_some_and(|c| matches!(c, '。' | '！' | '？' | '!' | '?'))
+        })
+        .map_or(line_lo, |j| j + 1);
+    while s.get(sent_lo).is_some_and(|c| c.is_whitespace()) {
+        sent_lo += 1;
+    }
+    if lex.advice.at(s, sent_lo).is_some() {
         return None;
     }
     if lex.unreported.contains(&f.unit) {
@@ -467,7 +511,8 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     }
     // `一名男子`, `一个时期`: a Chinese "one" with a counting word narrates,
     // it does not report.
-    if n.form == NumeralForm::Chinese && value == 1.0 && kind == Kind::Count {
+    // `一块展板` is the same: 块 is a counting word there, not money.
+    if n.form == NumeralForm::Chinese && value == 1.0 && matches!(kind, Kind::Count | Kind::Money) {
         return None;
     }
     Some(Figure {
@@ -485,6 +530,7 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
         metric: "other".into(),
         subject: String::new(),
         bare_money,
+        sign: None,
     })
     .map(|mut f| {
         f.start = start.min(f.start);

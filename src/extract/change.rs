@@ -98,6 +98,12 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
                 None
             }
         };
+        // A written sign is the direction, and makes a percentage a change.
+        let (kind, direction) = match (f.sign, kind) {
+            (Some(d), Kind::Percent | Kind::Change) => (Kind::Change, Some(d)),
+            (Some(d), k) => (k, Some(d)),
+            (None, k) => (k, direction),
+        };
         if let Some(f) = figs.get_mut(i) {
             f.kind = kind;
             f.direction = direction;

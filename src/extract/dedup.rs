@@ -11,7 +11,7 @@ fn same_fact(a: &Statistic, b: &Statistic) -> bool {
 
 /// Removes restatements. `heading[i]` tells whether statistic `i` sits in a
 /// short line without sentence punctuation (a sub-heading).
-pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> Vec<Statistic> {
+pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> Vec<Statistic> {
     let mut keep = vec![true; body.len()];
     for i in 0..body.len() {
         if !heading.get(i).copied().unwrap_or(false) {
@@ -39,6 +39,7 @@ pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> V
                 && same_fact(a, b)
                 && a.metric == b.metric
                 && a.approx == b.approx
+                && a.direction == b.direction
                 && a.currency == b.currency
                 && let Some(k) = keep.get_mut(i)
             {
@@ -54,10 +55,72 @@ pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> V
                 && keep.get(j) == Some(&true)
                 && keep.get(i) == Some(&true)
                 && a.value >= 10.0
-                && a.sentence != b.sentence
+                // an inline sub-heading run into its paragraph (`首3季拘4552人…
+                // 葉雲龍表示…共拘捕了4,552人`) shares the sentence; a large
+                // count said twice there is still one fact
+                && (a.sentence != b.sentence || a.value >= 1000.0)
                 && a.kind == b.kind
+                // a fall and a rise of the same size are two facts
+                && a.direction == b.direction
                 && same_fact(a, b)
                 && a.metric == b.metric
+            {
+                // in one sentence the earlier mention is the run-in heading
+                let drop = if a.sentence == b.sentence { j } else { i };
+                if let Some(k) = keep.get_mut(drop) {
+                    *k = false;
+                }
+            }
+        }
+    }
+    // A change or an amount restated in a later sentence, once with a
+    // metric and once without one (`微升了0.1%` … `微升0.1%(+22宗)`,
+    // `对295笔、2384.91万元…返还` in the lead and in the last line).
+    for i in 0..body.len() {
+        for j in 0..i {
+            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
+                && keep.get(j) == Some(&true)
+                && keep.get(i) == Some(&true)
+                && matches!(a.kind.as_str(), "change" | "money")
+                && a.kind == b.kind
+                && a.sentence != b.sentence
+                && a.direction == b.direction
+                && a.direction.is_some() == (a.kind == "change")
+                && a.approx == b.approx
+                && a.currency == b.currency
+                && same_fact(a, b)
+                && (a.metric == b.metric || a.metric == "other" || b.metric == "other")
+                && let Some(k) = keep.get_mut(i)
+            {
+                *k = false;
+                // the statement that names what changed says what it is
+                let metric = a.metric.clone();
+                if let Some(b) = body.get_mut(j)
+                    && b.metric == "other"
+                {
+                    b.metric = metric;
+                }
+            }
+        }
+    }
+    // Money kept from the victims said twice in one story (`成功拦截18.8万元`
+    // … `为群众挽回18.8万元经济损失`) is one sum, whichever verb says it.
+    const SAVED: [&str; 3] = ["funds_stopped", "funds_returned", "losses_avoided"];
+    for i in 0..body.len() {
+        for j in 0..i {
+            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
+                && keep.get(j) == Some(&true)
+                && keep.get(i) == Some(&true)
+                && a.kind == "money"
+                && b.kind == "money"
+                && a.sentence != b.sentence
+                && SAVED.contains(&a.metric.as_str())
+                && SAVED.contains(&b.metric.as_str())
+                && a.approx == b.approx
+                && a.currency == b.currency
+                && a.direction.is_none()
+                && b.direction.is_none()
+                && same_fact(a, b)
                 && let Some(k) = keep.get_mut(i)
             {
                 *k = false;

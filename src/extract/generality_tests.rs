@@ -373,3 +373,87 @@ fn lone_multipliers_after_approximations() {
         ],
     );
 }
+
+#[test]
+fn signed_figures_carry_their_direction() {
+    check(
+        "三類騙案分別錄得跌幅-12.5%及-3.1%,網購騙案則增420宗(+8.4%)。",
+        Script::Hant,
+        &[
+            (12.5, "%", "cases_reported", None, None, Some("down")),
+            (3.1, "%", "cases_reported", None, None, Some("down")),
+            (420.0, "宗", "cases_reported", None, None, Some("up")),
+            (8.4, "%", "cases_reported", None, None, Some("up")),
+        ],
+    );
+}
+
+#[test]
+fn statutory_penalties_and_advice_are_not_results() {
+    check(
+        "警方拘捕35人。洗钱罪一经定罪,最高可判监禁10年及罚款30万元。民警提醒,切勿连续输错三次密码。",
+        Script::Hans,
+        &[(35.0, "人", "suspects_arrested", None, None, None)],
+    );
+}
+
+#[test]
+fn respectively_after_a_noun_list_clause() {
+    check(
+        "全市诈骗案件立案数和群众损失数,同比分别下降12.5%和8.5%。",
+        Script::Hans,
+        &[
+            (12.5, "%", "cases_reported", None, None, Some("down")),
+            (8.5, "%", "other", None, None, Some("down")),
+        ],
+    );
+}
+
+#[test]
+fn a_rise_and_a_fall_of_one_size_are_two_facts() {
+    check(
+        "电话骗案损失较上年减少了2.3亿元。投资骗案损失较上年增加了近2.3亿元。",
+        Script::Hans,
+        &[
+            (
+                230_000_000.0,
+                "元",
+                "other",
+                Some("CNY"),
+                None,
+                Some("down"),
+            ),
+            (
+                230_000_000.0,
+                "元",
+                "other",
+                Some("CNY"),
+                Some("about"),
+                Some("up"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn one_rescued_sum_told_twice_is_one_fact() {
+    check(
+        "民警成功拦截涉案资金6.4万元。经过劝导,事主终于醒悟,民警为其挽回6.4万元损失。",
+        Script::Hans,
+        &[(64_000.0, "元", "funds_stopped", Some("CNY"), None, None)],
+    );
+}
+
+#[test]
+fn gang_counts_units_and_furniture() {
+    check(
+        "作者:本报记者 浏览:321次 警方破获诈骗集团12件、嫌犯57人,捣毁两个窝点。另扣押泰达币3万枚。一块展板吸引群众驻足。",
+        Script::Hans,
+        &[
+            (12.0, "件", "gangs_busted", None, None, None),
+            (57.0, "人", "suspects_arrested", None, None, None),
+            (2.0, "个", "dens_destroyed", None, None, None),
+            (30_000.0, "枚", "other", None, None, None),
+        ],
+    );
+}

@@ -215,6 +215,10 @@ struct RawDistribute {
 struct RawNot {
     names: Vec<String>,
     chrome: Vec<String>,
+    #[serde(default)]
+    penalty: Vec<String>,
+    #[serde(default)]
+    advice: Vec<String>,
     bullet_lines: Vec<String>,
     credit_after: Vec<String>,
     ordinal_prefix: Vec<String>,
@@ -279,6 +283,8 @@ struct RawJurisdiction {
 #[derive(Debug, Deserialize)]
 struct RawBodies {
     suffixes: Vec<String>,
+    #[serde(default)]
+    minor_suffixes: Vec<String>,
     admin_suffixes: Vec<String>,
     global: Vec<String>,
     scope_words: Vec<String>,
@@ -383,6 +389,8 @@ pub struct Lexicon {
     pub(crate) modifier_fill: Words,
     pub(crate) names: Words,
     pub(crate) chrome: Words,
+    pub(crate) penalty: Words,
+    pub(crate) advice: Words,
     pub(crate) bullet_lines: Words,
     pub(crate) credit_after: Words,
     pub(crate) ordinal_prefix: Words,
@@ -402,6 +410,7 @@ pub struct Lexicon {
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     pub(crate) body_suffixes: Words,
+    pub(crate) minor_body_suffixes: Words,
     pub(crate) admin_suffixes: Words,
     pub(crate) national: Vec<(String, Words)>,
     pub(crate) global: Words,
@@ -528,6 +537,8 @@ impl Lexicon {
             modifier_fill: Words::new(&raw.distribute.modifier_fill),
             names: Words::new(&raw.not_statistics.names),
             chrome: Words::new(&raw.not_statistics.chrome),
+            penalty: Words::new(&raw.not_statistics.penalty),
+            advice: Words::new(&raw.not_statistics.advice),
             bullet_lines: Words::new(&raw.not_statistics.bullet_lines),
             credit_after: Words::new(&raw.not_statistics.credit_after),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
@@ -550,6 +561,7 @@ impl Lexicon {
             period_reject: Words::new(&periods.reject),
             jurisdictions,
             body_suffixes: Words::new(&regions.bodies.suffixes),
+            minor_body_suffixes: Words::new(&regions.bodies.minor_suffixes),
             admin_suffixes: Words::new(&regions.bodies.admin_suffixes),
             national: regions
                 .national

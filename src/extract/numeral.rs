@@ -40,8 +40,11 @@ pub struct NumeralMatch {
     pub value: f64,
     /// The written form.
     pub form: NumeralForm,
-    /// True when `多`/`余`/`餘` sat between the number and its multiplier
-    /// (`200多万` is `2000000.0` with `approx`): the value is a lower bound.
+    /// True when the value is a lower bound the numeral itself states:
+    /// `多`/`余`/`餘`/`几` between the number and its multiplier (`200多万` is
+    /// `2000000.0`), a `数`/`几` for its coefficient (`数万`, `几十万`), or a
+    /// `几` right after it (`2千几`). A `多`/`余` *after* the numeral
+    /// (`1.8万余`) is outside the span and left to the caller.
     pub approx: bool,
 }
 
@@ -61,9 +64,11 @@ pub fn parse(s: &str) -> Option<f64> {
 /// Finds every maximal numeral in `text`, left to right, non-overlapping.
 ///
 /// Dotted chains (`5.39.217.768`, `2023.5.12`), adjacent-digit ranges
-/// (`三四十万`, `一两`), numbers touching `几`/`幾` and numbers too large for
-/// exact arithmetic are skipped whole rather than split into misleading
-/// pieces.
+/// (`三四十万`, `一两`), lone financial digits that double as words (`伍` in
+/// `队伍`, `陸` in `大陸`) and numbers too large for exact arithmetic are
+/// skipped whole rather than split into misleading pieces. A `数`/`几`
+/// standing for a coefficient is read as 1 with `approx` (`数万` = 10000),
+/// as the corpus conventions ask.
 pub fn scan(text: &str) -> Vec<NumeralMatch> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
@@ -84,6 +89,41 @@ pub fn scan(text: &str) -> Vec<NumeralMatch> {
             Outcome::Skip(end) => i = end.max(i + 1),
             Outcome::Nothing => i += 1,
         }
+    }
+    out
+}
+
+/// Lone `萬`/`万`/`億`/`亿` standing for 10^4 / 10^8 by themselves (`逾萬宗`),
+/// which [`scan`] leaves out because most are words (`万名干部` is a
+/// campaign's name, `萬華` a district). Only units with no numeral character
+/// on either side are returned, so these never overlap a [`scan`] match; the
+/// caller keeps the ones its own context vouches for (an "over" word before,
+/// a counting word after).
+pub fn bare_units(text: &str) -> Vec<NumeralMatch> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let numeral_like = |i: Option<usize>| {
+        i.and_then(|i| char_at(&chars, i)).is_some_and(|c| {
+            classify(c).is_some()
+                || is_more_marker(c)
+                || vague_coefficient(c).is_some()
+                || matches!(c, '%' | '％' | '成' | '分' | ',')
+        })
+    };
+    let mut out = Vec::new();
+    for (i, &(start, c)) in chars.iter().enumerate() {
+        let Some(Tok::Big(exp @ (4 | 8))) = classify(c) else {
+            continue;
+        };
+        if numeral_like(i.checked_sub(1)) || numeral_like(Some(i + 1)) {
+            continue;
+        }
+        out.push(NumeralMatch {
+            start,
+            end: start + c.len_utf8(),
+            value: Dec::int(1).shift(exp).map_or(f64::NAN, Dec::to_f64),
+            form: NumeralForm::Chinese,
+            approx: false,
+        });
     }
     out
 }
@@ -306,9 +346,15 @@ fn is_more_marker(c: char) -> bool {
     matches!(c, '多' | '余' | '餘') || is_vague(c)
 }
 
-/// Words standing for an unknown coefficient before a unit (`数万`, `几十`).
-fn is_vague_coefficient(c: char) -> bool {
-    matches!(c, '数' | '數') || is_vague(c)
+/// Words standing for an unknown coefficient before a unit (`数万`, `几十`,
+/// `上億`), and whether they may stand before 十 too (`上十` is no idiom).
+fn vague_coefficient(c: char) -> Option<bool> {
+    match c {
+        '数' | '數' => Some(true),
+        '上' => Some(false),
+        _ if is_vague(c) => Some(true),
+        _ => None,
+    }
 }
 
 /// Thousands separators between digit groups, besides `,`.
@@ -521,13 +567,7 @@ impl State {
         };
         let next = char_at(chars, pos + 1);
         let res = match classify(c) {
-            Some(Tok::Digit {
-                d,
-                script,
-                zero_like,
-                liang,
-                plain,
-            }) => self.digit(chars, pos, d, script, zero_like, liang, plain),
+            Some(tok @ Tok::Digit { .. }) => self.digit(chars, pos, tok),
             Some(Tok::Small { exp, plain }) => self.small(pos, exp, plain),
             Some(Tok::Tens(t)) => self.tens(pos, t),
             Some(Tok::Big(exp)) => self.big(pos, exp),
@@ -551,17 +591,17 @@ impl State {
         res
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn digit(
-        &mut self,
-        chars: &[(usize, char)],
-        pos: usize,
-        d: u8,
-        script: Script,
-        zero_like: bool,
-        liang: bool,
-        plain: bool,
-    ) -> Step {
+    fn digit(&mut self, chars: &[(usize, char)], pos: usize, tok: Tok) -> Step {
+        let Tok::Digit {
+            d,
+            script,
+            zero_like,
+            liang,
+            plain,
+        } = tok
+        else {
+            return Step::Reject;
+        };
         if plain {
             self.weak_only = false;
         }
@@ -914,11 +954,18 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
             Core::Nothing => Outcome::Skip(i + plen),
         };
     }
-    let vague_start = char_at(chars, i).is_some_and(is_vague_coefficient)
-        && matches!(
-            char_at(chars, i + 1).and_then(classify),
-            Some(Tok::Small { plain: true, .. } | Tok::Big(_))
-        );
+    let unit_next = match char_at(chars, i + 1).and_then(classify) {
+        Some(Tok::Small { plain: true, exp }) => Some(exp),
+        Some(Tok::Big(exp)) => Some(exp),
+        _ => None,
+    };
+    // `以上百分之五` is 以上 + a percent, not 上百.
+    let vague_start = match (char_at(chars, i).and_then(vague_coefficient), unit_next) {
+        (Some(with_ten), Some(exp)) => {
+            (with_ten || exp > 1) && percent_prefix(chars, i + 1).is_none()
+        }
+        _ => false,
+    };
     let core_start = if vague_start { i + 1 } else { i };
     let s = match read_core(chars, core_start, vague_start) {
         Core::Found(s) => s,
@@ -1084,6 +1131,9 @@ mod tests {
         assert_eq!(p("百分之四十六點二"), 46.2);
         assert_eq!(p("百分之百"), 100.0);
         assert_eq!(p("千分之五"), 0.5);
+        assert_eq!(p("百分之零點五"), 0.5);
+        assert_eq!(p("零點五"), 0.5);
+        assert_eq!(p("0.5%"), 0.5);
         let s = spans("同比下降22%，占百分之四十六點二");
         assert_eq!(
             s,
@@ -1147,6 +1197,8 @@ mod tests {
         assert_eq!(v("一是"), vec![1.0]);
         assert_eq!(v("一些"), vec![1.0]);
         assert_eq!(v("万一"), vec![1.0]);
+        assert_eq!(v("澳門首9個月罪案逾萬宗"), vec![9.0]);
+        assert!(v("征兆").is_empty());
         assert_eq!(v("千万不要"), vec![1e7]);
         assert_eq!(v("第六届"), vec![6.0]);
         assert_eq!(v("發布百人通緝令"), vec![100.0]);
@@ -1190,6 +1242,11 @@ mod tests {
         assert_eq!(one("共计94.88余万元"), ("94.88余万", 948800.0, true));
         assert_eq!(one("十几个"), ("十", 10.0, true));
         assert!(scan("数据").is_empty());
+        assert_eq!(one("查扣不法財物逾上億元"), ("上億", 1e8, true));
+        assert_eq!(one("上千万"), ("上千万", 1e7, true));
+        assert!(scan("上升").is_empty());
+        assert_eq!(one("上十"), ("十", 10.0, false));
+        assert_eq!(one("增幅以上百分之五"), ("百分之五", 5.0, false));
         assert_eq!(
             one("三萬三千一百廿六宗"),
             ("三萬三千一百廿六", 33126.0, false)
@@ -1207,6 +1264,49 @@ mod tests {
                 ("22%", 22.0, NumeralForm::Percent)
             ]
         );
+    }
+
+    #[test]
+    fn lone_units() {
+        let b = |t: &str| {
+            bare_units(t)
+                .into_iter()
+                .map(|m| (m.start, m.end, m.value))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(b("罪案逾萬宗"), vec![(9, 12, 1e4)]);
+        assert_eq!(b("逾亿元"), vec![(3, 6, 1e8)]);
+        assert!(b("万一").is_empty());
+        assert!(b("1.8万").is_empty());
+        assert!(b("数万名").is_empty());
+        assert!(b("200多万").is_empty());
+        assert!(b("万万").is_empty());
+        assert!(b("征兆").is_empty());
+    }
+
+    /// Inputs the property tests once shrank to: `scan` found a span that
+    /// `parse` refused (a range pair followed by a digit), and a
+    /// multi-character financial numeral taken for a lone word.
+    #[test]
+    fn regressions_from_property_tests() {
+        for t in [
+            "百五六零",
+            "五六〇",
+            "十五六〇",
+            "共拾壹元",
+            "贰拾",
+            "三四五",
+        ] {
+            for m in scan(t) {
+                let span = &t[m.start..m.end];
+                assert_eq!(parse(span), Some(m.value), "{t}: {span}");
+            }
+        }
+        assert_eq!(
+            spans("共拾壹元"),
+            vec![("拾壹", 11.0, NumeralForm::Chinese)]
+        );
+        assert_eq!(p("五六〇"), 560.0);
     }
 
     #[test]

@@ -67,6 +67,10 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
 /// before a body word (`袁州公安分局`, `泾源县公安局`, `(洋县公安局`).
 fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<String> {
     let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警率长";
+    // `银川市公安局反诈中心`: a body inside a body names no new place.
+    if lex.body_suffixes.ending_at(s, body_start).is_some() {
+        return None;
+    }
     let mut e = body_start;
     let admin = s.get(e.checked_sub(1)?).copied()?;
     let has_admin = matches!(admin, '县' | '区' | '市' | '镇');
@@ -135,13 +139,24 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             continue;
         }
         if let Some(len) = lex.body_suffixes.at(s, i) {
+            // A police station (`石碶派出所`) handles a case; it is not the
+            // area the figures of a release cover.
+            let w = if lex.minor_body_suffixes.at(s, i) == Some(len) {
+                0.3
+            } else {
+                1.1
+            };
             if let Some(p) = local_body_before(lex, s, i)
                 && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
                 && (occurrences(s, &p) >= 2
                     || s.get(i.saturating_sub(1))
-                        .is_some_and(|c| matches!(c, '县' | '区')))
+                        .is_some_and(|c| matches!(c, '县' | '区'))
+                    // a district after its city (`宁波市海曙警方`)
+                    || p.chars().count() >= 2
+                        && i >= 3
+                        && s.get(i - 3) == Some(&'市'))
             {
-                add(p, 1.1, i);
+                add(p, w, i);
             }
             i += len;
             continue;
