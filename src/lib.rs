@@ -19,14 +19,20 @@
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
 
+pub mod amqp;
 pub mod article_url;
 pub mod clean;
 pub mod commands;
 pub mod configuration;
 pub mod decode;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod fetch;
+pub mod http;
+pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod retry;
 pub mod telemetry;
+pub mod worker;

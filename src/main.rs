@@ -35,6 +35,15 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<String>,
     },
+    /// Consumes URLs from RabbitMQ and publishes one result (or failure
+    /// record) per URL, until SIGTERM/SIGINT; then drains and exits 0.
+    Worker,
+    /// Publishes URLs, one a line, from FILE (or stdin) to the input queue,
+    /// with publisher confirms.
+    Enqueue {
+        /// File of URLs (or JSON messages), one a line; `-` or absent for stdin.
+        file: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -59,6 +68,27 @@ async fn run() -> anyhow::Result<ExitCode> {
             let mut out = std::io::BufWriter::new(stdout.lock());
             let failed = fraudstat::commands::extract::run(&settings, &inputs, &mut out).await?;
             Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Worker => {
+            fraudstat::commands::worker::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enqueue { file } => {
+            let report = fraudstat::commands::enqueue::run(&settings, file.as_deref()).await?;
+            tracing::info!(
+                confirmed = report.confirmed,
+                refused = report.refused,
+                "enqueued"
+            );
+            eprintln!(
+                "fraudstat: {} URLs enqueued, {} refused by the broker",
+                report.confirmed, report.refused
+            );
+            Ok(if report.refused == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

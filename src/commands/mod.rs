@@ -1,3 +1,5 @@
 //! The subcommands of the `fraudstat` binary, one module each.
 
+pub mod enqueue;
 pub mod extract;
+pub mod worker;

@@ -1,0 +1,67 @@
+//! RabbitMQ: connections, the queues and exchanges the worker needs, and
+//! publishing with confirms.
+//!
+//! Two connections per process, one to consume and acknowledge and one to
+//! publish, because RabbitMQ blocks publishing connections under memory or
+//! disk alarms: a blocked publisher must not stall the consumer's heartbeats
+//! and acknowledgements. Both recover on their own (lapin's auto-recovery)
+//! after a broker restart or a dropped connection.
+
+pub mod headers;
+pub mod publisher;
+pub mod topology;
+
+use lapin::uri::AMQPUri;
+use lapin::{Connection, ConnectionProperties};
+
+use crate::configuration::AmqpSettings;
+
+pub use publisher::{PublishError, Publisher};
+pub use topology::Names;
+
+/// The broker could not be reached or refused an operation; the worker
+/// cannot run without it, so these stop start-up (the orchestrator
+/// restarts the process).
+#[derive(Debug, thiserror::Error)]
+pub enum AmqpError {
+    /// The URL in the settings is not an AMQP URL.
+    #[error("invalid amqp.url: {0}")]
+    Url(String),
+    /// Connecting, opening a channel or declaring topology failed.
+    #[error("broker: {context}: {source}")]
+    Broker {
+        /// What was being done.
+        context: &'static str,
+        /// lapin's error.
+        source: lapin::Error,
+    },
+    /// The broker cancelled the consumer (its queue was deleted) and the
+    /// worker is not shutting down.
+    #[error("the broker cancelled the consumer of {0} (queue deleted?)")]
+    ConsumerCancelled(String),
+}
+
+impl AmqpError {
+    /// Wraps a lapin error with what was being done.
+    pub fn broker(context: &'static str) -> impl FnOnce(lapin::Error) -> Self {
+        move |source| Self::Broker { context, source }
+    }
+}
+
+/// Opens a connection with recovery on, named so that operators can tell
+/// the worker's connections apart in the management UI.
+pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, AmqpError> {
+    let mut uri: AMQPUri = settings
+        .url
+        .parse()
+        .map_err(|e: String| AmqpError::Url(e))?;
+    if uri.query.heartbeat.is_none() {
+        uri.query.heartbeat = Some(settings.heartbeat_secs);
+    }
+    let properties = ConnectionProperties::default()
+        .with_connection_name(name.into())
+        .enable_auto_recover();
+    Connection::connect_uri(uri, properties)
+        .await
+        .map_err(AmqpError::broker("connecting"))
+}
