@@ -16,7 +16,8 @@
 //! | `fraudstat_fetch_duration_seconds` | histogram | fetch time, successful or not |
 //! | `fraudstat_processing_duration_seconds` | histogram | decode, clean and extract time |
 //! | `fraudstat_message_duration_seconds{outcome}` | histogram | whole message, delivery to acknowledgement |
-//! | `fraudstat_broker_recoveries_total` | counter | consumer recoveries after a lost connection |
+//! | `fraudstat_broker_recoveries_total{connection}` | counter | reconnections after a lost broker connection |
+//! | `fraudstat_broker_connected{connection}` | gauge | 1 while the connection is up (set on loss and recovery) |
 //! | `fraudstat_publish_retries_total` | counter | publish attempts that had to be repeated |
 
 use std::time::Duration;
@@ -73,7 +74,11 @@ pub fn describe() {
     );
     describe_counter!(
         "fraudstat_broker_recoveries_total",
-        "Consumer recoveries after a lost broker connection"
+        "Reconnections after a lost broker connection"
+    );
+    describe_gauge!(
+        "fraudstat_broker_connected",
+        "1 while the broker connection is up"
     );
     describe_counter!(
         "fraudstat_publish_retries_total",
@@ -196,6 +201,30 @@ pub fn publish_retry(routing_key: &str, error: &dyn std::fmt::Display, wait: Dur
     );
 }
 
+/// A broker connection failed; lapin reconnects with backoff.
+pub fn connection_lost(connection: &str, error: &dyn std::fmt::Display) {
+    gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(0.0);
+    tracing::warn!(connection, error = %error, "broker connection lost; reconnecting");
+}
+
+/// A broker connection is back (channels, consumers and QoS replayed).
+pub fn connection_recovered(connection: &str) {
+    gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(1.0);
+    counter!("fraudstat_broker_recoveries_total", "connection" => connection.to_string())
+        .increment(1);
+    tracing::info!(connection, "broker connection recovered");
+}
+
+/// The broker blocked a connection (memory or disk alarm): publishing waits.
+pub fn connection_blocked(connection: &str, reason: &str) {
+    tracing::warn!(connection, reason, "broker blocked the connection");
+}
+
+/// The broker unblocked a connection.
+pub fn connection_unblocked(connection: &str) {
+    tracing::info!(connection, "broker unblocked the connection");
+}
+
 /// The consumer lost its connection and is waiting for recovery.
 pub fn consumer_interrupted(error: &dyn std::fmt::Display) {
     tracing::warn!(error = %error, "broker connection lost; waiting for recovery");
@@ -203,6 +232,5 @@ pub fn consumer_interrupted(error: &dyn std::fmt::Display) {
 
 /// The consumer is back after a lost connection.
 pub fn consumer_recovered() {
-    counter!("fraudstat_broker_recoveries_total").increment(1);
-    tracing::info!("broker connection recovered; consuming again");
+    tracing::info!("consumer recovered; consuming again");
 }

@@ -61,7 +61,64 @@ pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, 
     let properties = ConnectionProperties::default()
         .with_connection_name(name.into())
         .enable_auto_recover();
-    Connection::connect_uri(uri, properties)
+    let connection = Connection::connect_uri(uri, properties)
         .await
-        .map_err(AmqpError::broker("connecting"))
+        .map_err(AmqpError::broker("connecting"))?;
+    watch_events(&connection, name);
+    Ok(connection)
+}
+
+/// Logs (and counts) what happens to a connection after it is up: losses,
+/// recoveries, broker flow control. lapin recovers channels and consumers
+/// on its own, so this is where an operator sees that it did.
+fn watch_events(connection: &Connection, name: &str) {
+    use futures_util::StreamExt;
+    let mut events = Box::pin(connection.events_listener());
+    let status = connection.status().clone();
+    let name = name.to_string();
+    let started = std::time::Instant::now();
+    tokio::spawn(async move {
+        // lapin reports no event when the broker closes the connection, so
+        // a loss is noticed by looking; a recovery is its `Connected` event.
+        let mut look = tokio::time::interval(std::time::Duration::from_millis(250));
+        let mut lost = false;
+        loop {
+            tokio::select! {
+                event = events.next() => match event {
+                    None => break,
+                    // The first connect's own event can arrive after
+                    // `connect` returned; it is not a recovery.
+                    Some(lapin::Event::Connected) => {
+                        if lost || started.elapsed() > std::time::Duration::from_secs(2) {
+                            lost = false;
+                            crate::events::connection_recovered(&name);
+                        }
+                    }
+                    Some(lapin::Event::Error(e)) => {
+                        if !lost {
+                            lost = true;
+                            crate::events::connection_lost(&name, &e);
+                        }
+                    }
+                    Some(lapin::Event::ConnectionBlocked(reason)) => {
+                        crate::events::connection_blocked(&name, &reason)
+                    }
+                    Some(lapin::Event::ConnectionUnblocked) => {
+                        crate::events::connection_unblocked(&name)
+                    }
+                    Some(_) => {}
+                },
+                _ = look.tick() => {
+                    if status.closed() || status.closing() {
+                        // Closed on purpose (shutdown): nothing to watch.
+                        break;
+                    }
+                    if !lost && !status.connected() && !status.connecting() {
+                        lost = true;
+                        crate::events::connection_lost(&name, &"connection down");
+                    }
+                }
+            }
+        }
+    });
 }

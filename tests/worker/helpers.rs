@@ -299,6 +299,12 @@ impl TestApp {
     /// `results` and `failed` of them, or PATIENCE runs out (then panics
     /// with what was seen).
     pub async fn collect(&self, results: usize, failed: usize) -> Collected {
+        self.collect_until(|got| got.results.len() >= results && got.failed.len() >= failed)
+            .await
+    }
+
+    /// Collects results and failure records until `done` says so.
+    pub async fn collect_until(&self, done: impl Fn(&Collected) -> bool) -> Collected {
         let mut got = Collected::default();
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
@@ -308,12 +314,12 @@ impl TestApp {
             for m in self.drain(&self.names.failed).await {
                 got.failed.push(Message::from(m));
             }
-            if got.results.len() >= results && got.failed.len() >= failed {
+            if done(&got) {
                 return got;
             }
             if tokio::time::Instant::now() > deadline {
                 panic!(
-                    "waited {PATIENCE:?} for {results} results and {failed} failures; got {} and {}: {:#?}",
+                    "waited {PATIENCE:?}; got {} results and {} failures: {:#?}",
                     got.results.len(),
                     got.failed.len(),
                     got

@@ -574,9 +574,19 @@ async fn closing_every_broker_connection_loses_nothing() {
         .output()
         .expect("rabbitmqctl");
     assert!(out.status.success(), "{out:?}");
-    worker.wait_for_log("broker connection recovered; consuming again").await;
+    worker.wait_for_log("broker connection lost; reconnecting").await;
+    worker.wait_for_log("broker connection recovered").await;
 
-    let got = app.collect(urls.len(), 0).await;
+    let got = app
+        .collect_until(|got| {
+            let seen: HashSet<&str> = got
+                .results
+                .iter()
+                .filter_map(|m| m.json["url"].as_str())
+                .collect();
+            urls.iter().all(|u| seen.contains(u.as_str())) || !got.failed.is_empty()
+        })
+        .await;
     let seen: HashSet<&str> = got
         .results
         .iter()
@@ -586,6 +596,12 @@ async fn closing_every_broker_connection_loses_nothing() {
         assert!(seen.contains(u.as_str()), "lost {u}");
     }
     assert!(got.failed.is_empty(), "{:#?}", got.failed);
+    let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
+    assert!(
+        metric(&text, "fraudstat_broker_recoveries_total{connection=\"fraudstat worker (consume)\"}") >= 1.0,
+        "{text}"
+    );
+    assert_eq!(http_get(worker.metrics_addr().await, "/readyz").await.0, 200);
     // Duplicates are allowed (at-least-once) but carry the same id.
     for m in &got.results {
         let u = m.json["url"].as_str().unwrap();
