@@ -298,7 +298,10 @@ impl Settings {
             }
         }
         if self.amqp.heartbeat_secs > 0 && self.amqp.heartbeat_secs < 2 {
-            return Err(invalid("amqp.heartbeat_secs", "must be 0 (off) or at least 2"));
+            return Err(invalid(
+                "amqp.heartbeat_secs",
+                "must be 0 (off) or at least 2",
+            ));
         }
         if self.amqp.publish_timeout_secs == 0 || self.amqp.publish_timeout_secs > 600 {
             return Err(invalid("amqp.publish_timeout_secs", "must be 1 to 600"));
@@ -316,7 +319,10 @@ impl Settings {
         // The broker's x-message-ttl is a 32-bit count of milliseconds; a day
         // is already far past any useful retry.
         if r.delays_ms.iter().any(|d| *d == 0 || *d > 86_400_000) {
-            return Err(invalid("retry.delays_ms", "each delay must be 1 ms to 1 day"));
+            return Err(invalid(
+                "retry.delays_ms",
+                "each delay must be 1 ms to 1 day",
+            ));
         }
         if r.delays_ms.windows(2).any(|w| w[0] >= w[1]) {
             return Err(invalid("retry.delays_ms", "delays must increase"));
@@ -395,4 +401,66 @@ fn de_u64_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Er
                 .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a whole number")))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        Settings::load_with_env(
+            &dir,
+            None,
+            env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn lists_come_from_the_environment_comma_separated() {
+        let s = load(&[
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "1000,5000"),
+            ("FRAUDSTAT_FETCH__ALLOWED_NETWORKS", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(s.retry.delays_ms, vec![1000, 5000]);
+        assert_eq!(s.fetch.allowed_networks, vec!["10.0.0.0/8", "127.0.0.1"]);
+        // A single number parses as a number, not a list; still accepted.
+        let s = load(&[("FRAUDSTAT_RETRY__DELAYS_MS", "2500")]).unwrap();
+        assert_eq!(s.retry.delays_ms, vec![2500]);
+        let s = load(&[]).unwrap();
+        assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000, 600000]);
+        assert!(s.fetch.allowed_networks.is_empty());
+    }
+
+    #[test]
+    fn bad_worker_settings_name_themselves() {
+        for (key, value, named) in [
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "5000,1000", "retry.delays_ms"),
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "0", "retry.delays_ms"),
+            ("FRAUDSTAT_RETRY__MAX_ATTEMPTS", "0", "retry.max_attempts"),
+            ("FRAUDSTAT_RETRY__JITTER", "1.5", "retry.jitter"),
+            ("FRAUDSTAT_WORKER__CONCURRENCY", "0", "worker.concurrency"),
+            (
+                "FRAUDSTAT_WORKER__PER_HOST_CONCURRENCY",
+                "0",
+                "worker.per_host_concurrency",
+            ),
+            ("FRAUDSTAT_METRICS__LISTEN", "nowhere", "metrics.listen"),
+            (
+                "FRAUDSTAT_QUEUES__DELIVERY_LIMIT",
+                "0",
+                "queues.delivery_limit",
+            ),
+            (
+                "FRAUDSTAT_FETCH__ALLOWED_NETWORKS",
+                "10.0.0.0/99",
+                "fetch.allowed_networks",
+            ),
+            ("FRAUDSTAT_AMQP__HEARTBEAT_SECS", "1", "amqp.heartbeat_secs"),
+        ] {
+            let err = load(&[(key, value)]).unwrap_err().to_string();
+            assert!(err.contains(named), "{key}={value}: {err}");
+        }
+    }
 }

@@ -46,8 +46,8 @@ impl InputMessage {
             return Err(BadMessage("empty body".into()));
         }
         let (raw_url, id, meta) = if text.starts_with('{') {
-            let wire: Wire = serde_json::from_str(text)
-                .map_err(|e| BadMessage(format!("invalid JSON: {e}")))?;
+            let wire: Wire =
+                serde_json::from_str(text).map_err(|e| BadMessage(format!("invalid JSON: {e}")))?;
             let url = match wire.url {
                 Some(serde_json::Value::String(s)) => s,
                 Some(_) => return Err(BadMessage("\"url\" is not a string".into())),

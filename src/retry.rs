@@ -115,7 +115,7 @@ mod tests {
             panic!("expected a retry")
         };
         assert_eq!(queue, "p.retry.5000");
-        assert!(delay_ms >= 2000 && delay_ms <= 5000);
+        assert!((2000..=5000).contains(&delay_ms));
         // Longer than every queue: the longest.
         let plan = p.plan(1, Some(Duration::from_secs(3600)), 0.0);
         assert!(matches!(plan, RetryPlan::Wait { queue, .. } if queue == "p.retry.30000"));

@@ -172,7 +172,9 @@ fn parse_traceparent(s: &str) -> Option<(String, String, String)> {
             .and_then(|_| parse_traceparent(&parts[..4].join("-")));
     };
     let hex = |x: &str, n: usize| {
-        x.len() == n && x.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        x.len() == n
+            && x.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     };
     let ok = hex(version, 2)
         && *version != "ff"
@@ -200,7 +202,10 @@ mod tests {
         assert_eq!(t.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_eq!(t.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
         assert_ne!(t.span_id, "00f067aa0ba902b7");
-        assert!(t.traceparent().starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
+        assert!(
+            t.traceparent()
+                .starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+        );
 
         for bad in [
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",

@@ -93,7 +93,7 @@ impl Names {
 /// `5000` → `5s`, `90000` → `90s`, `1500` → `1500ms`: readable in the
 /// management UI and unambiguous.
 fn delay_label(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
@@ -114,7 +114,10 @@ fn quorum_args() -> FieldTable {
 fn dead_letter_to(args: &mut FieldTable, queue: &str) {
     args.insert("x-dead-letter-exchange".into(), long_string(""));
     args.insert("x-dead-letter-routing-key".into(), long_string(queue));
-    args.insert("x-dead-letter-strategy".into(), long_string("at-least-once"));
+    args.insert(
+        "x-dead-letter-strategy".into(),
+        long_string("at-least-once"),
+    );
     args.insert("x-overflow".into(), long_string("reject-publish"));
 }
 
@@ -153,11 +156,7 @@ fn durable() -> QueueDeclareOptions {
 /// `PRECONDITION_FAILED`, which is reported naming the queue.
 pub async fn declare(channel: &Channel, names: &Names) -> Result<(), AmqpError> {
     channel
-        .queue_declare(
-            names.failed.as_str().into(),
-            durable(),
-            quorum_args(),
-        )
+        .queue_declare(names.failed.as_str().into(), durable(), quorum_args())
         .await
         .map_err(AmqpError::broker("declaring the failure queue"))?;
     channel

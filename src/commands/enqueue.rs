@@ -129,10 +129,14 @@ async fn publish_lines(
             .map_err(|e| broker(&report)(AmqpError::broker("publishing")(e)))?;
         pending.push(confirm);
         if pending.len() >= WINDOW {
-            settle(&mut pending, &mut report).await.map_err(|e| broker(&report)(e))?;
+            settle(&mut pending, &mut report)
+                .await
+                .map_err(|e| broker(&report)(e))?;
         }
     }
-    settle(&mut pending, &mut report).await.map_err(|e| broker(&report)(e))?;
+    settle(&mut pending, &mut report)
+        .await
+        .map_err(|e| broker(&report)(e))?;
     let _ = conn.close(200, "done".into()).await;
     Ok(report)
 }
@@ -142,7 +146,10 @@ async fn settle(
     report: &mut EnqueueReport,
 ) -> Result<(), AmqpError> {
     for confirm in pending.drain(..) {
-        match confirm.await.map_err(AmqpError::broker("waiting for a confirm"))? {
+        match confirm
+            .await
+            .map_err(AmqpError::broker("waiting for a confirm"))?
+        {
             Confirmation::Ack(None) => report.confirmed += 1,
             Confirmation::Ack(Some(_)) | Confirmation::Nack(_) | Confirmation::NotRequested => {
                 report.refused += 1

@@ -18,8 +18,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::Url;
 
 use crate::article_url::ArticleUrl;
-use crate::fetch::address::AddressPolicy;
 use crate::configuration::FetchSettings;
+use crate::fetch::address::AddressPolicy;
 
 /// A fetched page, before decoding.
 #[derive(Debug, Clone)]

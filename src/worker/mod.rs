@@ -113,7 +113,11 @@ async fn consume(
         .basic_qos(concurrency, BasicQosOptions::default())
         .await
         .map_err(AmqpError::broker("setting the prefetch"))?;
-    let tag = format!("fraudstat-worker-{}-{}", std::process::id(), rand::random::<u32>());
+    let tag = format!(
+        "fraudstat-worker-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
     let mut consumer = channel
         .basic_consume(
             names.urls.as_str().into(),

@@ -303,20 +303,22 @@ impl Processor {
                 error,
                 exhausted: false,
             },
-            Verdict::Retry => match self
-                .retry
-                .plan(attempt, error.retry_after(), rand::random::<f64>())
-            {
-                RetryPlan::Wait { queue, delay_ms } => Outcome::Retry {
-                    error,
-                    queue,
-                    delay_ms,
-                },
-                RetryPlan::GiveUp => Outcome::Failed {
-                    error,
-                    exhausted: true,
-                },
-            },
+            Verdict::Retry => {
+                match self
+                    .retry
+                    .plan(attempt, error.retry_after(), rand::random::<f64>())
+                {
+                    RetryPlan::Wait { queue, delay_ms } => Outcome::Retry {
+                        error,
+                        queue,
+                        delay_ms,
+                    },
+                    RetryPlan::GiveUp => Outcome::Failed {
+                        error,
+                        exhausted: true,
+                    },
+                }
+            }
         }
     }
 }

@@ -128,7 +128,11 @@ pub fn outgoing(names: &Names, incoming: &Incoming<'_>, p: &Processed) -> OwnedO
             headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
             headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
             headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
-            headers::set_str(&mut h, headers::ERROR_MESSAGE, &truncate(&error.to_string(), 1024));
+            headers::set_str(
+                &mut h,
+                headers::ERROR_MESSAGE,
+                &truncate(&error.to_string(), 1024),
+            );
             p.trace.inject(&mut h);
             let mut props = incoming
                 .properties
@@ -185,7 +189,11 @@ fn failure(
     headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
     headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
     headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
-    headers::set_str(&mut h, headers::ERROR_MESSAGE, &truncate(&error.to_string(), 1024));
+    headers::set_str(
+        &mut h,
+        headers::ERROR_MESSAGE,
+        &truncate(&error.to_string(), 1024),
+    );
     p.trace.inject(&mut h);
     OwnedOutgoing {
         exchange: String::new(),

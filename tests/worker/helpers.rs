@@ -143,7 +143,11 @@ fn unique_prefix(name: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("fstest.{name}.{}.{}", std::process::id(), nanos % 1_000_000_000)
+    format!(
+        "fstest.{name}.{}.{}",
+        std::process::id(),
+        nanos % 1_000_000_000
+    )
 }
 
 /// Settings every test worker gets: quick retries, a free metrics port,
@@ -588,7 +592,8 @@ struct ServerState {
 }
 
 /// A short page with a statistic in it, for routes that need some content.
-pub const SAMPLE_PAGE: &str = "警方通报\n今年以来，全市共破获电信网络诈骗案件1234起，抓获犯罪嫌疑人567名，同比下降12.5%。\n";
+pub const SAMPLE_PAGE: &str =
+    "警方通报\n今年以来，全市共破获电信网络诈骗案件1234起，抓获犯罪嫌疑人567名，同比下降12.5%。\n";
 
 impl PageServer {
     pub async fn start() -> PageServer {
@@ -684,7 +689,12 @@ async fn status_page(UrlPath(code): UrlPath<u16>) -> Response {
 
 /// 500 on the first request, the page afterwards.
 async fn flaky_page(State(state): State<ServerState>, UrlPath(key): UrlPath<String>) -> Response {
-    let n = state.hits.lock().unwrap().get(&format!("/flaky/{key}")).copied();
+    let n = state
+        .hits
+        .lock()
+        .unwrap()
+        .get(&format!("/flaky/{key}"))
+        .copied();
     if n == Some(1) {
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     } else {
@@ -722,9 +732,8 @@ async fn slow_page_keyed(UrlPath((ms, _key)): UrlPath<(u64, String)>) -> Respons
 /// 4 MiB streamed without Content-Length: only the streaming cap stops it.
 async fn big_page() -> Response {
     let chunk = bytes_of(64 * 1024);
-    let stream = futures_util::stream::iter(
-        (0..64).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
-    );
+    let stream =
+        futures_util::stream::iter((0..64).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         Body::from_stream(stream),
@@ -742,7 +751,11 @@ fn bytes_of(n: usize) -> axum::body::Bytes {
 }
 
 async fn image_page() -> Response {
-    ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']).into_response()
+    (
+        [(header::CONTENT_TYPE, "image/png")],
+        vec![0x89u8, b'P', b'N', b'G'],
+    )
+        .into_response()
 }
 
 /// 302 to `?to=`.

@@ -136,7 +136,11 @@ async fn happy_path_every_corpus_page_gives_one_result_matching_the_pipeline() {
     let (status, text) = http_get(addr, "/metrics").await;
     assert_eq!(status, 200);
     let n = (names.len() + 1) as f64;
-    assert_eq!(metric(&text, "fraudstat_results_published_total"), n, "{text}");
+    assert_eq!(
+        metric(&text, "fraudstat_results_published_total"),
+        n,
+        "{text}"
+    );
     assert_eq!(metric(&text, "fraudstat_messages_consumed_total"), n);
     assert_eq!(metric(&text, "fraudstat_messages_in_flight"), 0.0);
     assert!(text.contains("fraudstat_fetch_duration_seconds_bucket"));
@@ -237,7 +241,10 @@ async fn not_found_and_other_permanent_errors_fail_at_once() {
         metric(&text, "fraudstat_failures_total{kind=\"http_status\"}"),
         2.0
     );
-    assert_eq!(metric(&text, "fraudstat_failures_total{kind=\"not_text\"}"), 1.0);
+    assert_eq!(
+        metric(&text, "fraudstat_failures_total{kind=\"not_text\"}"),
+        1.0
+    );
     worker.sigterm();
     assert!(worker.wait().await.success());
     app.close().await;
@@ -374,7 +381,10 @@ async fn forbidden_addresses_are_refused_without_a_single_request() {
     assert_eq!(server.total_hits(), 0, "a request reached the page server");
     let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
     assert_eq!(
-        metric(&text, "fraudstat_failures_total{kind=\"forbidden_address\"}"),
+        metric(
+            &text,
+            "fraudstat_failures_total{kind=\"forbidden_address\"}"
+        ),
         urls.len() as f64
     );
     worker.sigterm();
@@ -438,11 +448,8 @@ async fn a_duplicate_url_gives_results_with_the_same_id() {
     let url = server.url("/ok/dup");
     app.publish_url(&url).await;
     app.publish_url(&format!("{url}#fragment")).await;
-    app.publish(
-        serde_json::json!({"url": url}).to_string().as_bytes(),
-        None,
-    )
-    .await;
+    app.publish(serde_json::json!({"url": url}).to_string().as_bytes(), None)
+        .await;
     let mut worker = app.spawn_worker();
     let got = app.collect(3, 0).await;
     let ids: HashSet<&str> = got
@@ -471,7 +478,11 @@ async fn sigterm_finishes_work_in_flight_then_exits_zero() {
     let mut worker = app.spawn_worker();
     // Wait until all three are being fetched, then ask the worker to stop.
     let deadline = tokio::time::Instant::now() + PATIENCE;
-    while (0..3).map(|i| server.hits(&format!("/slow/1500/{i}"))).sum::<usize>() < 3 {
+    while (0..3)
+        .map(|i| server.hits(&format!("/slow/1500/{i}")))
+        .sum::<usize>()
+        < 3
+    {
         assert!(tokio::time::Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -487,7 +498,11 @@ async fn sigterm_finishes_work_in_flight_then_exits_zero() {
         assert_result_shape(got.result_for(u), u);
     }
     assert_eq!(server.hits("/ok/late"), 0);
-    assert_eq!(app.queue_len(&app.names.urls).await, 1, "the late URL waits");
+    assert_eq!(
+        app.queue_len(&app.names.urls).await,
+        1,
+        "the late URL waits"
+    );
     app.close().await;
 }
 
@@ -505,12 +520,12 @@ async fn sigterm_leaves_what_misses_the_grace_period_for_redelivery() {
     }
     worker.sigterm();
     assert!(worker.wait().await.success());
-    assert!(
-        worker
-            .events()
-            .iter()
-            .any(|e| e["fields"]["message"].as_str().unwrap_or("").starts_with("grace period over"))
-    );
+    assert!(worker.events().iter().any(|e| {
+        e["fields"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("grace period over")
+    }));
     // Back in the queue, not lost; the next worker does it.
     let mut next = app.spawn_worker();
     let got = app.collect(1, 0).await;
@@ -540,9 +555,7 @@ async fn a_worker_killed_before_acking_leaves_the_url_for_the_next() {
     assert_result_shape(r, &url);
     assert_eq!(server.hits("/slow/2000/k"), 2);
     // The redelivery is visible in its span.
-    let summary = next
-        .wait_for_log("message finished")
-        .await;
+    let summary = next.wait_for_log("message finished").await;
     assert_eq!(summary["span"]["redelivered"], true);
     next.sigterm();
     assert!(next.wait().await.success());
@@ -574,7 +587,9 @@ async fn closing_every_broker_connection_loses_nothing() {
         .output()
         .expect("rabbitmqctl");
     assert!(out.status.success(), "{out:?}");
-    worker.wait_for_log("broker connection lost; reconnecting").await;
+    worker
+        .wait_for_log("broker connection lost; reconnecting")
+        .await;
     worker.wait_for_log("broker connection recovered").await;
 
     let got = app
@@ -598,10 +613,16 @@ async fn closing_every_broker_connection_loses_nothing() {
     assert!(got.failed.is_empty(), "{:#?}", got.failed);
     let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
     assert!(
-        metric(&text, "fraudstat_broker_recoveries_total{connection=\"fraudstat worker (consume)\"}") >= 1.0,
+        metric(
+            &text,
+            "fraudstat_broker_recoveries_total{connection=\"fraudstat worker (consume)\"}"
+        ) >= 1.0,
         "{text}"
     );
-    assert_eq!(http_get(worker.metrics_addr().await, "/readyz").await.0, 200);
+    assert_eq!(
+        http_get(worker.metrics_addr().await, "/readyz").await.0,
+        200
+    );
     // Duplicates are allowed (at-least-once) but carry the same id.
     for m in &got.results {
         let u = m.json["url"].as_str().unwrap();
@@ -647,7 +668,13 @@ async fn the_input_queue_has_a_delivery_limit_and_dead_letters_to_the_failure_qu
     // ... and a passive check with other arguments would be refused, so
     // check the arguments the broker holds through rabbitmqctl.
     let out = std::process::Command::new("rabbitmqctl")
-        .args(["list_queues", "name", "type", "arguments", "--no-table-headers"])
+        .args([
+            "list_queues",
+            "name",
+            "type",
+            "arguments",
+            "--no-table-headers",
+        ])
         .output()
         .expect("rabbitmqctl");
     let listing = String::from_utf8_lossy(&out.stdout);
