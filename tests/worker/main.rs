@@ -710,3 +710,36 @@ async fn a_bad_setting_stops_start_up_naming_it() {
     );
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_that_keeps_killing_workers_ends_in_the_failure_queue() {
+    let app = TestApp::new("poison", &[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "1")]).await;
+    let server = PageServer::start().await;
+    let url = server.url("/slow/5000/poison");
+    app.publish_url(&url).await;
+    // Each worker dies with the message in hand, as a crashing page would
+    // make it; after the limit the broker stops handing it out.
+    for round in 1..=2 {
+        let mut worker = app.spawn_worker();
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while server.hits("/slow/5000/poison") < round {
+            assert!(tokio::time::Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        worker.kill9();
+        let _ = worker.wait().await;
+    }
+    let got = app.collect(0, 1).await;
+    let dead = &got.failed[0];
+    assert_eq!(dead.raw, url.as_bytes(), "the input as it was");
+    assert!(dead.headers.contains_key("x-death"), "{:?}", dead.headers);
+    assert_eq!(dead.headers["x-first-death-reason"], "delivery_limit");
+    assert_eq!(app.queue_len(&app.names.urls).await, 0);
+    // A fresh worker finds nothing to redo.
+    let mut worker = app.spawn_worker();
+    worker.wait_consuming().await;
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    assert_eq!(server.hits("/slow/5000/poison"), 2);
+    app.close().await;
+}
