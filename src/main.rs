@@ -44,6 +44,18 @@ enum Command {
         /// File of URLs (or JSON messages), one a line; `-` or absent for stdin.
         file: Option<PathBuf>,
     },
+    /// Declares (or deletes) every queue and the exchange of the prefix.
+    Topology {
+        /// `declare` or `delete` (delete drops queued messages too).
+        #[arg(value_enum)]
+        action: TopologyAction,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TopologyAction {
+    Declare,
+    Delete,
 }
 
 #[tokio::main]
@@ -75,6 +87,15 @@ async fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Worker => {
             fraudstat::commands::worker::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Topology { action } => {
+            let action = match action {
+                TopologyAction::Declare => fraudstat::commands::topology::Action::Declare,
+                TopologyAction::Delete => fraudstat::commands::topology::Action::Delete,
+            };
+            let names = fraudstat::commands::topology::run(&settings, action).await?;
+            tracing::info!(queues = ?names.all_queues(), exchange = %names.results_exchange, "topology done");
             Ok(ExitCode::SUCCESS)
         }
         Command::Enqueue { file } => {

@@ -2,4 +2,5 @@
 
 pub mod enqueue;
 pub mod extract;
+pub mod topology;
 pub mod worker;
