@@ -743,3 +743,69 @@ async fn a_message_that_keeps_killing_workers_ends_in_the_failure_queue() {
     assert_eq!(server.hits("/slow/5000/poison"), 2);
     app.close().await;
 }
+
+/// `process_one` decides without a broker: what each kind of page becomes.
+#[tokio::test(flavor = "multi_thread")]
+async fn process_one_turns_each_kind_of_page_into_its_outcome() {
+    use fraudstat::worker::{Incoming, Outcome, Processor};
+    let server = PageServer::start().await;
+    let env: Vec<(String, String)> = [
+        ("FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESSES", "true"),
+        ("FRAUDSTAT_RETRY__DELAYS_MS", "1000,5000"),
+        ("FRAUDSTAT_RETRY__MAX_ATTEMPTS", "3"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let settings = Settings::load_with_env(&crate_dir().join("config"), None, env).unwrap();
+    let processor = Processor::new(&settings).unwrap();
+    let props = lapin::BasicProperties::default();
+    let run = |body: String, props: lapin::BasicProperties| {
+        let processor = &processor;
+        async move {
+            processor
+                .process_one(&Incoming {
+                    body: body.as_bytes(),
+                    properties: &props,
+                })
+                .await
+        }
+    };
+
+    let ok = run(server.url("/ok/1"), props.clone()).await;
+    assert!(matches!(&ok.outcome, Outcome::Done(r) if r.http.status == 200));
+    assert_eq!(ok.attempt, 1);
+
+    let missing = run(server.url("/status/404"), props.clone()).await;
+    assert!(matches!(
+        &missing.outcome,
+        Outcome::Failed {
+            exhausted: false,
+            ..
+        }
+    ));
+    assert_eq!(missing.status, Some(404));
+
+    let flaky = run(server.url("/status/503"), props.clone()).await;
+    assert!(
+        matches!(&flaky.outcome, Outcome::Retry { queue, .. } if queue == "fraudstat.retry.1s"),
+        "{:?}",
+        flaky.outcome
+    );
+
+    // The third attempt is the last: a transient error then is final.
+    let mut h = FieldTable::default();
+    h.insert("x-fraudstat-attempts".into(), AMQPValue::LongLongInt(2));
+    let last = run(server.url("/status/503"), props.clone().with_headers(h)).await;
+    assert_eq!(last.attempt, 3);
+    assert!(matches!(
+        &last.outcome,
+        Outcome::Failed {
+            exhausted: true,
+            ..
+        }
+    ));
+
+    let bad = run("not a url at all".into(), props.clone()).await;
+    assert!(matches!(&bad.outcome, Outcome::Failed { error, .. } if error.kind() == "bad_message"));
+}
