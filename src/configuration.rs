@@ -429,7 +429,7 @@ mod tests {
         let s = load(&[("FRAUDSTAT_RETRY__DELAYS_MS", "2500")]).unwrap();
         assert_eq!(s.retry.delays_ms, vec![2500]);
         let s = load(&[]).unwrap();
-        assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000, 600000]);
+        assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000]);
         assert!(s.fetch.allowed_networks.is_empty());
     }
 
