@@ -58,8 +58,17 @@ pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, 
     if uri.query.heartbeat.is_none() {
         uri.query.heartbeat = Some(settings.heartbeat_secs);
     }
+    // Reconnect with jitter, so that many replicas that lost the broker
+    // together do not return in lock-step, and for long enough (about 20
+    // minutes) to ride out a broker restart or upgrade.
+    let reconnect = backon::ExponentialBuilder::default()
+        .with_min_delay(std::time::Duration::from_secs(1))
+        .with_max_delay(std::time::Duration::from_secs(30))
+        .with_jitter()
+        .with_max_times(40);
     let properties = ConnectionProperties::default()
         .with_connection_name(name.into())
+        .with_backoff(reconnect)
         .enable_auto_recover();
     let connection = Connection::connect_uri(uri, properties)
         .await
