@@ -809,3 +809,120 @@ async fn process_one_turns_each_kind_of_page_into_its_outcome() {
     let bad = run("not a url at all".into(), props.clone()).await;
     assert!(matches!(&bad.outcome, Outcome::Failed { error, .. } if error.kind() == "bad_message"));
 }
+
+/// The acceptance run in small: a thousand URLs mixing good, missing,
+/// flaky and slow pages and bad messages. Every one ends as exactly one
+/// result or one failure record, and `/metrics` agrees.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_mixed_urls_each_end_exactly_once_and_metrics_agree() {
+    let app = TestApp::new(
+        "thousand",
+        &[
+            ("FRAUDSTAT_FETCH__TIMEOUT_SECS", "1"),
+            ("FRAUDSTAT_WORKER__CONCURRENCY", "32"),
+            ("FRAUDSTAT_WORKER__PER_HOST_CONCURRENCY", "32"),
+        ],
+    )
+    .await;
+    let server = PageServer::start().await;
+    let mut expect_result = HashSet::new();
+    let mut expect_failed = BTreeMap::new();
+    let mut lines = Vec::new();
+    for i in 0..1000 {
+        let (line, ok) = match i % 20 {
+            0..=11 => (server.url(&format!("/ok/{i}")), true),
+            12..=14 => (server.url(&format!("/status/404?{i}")), false),
+            15 | 16 => (server.url(&format!("/flaky/{i}")), true),
+            17 => (server.url(&format!("/slow/1500/{i}")), false),
+            _ => (format!("not a url {i}"), false),
+        };
+        if ok {
+            expect_result.insert(line.clone());
+        } else {
+            expect_failed.insert(line.clone(), ());
+        }
+        lines.push(line);
+    }
+    let (status, logs) = app.enqueue(&lines.join("\n")).await;
+    assert!(status.success(), "{logs:#?}");
+    let mut worker = app.spawn_worker();
+    let got = app.collect(expect_result.len(), expect_failed.len()).await;
+    // A moment more, so that a duplicate, if any, would show up too.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut got = got;
+    got.results.extend(
+        app.drain(&app.names.results_queue)
+            .await
+            .into_iter()
+            .map(Message::from),
+    );
+    got.failed.extend(
+        app.drain(&app.names.failed)
+            .await
+            .into_iter()
+            .map(Message::from),
+    );
+
+    let results: Vec<String> = got
+        .results
+        .iter()
+        .map(|m| m.json["url"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(results.len(), expect_result.len(), "one result each");
+    assert_eq!(results.iter().collect::<HashSet<_>>().len(), results.len());
+    for u in &results {
+        assert!(expect_result.contains(u), "unexpected result {u}");
+    }
+    assert_eq!(got.failed.len(), expect_failed.len(), "one failure each");
+    let mut kinds = BTreeMap::<String, usize>::new();
+    for f in &got.failed {
+        let input = match &f.json["input"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert!(
+            expect_failed.contains_key(&input),
+            "unexpected failure {input}"
+        );
+        *kinds
+            .entry(f.json["error"]["kind"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(kinds.get("http_status"), Some(&150));
+    assert_eq!(kinds.get("timeout"), Some(&50));
+    assert_eq!(kinds.get("bad_message"), Some(&100));
+    for i in (15..1000).step_by(20).chain((16..1000).step_by(20)) {
+        assert_eq!(server.hits(&format!("/flaky/{i}")), 2);
+    }
+
+    let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_results_published_total"), 700.0);
+    for (kind, n) in &kinds {
+        assert_eq!(
+            metric(
+                &text,
+                &format!("fraudstat_failures_total{{kind=\"{kind}\"}}")
+            ),
+            *n as f64,
+            "{kind}"
+        );
+    }
+    assert_eq!(
+        metric(&text, "fraudstat_retries_total{kind=\"http_status\"}"),
+        100.0
+    );
+    assert_eq!(
+        metric(&text, "fraudstat_retries_total{kind=\"timeout\"}"),
+        100.0
+    );
+    assert_eq!(
+        metric(&text, "fraudstat_messages_consumed_total"),
+        1000.0 + 100.0 + 100.0
+    );
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    for q in app.names.all_queues() {
+        assert_eq!(app.queue_len(&q).await, 0, "{q} not empty");
+    }
+    app.close().await;
+}
