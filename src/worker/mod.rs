@@ -95,8 +95,22 @@ async fn consume(
 ) -> Result<(), WorkerError> {
     let processor = Arc::new(Processor::new(settings)?);
     let names = Names::new(settings);
-    let consume_conn = Arc::new(amqp::connect(&settings.amqp, "fraudstat worker (consume)").await?);
-    let publish_conn = Arc::new(amqp::connect(&settings.amqp, "fraudstat worker (publish)").await?);
+    // Connecting retries for minutes while the broker is away; a signal in
+    // that time must still stop the worker at once.
+    let connections = async {
+        let consume = amqp::connect(&settings.amqp, "fraudstat worker (consume)").await?;
+        let publish = amqp::connect(&settings.amqp, "fraudstat worker (publish)").await?;
+        Ok::<_, AmqpError>((consume, publish))
+    };
+    let (consume_conn, publish_conn) = tokio::select! {
+        _ = stop.cancelled() => {
+            tracing::info!("stopped before consuming anything");
+            return Ok(());
+        }
+        c = connections => c?,
+    };
+    let consume_conn = Arc::new(consume_conn);
+    let publish_conn = Arc::new(publish_conn);
     readiness.watch(consume_conn.clone());
     readiness.watch(publish_conn.clone());
     let publisher = Arc::new(Publisher::new(publish_conn.clone(), &settings.amqp));

@@ -424,7 +424,7 @@ pub struct WorkerProcess {
 }
 
 impl WorkerProcess {
-    fn spawn(args: &[&str], env: &[(String, String)], stdin: Option<String>) -> WorkerProcess {
+    pub fn spawn(args: &[&str], env: &[(String, String)], stdin: Option<String>) -> WorkerProcess {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fraudstat"));
         cmd.arg("--config-dir")
             .arg(crate_dir().join("config"))

@@ -926,3 +926,22 @@ async fn a_thousand_mixed_urls_each_end_exactly_once_and_metrics_agree() {
     }
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_while_the_broker_is_unreachable_still_exits_zero() {
+    let env: Vec<(String, String)> = [
+        ("FRAUDSTAT_AMQP__URL", "amqp://guest:guest@127.0.0.1:1/%2f"),
+        ("FRAUDSTAT_METRICS__LISTEN", "127.0.0.1:0"),
+        ("FRAUDSTAT_QUEUES__PREFIX", "fstest.unreachable"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut worker = WorkerProcess::spawn(&["worker"], &env, None);
+    let addr = worker.metrics_addr().await;
+    // Alive, but not ready: there is no broker.
+    assert_eq!(http_get(addr, "/healthz").await.0, 200);
+    assert_eq!(http_get(addr, "/readyz").await.0, 503);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+}
