@@ -582,6 +582,7 @@ pub struct PageServer {
     pub addr: SocketAddr,
     hits: Arc<Mutex<HashMap<String, usize>>>,
     total: Arc<AtomicUsize>,
+    concurrency: Arc<(AtomicUsize, AtomicUsize)>,
 }
 
 #[derive(Clone)]
@@ -589,6 +590,8 @@ struct ServerState {
     hits: Arc<Mutex<HashMap<String, usize>>>,
     total: Arc<AtomicUsize>,
     addr: SocketAddr,
+    /// Requests being served now, and the most ever at once.
+    concurrency: Arc<(AtomicUsize, AtomicUsize)>,
 }
 
 /// A short page with a statistic in it, for routes that need some content.
@@ -601,10 +604,12 @@ impl PageServer {
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(Mutex::new(HashMap::new()));
         let total = Arc::new(AtomicUsize::new(0));
+        let concurrency = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
         let state = ServerState {
             hits: hits.clone(),
             total: total.clone(),
             addr,
+            concurrency: concurrency.clone(),
         };
         let app = Router::new()
             .route("/pages/{name}", get(corpus_page))
@@ -624,7 +629,17 @@ impl PageServer {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        PageServer { addr, hits, total }
+        PageServer {
+            addr,
+            hits,
+            total,
+            concurrency,
+        }
+    }
+
+    /// The most requests this server ever served at once.
+    pub fn max_concurrent(&self) -> usize {
+        self.concurrency.1.load(Ordering::SeqCst)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -648,7 +663,12 @@ async fn count(
     let path = req.uri().path().to_string();
     *state.hits.lock().unwrap().entry(path).or_default() += 1;
     state.total.fetch_add(1, Ordering::SeqCst);
-    next.run(req).await
+    let (now, max) = &*state.concurrency;
+    let current = now.fetch_add(1, Ordering::SeqCst) + 1;
+    max.fetch_max(current, Ordering::SeqCst);
+    let response = next.run(req).await;
+    now.fetch_sub(1, Ordering::SeqCst);
+    response
 }
 
 fn text(body: impl Into<Body>) -> Response {

@@ -945,3 +945,30 @@ async fn sigterm_while_the_broker_is_unreachable_still_exits_zero() {
     worker.sigterm();
     assert!(worker.wait().await.success());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_host_gets_no_more_than_the_per_host_limit_at_once() {
+    let app = TestApp::new(
+        "perhost",
+        &[
+            ("FRAUDSTAT_WORKER__CONCURRENCY", "8"),
+            ("FRAUDSTAT_WORKER__PER_HOST_CONCURRENCY", "2"),
+        ],
+    )
+    .await;
+    let server = PageServer::start().await;
+    let urls: Vec<String> = (0..8)
+        .map(|i| server.url(&format!("/slow/400/{i}")))
+        .collect();
+    for u in &urls {
+        app.publish_url(u).await;
+    }
+    let mut worker = app.spawn_worker();
+    let got = app.collect(urls.len(), 0).await;
+    assert_eq!(got.results.len(), urls.len());
+    assert!(server.max_concurrent() <= 2, "{}", server.max_concurrent());
+    assert!(server.max_concurrent() >= 1);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
