@@ -972,3 +972,48 @@ async fn one_host_gets_no_more_than_the_per_host_limit_at_once() {
     assert!(worker.wait().await.success());
     app.close().await;
 }
+
+/// Restarts the broker's application under a running worker. Ignored by
+/// default because it disturbs everything else on the broker; run it with
+/// `cargo test --test worker -- --ignored broker_restart`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "restarts the local RabbitMQ application"]
+async fn a_broker_restart_is_survived_and_nothing_is_lost() {
+    let lock = lock_exclusive().await;
+    let app = TestApp::with_lock("restart", &[], lock).await;
+    let server = PageServer::start().await;
+    let urls: Vec<String> = (0..30)
+        .map(|i| server.url(&format!("/slow/300/{i}")))
+        .collect();
+    for u in &urls {
+        app.publish_url(u).await;
+    }
+    let mut worker = app.spawn_worker_with(&[("FRAUDSTAT_WORKER__CONCURRENCY", "4")]);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while server.total_hits() < 6 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for step in ["stop_app", "start_app"] {
+        let out = std::process::Command::new("rabbitmqctl")
+            .arg(step)
+            .output()
+            .expect("rabbitmqctl");
+        assert!(out.status.success(), "{out:?}");
+    }
+    worker.wait_for_log("broker connection recovered").await;
+    let got = app
+        .collect_until(|got| {
+            let seen: HashSet<&str> = got
+                .results
+                .iter()
+                .filter_map(|m| m.json["url"].as_str())
+                .collect();
+            urls.iter().all(|u| seen.contains(u.as_str())) || !got.failed.is_empty()
+        })
+        .await;
+    assert!(got.failed.is_empty(), "{:#?}", got.failed);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
