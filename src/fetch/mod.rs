@@ -320,3 +320,34 @@ fn error_chain(err: &dyn StdError) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn with_retry_after(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_ignores_garbage() {
+        assert_eq!(retry_after(&with_retry_after("120")), Some(120));
+        assert_eq!(retry_after(&with_retry_after(" 7 ")), Some(7));
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(90))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let secs = retry_after(&with_retry_after(&soon)).unwrap();
+        assert!((1..=90).contains(&secs), "{secs}");
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after(&with_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(0)
+        );
+        assert_eq!(retry_after(&with_retry_after("soon")), None);
+        assert_eq!(retry_after(&with_retry_after("-5")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+}
