@@ -32,6 +32,23 @@ fn assert_result_shape(m: &Message, url: &str) {
     assert!(tp.starts_with("00-"));
 }
 
+/// Units compared as the spec's scorer compares them (its alias table).
+fn norm_unit(u: &str) -> String {
+    u.trim()
+        .chars()
+        .map(|c| match c {
+            '個' => '个',
+            '條' => '条',
+            '筆' => '笔',
+            '處' => '处',
+            '萬' => '万',
+            '億' => '亿',
+            '％' => '%',
+            c => c,
+        })
+        .collect()
+}
+
 fn gold_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(corpus_gold())
         .unwrap()
@@ -120,6 +137,56 @@ async fn happy_path_every_corpus_page_gives_one_result_matching_the_pipeline() {
         .unwrap();
         assert_eq!(gold["page"], format!("{name}.txt"));
     }
+    // Against the gold (value and unit, as the spec's scorer matches): the
+    // worker's recall over the corpus. The stages on this branch are stubs,
+    // so the bar is 0 unless FRAUDSTAT_TEST_MIN_GOLD_RECALL raises it.
+    let (mut found, mut wanted) = (0usize, 0usize);
+    for (url, name) in &urls {
+        let gold: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(corpus_gold().join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        let r = got
+            .results
+            .iter()
+            .find(|m| m.json["url"] == url.as_str() && m.json["id"] != "caller-7")
+            .unwrap();
+        let mut pred: Vec<(f64, String)> = r.json["statistics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["value"].as_f64().unwrap_or(f64::NAN),
+                    norm_unit(s["unit"].as_str().unwrap_or("")),
+                )
+            })
+            .collect();
+        for g in gold["statistics"].as_array().unwrap() {
+            if g["optional"] == true {
+                continue;
+            }
+            wanted += 1;
+            let gv = g["value"].as_f64().unwrap_or(f64::NAN);
+            let gu = norm_unit(g["unit"].as_str().unwrap_or(""));
+            if let Some(i) = pred
+                .iter()
+                .position(|(v, u)| (*v - gv).abs() <= 1e-9 * gv.abs().max(1.0) && *u == gu)
+            {
+                pred.swap_remove(i);
+                found += 1;
+            }
+        }
+    }
+    assert!(wanted > 400, "gold statistics missing: {wanted}");
+    let recall = found as f64 / wanted as f64;
+    let bar: f64 = std::env::var("FRAUDSTAT_TEST_MIN_GOLD_RECALL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    eprintln!("worker gold recall: {found}/{wanted} = {recall:.3} (bar {bar})");
+    assert!(recall >= bar, "gold recall {recall:.3} below {bar}");
+
     let with_id = got
         .results
         .iter()
