@@ -49,7 +49,10 @@ impl Pipeline {
 
     /// Loads the rule files named in the settings.
     pub fn load(settings: &Settings) -> Result<Self, ConfigError> {
-        let cleaner = Cleaner::from_file(&settings.rule_path(&settings.rules.clean))?;
+        let cleaner = Cleaner::from_files(
+            &settings.rule_path(&settings.rules.clean),
+            &settings.rule_path(&settings.rules.html),
+        )?;
         let extractor = Extractor::from_file(&settings.rule_path(&settings.rules.lexicon))?;
         Ok(Self::new(cleaner, extractor))
     }

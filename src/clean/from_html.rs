@@ -1,0 +1,161 @@
+//! HTML pages: the DOM extractor (`html::extract`) finds the body
+//! paragraphs, title candidates and `<meta>` tags; the text-level repairs
+//! and metadata readers then run on its output, with the page's whole text
+//! as a fallback for metadata the extractor pruned (editor lines, 来源).
+
+use super::config::Rules;
+use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
+use super::meta::{self, PageMeta};
+use super::text::{self, cjk_count};
+use super::{ruby, spam};
+
+/// What the HTML path produces before the script is decided.
+#[derive(Debug, Clone, Default)]
+pub struct Cleaned {
+    /// Headline without site suffix.
+    pub title: Option<String>,
+    /// Publication date or time.
+    pub published: Option<String>,
+    /// Credited outlet.
+    pub source: Option<String>,
+    /// Credited author.
+    pub author: Option<String>,
+    /// Body paragraphs joined by `\n`.
+    pub text: String,
+}
+
+/// Cleans one HTML page.
+pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
+    let ex = html::extract(page, html_rules);
+    let paragraphs = text::analyse_paragraphs(&ex.paragraphs, rules);
+    let para_meta = meta::extract(&paragraphs, rules);
+    // The extractor prunes editor and source lines from the body; the page
+    // text still has them.
+    let page_text = super::strip_tags(page);
+    let page_analysis = text::analyse(&page_text, rules);
+    let page_meta = meta::extract(&page_analysis, rules);
+    let tags = tag_meta(&ex, rules);
+
+    // Headings come straight from the DOM, so ruby garble (`網(wǎng)絡(luò)`) in
+    // them has not been through the text repairs yet.
+    let title = pick_title(&ex, rules)
+        .or_else(|| {
+            page_analysis
+                .title_text()
+                .map(|t| meta::clean_title(t, rules))
+                .filter(|t| !t.is_empty())
+        })
+        .map(|t| ruby::repair(&t, &rules.text.neutral_syllables));
+    let mut body: Vec<&str> = paragraphs
+        .body
+        .iter()
+        .filter_map(|&i| paragraphs.lines.get(i))
+        .map(|l| l.text.as_str())
+        .collect();
+    // When the DOM extractor finds (almost) nothing — pages built of bare
+    // text and <br>, or odd markup — the text reading of the page stands in.
+    let dom_cjk: usize = body.iter().map(|p| cjk_count(p)).sum();
+    if dom_cjk < rules.html.min_dom_body_cjk {
+        let fallback: Vec<&str> = page_analysis
+            .body
+            .iter()
+            .filter_map(|&i| page_analysis.lines.get(i))
+            .map(|l| l.text.as_str())
+            .collect();
+        if fallback.iter().map(|p| cjk_count(p)).sum::<usize>() > dom_cjk {
+            body = fallback;
+        }
+    }
+    if let (Some(t), Some(first)) = (title.as_deref(), body.first())
+        && squash(first) == squash(t)
+    {
+        body.remove(0);
+    }
+    let mut body: Vec<String> = body.into_iter().map(str::to_string).collect();
+    if let Some(t) = title.as_deref() {
+        spam::strip_spun(
+            &mut body,
+            t,
+            rules.spam.spun_fragment_chars,
+            rules.spam.spun_min_hits,
+        );
+    }
+    Cleaned {
+        title,
+        published: tags
+            .published
+            .or(para_meta.published)
+            .or(page_meta.published),
+        // A credited 来源 line outside the body beats a dateline inside it
+        // (`齊魯網?閃電新聞1月10日訊` is the site, 來源 names the outlet),
+        // which is also the order the plain-text reading uses.
+        source: page_meta.source.or(para_meta.source).or(tags.source),
+        // `<meta name=author>` often names the site; a byline is better.
+        author: para_meta.author.or(page_meta.author).or(tags.author),
+        text: body.join("\n"),
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Metadata from `<meta>` tags and JSON-LD.
+fn tag_meta(ex: &HtmlExtract, rules: &Rules) -> PageMeta {
+    let keys = &rules.html;
+    let first = |list: &[String]| -> Option<String> {
+        list.iter()
+            .filter_map(|k| ex.meta_value(k))
+            .map(str::trim)
+            .find(|v| !v.is_empty() && !v.starts_with("http"))
+            .map(str::to_string)
+    };
+    let published = keys
+        .published_keys
+        .iter()
+        .filter_map(|k| ex.meta_value(k))
+        .find_map(|v| meta::format_tag_date(v, rules));
+    let source = first(&keys.source_keys).filter(|s| cjk_count(s) >= 2 || s.contains('.'));
+    let author = first(&keys.author_keys).filter(|a| {
+        a.chars().count() <= 40
+            && !a.contains(['@', ','])
+            && !a.chars().all(|c| c.is_ascii_digit())
+            && !rules.meta.non_source_exact.iter().any(|n| n == a)
+    });
+    PageMeta {
+        published,
+        source,
+        author,
+    }
+}
+
+/// The headline: a heading shown on the page that the `<title>` or
+/// `og:title` confirms, else the first trusted candidate, site suffix cut.
+fn pick_title(ex: &HtmlExtract, rules: &Rules) -> Option<String> {
+    let cands: Vec<(TitleSource, String)> = ex
+        .title_candidates
+        .iter()
+        .map(|c| (c.source, meta::clean_title(&c.text, rules)))
+        .filter(|(_, t)| cjk_count(t) + t.split_whitespace().count() >= 3)
+        .filter(|(_, t)| !meta::is_site_name(t, rules))
+        .collect();
+    let is_heading = |s: TitleSource| matches!(s, TitleSource::H1 | TitleSource::ContentHeading);
+    let labels: Vec<&str> = ex
+        .title_candidates
+        .iter()
+        .filter(|c| !is_heading(c.source))
+        .map(|c| c.text.as_str())
+        .collect();
+    let confirmed = cands
+        .iter()
+        .find(|(s, t)| is_heading(*s) && labels.iter().any(|l| l.contains(t.as_str())));
+    confirmed
+        .or_else(|| {
+            cands
+                .iter()
+                .find(|(s, _)| matches!(s, TitleSource::MetaTag | TitleSource::JsonLd))
+        })
+        .or_else(|| cands.iter().find(|(s, _)| is_heading(*s)))
+        .or_else(|| cands.first())
+        .map(|(_, t)| t.clone())
+}

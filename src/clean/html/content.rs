@@ -1,0 +1,811 @@
+//! Scoring and choosing the article container, then pruning it and reading
+//! its paragraphs.
+
+use dom_query::{LocalName, local_name};
+
+use super::dom::{Dom, Ix};
+use super::rules::HtmlRules;
+
+/// The article body found in a page.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    /// Paragraphs in document order.
+    pub paragraphs: Vec<String>,
+    /// The leading `<h1>` of the chosen content, taken out of the body.
+    pub heading: Option<String>,
+}
+
+/// A run of inline text between block boundaries.
+#[derive(Debug)]
+struct Block {
+    /// The nearest block-level element holding the run.
+    owner: Ix,
+    /// Whitespace-normalised text.
+    text: String,
+    /// Length in units (see `config/html.toml`).
+    len: f32,
+    /// Length of the part inside links.
+    link_len: f32,
+    /// Clause separators.
+    commas: u32,
+    /// Inside a chrome element.
+    junk: bool,
+}
+
+/// Per-element totals over the subtree.
+#[derive(Debug, Default, Clone, Copy)]
+struct Agg {
+    len: f32,
+    link: f32,
+    commas: u32,
+    paras: u32,
+    imgs: u32,
+    lis: u32,
+    inputs: u32,
+    embeds: u32,
+    heading_len: f32,
+}
+
+/// Reads the article body of the page.
+pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, mut trace: Option<&mut String>) -> Body {
+    let blocks = segment(dom, rules);
+    let t = &rules.tuning;
+    let first = choose(dom, rules, &blocks, true, trace.as_deref_mut());
+    if first.1 >= t.min_article_len {
+        return first.0;
+    }
+    // Some sites mark the article itself hidden or give it a chrome-like
+    // class: score again without the chrome flags.
+    let second = choose(dom, rules, &blocks, false, trace);
+    if second.1 > first.1 {
+        second.0
+    } else {
+        first.0
+    }
+}
+
+fn is_block(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("body")
+            | local_name!("caption")
+            | local_name!("center")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("hr")
+            | local_name!("html")
+            | local_name!("legend")
+            | local_name!("li")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("pre")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("tr")
+            | local_name!("ul")
+    )
+}
+
+fn heading_level(name: &LocalName) -> Option<u8> {
+    match *name {
+        local_name!("h1") => Some(1),
+        local_name!("h2") => Some(2),
+        local_name!("h3") => Some(3),
+        local_name!("h4") => Some(4),
+        local_name!("h5") => Some(5),
+        local_name!("h6") => Some(6),
+        _ => None,
+    }
+}
+
+fn is_heading(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+    )
+}
+
+/// Elements that hold sections of a page rather than one paragraph.
+fn is_container(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("div")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("main")
+            | local_name!("body")
+            | local_name!("td")
+            | local_name!("center")
+            | local_name!("blockquote")
+            | local_name!("form")
+            | local_name!("font")
+    )
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+}
+
+/// Length in units and clause separators of a piece of text.
+fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
+    let mut len = 0.0;
+    let mut commas = 0;
+    for c in s.chars() {
+        if is_cjk(c) {
+            len += rules.tuning.cjk_char_weight;
+        } else if c.is_alphanumeric() {
+            len += 1.0;
+        } else if rules.comma_chars.contains(&c) {
+            commas += 1;
+        }
+    }
+    (len, commas)
+}
+
+/// Collapses whitespace runs to one space and trims.
+fn normalize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Run {
+    text: String,
+    len: f32,
+    link_len: f32,
+    commas: u32,
+}
+
+enum Ev {
+    Enter(Ix),
+    Exit(Ix),
+}
+
+/// Splits the page into text blocks at block-element and `<br>` boundaries.
+fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut run = Run::default();
+    let mut owners: Vec<Ix> = vec![0];
+    let mut link_depth = 0u32;
+    let mut junk_depth = 0u32;
+    let mut pre_depth = 0u32;
+    let mut stack: Vec<Ev> = Vec::new();
+    let root = dom.get(0);
+    stack.extend(root.children.iter().rev().map(|&c| Ev::Enter(c)));
+
+    let flush = |run: &mut Run, owner: Ix, junk: bool, blocks: &mut Vec<Block>| {
+        if run.len > 0.0 || run.text.chars().any(|c| !c.is_whitespace()) {
+            let text = normalize(&run.text);
+            if !text.is_empty() {
+                blocks.push(Block {
+                    owner,
+                    text,
+                    len: run.len,
+                    link_len: run.link_len,
+                    commas: run.commas,
+                    junk,
+                });
+            }
+        }
+        *run = Run::default();
+    };
+
+    while let Some(ev) = stack.pop() {
+        match ev {
+            Ev::Enter(ix) => {
+                let node = dom.get(ix);
+                let owner = owners.last().copied().unwrap_or(0);
+                if node.is_text {
+                    let mut pieces = if pre_depth > 0 {
+                        node.text.split('\n').peekable()
+                    } else {
+                        // A pattern that never occurs keeps one piece.
+                        node.text.split('\u{0}').peekable()
+                    };
+                    while let Some(piece) = pieces.next() {
+                        let (len, commas) = measure(piece, rules);
+                        run.text.push_str(piece);
+                        run.len += len;
+                        run.commas += commas;
+                        if link_depth > 0 {
+                            run.link_len += len;
+                        }
+                        if pieces.peek().is_some() {
+                            flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                        }
+                    }
+                    continue;
+                }
+                if node.name == local_name!("br") || node.name == local_name!("hr") {
+                    flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                    continue;
+                }
+                if node.name == local_name!("img") {
+                    // An image between words separates them.
+                    run.text.push(' ');
+                }
+                if node.junk && !is_block(&node.name) && junk_depth == 0 {
+                    // Inline chrome inside a paragraph (hidden spans, hover
+                    // cards, share links) would otherwise join its text.
+                    continue;
+                }
+                if is_block(&node.name) {
+                    flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                    owners.push(ix);
+                }
+                if node.junk {
+                    junk_depth += 1;
+                }
+                if node.name == local_name!("a") {
+                    link_depth += 1;
+                }
+                if node.name == local_name!("pre") {
+                    pre_depth += 1;
+                }
+                stack.push(Ev::Exit(ix));
+                stack.extend(node.children.iter().rev().map(|&c| Ev::Enter(c)));
+            }
+            Ev::Exit(ix) => {
+                let node = dom.get(ix);
+                if is_block(&node.name) {
+                    let owner = owners.last().copied().unwrap_or(0);
+                    flush(&mut run, owner, junk_depth > 0, &mut blocks);
+                    owners.pop();
+                } else if matches!(
+                    node.name,
+                    local_name!("td") | local_name!("th") | local_name!("span")
+                ) {
+                    run.text.push(' ');
+                }
+                if node.junk {
+                    junk_depth = junk_depth.saturating_sub(1);
+                }
+                if node.name == local_name!("a") {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                if node.name == local_name!("pre") {
+                    pre_depth = pre_depth.saturating_sub(1);
+                }
+            }
+        }
+    }
+    flush(&mut run, 0, false, &mut blocks);
+    blocks
+}
+
+fn init_score(name: &LocalName) -> f32 {
+    match *name {
+        local_name!("div") | local_name!("article") | local_name!("section") => 5.0,
+        local_name!("pre") | local_name!("td") | local_name!("blockquote") => 3.0,
+        local_name!("address")
+        | local_name!("ol")
+        | local_name!("ul")
+        | local_name!("dl")
+        | local_name!("dd")
+        | local_name!("dt")
+        | local_name!("li")
+        | local_name!("form") => -3.0,
+        local_name!("h1")
+        | local_name!("h2")
+        | local_name!("h3")
+        | local_name!("h4")
+        | local_name!("h5")
+        | local_name!("h6")
+        | local_name!("th") => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Chooses the content and reads it; returns the body and its length.
+fn choose(
+    dom: &Dom,
+    rules: &HtmlRules,
+    blocks: &[Block],
+    skip_junk: bool,
+    mut trace: Option<&mut String>,
+) -> (Body, f32) {
+    let t = &rules.tuning;
+    let n = dom.nodes.len();
+    let counted = |b: &Block| !(skip_junk && b.junk);
+
+    // Subtree totals.
+    let mut agg = vec![Agg::default(); n];
+    for b in blocks.iter().filter(|b| counted(b)) {
+        if let Some(a) = agg.get_mut(b.owner) {
+            a.len += b.len;
+            a.link += b.link_len;
+            a.commas += b.commas;
+            if is_heading(&dom.get(b.owner).name) {
+                a.heading_len += b.len;
+            }
+        }
+    }
+    let mut has_block_child = vec![false; n];
+    for ix in (1..n).rev() {
+        let node = dom.get(ix);
+        let mut own = agg.get(ix).copied().unwrap_or_default();
+        // Readability turns text-only divs into paragraphs before counting.
+        let text_only_container = is_container(&node.name)
+            && !has_block_child.get(ix).copied().unwrap_or(false)
+            && own.len > 0.0;
+        match node.name {
+            local_name!("p") => own.paras += 1,
+            _ if text_only_container => own.paras += 1,
+            local_name!("img") => own.imgs += 1,
+            local_name!("li") => own.lis += 1,
+            local_name!("input") | local_name!("select") | local_name!("textarea") => {
+                own.inputs += 1;
+            }
+            local_name!("iframe") | local_name!("object") | local_name!("embed") => {
+                own.embeds += 1;
+            }
+            _ => {}
+        }
+        if let Some(a) = agg.get_mut(ix) {
+            *a = own;
+        }
+        let p = node.parent;
+        if is_block(&node.name)
+            && let Some(h) = has_block_child.get_mut(p)
+        {
+            *h = true;
+        }
+        if let Some(pa) = agg.get_mut(p) {
+            pa.len += own.len;
+            pa.link += own.link;
+            pa.commas += own.commas;
+            pa.paras += own.paras;
+            pa.imgs += own.imgs;
+            pa.lis += own.lis;
+            pa.inputs += own.inputs;
+            pa.embeds += own.embeds;
+            pa.heading_len += own.heading_len;
+        }
+    }
+    let link_density = |ix: Ix| -> f32 {
+        agg.get(ix)
+            .map_or(0.0, |a| if a.len > 0.0 { a.link / a.len } else { 0.0 })
+    };
+
+    // Votes.
+    let mut score: Vec<Option<f32>> = vec![None; n];
+    // Votes alone, without tag and class/id weights: siblings of the best
+    // container must earn their place with text, not with a class name.
+    let mut votes: Vec<f32> = vec![0.0; n];
+    for b in blocks.iter().filter(|b| counted(b)) {
+        if b.len < t.min_paragraph_len {
+            continue;
+        }
+        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(3.0);
+        let owner = dom.get(b.owner);
+        let mut cur = if is_container(&owner.name)
+            && has_block_child.get(b.owner).copied().unwrap_or(false)
+        {
+            b.owner
+        } else {
+            owner.parent
+        };
+        for level in 0..5u32 {
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            let node = dom.get(cur);
+            if let Some(slot) = score.get_mut(cur) {
+                let base = slot.unwrap_or_else(|| init_score(&node.name) + node.weight);
+                *slot = Some(base + s / div);
+            }
+            if let Some(v) = votes.get_mut(cur) {
+                *v += s / div;
+            }
+            if cur == 0 {
+                break;
+            }
+            cur = node.parent;
+        }
+    }
+    let final_score = |ix: Ix| -> Option<f32> {
+        score
+            .get(ix)
+            .copied()
+            .flatten()
+            .map(|s| s * (1.0 - link_density(ix)))
+    };
+    let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+    // A class name alone must not crown a byline: candidates need a fair
+    // share of the text votes the best-voted element got.
+    let max_votes = (0..n).map(vote_final).fold(0.0f32, f32::max);
+    let mut ranked: Vec<(Ix, f32)> = (0..n)
+        .filter(|&ix| vote_final(ix) >= max_votes * t.min_vote_share)
+        .filter_map(|ix| final_score(ix).map(|s| (ix, s)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+
+    let mut top = ranked.first().map_or(0, |r| r.0);
+    let top_score = ranked.first().map_or(0.0, |r| r.1);
+
+    // Several close runners-up under one ancestor: the article is split
+    // into parts and the ancestor holds them all.
+    let alternatives: Vec<Ix> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|r| r.1 >= top_score * t.alternative_ratio)
+        .map(|r| r.0)
+        .collect();
+    if alternatives.len() >= t.min_alternatives {
+        let mut anc = dom.get(top).parent;
+        while anc != 0 {
+            let inside = alternatives
+                .iter()
+                .filter(|&&a| dom.is_within(a, anc))
+                .count();
+            if inside >= t.min_alternatives {
+                top = anc;
+                break;
+            }
+            anc = dom.get(anc).parent;
+        }
+    }
+    // Climb while the parent scores comparably: a wrapper of the article.
+    let mut last = final_score(top).unwrap_or(0.0);
+    let threshold = last / 3.0;
+    let mut parent = dom.get(top).parent;
+    while top != 0 && parent != 0 {
+        let Some(ps) = final_score(parent) else {
+            parent = dom.get(parent).parent;
+            continue;
+        };
+        if ps < threshold {
+            break;
+        }
+        if ps > last {
+            top = parent;
+            break;
+        }
+        last = ps;
+        parent = dom.get(parent).parent;
+    }
+    // An only child is the same content as its parent.
+    while top != 0 {
+        let p = dom.get(top).parent;
+        let elems = dom
+            .get(p)
+            .children
+            .iter()
+            .filter(|&&c| !dom.get(c).is_text)
+            .count();
+        if elems == 1 && p != 0 {
+            top = p;
+        } else {
+            break;
+        }
+    }
+    let top_final = final_score(top).unwrap_or(0.0);
+    if let Some(tr) = trace.as_deref_mut() {
+        use std::fmt::Write;
+        let _ = writeln!(tr, "pass skip_junk={skip_junk}");
+        for (ix, s) in ranked.iter().take(8) {
+            let a = agg.get(*ix).copied().unwrap_or_default();
+            let _ = writeln!(
+                tr,
+                "  cand #{ix} <{}> [{}] score {s:.1} len {:.0} ld {:.2}",
+                dom.get(*ix).name,
+                dom.get(*ix).key,
+                a.len,
+                link_density(*ix)
+            );
+        }
+        let _ = writeln!(
+            tr,
+            "  top #{top} <{}> [{}] {top_final:.1}",
+            dom.get(top).name,
+            dom.get(top).key
+        );
+    }
+
+    // Qualifying siblings.
+    let mut selected: Vec<Ix> = Vec::new();
+    if top == 0 {
+        selected.push(0);
+    } else {
+        let parent = dom.get(top).parent;
+        let threshold = (top_final * t.sibling_score_ratio).max(10.0);
+        let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
+        let vote_threshold = vote_final(top) * t.sibling_score_ratio;
+        let top_key = &dom.get(top).key;
+        for &s in &dom.get(parent).children {
+            if s == top {
+                selected.push(s);
+                continue;
+            }
+            let sib = dom.get(s);
+            if sib.is_text || (skip_junk && sib.junk) {
+                continue;
+            }
+            let bonus = if !top_key.is_empty() && sib.key == *top_key {
+                top_final * 0.2
+            } else {
+                0.0
+            };
+            if let Some(fs) = final_score(s)
+                && fs + bonus >= threshold
+                && vote_final(s) + bonus >= vote_threshold
+            {
+                selected.push(s);
+                continue;
+            }
+            let a = agg.get(s).copied().unwrap_or_default();
+            let ld = link_density(s);
+            let paragraph_like = sib.name == local_name!("p")
+                || (is_container(&sib.name) && !has_block_child.get(s).copied().unwrap_or(true));
+            if paragraph_like {
+                if a.len >= t.sibling_min_len && ld < t.sibling_max_link_density {
+                    selected.push(s);
+                } else if a.len > 0.0 && a.len < t.sibling_min_len && ld == 0.0 {
+                    let ends = blocks.iter().rev().find(|b| b.owner == s).is_some_and(|b| {
+                        b.text
+                            .ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
+                    });
+                    if ends {
+                        selected.push(s);
+                    }
+                }
+            }
+        }
+    }
+
+    // Conditional pruning inside the selection.
+    let mut excluded = vec![false; n];
+    let mut inside = vec![false; n];
+    for &s in &selected {
+        if let Some(v) = inside.get_mut(s) {
+            *v = true;
+        }
+    }
+    for ix in 1..n {
+        let node = dom.get(ix);
+        let p = node.parent;
+        let p_inside = inside.get(p).copied().unwrap_or(false);
+        let p_excluded = excluded.get(p).copied().unwrap_or(false);
+        if p_inside && !inside.get(ix).copied().unwrap_or(false) {
+            if let Some(v) = inside.get_mut(ix) {
+                *v = true;
+            }
+            let drop = p_excluded
+                || (skip_junk && node.junk)
+                || prune(
+                    dom,
+                    ix,
+                    agg.get(ix).copied().unwrap_or_default(),
+                    score.get(ix).copied().flatten().unwrap_or(0.0),
+                );
+            if let Some(v) = excluded.get_mut(ix) {
+                *v = drop;
+            }
+            if drop
+                && !p_excluded
+                && let Some(tr) = trace.as_deref_mut()
+            {
+                use std::fmt::Write;
+                let a = agg.get(ix).copied().unwrap_or_default();
+                let _ = writeln!(
+                    tr,
+                    "  pruned #{ix} <{}> [{}] len {:.0} ld {:.2} junk {}",
+                    node.name,
+                    node.key,
+                    a.len,
+                    link_density(ix),
+                    node.junk
+                );
+            }
+        }
+    }
+
+    // Read the paragraphs.
+    let mut body = Body::default();
+    let mut total = 0.0;
+    let mut seen_text = false;
+    let mut first_kept: Option<usize> = None;
+    for (bi, b) in blocks.iter().enumerate().filter(|(_, b)| counted(b)) {
+        if !inside.get(b.owner).copied().unwrap_or(false)
+            || excluded.get(b.owner).copied().unwrap_or(false)
+        {
+            continue;
+        }
+        let verdict = judge(rules, b, seen_text);
+        if let Some(tr) = trace.as_deref_mut()
+            && verdict != Verdict::Keep
+        {
+            use std::fmt::Write;
+            let _ = writeln!(
+                tr,
+                "  {verdict:?}: {}",
+                b.text.chars().take(60).collect::<String>()
+            );
+        }
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Drop => continue,
+            Verdict::Stop => break,
+        }
+        if dom.get(b.owner).name == local_name!("h1") && !seen_text {
+            if body.heading.is_none() {
+                body.heading = Some(b.text.clone());
+            }
+            continue;
+        }
+        seen_text = true;
+        first_kept.get_or_insert(bi);
+        total += b.len;
+        body.paragraphs.push(b.text.clone());
+    }
+    // Without an <h1> in the content, the headline is usually the last
+    // heading shortly before the first paragraph (an <h2> above the
+    // article <div>).
+    if body.heading.is_none()
+        && let Some(first) = first_kept
+    {
+        // The highest-ranked heading wins (an <h2> title over its <h3>
+        // subtitle); among equals, the nearest.
+        let mut best: Option<(u8, &Block)> = None;
+        for b in blocks
+            .get(first.saturating_sub(t.heading_lookback)..first)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| counted(b) && b.len >= t.min_paragraph_len)
+        {
+            if let Some(level) = heading_level(&dom.get(b.owner).name)
+                && best.is_none_or(|(l, _)| level <= l)
+            {
+                best = Some((level, b));
+            }
+        }
+        body.heading = best.map(|(_, b)| b.text.clone());
+    }
+    (body, total)
+}
+
+/// What happens to a block of the chosen content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    /// Chrome: a link line, an editor or copyright line.
+    Drop,
+    /// A trailing block (related news, comments) starts: stop reading.
+    Stop,
+}
+
+fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
+    let t = &rules.tuning;
+    let ld = if b.len > 0.0 { b.link_len / b.len } else { 0.0 };
+    if b.len < t.long_block_len && ld > t.max_block_link_density {
+        return Verdict::Drop;
+    }
+    // Markers are short: lower-casing the head of the block is enough.
+    let head: String = b
+        .text
+        .chars()
+        .take(48)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let starts = |list: &[String]| list.iter().any(|m| head.starts_with(m.as_str()));
+    if starts(&rules.drop_prefix) {
+        return Verdict::Drop;
+    }
+    if b.len < t.short_paragraph_len {
+        if starts(&rules.tail_markers) {
+            // Before any body text it heads a box above the article.
+            return if seen_text {
+                Verdict::Stop
+            } else {
+                Verdict::Drop
+            };
+        }
+        if rules
+            .drop_paragraph
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(&b.text))
+        {
+            return Verdict::Drop;
+        }
+    }
+    Verdict::Keep
+}
+
+/// Whether an element inside the chosen content is chrome (Readability's
+/// "clean conditionally").
+fn prune(dom: &Dom, ix: Ix, a: Agg, content_score: f32) -> bool {
+    let node = dom.get(ix);
+    let name = &node.name;
+    let checked = matches!(
+        *name,
+        local_name!("table")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("div")
+            | local_name!("section")
+            | local_name!("dl")
+            | local_name!("header")
+            | local_name!("aside")
+            | local_name!("form")
+    );
+    if !checked {
+        return false;
+    }
+    let weight = node.weight;
+    if weight + content_score < 0.0 {
+        return true;
+    }
+    if a.commas >= 10 {
+        return false;
+    }
+    let is_list = matches!(*name, local_name!("ul") | local_name!("ol"));
+    let ld = if a.len > 0.0 { a.link / a.len } else { 0.0 };
+    let p = a.paras as f32;
+    let img = a.imgs as f32;
+    let li = a.lis as f32 - 100.0;
+    let heading_density = if a.len > 0.0 {
+        a.heading_len / a.len
+    } else {
+        0.0
+    };
+    (img > 1.0 && p / img < 0.5)
+        || (!is_list && li > p)
+        || (a.inputs as f32 > (p / 3.0).floor())
+        || (!is_list && heading_density < 0.9 && a.len < 25.0 && (img == 0.0 || img > 2.0))
+        || (weight < 25.0 && ld > 0.2 && a.len < 2000.0)
+        || (weight >= 25.0 && ld > 0.5)
+        || ((a.embeds == 1 && a.len < 75.0) || a.embeds > 1)
+}

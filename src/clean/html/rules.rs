@@ -1,0 +1,306 @@
+//! `config/html.toml`: vocabulary and tunables of the extractor.
+
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+use dom_query::LocalName;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+
+/// Attributes the extractor reads (besides those of `attributes.junk`);
+/// the pre-parse scan drops all others.
+const READ_ATTRS: &[&str] = &[
+    "class",
+    "id",
+    "type",
+    "property",
+    "name",
+    "content",
+    "itemprop",
+    "http-equiv",
+    "datetime",
+    "charset",
+];
+
+/// Compiled extraction rules, built once and shared by every page.
+#[derive(Debug, Clone)]
+pub struct HtmlRules {
+    pub(crate) drop_tags: Vec<LocalName>,
+    pub(crate) leaf_tags: Vec<LocalName>,
+    pub(crate) chrome_tags: Vec<LocalName>,
+    pub(crate) junk_attrs: Vec<AttrTest>,
+    pub(crate) positive: Option<Regex>,
+    pub(crate) negative: Option<Regex>,
+    pub(crate) unlikely: Option<Regex>,
+    pub(crate) maybe: Option<Regex>,
+    pub(crate) drop_paragraph: Option<AhoCorasick>,
+    pub(crate) tail_markers: Vec<String>,
+    pub(crate) drop_prefix: Vec<String>,
+    pub(crate) comma_chars: Vec<char>,
+    pub(crate) prescan: super::prescan::Prescan,
+    /// Numeric thresholds, public so callers and tests can experiment.
+    pub tuning: Tuning,
+}
+
+/// Numeric thresholds (see the comments in `config/html.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tuning {
+    /// Weight of one CJK character relative to one Latin letter.
+    pub cjk_char_weight: f32,
+    /// Characters counted as clause separators.
+    pub comma_chars: String,
+    /// Blocks shorter than this do not vote.
+    pub min_paragraph_len: f32,
+    /// Length at which a block's length bonus is capped.
+    pub length_bonus_unit: f32,
+    /// Class/id bonus or malus.
+    pub class_weight: f32,
+    /// Share of the best score a sibling needs to join.
+    pub sibling_score_ratio: f32,
+    /// Length a sibling paragraph needs to join.
+    pub sibling_min_len: f32,
+    /// Max link density of a joining sibling paragraph.
+    pub sibling_max_link_density: f32,
+    /// Share of the best text votes a candidate container needs.
+    pub min_vote_share: f32,
+    /// Share of the best score that makes a close alternative.
+    pub alternative_ratio: f32,
+    /// Close alternatives under one ancestor that promote it.
+    pub min_alternatives: usize,
+    /// Link density above which a short block inside the content is dropped.
+    pub max_block_link_density: f32,
+    /// Blocks at least this long are kept whatever their link density.
+    pub long_block_len: f32,
+    /// "Short" for drop_paragraph and tail_markers.
+    pub short_paragraph_len: f32,
+    /// How many blocks before the body are searched for its headline.
+    pub heading_lookback: usize,
+    /// Below this, fall back to all low-link text of the page.
+    pub min_article_len: f32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    tags: RawTags,
+    attributes: RawAttributes,
+    class_words: RawClassWords,
+    phrases: RawPhrases,
+    tuning: Tuning,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    drop: Vec<String>,
+    leaf: Vec<String>,
+    chrome: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttributes {
+    junk: Vec<String>,
+}
+
+/// One test from `attributes.junk`.
+#[derive(Debug, Clone)]
+pub(crate) struct AttrTest {
+    /// Lower-case attribute name.
+    pub name: String,
+    pub op: AttrOp,
+}
+
+/// How an attribute value is tested.
+#[derive(Debug, Clone)]
+pub(crate) enum AttrOp {
+    /// The attribute is present.
+    Present,
+    /// The value equals this (lower-case) text.
+    Equals(String),
+    /// The value, lower-cased and without whitespace, contains this text.
+    Contains(String),
+}
+
+impl AttrTest {
+    fn parse(spec: &str) -> Self {
+        let squeeze = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        if let Some((name, value)) = spec.split_once('~') {
+            Self {
+                name: name.trim().to_ascii_lowercase(),
+                op: AttrOp::Contains(squeeze(value)),
+            }
+        } else if let Some((name, value)) = spec.split_once('=') {
+            Self {
+                name: name.trim().to_ascii_lowercase(),
+                op: AttrOp::Equals(value.trim().to_lowercase()),
+            }
+        } else {
+            Self {
+                name: spec.trim().to_ascii_lowercase(),
+                op: AttrOp::Present,
+            }
+        }
+    }
+
+    /// Whether an attribute value passes the test.
+    pub fn matches(&self, value: &str) -> bool {
+        match &self.op {
+            AttrOp::Present => true,
+            AttrOp::Equals(v) => value.trim().eq_ignore_ascii_case(v),
+            AttrOp::Contains(v) => {
+                let squeezed: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                squeezed.contains(v.as_str())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClassWords {
+    positive: Vec<String>,
+    negative: Vec<String>,
+    unlikely: Vec<String>,
+    maybe: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhrases {
+    drop_paragraph: Vec<String>,
+    drop_prefix: Vec<String>,
+    tail_markers: Vec<String>,
+}
+
+impl HtmlRules {
+    /// Loads and compiles the rules from a TOML file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, path)
+    }
+
+    /// Compiles rules from TOML text; `path` only names the source in errors.
+    pub fn from_toml_str(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: PathBuf::from(path),
+            message,
+        };
+        let raw: RawRules = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let tags = |names: &[String]| -> Vec<LocalName> {
+            names
+                .iter()
+                .map(|n| LocalName::from(n.to_ascii_lowercase()))
+                .collect()
+        };
+        let junk_attrs: Vec<AttrTest> = raw
+            .attributes
+            .junk
+            .iter()
+            .map(|s| AttrTest::parse(s))
+            .collect();
+        if let Some(bad) = junk_attrs.iter().find(|t| t.name.is_empty()) {
+            return Err(invalid(format!(
+                "attributes.junk: empty attribute name in {bad:?}"
+            )));
+        }
+        let words = |name: &str, list: &[String]| -> Result<Option<Regex>, ConfigError> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            let pattern = format!("(?i){}", list.join("|"));
+            Regex::new(&pattern)
+                .map(Some)
+                .map_err(|e| invalid(format!("class_words.{name}: {e}")))
+        };
+        let drop_paragraph = if raw.phrases.drop_paragraph.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&raw.phrases.drop_paragraph)
+                    .map_err(|e| invalid(format!("phrases.drop_paragraph: {e}")))?,
+            )
+        };
+        let t = &raw.tuning;
+        let positive_ok = [
+            ("cjk_char_weight", t.cjk_char_weight),
+            ("length_bonus_unit", t.length_bonus_unit),
+        ];
+        for (name, v) in positive_ok {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(invalid(format!("tuning.{name} must be > 0")));
+            }
+        }
+        let prescan = {
+            let mut keep: Vec<&str> = READ_ATTRS.to_vec();
+            keep.extend(junk_attrs.iter().map(|t| t.name.as_str()));
+            super::prescan::Prescan::new(&keep)
+        };
+        Ok(Self {
+            drop_tags: tags(&raw.tags.drop),
+            leaf_tags: tags(&raw.tags.leaf),
+            chrome_tags: tags(&raw.tags.chrome),
+            junk_attrs,
+            positive: words("positive", &raw.class_words.positive)?,
+            negative: words("negative", &raw.class_words.negative)?,
+            unlikely: words("unlikely", &raw.class_words.unlikely)?,
+            maybe: words("maybe", &raw.class_words.maybe)?,
+            drop_paragraph,
+            tail_markers: raw
+                .phrases
+                .tail_markers
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            drop_prefix: raw
+                .phrases
+                .drop_prefix
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            comma_chars: raw.tuning.comma_chars.chars().collect(),
+            prescan,
+            tuning: raw.tuning,
+        })
+    }
+
+    /// Class/id weight of an element: `+class_weight` for article-like names,
+    /// `-class_weight` for chrome-like names (both can apply).
+    pub(crate) fn class_weight(&self, key: &str) -> f32 {
+        if key.is_empty() {
+            return 0.0;
+        }
+        let mut w = 0.0;
+        if self.positive.as_ref().is_some_and(|r| r.is_match(key)) {
+            w += self.tuning.class_weight;
+        }
+        if self.negative.as_ref().is_some_and(|r| r.is_match(key)) {
+            w -= self.tuning.class_weight;
+        }
+        w
+    }
+
+    /// Whether class/id make the element chrome regardless of its text.
+    pub(crate) fn is_unlikely(&self, key: &str) -> bool {
+        !key.is_empty()
+            && self.unlikely.as_ref().is_some_and(|r| r.is_match(key))
+            && !self.maybe.as_ref().is_some_and(|r| r.is_match(key))
+    }
+}

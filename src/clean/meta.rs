@@ -1,0 +1,962 @@
+//! Page metadata read from text lines: publication date, credited outlet,
+//! author, and headline trimming.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::config::Rules;
+use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_label};
+
+/// A calendar date with an optional time of day, as shown on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// Gregorian year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day, 1–31.
+    pub day: u32,
+    /// Hour, minute, second, when shown.
+    pub time: Option<(u32, u32, u32)>,
+}
+
+impl Shown {
+    /// RFC 3339 with `offset` when a time is known, else an ISO date.
+    pub fn format(&self, offset: &str) -> String {
+        match self.time {
+            Some((h, mi, s)) => format!(
+                "{:04}-{:02}-{:02}T{h:02}:{mi:02}:{s:02}{offset}",
+                self.year, self.month, self.day
+            ),
+            None => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
+        }
+    }
+
+    fn valid(&self) -> bool {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day).is_some()
+            && self.time.is_none_or(|(h, m, s)| h < 24 && m < 60 && s < 60)
+    }
+}
+
+// Date syntax is fixed by the calendar, not vocabulary, so it lives here.
+static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(?:星期.|週.|周.|\([一二三四五六日]\)|（[一二三四五六日]）)?\s*(上午|下午|中午|晚上|早上|凌晨)?\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
+    )
+    .ok()
+});
+static ROC: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:：](\d{2}))?")
+        .ok()
+});
+static HANZI: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日",
+    )
+    .ok()
+});
+static MONTH_DAY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})月(\d{1,2})日").ok());
+static DAY_ONLY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"([\d一二三四五六七八九十廿卅]{1,3})日").ok());
+static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)copyright\s*(?:©|\(c\)|\?)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})")
+        .ok()
+});
+
+fn hanzi_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '○' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// `十二` → 12, `廿` → 20, `三十一` → 31, `五` → 5.
+fn hanzi_small(s: &str) -> Option<u32> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let mut total = 0;
+    let mut cur = 0;
+    for c in s.chars() {
+        match c {
+            '十' => {
+                total += if cur == 0 { 10 } else { cur * 10 };
+                cur = 0;
+            }
+            '廿' => total += 20,
+            '卅' => total += 30,
+            c => cur = hanzi_digit(c)?,
+        }
+    }
+    Some(total + cur)
+}
+
+fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
+    m.and_then(|m| m.as_str().parse().ok())
+}
+
+/// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
+/// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`.
+/// Returns it with its byte range.
+pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
+    let mut best: Option<(Shown, usize, usize)> = None;
+    let mut consider = |cand: Option<(Shown, usize, usize)>| {
+        if let Some(c) = cand
+            && c.0.valid()
+            && best.as_ref().is_none_or(|b| c.1 < b.1)
+        {
+            best = Some(c);
+        }
+    };
+    if let Some(re) = GREGORIAN.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            // `下午3:20` is 15:20; `上午`/`凌晨` hours stand as written.
+            let pm = c
+                .get(4)
+                .is_some_and(|m| matches!(m.as_str(), "下午" | "晚上" | "中午"));
+            let time = match (num(c.get(5)), num(c.get(6))) {
+                (Some(h), Some(mi)) => {
+                    let h = if pm && h < 12 { h + 12 } else { h };
+                    Some((h, mi, num(c.get(7)).unwrap_or(0)))
+                }
+                _ => None,
+            };
+            Some((
+                Shown {
+                    year: i32::try_from(num(c.get(1))?).ok()?,
+                    month: num(c.get(2))?,
+                    day: num(c.get(3))?,
+                    time,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    if let Some(re) = ROC.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            // A 4-digit year also matches `\d{2,3}` at its tail; skip those.
+            let y = c.get(1)?;
+            if s.get(..y.start())
+                .and_then(|p| p.chars().last())
+                .is_some_and(|ch| ch.is_ascii_digit())
+            {
+                return None;
+            }
+            let roc: i32 = y.as_str().parse().ok()?;
+            if roc >= rules.meta.roc_year_max || roc < 1 {
+                return None;
+            }
+            let time = match (num(c.get(4)), num(c.get(5))) {
+                (Some(h), Some(mi)) => Some((h, mi, 0)),
+                _ => None,
+            };
+            Some((
+                Shown {
+                    year: roc + 1911,
+                    month: num(c.get(2))?,
+                    day: num(c.get(3))?,
+                    time,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    if let Some(re) = HANZI.as_ref() {
+        consider(re.captures(s).and_then(|c| {
+            let m0 = c.get(0)?;
+            let mut y = 0i32;
+            for ch in c.get(1)?.as_str().chars() {
+                y = y * 10 + i32::try_from(hanzi_digit(ch)?).ok()?;
+            }
+            Some((
+                Shown {
+                    year: y,
+                    month: hanzi_small(c.get(2)?.as_str())?,
+                    day: hanzi_small(c.get(3)?.as_str())?,
+                    time: None,
+                },
+                m0.start(),
+                m0.end(),
+            ))
+        }));
+    }
+    best
+}
+
+/// Whether a line opens with a full date.
+pub fn starts_with_date(s: &str, rules: &Rules) -> bool {
+    find_date(s, rules).is_some_and(|(_, start, _)| start == 0)
+}
+
+/// Splits `date 2025-12-24 警方前日…` / `发布时间:2024-11-02 00:06:35 来源…`
+/// into the labelled date and the rest of the line.
+pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
+    let label = rules
+        .meta
+        .date_labels
+        .iter()
+        .filter(|l| !l.is_empty() && s.starts_with(l.as_str()))
+        .max_by_key(|l| l.len())?;
+    let after = s.get(label.len()..)?;
+    let trimmed = after.trim_start_matches([' ', ':', '：']);
+    if trimmed.len() == after.len() && !after.is_empty() {
+        // `时间过得…`: a label must be followed by a separator.
+        return None;
+    }
+    let (_, start, end) = find_date(trimmed, rules)?;
+    if start != 0 {
+        return None;
+    }
+    let offset = s.len() - trimmed.len();
+    let meta = s.get(..offset + end)?.trim().to_string();
+    let rest = s
+        .get(offset + end..)?
+        .trim_start_matches([' ', '|', '｜', ',', '，'])
+        .trim()
+        .to_string();
+    Some((meta, rest))
+}
+
+/// Metadata found on a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMeta {
+    /// Publication date or time, formatted.
+    pub published: Option<String>,
+    /// The credited outlet.
+    pub source: Option<String>,
+    /// The credited author or editor.
+    pub author: Option<String>,
+}
+
+/// A dateline at the start of a paragraph: `人民網呼和浩特8月19日電`,
+/// `中新社 北京1月5日电`, `【香港中通社十日電】`.
+#[derive(Debug, Clone, PartialEq)]
+struct Dateline {
+    outlet: Option<String>,
+    month: Option<u32>,
+    day: u32,
+}
+
+fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
+    let m = &rules.meta;
+    let head: String = s.chars().take(40).collect();
+    let head = head.trim_start_matches(['【', '〔', '[', ' ']);
+    let mut found: Option<(usize, Option<u32>, u32)> = None;
+    if let Some(re) = MONTH_DAY.as_ref() {
+        for c in re.captures_iter(head) {
+            let Some(m0) = c.get(0) else { continue };
+            let rest = head.get(m0.end()..).unwrap_or("");
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
+            {
+                found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
+                break;
+            }
+        }
+    }
+    if found.is_none()
+        && let Some(re) = DAY_ONLY.as_ref()
+    {
+        for c in re.captures_iter(head) {
+            let Some(m0) = c.get(0) else { continue };
+            let rest = head.get(m0.end()..).unwrap_or("");
+            if m.dateline_verbs
+                .iter()
+                .any(|v| rest.starts_with(v.as_str()))
+                && let Some(d) = c.get(1).and_then(|d| hanzi_small(d.as_str()))
+            {
+                found = Some((m0.start(), None, d));
+                break;
+            }
+        }
+    }
+    let (pos, month, day) = found?;
+    let prefix = head.get(..pos)?.trim();
+    if prefix.chars().count() > 20
+        || prefix.contains(['，', ',', '。', '：', ':', '；'])
+        || !(1..=31).contains(&day)
+    {
+        return None;
+    }
+    Some(Dateline {
+        outlet: outlet_prefix(prefix, rules),
+        month,
+        day,
+    })
+}
+
+/// The shortest head of `s` that ends like an outlet name (`人民網` in
+/// `人民網呼和浩特`).
+fn outlet_prefix(s: &str, rules: &Rules) -> Option<String> {
+    let m = &rules.meta;
+    let mut best: Option<usize> = None;
+    for suf in &m.outlet_suffixes {
+        if suf.is_empty() {
+            continue;
+        }
+        if let Some(i) = s.find(suf.as_str()) {
+            let end = i + suf.len();
+            if best.is_none_or(|b| end < b) {
+                best = Some(end);
+            }
+        }
+    }
+    let name = s.get(..best?)?.trim();
+    (cjk_count(name) >= 2 && !is_non_source(name, rules)).then(|| name.to_string())
+}
+
+fn is_non_source(s: &str, rules: &Rules) -> bool {
+    let m = &rules.meta;
+    m.non_source
+        .iter()
+        .any(|n| !n.is_empty() && s.starts_with(n.as_str()))
+        || m.non_source_exact.iter().any(|n| n == s.trim())
+}
+
+/// The value after a label on a line, up to the next label or separator.
+fn label_value(
+    line: &str,
+    labels: &[String],
+    rules: &Rules,
+    stop_at_space: bool,
+) -> Option<String> {
+    // Longest label first, so `责任编辑` wins over `编辑`.
+    let mut sorted: Vec<&String> = labels.iter().filter(|l| !l.is_empty()).collect();
+    sorted.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    let mut hit: Option<(usize, usize)> = None;
+    for l in sorted {
+        let mut from = 0;
+        while let Some(i) = line.get(from..).and_then(|t| t.find(l.as_str())) {
+            let at = from + i;
+            let after = line.get(at + l.len()..).unwrap_or("");
+            let t = after.trim_start();
+            if t.starts_with([':', '：', '|', '｜']) && hit.is_none_or(|(h, _)| at < h) {
+                hit = Some((at, at + l.len()));
+            }
+            from = at + l.len();
+        }
+    }
+    let (_, end) = hit?;
+    let rest = line.get(end..)?.trim_start();
+    let rest = rest.get(rest.chars().next()?.len_utf8()..)?.trim_start();
+    let mut cut = rest.len();
+    for l in &rules.meta.all_labels {
+        if l.is_empty() {
+            continue;
+        }
+        if let Some(i) = rest.find(l.as_str())
+            && i > 0
+        {
+            cut = cut.min(i);
+        }
+    }
+    for (i, c) in rest.char_indices() {
+        let stop = matches!(
+            c,
+            '|' | '｜' | '[' | ']' | '【' | '】' | '(' | '（' | ')' | '）'
+        ) || (stop_at_space && c == ' ');
+        if stop {
+            cut = cut.min(i);
+            break;
+        }
+    }
+    let v = rest.get(..cut)?.trim();
+    Some(v.to_string())
+}
+
+/// Cuts a trailing date or time off a value (`人民日报2021-10-29 17:41`).
+fn strip_trailing_date(v: &str, rules: &Rules) -> String {
+    match find_date(v, rules) {
+        Some((_, start, _)) => v.get(..start).unwrap_or(v).trim().to_string(),
+        None => v.to_string(),
+    }
+}
+
+fn source_from_labels(lines: &[Line], rules: &Rules) -> Option<String> {
+    lines
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .filter_map(|l| label_value(&l.text, &rules.meta.source_labels, rules, true))
+        .map(|v| strip_trailing_date(&v, rules))
+        // `来源：采写：南都`: a second label inside the value.
+        .map(|v| match v.rsplit_once([':', '：']) {
+            Some((_, tail)) if cjk_count(tail) >= 2 => tail.trim().to_string(),
+            _ => v,
+        })
+        .find(|v| cjk_count(v) >= 2 && !is_non_source(v, rules))
+}
+
+fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
+    let rest = text
+        .strip_prefix('【')
+        .or_else(|| text.strip_prefix('〔'))?;
+    let end = rest.find(['】', '〕'])?;
+    let inner = rest.get(..end)?.trim();
+    if is_non_source(inner, rules) {
+        return None;
+    }
+    // `香港中通社十日電`: drop the date and verb.
+    let name = match dateline(inner, rules) {
+        Some(d) => d.outlet?,
+        None => inner.to_string(),
+    };
+    let outlet_like = rules
+        .meta
+        .outlet_suffixes
+        .iter()
+        .any(|s| !s.is_empty() && name.ends_with(s.as_str()));
+    (outlet_like && cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
+}
+
+fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<String>)> {
+    let m = &rules.meta;
+    let mut words: Vec<&String> = m.byline_words.iter().filter(|w| !w.is_empty()).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let (pos, w) = words
+        .iter()
+        .filter_map(|w| text.find(w.as_str()).map(|i| (i, w.len())))
+        .min_by_key(|&(i, _)| i)?;
+    let before = text.get(..pos)?;
+    // `采写：南都记者 余毅菁`: a label before the outlet.
+    let before = before
+        .rsplit_once([':', '：'])
+        .map_or(before, |(_, tail)| tail);
+    let outlet = before
+        .split(['、', '／', '/', ' ', '·'])
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .filter(|s| cjk_count(s) + s.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+        .filter(|s| !is_non_source(s, rules))
+        .map(str::to_string);
+    let after = text.get(pos + w..)?.trim_start();
+    let mut name: String = after
+        .chars()
+        .take_while(|c| !matches!(c, '／' | '/' | ' ' | ':' | '：' | ')' | '）'))
+        .collect();
+    for end in &m.byline_ends {
+        if let Some(stripped) = name.strip_suffix(end.as_str()) {
+            name = stripped.to_string();
+        }
+    }
+    let author = (cjk_count(&name) >= 2 && name.chars().count() <= 5).then_some(name);
+    Some((outlet, author))
+}
+
+fn source_from_bylines(lines: &[Line], rules: &Rules) -> Option<String> {
+    lines
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .filter(|l| {
+            rules
+                .meta
+                .byline_words
+                .iter()
+                .any(|w| !w.is_empty() && l.text.contains(w.as_str()))
+        })
+        .find_map(|l| byline_parts(&l.text, rules).and_then(|(o, _)| o))
+}
+
+fn source_from_journal(lines: &[Line]) -> Option<String> {
+    lines.iter().filter(|l| l.kind == Kind::Meta).find_map(|l| {
+        let (name, issue) = l.text.rsplit_once(' ')?;
+        (issue.ends_with('期') && issue.contains('年') && cjk_count(name) >= 2)
+            .then(|| name.trim().to_string())
+    })
+}
+
+fn source_from_category(lines: &[Line], rules: &Rules) -> Option<String> {
+    let i = lines
+        .iter()
+        .position(|l| rules.meta.category_headers.contains(&l.text))?;
+    let next = lines.iter().skip(i + 1).find(|l| !l.text.is_empty())?;
+    let mut t = next.text.as_str();
+    for b in &rules.chrome.bullet_prefixes {
+        if let Some(s) = t.strip_prefix(b.as_str()) {
+            t = s.trim();
+        }
+    }
+    (cjk_count(t) >= 2 && t.chars().count() <= 16).then(|| t.to_string())
+}
+
+fn trailing_credit(body_last: &str, rules: &Rules) -> Option<String> {
+    let inner = last_bracket(body_last.trim_end_matches([' ', '。']))?.trim();
+    let ok = cjk_count(inner) >= 2
+        && inner.chars().count() <= 14
+        && !inner.contains(['，', ',', '、', ' '])
+        && rules
+            .meta
+            .credit_suffixes
+            .iter()
+            .any(|s| !s.is_empty() && inner.ends_with(s.as_str()))
+        && !rules.sets.caption_markers.found_in(inner);
+    ok.then(|| inner.to_string())
+}
+
+fn source_from_copyright(lines: &[Line]) -> Option<String> {
+    let re = COPYRIGHT.as_ref()?;
+    lines.iter().find_map(|l| {
+        re.captures(&l.text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().trim_end_matches('.').to_string())
+    })
+}
+
+fn author_from_lines(lines: &[Line], rules: &Rules) -> Option<String> {
+    for l in lines.iter().filter(|l| l.kind == Kind::Meta) {
+        if let Some(v) = label_value(&l.text, &rules.meta.author_labels, rules, false) {
+            let v = v.trim();
+            // `梅   晶` is a two-character name spaced out.
+            let v = if cjk_count(v) <= 4 {
+                v.replace(' ', "")
+            } else {
+                v.split(' ').next().unwrap_or(v).to_string()
+            };
+            // `杜硕_NB12556`, `韩保林 PK155`: an editor's staff code follows
+            // the name.
+            let v = v.split('_').next().unwrap_or("").trim();
+            let v = if cjk_count(v) >= 2 {
+                v.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == ' ')
+            } else {
+                v
+            };
+            let v = v.to_string();
+            if cjk_count(&v) >= 2 && v.chars().count() <= 12 {
+                return Some(v);
+            }
+        }
+        if rules
+            .meta
+            .byline_words
+            .iter()
+            .any(|w| !w.is_empty() && l.text.contains(w.as_str()))
+            && let Some((_, Some(a))) = byline_parts(&l.text, rules)
+        {
+            return Some(a);
+        }
+    }
+    None
+}
+
+/// Reads the metadata of an analysed text page.
+pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
+    let ordered = meta_lines_by_nearness(a);
+    let head = ordered.as_slice();
+    let prose: Vec<&Line> = a
+        .body
+        .iter()
+        .filter_map(|&i| a.lines.get(i))
+        .filter(|l| l.kind == Kind::Prose)
+        .take(3)
+        .collect();
+    let dl = prose.iter().find_map(|l| dateline(&l.text, rules));
+
+    let source = source_from_labels(head, rules)
+        .or_else(|| prose.iter().find_map(|l| bracket_credit(&l.text, rules)))
+        .or_else(|| dl.as_ref().and_then(|d| d.outlet.clone()))
+        .or_else(|| source_from_bylines(head, rules))
+        .or_else(|| source_from_journal(head))
+        .or_else(|| source_from_category(&a.lines, rules))
+        .or_else(|| {
+            a.body
+                .last()
+                .and_then(|&i| a.lines.get(i))
+                .and_then(|l| trailing_credit(&l.text, rules))
+        })
+        .or_else(|| source_from_copyright(&a.lines));
+
+    let labelled = head
+        .iter()
+        .filter(|l| l.kind == Kind::Meta)
+        .find_map(|l| find_date(&l.text, rules).map(|(d, _, _)| d));
+    let published = combine_dates(labelled, dl.as_ref(), &a.lines, rules)
+        .map(|d| d.format(&rules.meta.default_offset));
+
+    PageMeta {
+        published,
+        source,
+        author: author_from_lines(head, rules),
+    }
+}
+
+/// The metadata lines before the footer, the article's own first: those
+/// from the headline (or the first paragraph) down, then those above it,
+/// nearest first. A sidebar's `来源:`/date lines above the article lose to
+/// the article's.
+fn meta_lines_by_nearness(a: &Analysis) -> Vec<Line> {
+    let head = a.header_and_body();
+    let anchor = a
+        .title
+        .or_else(|| a.body.first().copied())
+        .unwrap_or(0)
+        .min(head.len());
+    let (above, below) = head.split_at(anchor);
+    below
+        .iter()
+        .chain(above.iter().rev())
+        .filter(|l| l.kind == Kind::Meta)
+        .cloned()
+        .collect()
+}
+
+/// Reconciles the page's labelled date with the dateline of the text.
+///
+/// A mirror's `发布时间` may be the copy date, not the article's: when the
+/// dateline (`1月5日电`) disagrees, the dateline's month and day win and the
+/// labelled date only lends its year. Without a labelled date, a dateline
+/// takes its year from a full date elsewhere on the page with the same
+/// month and day, and otherwise stays unresolved.
+fn combine_dates(
+    labelled: Option<Shown>,
+    dl: Option<&Dateline>,
+    lines: &[Line],
+    rules: &Rules,
+) -> Option<Shown> {
+    match (labelled, dl) {
+        (Some(d), Some(dl)) => {
+            let month = dl.month.unwrap_or(d.month);
+            if month == d.month && dl.day == d.day {
+                return Some(d);
+            }
+            let year = if (month, dl.day) <= (d.month, d.day) {
+                d.year
+            } else {
+                d.year - 1
+            };
+            let out = Shown {
+                year,
+                month,
+                day: dl.day,
+                time: None,
+            };
+            if !out.valid() {
+                return Some(d);
+            }
+            // A paper printed the morning after its `十日電` dateline keeps
+            // its own date; only a copy made much later (a mirror) does not.
+            let gap = days_between(&out, &d).unwrap_or(0);
+            if gap <= rules.meta.dateline_grace_days {
+                Some(d)
+            } else {
+                Some(out)
+            }
+        }
+        (Some(d), None) => Some(d),
+        (None, Some(dl)) => {
+            let month = dl.month?;
+            lines.iter().find_map(|l| {
+                find_date(&l.text, rules)
+                    .map(|(d, _, _)| d)
+                    .filter(|d| d.month == month && d.day == dl.day)
+                    .map(|d| Shown { time: None, ..d })
+            })
+        }
+        (None, None) => None,
+    }
+}
+
+fn days_between(a: &Shown, b: &Shown) -> Option<i64> {
+    let a = chrono::NaiveDate::from_ymd_opt(a.year, a.month, a.day)?;
+    let b = chrono::NaiveDate::from_ymd_opt(b.year, b.month, b.day)?;
+    Some((b - a).num_days())
+}
+
+/// Trims a headline: known prefixes (`正在阅读:`) and site names appended
+/// after a separator (`…_新闻中心_某某网`, `… - 中新网`).
+pub fn clean_title(title: &str, rules: &Rules) -> String {
+    let m = &rules.meta;
+    let mut t = title.trim().to_string();
+    for p in &m.title_strip_prefixes {
+        if let Some(s) = t.strip_prefix(p.as_str()) {
+            t = s.trim().to_string();
+        }
+    }
+    loop {
+        let mut changed = false;
+        // `…封闭！_网易订阅`: what follows an underscore is always the site.
+        for sep in &m.always_site_separators {
+            if sep.is_empty() {
+                continue;
+            }
+            if let Some(i) = t.rfind(sep.as_str()) {
+                let head = t.get(..i).unwrap_or("").trim();
+                let tail = t.get(i + sep.len()..).unwrap_or("").trim();
+                if cjk_count(head) >= 4 && tail.chars().count() <= 20 {
+                    t = head.to_string();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if changed {
+            continue;
+        }
+        for sep in &m.site_separators {
+            if sep.is_empty() {
+                continue;
+            }
+            let Some(i) = t.rfind(sep.as_str()) else {
+                continue;
+            };
+            let (head, tail) = (
+                t.get(..i).unwrap_or(""),
+                t.get(i + sep.len()..).unwrap_or(""),
+            );
+            let tail = tail.trim();
+            let head = head.trim();
+            if !head.is_empty()
+                && cjk_count(head) >= 4
+                && tail.chars().count() <= 20
+                && m.site_suffix_words
+                    .iter()
+                    .any(|w| !w.is_empty() && tail.ends_with(w.as_str()))
+            {
+                t = head.to_string();
+                changed = true;
+                break;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // `新闻动态-`: a separator left dangling.
+    let t = t.trim_end_matches(['-', '_', '|', '｜', ' ', '–', '—']);
+    t.to_string()
+}
+
+/// Whether a title candidate is only a site's name (`山西省人民政府网站`).
+pub fn is_site_name(title: &str, rules: &Rules) -> bool {
+    title.chars().count() <= 16
+        && rules
+            .meta
+            .site_name_endings
+            .iter()
+            .any(|e| !e.is_empty() && title.ends_with(e.as_str()))
+}
+
+/// Whether a line is a labelled metadata line (used by the HTML path).
+pub fn is_meta_line(s: &str, rules: &Rules) -> bool {
+    starts_with_label(s, &rules.meta.all_labels)
+}
+
+/// Formats a date from a `<meta>` tag or JSON-LD (`2024-01-09T10:32:00+08:00`,
+/// `2024-01-09 10:32`, `2024年1月9日`): RFC 3339 with the tag's own offset,
+/// or the default one when it gives none; an ISO date when no time is given.
+pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
+    let (d, _, end) = find_date(v, rules)?;
+    if d.time.is_none() {
+        return Some(d.format(""));
+    }
+    let rest = v.get(end..).unwrap_or("").trim_start();
+    // Fractions of a second carry no meaning here.
+    let rest = rest
+        .strip_prefix('.')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    let offset = if rest.starts_with(['Z', 'z']) {
+        "+00:00".to_string()
+    } else if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let digits: String = rest
+            .chars()
+            .skip(1)
+            .filter(char::is_ascii_digit)
+            .take(4)
+            .collect();
+        match (digits.get(..2), digits.get(2..4)) {
+            (Some(h), Some(m)) => format!("{sign}{h}:{m}"),
+            (Some(h), None) => format!("{sign}{h}:00"),
+            _ => rules.meta.default_offset.clone(),
+        }
+    } else {
+        rules.meta.default_offset.clone()
+    };
+    Some(d.format(&offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/clean.toml");
+        match Rules::from_file(&path) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn date(s: &str) -> Option<String> {
+        let r = rules();
+        find_date(s, &r).map(|(d, _, _)| d.format(&r.meta.default_offset))
+    }
+
+    #[test]
+    fn date_forms() {
+        assert_eq!(
+            date("2024年01月09日 10:32 來源:華西都市報").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            date("2024-01-09 10:32:26").as_deref(),
+            Some("2024-01-09T10:32:26+08:00")
+        );
+        assert_eq!(date("2021/06/20").as_deref(), Some("2021-06-20"));
+        assert_eq!(
+            date("2024年1月9日 下午3:20").as_deref(),
+            Some("2024-01-09T15:20:00+08:00")
+        );
+        assert_eq!(
+            date("2025年12月24日 星期三 10:05").as_deref(),
+            Some("2025-12-24T10:05:00+08:00")
+        );
+        assert_eq!(
+            date("2025/12/24（三）23:15").as_deref(),
+            Some("2025-12-24T23:15:00+08:00")
+        );
+        assert_eq!(date("發布日期：114年3月5日").as_deref(), Some("2025-03-05"));
+        assert_eq!(date("二〇二四年一月九日").as_deref(), Some("2024-01-09"));
+        assert_eq!(
+            date("二○二三年十二月三十一日").as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(date("2024年13月40日"), None);
+        assert_eq!(date("今年1至9月"), None);
+        assert_eq!(date("1月5日电"), None);
+    }
+
+    #[test]
+    fn tag_dates_keep_their_offset() {
+        let r = rules();
+        let f = |s: &str| format_tag_date(s, &r);
+        assert_eq!(
+            f("2024-01-09T10:32:00+08:00").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(
+            f("2024-01-09T02:32:00.000Z").as_deref(),
+            Some("2024-01-09T02:32:00+00:00")
+        );
+        assert_eq!(
+            f("2024-01-09T10:32:00-0500").as_deref(),
+            Some("2024-01-09T10:32:00-05:00")
+        );
+        assert_eq!(
+            f("2024-01-09 10:32").as_deref(),
+            Some("2024-01-09T10:32:00+08:00")
+        );
+        assert_eq!(f("2024-01-09").as_deref(), Some("2024-01-09"));
+        assert_eq!(f("yesterday"), None);
+    }
+
+    #[test]
+    fn mirror_date_lends_its_year_to_the_dateline() {
+        let r = rules();
+        let mirror = Shown {
+            year: 2024,
+            month: 11,
+            day: 2,
+            time: Some((0, 6, 35)),
+        };
+        let dl = Dateline {
+            outlet: Some("中新社".into()),
+            month: Some(1),
+            day: 5,
+        };
+        let got = combine_dates(Some(mirror), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-01-05"));
+        // A paper dated the morning after its dateline keeps its own date.
+        let paper = Shown {
+            year: 2024,
+            month: 2,
+            day: 11,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: None,
+            day: 10,
+        };
+        let got = combine_dates(Some(paper), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-02-11"));
+        // A December dateline copied in January belongs to the year before.
+        let copy = Shown {
+            year: 2025,
+            month: 1,
+            day: 20,
+            time: None,
+        };
+        let dl = Dateline {
+            outlet: None,
+            month: Some(12),
+            day: 30,
+        };
+        let got = combine_dates(Some(copy), Some(&dl), &[], &r).map(|d| d.format("+08:00"));
+        assert_eq!(got.as_deref(), Some("2024-12-30"));
+    }
+
+    #[test]
+    fn datelines_name_the_outlet() {
+        let r = rules();
+        let d = |s: &str| dateline(s, &r).and_then(|d| d.outlet);
+        assert_eq!(
+            d("人民網呼和浩特8月19日電 (王慧)8月19日上午").as_deref(),
+            Some("人民網")
+        );
+        assert_eq!(
+            d("中新社 北京1月5日电 (记者 郭超凯)").as_deref(),
+            Some("中新社")
+        );
+        assert_eq!(
+            d("中国甘肃网12月20日讯 据甘肃日报报道").as_deref(),
+            Some("中国甘肃网")
+        );
+        assert_eq!(
+            d("【香港中通社十日電】去年香港錄得").as_deref(),
+            Some("香港中通社")
+        );
+        assert_eq!(d("1月5日,广州铁路警方通报"), None);
+        assert_eq!(d("据悉,今年1月5日电信诈骗"), None);
+    }
+
+    #[test]
+    fn titles_lose_site_suffixes_only() {
+        let r = rules();
+        let t = |s: &str| clean_title(s, &r);
+        assert_eq!(t("四川電詐下降22%_新闻中心_某某网"), "四川電詐下降22%");
+        assert_eq!(t("公安部通报打击电诈成果-中新网"), "公安部通报打击电诈成果");
+        assert_eq!(
+            t("公安部通报打击电诈成果 - 人民网"),
+            "公安部通报打击电诈成果"
+        );
+        assert_eq!(
+            t("正在阅读:打击电诈 守护群众钱袋子"),
+            "打击电诈 守护群众钱袋子"
+        );
+        assert_eq!(
+            t("“预警劝阻”是什么?有必要了解一下→-全球播资讯"),
+            "“预警劝阻”是什么?有必要了解一下→-全球播资讯"
+        );
+        assert_eq!(t("2021-2022年电诈案件统计"), "2021-2022年电诈案件统计");
+        assert_eq!(t("京沪高速无锡段封闭！_网易订阅"), "京沪高速无锡段封闭！");
+        assert_eq!(t("新闻动态-"), "新闻动态");
+        assert_eq!(t("原创 最不愁吃肉的国家"), "最不愁吃肉的国家");
+        assert!(is_site_name("山西省人民政府网站", &r));
+        assert!(!is_site_name("诈骗嫌疑人全部落网", &r));
+    }
+}

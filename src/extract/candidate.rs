@@ -1,0 +1,573 @@
+//! Numbers to candidate figures: the counting word after a number, its
+//! approximation words and currency, and the filters that drop numbers that
+//! are not statistics (dates, ordinals, names, thresholds, labels).
+
+use super::lexicon::Lexicon;
+use super::numeral::{self, NumeralForm};
+
+/// What a figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A count of things.
+    Count,
+    /// An amount of money.
+    Money,
+    /// A share or rate.
+    Percent,
+    /// A rise or fall.
+    Change,
+}
+
+impl Kind {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::Money => "money",
+            Kind::Percent => "percent",
+            Kind::Change => "change",
+        }
+    }
+}
+
+/// One quantity found in a text, with what the words around it say.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// Start of the numeral.
+    pub num_start: usize,
+    /// End of the numeral.
+    pub num_end: usize,
+    /// Start of the quantity (approximation and currency words included).
+    pub start: usize,
+    /// End of the quantity (unit and suffixes included).
+    pub end: usize,
+    /// Value with multipliers folded in.
+    pub value: f64,
+    /// Unit, Simplified.
+    pub unit: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Currency named next to the number.
+    pub currency: Option<String>,
+    /// `over`, `about`, `under`.
+    pub approx: Option<&'static str>,
+    /// `up`, `down`.
+    pub direction: Option<&'static str>,
+    /// `day`, `month`.
+    pub per: Option<&'static str>,
+    /// Metric id.
+    pub metric: String,
+    /// What is counted.
+    pub subject: String,
+    /// Money written without 元.
+    pub bare_money: bool,
+}
+
+/// A numeral found in the Simplified view, in characters.
+#[derive(Debug, Clone)]
+struct Num {
+    start: usize,
+    end: usize,
+    value: f64,
+    form: NumeralForm,
+    approx: bool,
+}
+
+fn scan_chars(s: &[char]) -> Vec<Num> {
+    let text: String = s.iter().collect();
+    // byte offset -> char index
+    let mut idx = vec![0usize; text.len() + 1];
+    let mut ci = 0;
+    for (bi, ch) in text.char_indices() {
+        for slot in idx.iter_mut().skip(bi).take(ch.len_utf8()) {
+            *slot = ci;
+        }
+        ci += 1;
+    }
+    if let Some(last) = idx.last_mut() {
+        *last = ci;
+    }
+    let mut raw = numeral::scan(&text);
+    // `三成三,` comes back as `三成` and `三`: join them again.
+    let mut k = 0;
+    while k + 1 < raw.len() {
+        let join = match (raw.get(k), raw.get(k + 1)) {
+            (Some(a), Some(b)) => {
+                a.form == NumeralForm::Cheng
+                    && a.end == b.start
+                    && b.form == NumeralForm::Chinese
+                    && b.value < 10.0
+                    && text
+                        .get(b.start..b.end)
+                        .is_some_and(|t| t.chars().count() == 1)
+            }
+            _ => false,
+        };
+        if join {
+            let b = raw.remove(k + 1);
+            if let Some(a) = raw.get_mut(k) {
+                a.value += b.value;
+                a.end = b.end;
+            }
+        }
+        k += 1;
+    }
+    raw.into_iter()
+        .filter_map(|m| {
+            Some(Num {
+                start: *idx.get(m.start)?,
+                end: *idx.get(m.end)?,
+                value: m.value,
+                form: m.form,
+                approx: m.approx,
+            })
+        })
+        .filter(|n| n.end > n.start && n.value.is_finite())
+        .collect()
+}
+
+fn is_break(c: Option<&char>) -> bool {
+    match c {
+        None => true,
+        Some(&c) => {
+            super::sentence::is_clause_break(c)
+                || c.is_whitespace()
+                || matches!(c, '、' | '）' | ')' | '”' | '」' | '(' | '（')
+        }
+    }
+}
+
+fn has_multiplier_char(s: &[char], a: usize, b: usize) -> bool {
+    s.get(a..b).is_some_and(|w| {
+        w.iter()
+            .any(|c| matches!(c, '万' | '亿' | '千' | '兆' | '萬' | '億'))
+    })
+}
+
+fn is_chinese_digit(c: char) -> bool {
+    "〇○零一二三四五六七八九十两廿卅百千万亿壹贰叁肆伍陆柒捌玖拾佰仟".contains(c)
+}
+
+/// Finds every candidate figure in `s` (a Simplified view).
+pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
+    let mut nums = scan_chars(s);
+    // `近万条`, `逾千人`: a lone multiplier after an approximation word,
+    // which the numeral scanner leaves alone because alone it is a word.
+    for i in 1..s.len() {
+        let Some((_, mult)) = lex.multipliers.at(s, i) else {
+            continue;
+        };
+        let after_approx =
+            lex.about_prefix.ending_at(s, i).is_some() || lex.over_prefix.ending_at(s, i).is_some();
+        let unit_after = lex.count_units.at(s, i + 1).is_some()
+            || lex.money_units.at(s, i + 1).is_some()
+            || lex.currency_suffix.at(s, i + 1).is_some();
+        let covered = nums.iter().any(|n| n.start <= i && i < n.end);
+        if after_approx && unit_after && !covered && mult >= 100.0 {
+            nums.push(Num {
+                start: i,
+                end: i + 1,
+                value: mult,
+                form: NumeralForm::Chinese,
+                approx: false,
+            });
+        }
+    }
+    nums.sort_by_key(|n| n.start);
+    // Spans of names holding numerals.
+    let mut name_spans = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(len) = lex.names.at(s, i) {
+            name_spans.push((i, i + len));
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    let mut out: Vec<Figure> = Vec::new();
+    for (k, n) in nums.iter().enumerate() {
+        if name_spans.iter().any(|&(a, b)| n.start < b && a < n.end) {
+            continue;
+        }
+        // Garbage next to Latin letters, dots or slashes (`X6`, `5.39.217.768`, `1/10`).
+        let prev = if n.start > 0 {
+            s.get(n.start - 1)
+        } else {
+            None
+        };
+        let next = s.get(n.end);
+        let after_currency = lex.currency_prefix.ending_at(s, n.start).is_some();
+        if prev.is_some_and(|c| {
+            !after_currency && c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '/' | '-' | '_' | '·' | '×' | '*' | '#' | '@')
+        }) || next.is_some_and(|c| {
+            c.is_ascii_alphabetic()
+                || matches!(c, '/' | '-' | '_' | '·' | '×' | '*' | '.' | ':' | '：')
+        }) && !(next == Some(&'.') && n.form == NumeralForm::Chinese)
+        {
+            continue;
+        }
+        if let Some(f) = figure_at(lex, s, n) {
+            // A lower bound of a range shares the fate of its upper bound.
+            let _ = k;
+            out.push(f);
+        }
+    }
+    drop_thresholds(lex, s, &mut out);
+    out
+}
+
+fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
+    let f = figure_parts(lex, s, n)?;
+    let line_lo = (0..n.start)
+        .rev()
+        .find(|&j| s.get(j) == Some(&'\n'))
+        .map_or(0, |j| j + 1);
+    let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
+    // Furniture labels sit on short lines or right before the count.
+    let short_line = s
+        .get(line_lo..)
+        .map_or(0, |w| w.iter().take_while(|c| **c != '\n').count())
+        <= 40;
+    // A bulleted headline line (`• 衛生局接獲通報1宗…`) is sidebar chrome.
+    let mut head = line_lo;
+    while s.get(head).is_some_and(|c| *c == ' ') {
+        head += 1;
+    }
+    let line_end = (line_lo..s.len())
+        .find(|&j| s.get(j) == Some(&'\n'))
+        .unwrap_or(s.len());
+    let punctuated = s.get(line_lo..line_end).is_some_and(|w| {
+        w.iter()
+            .any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'))
+    });
+    if short_line && !punctuated && lex.bullet_lines.at(s, head).is_some() {
+        return None;
+    }
+    if lex.credit_after.at(s, f.end).is_some() {
+        return None;
+    }
+    let lo = if short_line {
+        line_lo
+    } else {
+        clause_lo.max(n.start.saturating_sub(4))
+    };
+    if lex.chrome.rfind(s, lo, n.start).is_some() {
+        return None;
+    }
+    if lex.unreported.contains(&f.unit) {
+        return None;
+    }
+    let near = |i: usize| lex.vague.at(s, i).is_some();
+    // `数万`: a bare multiplier after a vague word.
+    let bare_multiplier = n.end == n.start + 1 && has_multiplier_char(s, n.start, n.end);
+    if (n.start..n.end).any(near)
+        || near(n.end)
+        || (bare_multiplier && n.start > 0 && lex.vague.ending_at(s, n.start).is_some())
+    {
+        return None;
+    }
+    Some(f)
+}
+
+fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
+    let mut value = n.value;
+    let mut p = n.end;
+    let mut approx: Option<&'static str> = n.approx.then_some("over");
+    let mut unit: String;
+    let mut kind = Kind::Count;
+    let mut currency: Option<String> = None;
+    let mut bare_money = false;
+
+    // Ordinals, ranks and phone numbers.
+    if let Some(len) = lex.ordinal_prefix.ending_at(s, n.start) {
+        let w: String = s.get(n.start - len..n.start)?.iter().collect();
+        if w != "前" {
+            return None;
+        }
+        if lex.rank_units.at(s, n.end).is_some() {
+            return None;
+        }
+    }
+
+    match n.form {
+        NumeralForm::Percent => {
+            unit = "%".into();
+            kind = Kind::Percent;
+        }
+        NumeralForm::Cheng => {
+            unit = "%".into();
+            kind = Kind::Percent;
+        }
+        _ => {
+            // Approximation suffix between number and unit.
+            let mut suffix_len = 0;
+            if let Some(len) = lex.unit_over_suffix.at(s, p) {
+                suffix_len = len;
+                approx = Some("over");
+            } else if let Some(len) = lex.unit_about_suffix.at(s, p) {
+                suffix_len = len;
+                approx = Some("about");
+            }
+            let q = p + suffix_len;
+            // A multiplier after the suffix (`94.88余万元`).
+            let (q, mult) = match lex.multipliers.at(s, q) {
+                Some((len, m)) if suffix_len > 0 => (q + len, m),
+                _ => (q, 1.0),
+            };
+            if let Some(len) = lex.percent.at(s, q) {
+                unit = "%".into();
+                kind = Kind::Percent;
+                p = q + len;
+            } else if let Some(len) = lex.percent_words.at(s, q) {
+                unit = "百分点".into();
+                kind = Kind::Change;
+                p = q + len;
+            } else if let Some(len) = lex.times.at(s, q) {
+                unit = "倍".into();
+                kind = Kind::Change;
+                p = q + len;
+            } else if let Some(len) = lex
+                .cheng
+                .at(s, q)
+                .filter(|_| value <= 10.0 && suffix_len == 0)
+            {
+                // `三成` is 30 %; `三成三` is 33 %.
+                unit = "%".into();
+                kind = Kind::Percent;
+                value *= 10.0;
+                p = q + len;
+                if let Some(c) = s.get(p)
+                    && let Some(d) = digit_value(*c)
+                    && !s.get(p + 1).is_some_and(|c| {
+                        lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c)
+                    })
+                {
+                    value += d;
+                    p += 1;
+                }
+            } else if let Some((len, cur)) = lex.currency_suffix.at(s, q) {
+                unit = "元".into();
+                kind = Kind::Money;
+                currency = Some(cur);
+                p = q + len;
+            } else if let Some(len) = lex.money_units.at(s, q) {
+                unit = "元".into();
+                kind = Kind::Money;
+                p = q + len;
+                if let Some((len2, cur)) = lex.currency_suffix.at(s, p) {
+                    currency = Some(cur);
+                    p += len2;
+                }
+            } else if let Some(len) = lex.count_units.at(s, q) {
+                // `3个月`, `24小时`: a duration, not a count.
+                let nc = lex.not_count.at(s, q).unwrap_or(0);
+                if nc > len || lex.count_blockers.at(s, q + len).is_some() {
+                    return None;
+                }
+                unit = s.get(q..q + len)?.iter().collect();
+                p = q + len;
+            } else {
+                // Money written without 元: after a currency (`HK$3,000`,
+                // `人民币500`), or a multiplied number among money words.
+                if lex.currency_prefix.ending_at(s, n.start).is_some() {
+                    unit = "元".into();
+                    kind = Kind::Money;
+                    bare_money = true;
+                    p = q;
+                } else if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
+                    let clause_lo = super::sentence::clause_start(s, n.start, 0);
+                    let ctx = lex
+                        .money_context
+                        .rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start)
+                        .is_some();
+                    // `3,570万及3,790万澳门元`: the first of a pair of amounts.
+                    let paired = lex.list_separators.at(s, q).is_some_and(|len| {
+                        let r = q + len;
+                        let digits = (r..s.len())
+                            .take_while(|&k| {
+                                s.get(k).is_some_and(|c| {
+                                    c.is_ascii_digit()
+                                        || matches!(c, ',' | '.')
+                                        || is_chinese_digit(*c)
+                                })
+                            })
+                            .count();
+                        digits > 0
+                            && (lex.money_units.at(s, r + digits).is_some()
+                                || lex.currency_suffix.at(s, r + digits).is_some())
+                    });
+                    if ctx || paired {
+                        unit = "元".into();
+                        kind = Kind::Money;
+                        bare_money = true;
+                        p = q;
+                    } else {
+                        return None;
+                    }
+                } else {
+                    return None;
+                }
+            }
+            value *= mult;
+        }
+    }
+    if n.form == NumeralForm::Percent || n.form == NumeralForm::Cheng {
+        p = n.end;
+        if let Some(len) = lex.percent.at(s, p) {
+            p += len;
+        }
+    }
+
+    // Currency and approximation words before the number.
+    let mut start = n.start;
+    if let Some((len, cur)) = lex.currency_prefix.ending_at(s, start)
+        && (kind == Kind::Money || has_multiplier_char(s, n.start, n.end))
+    {
+        currency = Some(cur);
+        start -= len;
+        if kind != Kind::Money {
+            kind = Kind::Money;
+            unit = "元".into();
+            bare_money = true;
+        }
+    }
+    let mut pre: Option<&'static str> = None;
+    if let Some(len) = lex.about_prefix.ending_at(s, start) {
+        pre = Some("about");
+        start -= len;
+    } else if let Some(len) = lex.under_prefix.ending_at(s, start) {
+        pre = Some("under");
+        start -= len;
+    } else if let Some(len) = lex.over_prefix.ending_at(s, start) {
+        pre = Some("over");
+        start -= len;
+    }
+    // Suffixes after the unit.
+    let mut end = p;
+    let mut post: Option<&'static str> = None;
+    if let Some(len) = lex.over_suffix.at(s, end) {
+        post = Some("over");
+        end += len;
+    } else if let Some(len) = lex.about_suffix.at(s, end) {
+        post = Some("about");
+        end += len;
+    } else if let Some(len) = lex.under_suffix.at(s, end) {
+        post = Some("under");
+        end += len;
+    }
+    let approx = match (pre, approx.or(post)) {
+        (Some("about"), _) => Some("about"),
+        (Some(x), _) => Some(x),
+        (None, x) => x,
+    };
+    if value <= 0.0 && kind == Kind::Count {
+        return None;
+    }
+    // `一名男子`, `一个时期`: a Chinese "one" with a counting word narrates,
+    // it does not report.
+    if n.form == NumeralForm::Chinese && value == 1.0 && kind == Kind::Count {
+        return None;
+    }
+    Some(Figure {
+        num_start: n.start,
+        num_end: n.end,
+        start: n.start,
+        end: p,
+        value,
+        unit,
+        kind,
+        currency,
+        approx,
+        direction: None,
+        per: None,
+        metric: "other".into(),
+        subject: String::new(),
+        bare_money,
+    })
+    .map(|mut f| {
+        f.start = start.min(f.start);
+        let _ = end;
+        f
+    })
+}
+
+fn digit_value(c: char) -> Option<f64> {
+    let v = match c {
+        '0'..='9' => c as u32 - '0' as u32,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    };
+    Some(f64::from(v))
+}
+
+/// Drops figures that qualify another figure: `百万元以上案件1512起`,
+/// `10万元以上的有7起`, `5万元到10万元的有5起`, `超过100万元的案件`.
+fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
+    let is_range_word = |f: &Figure| {
+        lex.threshold
+            .at(s, f.end)
+            .and_then(|len| s.get(f.end..f.end + len))
+            .is_some_and(|w| w == ['至'] || w == ['到'])
+    };
+    let mut drop = vec![false; figs.len()];
+    for (i, f) in figs.iter().enumerate() {
+        let next_start = figs.get(i + 1).map(|g| g.start);
+        let qualifier = if let Some(len) = lex.threshold.at(s, f.end) {
+            let mut p = f.end + len;
+            if is_range_word(f) {
+                // A lower bound: decided with its upper bound below.
+                next_start.is_some_and(|g| g >= p && g <= p + 1)
+            } else {
+                if s.get(p) == Some(&'的') {
+                    p += 1;
+                }
+                s.get(p).is_some_and(|&c| !is_break(Some(&c)))
+            }
+        } else {
+            // `超过100万元的案件`: an over-bound qualifying a noun.
+            let over_prefix =
+                f.start < f.num_start && lex.over_prefix.ending_at(s, f.num_start).is_some();
+            over_prefix
+                && s.get(f.end) == Some(&'的')
+                && s.get(f.end + 1)
+                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                && lex.case_nouns.at(s, f.end + 1).is_some()
+        };
+        if let Some(d) = drop.get_mut(i) {
+            *d = qualifier;
+        }
+    }
+    // A range keeps both bounds unless its upper bound qualifies a count
+    // (`5万元到10万元的有5起`), then both go.
+    for i in 0..figs.len() {
+        let lower_range = drop.get(i) == Some(&true) && figs.get(i).is_some_and(is_range_word);
+        if !lower_range {
+            continue;
+        }
+        let upper_qualifies = figs.get(i + 1).is_some_and(|g| s.get(g.end) == Some(&'的'))
+            || drop.get(i + 1) == Some(&true);
+        if upper_qualifies {
+            if let Some(d) = drop.get_mut(i + 1) {
+                *d = true;
+            }
+        } else if let Some(d) = drop.get_mut(i) {
+            *d = false;
+        }
+    }
+    let mut k = 0;
+    figs.retain(|_| {
+        let keep = !drop.get(k).copied().unwrap_or(false);
+        k += 1;
+        keep
+    });
+}

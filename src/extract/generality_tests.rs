@@ -1,0 +1,375 @@
+//! Sentences written for this test, not taken from the corpus, in the ways
+//! mainland, Hong Kong, Macau, Taiwan and Singapore releases phrase their
+//! figures: a check that the lexicon generalises beyond the 45 pages.
+
+use std::path::Path;
+
+use super::Extractor;
+use crate::model::{Article, Script, Statistic};
+
+fn extractor() -> &'static Extractor {
+    static EX: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EX.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+    })
+}
+
+fn extract(text: &str, script: Script) -> Vec<Statistic> {
+    extractor().extract(&Article {
+        title: None,
+        published: Some("2024-06-30".into()),
+        source: None,
+        author: None,
+        script,
+        text: text.into(),
+    })
+}
+
+/// `(value, unit, metric, currency, approx, direction)` of each statistic.
+type Row<'a> = (
+    f64,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn check(text: &str, script: Script, want: &[Row<'_>]) {
+    let got = extract(text, script);
+    let rows: Vec<String> = got
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} {:?} {:?} {:?}",
+                s.value, s.unit, s.metric, s.currency, s.approx, s.direction
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), want.len(), "in {text:?} got {rows:#?}");
+    for (s, w) in got.iter().zip(want) {
+        let ok = (s.value - w.0).abs() <= 1e-9 * w.0.abs().max(1.0)
+            && s.unit == w.1
+            && s.metric == w.2
+            && s.currency.as_deref() == w.3
+            && s.approx.as_deref() == w.4
+            && s.direction.as_deref() == w.5;
+        assert!(ok, "in {text:?}: want {w:?}, got {rows:#?}");
+    }
+}
+
+#[test]
+fn hong_kong_arrest_with_amount() {
+    check(
+        "警方落案調查後,截獲騙款逾300萬元,並拘捕5名涉案男子。",
+        Script::Hant,
+        &[
+            (
+                3_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("HKD"),
+                Some("over"),
+                None,
+            ),
+            (5.0, "名", "suspects_arrested", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn hong_kong_quarterly_figures() {
+    check(
+        "今年首季,香港警方共錄得9 845宗詐騙案,按年上升12.3%,損失金額達14.2億港元;同期警方拘捕1 126人。",
+        Script::Hant,
+        &[
+            (9845.0, "宗", "cases_reported", None, None, None),
+            (12.3, "%", "cases_reported", None, None, Some("up")),
+            (1_420_000_000.0, "元", "other", Some("HKD"), None, None),
+            (1126.0, "人", "suspects_arrested", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn macau_cases_and_amount() {
+    check(
+        "本澳司警局今年1至6月共開立電話詐騙案件153宗,較去年同期減少21宗,涉及金額約2,300萬澳門元。",
+        Script::Hant,
+        &[
+            (153.0, "宗", "cases_reported", None, None, None),
+            (21.0, "宗", "cases_reported", None, None, Some("down")),
+            (
+                23_000_000.0,
+                "元",
+                "other",
+                Some("MOP"),
+                Some("about"),
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn macau_ring_fenced_funds() {
+    check(
+        "司警局透過緊急止付機制,今年以來成功圈存涉案款項逾1,800萬澳門元。",
+        Script::Hant,
+        &[(
+            18_000_000.0,
+            "元",
+            "funds_stopped",
+            Some("MOP"),
+            Some("over"),
+            None,
+        )],
+    );
+}
+
+#[test]
+fn taiwan_weekly_dashboard() {
+    check(
+        "刑事局統計,上週全國共受理詐欺案2,861件,財損新臺幣10億3,215萬元,警方並攔阻詐騙金額2億1,500萬元。",
+        Script::Hant,
+        &[
+            (2861.0, "件", "cases_reported", None, None, None),
+            (1_032_150_000.0, "元", "other", Some("TWD"), None, None),
+            (
+                215_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("TWD"),
+                None,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn taiwan_city_results() {
+    check(
+        "臺南市警察局今年1至10月偵破詐欺集團152個,查獲車手及成員1,034人,勸阻民眾受騙615件。",
+        Script::Hant,
+        &[
+            (152.0, "个", "gangs_busted", None, None, None),
+            (1034.0, "人", "suspects_arrested", None, None, None),
+            (615.0, "件", "people_protected", None, None, None),
+        ],
+    );
+}
+
+#[test]
+fn mainland_respectively_changes() {
+    check(
+        "2024年,全市公安机关共侦破电信网络诈骗案件2356起,抓获犯罪嫌疑人4871名,同比分别上升18.2%、25.6%。",
+        Script::Hans,
+        &[
+            (2356.0, "起", "cases_solved", None, None, None),
+            (4871.0, "名", "suspects_arrested", None, None, None),
+            (18.2, "%", "cases_solved", None, None, Some("up")),
+            (25.6, "%", "suspects_arrested", None, None, Some("up")),
+        ],
+    );
+}
+
+#[test]
+fn mainland_warnings_and_funds() {
+    check(
+        "今年以来,市反诈中心累计推送预警指令12.3万条,见面劝阻群众3.6万人次,紧急止付涉案资金1.2亿元,冻结资金8600余万元。",
+        Script::Hans,
+        &[
+            (123_000.0, "条", "warnings_issued", None, None, None),
+            (36_000.0, "人次", "people_protected", None, None, None),
+            (
+                120_000_000.0,
+                "元",
+                "funds_stopped",
+                Some("CNY"),
+                None,
+                None,
+            ),
+            (
+                86_000_000.0,
+                "元",
+                "funds_frozen",
+                Some("CNY"),
+                Some("over"),
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn mainland_gangs_dens_returns() {
+    check(
+        "截至6月底,全省共打掉涉诈团伙326个,捣毁窝点58处,返还被骗资金5.7亿元。",
+        Script::Hans,
+        &[
+            (326.0, "个", "gangs_busted", None, None, None),
+            (58.0, "处", "dens_destroyed", None, None, None),
+            (
+                570_000_000.0,
+                "元",
+                "funds_returned",
+                Some("CNY"),
+                None,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn mainland_both_fell() {
+    check(
+        "今年上半年,全县电信网络诈骗发案数和损失金额均下降25%。",
+        Script::Hans,
+        &[
+            (25.0, "%", "cases_reported", None, None, Some("down")),
+            (25.0, "%", "other", None, None, Some("down")),
+        ],
+    );
+}
+
+#[test]
+fn singapore_mixed_numerals() {
+    check(
+        "新加坡警方说,今年上半年诈骗案增至2万6587起,受害者损失至少3亿8580万元。",
+        Script::Hans,
+        &[
+            (26_587.0, "起", "cases_reported", None, None, None),
+            (
+                385_800_000.0,
+                "元",
+                "other",
+                Some("SGD"),
+                Some("over"),
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn repatriation_verb_after_figure() {
+    check(
+        "公安机关先后将1560名电诈犯罪嫌疑人从境外押解回国,另有300余名在逃人员被缉捕归案。",
+        Script::Hans,
+        &[
+            (1560.0, "名", "suspects_repatriated", None, None, None),
+            (300.0, "名", "fugitives_captured", None, Some("over"), None),
+        ],
+    );
+}
+
+#[test]
+fn periods_resolve_against_publication() {
+    let got = extract(
+        "今年1至5月,全省共破获电信网络诈骗案件1.2万起。",
+        Script::Hans,
+    );
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.text.as_deref(), Some("今年1至5月"));
+    assert_eq!(p.from.as_deref(), Some("2024-01-01"));
+    assert_eq!(p.to.as_deref(), Some("2024-05-31"));
+    let got = extract("2023年7月以来,累计拦截诈骗电话1.1亿次。", Script::Hans);
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.from.as_deref(), Some("2023-07-01"));
+    assert_eq!(p.to, None);
+    for (text, from, to) in [
+        (
+            "今年前三季度,全市共破获案件1200起。",
+            "2024-01-01",
+            "2024-09-30",
+        ),
+        (
+            "2023年第三季度,全市共破获案件300起。",
+            "2023-07-01",
+            "2023-09-30",
+        ),
+        (
+            "今年首三季本澳警方共開立案件10,831宗。",
+            "2024-01-01",
+            "2024-09-30",
+        ),
+        (
+            "上月全國共受理詐欺案1萬4109件。",
+            "2024-05-01",
+            "2024-05-31",
+        ),
+        (
+            "自11月10日至21日,警方共查获诈欺犯罪689人。",
+            "2023-11-10",
+            "2023-11-21",
+        ),
+    ] {
+        let got = extract(text, Script::Hans);
+        let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+        assert_eq!(
+            (p.from.as_deref(), p.to.as_deref()),
+            (Some(from), Some(to)),
+            "{text}"
+        );
+    }
+    let got = extract("114年金門受理詐欺案件共316件。", Script::Hant);
+    let p = got.first().map(|s| s.period.clone()).unwrap_or_default();
+    assert_eq!(p.from.as_deref(), Some("2025-01-01"));
+    assert_eq!(p.to.as_deref(), Some("2025-12-31"));
+}
+
+#[test]
+fn extractor_is_send_and_sync() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<Extractor>();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// No input panics, and spans stay inside the text.
+    #[test]
+    fn any_text_is_safe(text in "[0-9０-９一二三四五六七八九十百千万亿萬億两兩零〇○点點.,，。、%％成余多约近超逾元起名人宗件个條条次年月日至到以上下同比上升下降分别均各港元澳門元新台幣人民币第前每(（)）“”「」 \n\\-/a-zA-Z案件破获抓获嫌疑人诈骗警方]{0,120}") {
+        let ex = extractor();
+        let article = Article { title: Some(text.clone()), published: Some("2024-06-30".into()), source: None, author: None, script: Script::Hant, text: text.clone() };
+        let n = text.chars().count();
+        for s in ex.extract(&article) {
+            proptest::prop_assert!(s.span[0] <= s.span[1] && s.span[1] <= n);
+            proptest::prop_assert!(s.value.is_finite());
+        }
+    }
+}
+
+#[test]
+fn currency_symbols_make_money() {
+    check(
+        "受害人損失HK$3,000萬,另一人被騙US$12,000,亦有人被騙NT$80萬元。",
+        Script::Hant,
+        &[
+            (30_000_000.0, "元", "other", Some("HKD"), None, None),
+            (12_000.0, "元", "other", Some("USD"), None, None),
+            (800_000.0, "元", "other", Some("TWD"), None, None),
+        ],
+    );
+}
+
+#[test]
+fn lone_multipliers_after_approximations() {
+    check(
+        "该平台日均推送预警信息近万条,涉案金额逾亿元。",
+        Script::Hans,
+        &[
+            (10_000.0, "条", "warnings_issued", None, Some("about"), None),
+            (
+                100_000_000.0,
+                "元",
+                "other",
+                Some("CNY"),
+                Some("over"),
+                None,
+            ),
+        ],
+    );
+}

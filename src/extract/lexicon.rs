@@ -1,0 +1,571 @@
+//! The extractor's vocabulary, loaded from `config/lexicon.toml` and its
+//! sibling files `extract-periods.toml` and `extract-regions.toml`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+
+/// A list of words matched on a `char` slice, longest first.
+///
+/// Indexed by first and last character, so that a lookup at a position
+/// only compares the few words that can start (or end) there.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    items: Vec<Vec<char>>,
+    by_first: HashMap<char, Vec<usize>>,
+    by_last: HashMap<char, Vec<usize>>,
+}
+
+impl Words {
+    /// Builds a list from strings; empty strings are dropped.
+    pub fn new<S: AsRef<str>>(words: &[S]) -> Self {
+        let mut items: Vec<Vec<char>> = words
+            .iter()
+            .map(|w| w.as_ref().chars().collect::<Vec<char>>())
+            .filter(|w| !w.is_empty())
+            .collect();
+        items.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        items.dedup();
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut by_last: HashMap<char, Vec<usize>> = HashMap::new();
+        for (k, w) in items.iter().enumerate() {
+            if let (Some(&f), Some(&l)) = (w.first(), w.last()) {
+                by_first.entry(f).or_default().push(k);
+                by_last.entry(l).or_default().push(k);
+            }
+        }
+        Self {
+            items,
+            by_first,
+            by_last,
+        }
+    }
+
+    /// Words starting at `i`, longest first.
+    fn starting(&self, s: &[char], i: usize) -> impl Iterator<Item = &Vec<char>> {
+        s.get(i)
+            .and_then(|c| self.by_first.get(c))
+            .into_iter()
+            .flatten()
+            .filter_map(|&k| self.items.get(k))
+            .filter(move |w| s.get(i..i + w.len()) == Some(w.as_slice()))
+    }
+
+    /// Length of the longest word starting at `i`.
+    pub fn at(&self, s: &[char], i: usize) -> Option<usize> {
+        self.starting(s, i).next().map(Vec::len)
+    }
+
+    /// Length of the longest word ending just before `i`.
+    pub fn ending_at(&self, s: &[char], i: usize) -> Option<usize> {
+        let c = s.get(i.checked_sub(1)?)?;
+        self.by_last
+            .get(c)?
+            .iter()
+            .filter_map(|&k| self.items.get(k))
+            .find(|w| i >= w.len() && s.get(i - w.len()..i) == Some(w.as_slice()))
+            .map(Vec::len)
+    }
+
+    /// The last word wholly inside `[lo, hi)`: `(start, len)`.
+    pub fn rfind(&self, s: &[char], lo: usize, hi: usize) -> Option<(usize, usize)> {
+        let hi = hi.min(s.len());
+        let mut i = hi;
+        while i > lo {
+            i -= 1;
+            if let Some(w) = self.starting(s, i).find(|w| i + w.len() <= hi) {
+                return Some((i, w.len()));
+            }
+        }
+        None
+    }
+
+    /// The first word wholly inside `[lo, hi)`: `(start, len)`.
+    pub fn find(&self, s: &[char], lo: usize, hi: usize) -> Option<(usize, usize)> {
+        let hi = hi.min(s.len());
+        (lo..hi).find_map(|i| {
+            self.starting(s, i)
+                .find(|w| i + w.len() <= hi)
+                .map(|w| (i, w.len()))
+        })
+    }
+
+    /// Whether `s` equals one of the words.
+    pub fn contains(&self, s: &[char]) -> bool {
+        s.first()
+            .and_then(|c| self.by_first.get(c))
+            .is_some_and(|ks| {
+                ks.iter()
+                    .any(|&k| self.items.get(k).is_some_and(|w| w.as_slice() == s))
+            })
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A word list paired with values (currency codes, multipliers).
+#[derive(Debug, Clone, Default)]
+pub struct WordMap<V> {
+    words: Words,
+    values: Vec<(Vec<char>, V)>,
+}
+
+impl<V: Clone> WordMap<V> {
+    fn new(map: &BTreeMap<String, V>) -> Self {
+        let keys: Vec<&String> = map.keys().collect();
+        Self {
+            words: Words::new(&keys),
+            values: map
+                .iter()
+                .map(|(k, v)| (k.chars().collect(), v.clone()))
+                .collect(),
+        }
+    }
+
+    fn value_of(&self, w: &[char]) -> Option<V> {
+        self.values
+            .iter()
+            .find(|(k, _)| k.as_slice() == w)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The longest word starting at `i`: `(len, value)`.
+    pub fn at(&self, s: &[char], i: usize) -> Option<(usize, V)> {
+        let len = self.words.at(s, i)?;
+        let v = self.value_of(s.get(i..i + len)?)?;
+        Some((len, v))
+    }
+
+    /// The longest word ending just before `i`: `(len, value)`.
+    pub fn ending_at(&self, s: &[char], i: usize) -> Option<(usize, V)> {
+        let len = self.words.ending_at(s, i)?;
+        let v = self.value_of(s.get(i - len..i)?)?;
+        Some((len, v))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawUnits {
+    count: Vec<String>,
+    count_blockers: Vec<String>,
+    not_count: Vec<String>,
+    money: Vec<String>,
+    percent: Vec<String>,
+    percent_words: Vec<String>,
+    times: Vec<String>,
+    cheng: Vec<String>,
+    unreported: Vec<String>,
+    vague: Vec<String>,
+    multipliers: BTreeMap<String, f64>,
+    over_suffix: Vec<String>,
+    about_suffix: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawCurrency {
+    prefix: BTreeMap<String, String>,
+    suffix: BTreeMap<String, String>,
+    context: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawApprox {
+    over_prefix: Vec<String>,
+    about_prefix: Vec<String>,
+    under_prefix: Vec<String>,
+    over_suffix: Vec<String>,
+    about_suffix: Vec<String>,
+    under_suffix: Vec<String>,
+    threshold: Vec<String>,
+    case_nouns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawDirection {
+    up: Vec<String>,
+    down: Vec<String>,
+    level: Vec<String>,
+    share: Vec<String>,
+    change_markers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPer {
+    day: Vec<String>,
+    month: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawDistribute {
+    respectively: Vec<String>,
+    each: Vec<String>,
+    each_count: Vec<String>,
+    list_separators: Vec<String>,
+    subset: Vec<String>,
+    modifier_fill: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawNot {
+    names: Vec<String>,
+    chrome: Vec<String>,
+    bullet_lines: Vec<String>,
+    credit_after: Vec<String>,
+    ordinal_prefix: Vec<String>,
+    rank_units: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawMetric {
+    id: String,
+    verbs: Vec<String>,
+    nouns: Vec<String>,
+    kinds: Vec<String>,
+    #[serde(default)]
+    units: Vec<String>,
+    #[serde(default)]
+    after: bool,
+    #[serde(default)]
+    not_nouns: Vec<String>,
+    #[serde(default)]
+    fallback: bool,
+    #[serde(default)]
+    unit_noun: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawLexicon {
+    units: RawUnits,
+    currency: RawCurrency,
+    approx: RawApprox,
+    direction: RawDirection,
+    per: RawPer,
+    distribute: RawDistribute,
+    not_statistics: RawNot,
+    metric: Vec<RawMetric>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPeriods {
+    numeral: String,
+    year: String,
+    month: String,
+    day: String,
+    patterns: Vec<String>,
+    open_clause_endings: Vec<String>,
+    max_open_clause: usize,
+    trim_lead: Vec<String>,
+    comparison: Vec<String>,
+    refer_back: Vec<String>,
+    list_marker: String,
+    event_before: Vec<String>,
+    reject: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawJurisdiction {
+    currency: String,
+    region: String,
+    words: Vec<String>,
+    strong: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawBodies {
+    suffixes: Vec<String>,
+    admin_suffixes: Vec<String>,
+    global: Vec<String>,
+    scope_words: Vec<String>,
+    province_scope: Vec<String>,
+    except: Vec<String>,
+    area_context: Vec<String>,
+    area_each: Vec<String>,
+    not_places: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawGazetteer {
+    provinces: Vec<String>,
+    cities: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawRegions {
+    jurisdiction: BTreeMap<String, RawJurisdiction>,
+    bodies: RawBodies,
+    national: BTreeMap<String, Vec<String>>,
+    gazetteer: RawGazetteer,
+}
+
+/// One taxonomy rule: verbs and nouns that make a figure count one metric.
+#[derive(Debug, Clone)]
+pub struct MetricRule {
+    /// Taxonomy id.
+    pub id: String,
+    /// Governing verbs; empty for rules on nouns alone.
+    pub verbs: Words,
+    /// Nouns, one of which must name what is counted.
+    pub nouns: Words,
+    /// Kinds the rule applies to (`count`, `money`, `change`, `percent`).
+    pub kinds: Vec<String>,
+    /// Units the rule applies to; empty for any.
+    pub units: Vec<String>,
+    /// Whether the verb may follow the figure (`2620名…遣返回国`).
+    pub after: bool,
+    /// Nouns that rule the metric out (`罪案` is all crime, not fraud cases).
+    pub not_nouns: Words,
+    /// Whether a figure in the rule's units with no other metric takes it.
+    pub fallback: bool,
+    /// Whether the figure's counting word stands in for a noun (`刑拘222人`).
+    pub unit_noun: bool,
+}
+
+/// A jurisdiction a page may belong to.
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    /// Short id (`hk`, `mo`, `tw`, `sg`, `cn`).
+    pub id: String,
+    /// Currency of a bare 元.
+    pub currency: String,
+    /// Default region.
+    pub region: String,
+    /// Words that point at it.
+    pub words: Words,
+    /// Words that point at it strongly (count three times).
+    pub strong: Words,
+}
+
+/// The whole vocabulary, compiled for matching.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub(crate) count_units: Words,
+    pub(crate) count_blockers: Words,
+    pub(crate) not_count: Words,
+    pub(crate) money_units: Words,
+    pub(crate) percent: Words,
+    pub(crate) percent_words: Words,
+    pub(crate) times: Words,
+    pub(crate) cheng: Words,
+    pub(crate) unreported: Vec<String>,
+    pub(crate) vague: Words,
+    pub(crate) multipliers: WordMap<f64>,
+    pub(crate) unit_over_suffix: Words,
+    pub(crate) unit_about_suffix: Words,
+    pub(crate) currency_prefix: WordMap<String>,
+    pub(crate) currency_suffix: WordMap<String>,
+    pub(crate) money_context: Words,
+    pub(crate) over_prefix: Words,
+    pub(crate) about_prefix: Words,
+    pub(crate) under_prefix: Words,
+    pub(crate) over_suffix: Words,
+    pub(crate) about_suffix: Words,
+    pub(crate) under_suffix: Words,
+    pub(crate) threshold: Words,
+    pub(crate) case_nouns: Words,
+    pub(crate) up: Words,
+    pub(crate) down: Words,
+    pub(crate) level: Words,
+    pub(crate) share: Words,
+    pub(crate) change_markers: Words,
+    pub(crate) per_day: Words,
+    pub(crate) per_month: Words,
+    pub(crate) respectively: Words,
+    pub(crate) each: Words,
+    pub(crate) each_count: Words,
+    pub(crate) list_separators: Words,
+    pub(crate) subset: Words,
+    pub(crate) modifier_fill: Words,
+    pub(crate) names: Words,
+    pub(crate) chrome: Words,
+    pub(crate) bullet_lines: Words,
+    pub(crate) credit_after: Words,
+    pub(crate) ordinal_prefix: Words,
+    pub(crate) rank_units: Words,
+    pub(crate) metrics: Vec<MetricRule>,
+    pub(crate) all_verbs: Words,
+    // periods
+    pub(crate) period_regex: Vec<regex::Regex>,
+    pub(crate) open_clause_endings: Words,
+    pub(crate) max_open_clause: usize,
+    pub(crate) trim_lead: Words,
+    pub(crate) comparison: Words,
+    pub(crate) refer_back: Words,
+    pub(crate) list_marker: regex::Regex,
+    pub(crate) event_before: Words,
+    pub(crate) period_reject: Words,
+    // regions
+    pub(crate) jurisdictions: Vec<Jurisdiction>,
+    pub(crate) body_suffixes: Words,
+    pub(crate) admin_suffixes: Words,
+    pub(crate) national: Vec<(String, Words)>,
+    pub(crate) global: Words,
+    pub(crate) scope_words: Words,
+    pub(crate) places: Words,
+    pub(crate) provinces: Words,
+    pub(crate) provinces_list: Vec<String>,
+    pub(crate) province_scope: Words,
+    pub(crate) except: Words,
+    pub(crate) area_context: Words,
+    pub(crate) area_each: Words,
+    pub(crate) not_places: Words,
+}
+
+fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn sibling(path: &Path, name: &str) -> PathBuf {
+    path.parent()
+        .map(|p| p.join(name))
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+impl Lexicon {
+    /// Loads `lexicon.toml` and its siblings.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let raw: RawLexicon = read(path)?;
+        let periods_path = sibling(path, "extract-periods.toml");
+        let periods: RawPeriods = read(&periods_path)?;
+        let regions: RawRegions = read(&sibling(path, "extract-regions.toml"))?;
+
+        let period_regex = periods
+            .patterns
+            .iter()
+            .map(|p| {
+                let src = p
+                    .replace("{M}", &periods.month)
+                    .replace("{D}", &periods.day)
+                    .replace("{N}", &periods.numeral)
+                    .replace("{Y}", &periods.year);
+                regex::Regex::new(&src).map_err(|e| ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("patterns: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let metrics: Vec<MetricRule> = raw
+            .metric
+            .iter()
+            .map(|m| MetricRule {
+                id: m.id.clone(),
+                verbs: Words::new(&m.verbs),
+                nouns: Words::new(&m.nouns),
+                kinds: m.kinds.clone(),
+                units: m.units.clone(),
+                after: m.after,
+                not_nouns: Words::new(&m.not_nouns),
+                fallback: m.fallback,
+                unit_noun: m.unit_noun,
+            })
+            .collect();
+        let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();
+
+        let jurisdictions = regions
+            .jurisdiction
+            .iter()
+            .map(|(id, j)| Jurisdiction {
+                id: id.clone(),
+                currency: j.currency.clone(),
+                region: j.region.clone(),
+                words: Words::new(&j.words),
+                strong: Words::new(&j.strong),
+            })
+            .collect();
+        let mut places = regions.gazetteer.provinces.clone();
+        places.extend(regions.gazetteer.cities.iter().cloned());
+
+        Ok(Self {
+            count_units: Words::new(&raw.units.count),
+            count_blockers: Words::new(&raw.units.count_blockers),
+            not_count: Words::new(&raw.units.not_count),
+            money_units: Words::new(&raw.units.money),
+            percent: Words::new(&raw.units.percent),
+            percent_words: Words::new(&raw.units.percent_words),
+            times: Words::new(&raw.units.times),
+            cheng: Words::new(&raw.units.cheng),
+            unreported: raw.units.unreported.clone(),
+            vague: Words::new(&raw.units.vague),
+            multipliers: WordMap::new(&raw.units.multipliers),
+            unit_over_suffix: Words::new(&raw.units.over_suffix),
+            unit_about_suffix: Words::new(&raw.units.about_suffix),
+            currency_prefix: WordMap::new(&raw.currency.prefix),
+            currency_suffix: WordMap::new(&raw.currency.suffix),
+            money_context: Words::new(&raw.currency.context),
+            over_prefix: Words::new(&raw.approx.over_prefix),
+            about_prefix: Words::new(&raw.approx.about_prefix),
+            under_prefix: Words::new(&raw.approx.under_prefix),
+            over_suffix: Words::new(&raw.approx.over_suffix),
+            about_suffix: Words::new(&raw.approx.about_suffix),
+            under_suffix: Words::new(&raw.approx.under_suffix),
+            threshold: Words::new(&raw.approx.threshold),
+            case_nouns: Words::new(&raw.approx.case_nouns),
+            up: Words::new(&raw.direction.up),
+            down: Words::new(&raw.direction.down),
+            level: Words::new(&raw.direction.level),
+            share: Words::new(&raw.direction.share),
+            change_markers: Words::new(&raw.direction.change_markers),
+            per_day: Words::new(&raw.per.day),
+            per_month: Words::new(&raw.per.month),
+            respectively: Words::new(&raw.distribute.respectively),
+            each: Words::new(&raw.distribute.each),
+            each_count: Words::new(&raw.distribute.each_count),
+            list_separators: Words::new(&raw.distribute.list_separators),
+            subset: Words::new(&raw.distribute.subset),
+            modifier_fill: Words::new(&raw.distribute.modifier_fill),
+            names: Words::new(&raw.not_statistics.names),
+            chrome: Words::new(&raw.not_statistics.chrome),
+            bullet_lines: Words::new(&raw.not_statistics.bullet_lines),
+            credit_after: Words::new(&raw.not_statistics.credit_after),
+            ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
+            rank_units: Words::new(&raw.not_statistics.rank_units),
+            metrics,
+            all_verbs: Words::new(&all_verbs),
+            period_regex,
+            open_clause_endings: Words::new(&periods.open_clause_endings),
+            max_open_clause: periods.max_open_clause,
+            trim_lead: Words::new(&periods.trim_lead),
+            comparison: Words::new(&periods.comparison),
+            refer_back: Words::new(&periods.refer_back),
+            event_before: Words::new(&periods.event_before),
+            list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
+                ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("list_marker: {e}"),
+                }
+            })?,
+            period_reject: Words::new(&periods.reject),
+            jurisdictions,
+            body_suffixes: Words::new(&regions.bodies.suffixes),
+            admin_suffixes: Words::new(&regions.bodies.admin_suffixes),
+            national: regions
+                .national
+                .iter()
+                .map(|(k, v)| (k.clone(), Words::new(v)))
+                .collect(),
+            global: Words::new(&regions.bodies.global),
+            scope_words: Words::new(&regions.bodies.scope_words),
+            places: Words::new(&places),
+            provinces: Words::new(&regions.gazetteer.provinces),
+            provinces_list: regions.gazetteer.provinces.clone(),
+            province_scope: Words::new(&regions.bodies.province_scope),
+            except: Words::new(&regions.bodies.except),
+            area_context: Words::new(&regions.bodies.area_context),
+            area_each: Words::new(&regions.bodies.area_each),
+            not_places: Words::new(&regions.bodies.not_places),
+        })
+    }
+}

@@ -1,0 +1,411 @@
+//! Which taxonomy metric a figure reports, and what it counts.
+//!
+//! The metric comes from the nearest governing verb before the figure in
+//! its clause (or in earlier clauses when the figure continues a list),
+//! checked against the nouns between that verb and the figure; failing a
+//! verb, from nouns alone; failing those, a change or a comparison takes
+//! the metric of the figure it modifies.
+
+use super::candidate::{Figure, Kind};
+use super::change::split_list;
+use super::lexicon::{Lexicon, MetricRule};
+use super::sentence::{Segments, clause_end, clause_start};
+
+fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
+    let k = f.kind.as_str();
+    let kind_ok = rule.kinds.iter().any(|x| x == k)
+        || (f.kind == Kind::Change && rule.kinds.iter().any(|x| x == "count" || x == "money"));
+    let unit_ok = rule.units.is_empty() || rule.units.contains(&f.unit) || f.kind == Kind::Change;
+    kind_ok && unit_ok
+}
+
+struct Ctx {
+    sent_start: usize,
+    clo: usize,
+    cend: usize,
+    wlo: usize,
+}
+
+fn context(s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx> {
+    let f = figs.get(i)?;
+    let sent = seg.sentences.get(seg.sentence_of(f.num_start)?)?;
+    let clo = clause_start(s, f.start, sent.start);
+    let cend = clause_end(s, f.end, sent.end);
+    let wlo = i
+        .checked_sub(1)
+        .and_then(|j| figs.get(j))
+        .filter(|g| g.end <= f.start && g.end >= sent.start)
+        .map(|g| g.end.max(clo))
+        .unwrap_or(clo);
+    Some(Ctx {
+        sent_start: sent.start,
+        clo,
+        cend,
+        wlo,
+    })
+}
+
+/// Best rule with a verb: `(rule index, distance, subject start)`.
+fn by_verb(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    c: &Ctx,
+    prev_end: Option<usize>,
+) -> Option<(usize, usize, usize)> {
+    // A change is governed from its own clause only (`实现发案同比下降22%`
+    // must not reach back to 破获); a count may continue a list.
+    let verb_lo = if f.kind == Kind::Change || lex.all_verbs.rfind(s, c.clo, f.start).is_some() {
+        c.clo
+    } else {
+        c.sent_start
+    };
+    let next_start = s.len();
+    let _ = next_start;
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (ri, rule) in lex.metrics.iter().enumerate() {
+        if rule.verbs.is_empty() || !kind_fits(rule, f) {
+            continue;
+        }
+        // The nearest occurrence of the rule's verbs whose noun fits.
+        let mut hi = f.start;
+        while let Some((vp, vl)) = rule.verbs.rfind(s, verb_lo, hi) {
+            hi = vp + vl - 1;
+            let ve = vp + vl;
+            let nlo = match prev_end {
+                Some(pe) if pe > ve => pe,
+                _ => ve,
+            };
+            // A counting word the rule names (`刑拘222人`) is noun enough
+            // when the verb is in the figure's own clause.
+            let noun_ok = rule.nouns.is_empty()
+                || rule.nouns.rfind(s, nlo, f.start).is_some()
+                || rule.nouns.find(s, f.end, c.cend).is_some()
+                || (rule.unit_noun
+                    && vp >= c.clo
+                    && matches!(f.kind, Kind::Count | Kind::Money)
+                    && rule.units.contains(&f.unit));
+            // A verb beyond an earlier figure governs this one only through a
+            // list with no verb of its own.
+            let crosses = prev_end.is_some_and(|pe| pe > ve)
+                && lex
+                    .all_verbs
+                    .rfind(s, prev_end.unwrap_or(0), f.start)
+                    .is_some();
+            if crosses {
+                break;
+            }
+            let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
+                || rule.not_nouns.find(s, f.end, c.cend).is_some();
+            if noun_ok && !excluded {
+                // A verb from an earlier clause governs less closely than
+                // one in the figure's own clause, even one after it.
+                let d = f.start - ve + if vp < c.clo { 12 } else { 0 };
+                if best.is_none_or(|(_, bd, _)| d < bd) {
+                    best = Some((ri, d, nlo));
+                }
+                break;
+            }
+        }
+        if rule.after
+            && let Some((vp, _)) = rule.verbs.find(s, f.end, c.cend)
+        {
+            let noun_ok = rule.nouns.is_empty()
+                || rule.nouns.find(s, f.end, vp).is_some()
+                || rule.nouns.rfind(s, c.wlo, f.start).is_some();
+            if noun_ok {
+                let d = vp - f.end + 4;
+                if best.is_none_or(|(_, bd, _)| d < bd) {
+                    best = Some((ri, d, c.wlo));
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Best rule on nouns alone, looking at `[lo, hi)` and after the figure.
+fn by_noun(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    lo: usize,
+    hi: usize,
+    after_hi: usize,
+    fallback: bool,
+) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (ri, rule) in lex.metrics.iter().enumerate() {
+        if !rule.verbs.is_empty() || !kind_fits(rule, f) {
+            continue;
+        }
+        if rule.not_nouns.rfind(s, lo, hi).is_some()
+            || rule.not_nouns.find(s, f.end, after_hi).is_some()
+        {
+            continue;
+        }
+        let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
+            Some(hi - (np + nl))
+        } else if let Some((np, _)) = rule.nouns.find(s, f.end, after_hi) {
+            Some(np - f.end + 8)
+        } else if fallback && rule.fallback && f.kind == Kind::Count && rule.units.contains(&f.unit)
+        {
+            // Counted in the rule's units with nothing else said (`有1.14万宗`).
+            Some(usize::MAX / 2)
+        } else {
+            None
+        };
+        if let Some(d) = d
+            && best.is_none_or(|(_, bd)| d < bd)
+        {
+            best = Some((ri, d));
+        }
+    }
+    best.map(|(r, _)| r)
+}
+
+/// Metric of a noun phrase on its own (`发案数`, `刑事破案数`).
+fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Option<String> {
+    // A verb and noun inside the phrase.
+    for rule in &lex.metrics {
+        if rule.verbs.is_empty() || !kind_fits(rule, f) {
+            continue;
+        }
+        if let Some((vp, vl)) = rule.verbs.find(s, a, b)
+            && (rule.nouns.is_empty() || rule.nouns.find(s, vp + vl, b).is_some())
+        {
+            return Some(rule.id.clone());
+        }
+    }
+    let mut probe = f.clone();
+    probe.end = b;
+    by_noun(lex, s, &probe, a, b, b, false)
+        .and_then(|r| lex.metrics.get(r))
+        .map(|r| r.id.clone())
+}
+
+fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String {
+    let fillers = [
+        '共', '计', '累', '了', '达', '为', '是', '有', '约', '近', '超', '逾', '总', '合', '的',
+        '“', '”', '，', ',', '、', ' ',
+    ];
+    while a < b && s.get(a).is_some_and(|c| fillers.contains(c)) {
+        a += 1;
+    }
+    while b > a && s.get(b - 1).is_some_and(|c| fillers.contains(c)) {
+        b -= 1;
+    }
+    let _ = lex;
+    s.get(a..b).map(|w| w.iter().collect()).unwrap_or_default()
+}
+
+/// Assigns metric and subject; returns the figures with list
+/// distributions (`均`, `各`) expanded.
+pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> Vec<Figure> {
+    let mut out: Vec<Figure> = Vec::with_capacity(figs.len());
+    for i in 0..figs.len() {
+        let Some(f0) = figs.get(i) else { continue };
+        let mut f = f0.clone();
+        let Some(c) = context(s, seg, &figs, i) else {
+            out.push(f);
+            continue;
+        };
+        let prev_end = i
+            .checked_sub(1)
+            .and_then(|j| figs.get(j))
+            .filter(|g| g.end <= f.start && g.end >= c.sent_start)
+            .map(|g| g.end);
+
+        // `分别同比上升13.5%、2.28%`: hand the changes to earlier figures.
+        if matches!(f.kind, Kind::Change | Kind::Percent)
+            && let Some((rp, rl)) = lex.respectively.rfind(s, c.clo, f.start)
+        {
+            let group: Vec<usize> = (0..figs.len())
+                .filter(|&j| {
+                    figs.get(j).is_some_and(|g| {
+                        g.start >= rp + rl
+                            && g.end <= c.cend.max(f.end)
+                            && g.kind == f.kind
+                            && g.start >= c.clo
+                    })
+                })
+                .collect();
+            let k = group.len();
+            let pos = group.iter().position(|&j| j == i).unwrap_or(0);
+            let earlier: Vec<&Figure> = out
+                .iter()
+                .filter(|g| {
+                    g.end <= c.clo
+                        && g.start >= c.sent_start
+                        && matches!(g.kind, Kind::Count | Kind::Money)
+                })
+                .collect();
+            if f.kind == Kind::Change
+                && earlier.len() >= k
+                && k > 1
+                && let Some(t) = earlier.get(earlier.len() - k + pos)
+            {
+                f.metric = t.metric.clone();
+                f.subject = t.subject.clone();
+                out.push(f);
+                continue;
+            }
+            // Nouns listed before 分别.
+            let mut hi = rp;
+            while let Some(len) = lex.change_markers.ending_at(s, hi) {
+                hi -= len;
+            }
+            let parts = split_list(lex, s, c.clo, hi);
+            if parts.len() == k
+                && k > 1
+                && let Some(&(a, b)) = parts.get(pos)
+            {
+                let last = parts.last().copied().unwrap_or((a, b));
+                f.metric = of_phrase(lex, s, a, b, &f)
+                    .or_else(|| of_phrase(lex, s, last.0, last.1, &f))
+                    .unwrap_or_else(|| "other".into());
+                if f.kind == Kind::Percent {
+                    f.metric = "other".into();
+                }
+                f.subject = trim_subject(lex, s, a, b);
+                out.push(f);
+                continue;
+            }
+        }
+
+        // `发案数和损失金额均下降30%`: one change for each noun.
+        if f.kind == Kind::Change
+            && let Some((ep, _)) = lex.each.rfind(s, c.wlo, f.start)
+        {
+            let parts = split_list(lex, s, c.clo, ep);
+            if parts.len() > 1 {
+                for &(a, b) in &parts {
+                    let mut g = f.clone();
+                    g.metric = of_phrase(lex, s, a, b, &f).unwrap_or_else(|| "other".into());
+                    g.subject = trim_subject(lex, s, a, b);
+                    out.push(g);
+                }
+                continue;
+            }
+        }
+
+        // A change of a rate (`破案率同比上升36%`) is no taxonomy count.
+        let of_rate = f.kind == Kind::Change && lex.share.rfind(s, c.wlo, f.start).is_some();
+        let metric = if f.kind == Kind::Percent || of_rate {
+            None
+        } else {
+            by_verb(lex, s, &f, &c, prev_end)
+                .and_then(|(r, _, lo)| lex.metrics.get(r).map(|m| (m.id.clone(), lo)))
+                .or_else(|| {
+                    by_noun(lex, s, &f, c.wlo, f.start, c.cend, false)
+                        .and_then(|r| lex.metrics.get(r).map(|m| (m.id.clone(), c.wlo)))
+                })
+        };
+        match metric {
+            Some((m, lo)) => {
+                f.metric = m;
+                f.subject = trim_subject(lex, s, lo, f.start);
+            }
+            None if f.kind != Kind::Percent && !of_rate => {
+                // A change, a comparison or a subset takes its figure's metric.
+                let window: String = s
+                    .get(c.wlo..f.start)
+                    .map(|w| w.iter().collect())
+                    .unwrap_or_default();
+                // Whether the words before the figure name a subject of their own.
+                let own_subject = {
+                    let mut rest = 0;
+                    let mut j = c.wlo;
+                    while j < f.start {
+                        if let Some(len) = lex
+                            .up
+                            .at(s, j)
+                            .or_else(|| lex.down.at(s, j))
+                            .or_else(|| lex.change_markers.at(s, j))
+                            .or_else(|| lex.comparison.at(s, j))
+                            .or_else(|| lex.modifier_fill.at(s, j))
+                        {
+                            j += len;
+                            continue;
+                        }
+                        // Dates in the window (`较二〇二三年`) are no subject.
+                        if s.get(j).is_some_and(|c| {
+                            ('\u{4e00}'..='\u{9fff}').contains(c)
+                                && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
+                        }) {
+                            rest += 1;
+                        }
+                        j += 1;
+                    }
+                    rest >= 2
+                };
+                // `(约新台币2.44兆元)`: a conversion of the figure before it.
+                let paren = matches!(s.get(c.wlo), Some('(' | '（'));
+                let no_verb = lex.all_verbs.rfind(s, c.clo, f.start).is_none();
+                let linked = paren
+                    || (!own_subject
+                        && (f.kind == Kind::Change
+                            || f.direction.is_some()
+                            || lex.subset.find(s, c.clo, f.start).is_some()
+                            || lex.comparison_words_in(&window)));
+                // A breakdown in the same counting word with no verb of its
+                // own (`…车手1516人次,…越南籍最多,达274人次`).
+                let breakdown = f.kind == Kind::Count && no_verb;
+                let prev = out.iter().rev().find(|g| {
+                    g.start >= c.sent_start
+                        && g.end <= f.start
+                        && if f.kind == Kind::Change {
+                            matches!(g.kind, Kind::Count | Kind::Money)
+                        } else {
+                            g.unit == f.unit
+                        }
+                });
+                let prev_same_unit = prev.filter(|g| g.unit == f.unit);
+                if let Some(g) = prev
+                    .filter(|_| linked)
+                    .or(prev_same_unit.filter(|_| breakdown))
+                {
+                    f.metric = g.metric.clone();
+                    f.subject = g.subject.clone();
+                } else {
+                    if let Some(m) = by_noun(lex, s, &f, c.wlo, f.start, c.cend, true)
+                        .and_then(|r| lex.metrics.get(r))
+                    {
+                        f.metric = m.id.clone();
+                    }
+                    f.subject = trim_subject(lex, s, c.wlo, f.start);
+                }
+            }
+            None => {
+                f.subject = trim_subject(lex, s, c.wlo, f.start);
+            }
+        }
+        if f.subject.is_empty() {
+            f.subject = trim_subject(lex, s, f.end, c.cend);
+        }
+
+        // `三阳、湛郎各5起`: one count for each place.
+        if matches!(f.kind, Kind::Count | Kind::Money)
+            && let Some(len) = lex.each_count.ending_at(s, f.start)
+        {
+            let parts = split_list(lex, s, c.wlo, f.start - len);
+            if parts.len() > 1 {
+                for &(a, b) in &parts {
+                    let mut g = f.clone();
+                    g.subject = trim_subject(lex, s, a, b);
+                    out.push(g);
+                }
+                continue;
+            }
+        }
+        out.push(f);
+    }
+    out
+}
+
+impl Lexicon {
+    fn comparison_words_in(&self, window: &str) -> bool {
+        let w: Vec<char> = window.chars().collect();
+        self.comparison.find(&w, 0, w.len()).is_some()
+    }
+}

@@ -1,0 +1,325 @@
+//! The page's jurisdiction (which decides the currency of a bare 元) and
+//! the region each figure covers.
+
+use super::candidate::Figure;
+use super::lexicon::{Jurisdiction, Lexicon};
+use super::sentence::{Segments, clause_start};
+
+fn count_hits(words: &super::lexicon::Words, s: &[char]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(len) = words.at(s, i) {
+            n += 1;
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// The jurisdiction whose signals dominate the text.
+pub fn jurisdiction<'a>(lex: &'a Lexicon, s: &[char]) -> Option<&'a Jurisdiction> {
+    let mut best: Option<(&Jurisdiction, usize)> = None;
+    for j in &lex.jurisdictions {
+        let score = count_hits(&j.words, s) + 3 * count_hits(&j.strong, s);
+        let better = match best {
+            None => score > 0,
+            Some((b, bs)) => score > bs || (score == bs && j.id == "cn" && b.id != "cn"),
+        };
+        if better {
+            best = Some((j, score));
+        }
+    }
+    best.map(|(j, _)| j)
+}
+
+fn strip_admin(lex: &Lexicon, place: &[char]) -> String {
+    if let Some(len) = lex.admin_suffixes.ending_at(place, place.len())
+        && place.len() >= len + 2
+    {
+        return place
+            .get(..place.len() - len)
+            .map(|w| w.iter().collect())
+            .unwrap_or_default();
+    }
+    place.iter().collect()
+}
+
+/// A reporting body at `i`: a place followed by a body word (`四川省公安厅`).
+/// Returns the place without its administrative suffix.
+fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
+    let len = lex.places.at(s, i)?;
+    let mut e = i + len;
+    if let Some(al) = lex.admin_suffixes.at(s, e) {
+        e += al;
+    }
+    let bl = lex
+        .body_suffixes
+        .at(s, e)
+        .or_else(|| lex.scope_words.at(s, e))?;
+    let place = s.get(i..i + len)?;
+    Some((strip_admin(lex, place), e + bl))
+}
+
+/// A county-level body not in the gazetteer, from the Han characters right
+/// before a body word (`袁州公安分局`, `泾源县公安局`, `(洋县公安局`).
+fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<String> {
+    let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警率长";
+    let mut e = body_start;
+    let admin = s.get(e.checked_sub(1)?).copied()?;
+    let has_admin = matches!(admin, '县' | '区' | '市' | '镇');
+    if has_admin {
+        e -= 1;
+    }
+    let mut a = e;
+    while a > 0 && e - a < 3 {
+        let c = s.get(a - 1).copied()?;
+        if !('\u{4e00}'..='\u{9fff}').contains(&c) || stop.contains(c) {
+            break;
+        }
+        a -= 1;
+    }
+    let name = s.get(a..e)?;
+    match (name.len(), has_admin) {
+        (0, _) => None,
+        (1, true) => Some(format!("{}{}", name.iter().collect::<String>(), admin)),
+        (1, false) => None,
+        (_, _) => {
+            let two = s.get(e - 2..e)?;
+            let _ = lex;
+            Some(two.iter().collect())
+        }
+    }
+}
+
+fn occurrences(s: &[char], w: &str) -> usize {
+    let w: Vec<char> = w.chars().collect();
+    if w.is_empty() {
+        return 0;
+    }
+    s.windows(w.len()).filter(|x| *x == w.as_slice()).count()
+}
+
+fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
+    lex.national
+        .iter()
+        .map(|(r, w)| (r.clone(), count_hits(w, s)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
+}
+
+/// The region of the page: the reporting body named most often, national
+/// words, the place the page keeps naming, or the jurisdiction's default.
+pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> Option<String> {
+    if let Some(j) = juris
+        && matches!(j.id.as_str(), "hk" | "mo" | "sg")
+    {
+        return Some(j.region.clone());
+    }
+    // Reporting bodies, counted; county-level ones win ties.
+    let mut bodies: Vec<(String, f64, usize)> = Vec::new();
+    let mut add = |name: String, w: f64, pos: usize| {
+        if let Some(b) = bodies.iter_mut().find(|b| b.0 == name) {
+            b.1 += w;
+        } else {
+            bodies.push((name, w, pos));
+        }
+    };
+    let mut i = 0;
+    while i < s.len() {
+        if let Some((place, e)) = body_at(lex, s, i) {
+            add(place, 1.0, i);
+            i = e;
+            continue;
+        }
+        if let Some(len) = lex.body_suffixes.at(s, i) {
+            if let Some(p) = local_body_before(lex, s, i)
+                && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && (occurrences(s, &p) >= 2
+                    || s.get(i.saturating_sub(1))
+                        .is_some_and(|c| matches!(c, '县' | '区')))
+            {
+                add(p, 1.1, i);
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    let best_body = bodies
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+        .cloned();
+    // A release about a whole province (`全省`, `我省`) is the province's,
+    // even when a city's police is quoted.
+    let province_scope = count_hits(&lex.province_scope, s);
+    let best_body = match best_body {
+        Some(b)
+            if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
+        {
+            let top = lex
+                .provinces_list
+                .iter()
+                .map(|p| (p, occurrences(s, p)))
+                .filter(|(_, n)| *n > 0)
+                .max_by_key(|(_, n)| *n);
+            match top {
+                Some((p, _)) => Some((p.clone(), b.1, b.2)),
+                None => Some(b),
+            }
+        }
+        other => other,
+    };
+    let national = national_counts(lex, s);
+    match (&best_body, &national) {
+        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => return Some(n.0.clone()),
+        (Some(b), _) => return Some(b.0.clone()),
+        _ => {}
+    }
+    // The place the page keeps naming.
+    let mut places: Vec<(String, usize)> = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(len) = lex.places.at(s, i) {
+            let p: String = s
+                .get(i..i + len)
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
+            if let Some(x) = places.iter_mut().find(|x| x.0 == p) {
+                x.1 += 1;
+            } else {
+                places.push((p, 1));
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    let top_place = if count_hits(&lex.province_scope, s) >= 2
+        && let Some(p) = places
+            .iter()
+            .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
+            .max_by_key(|p| p.1)
+    {
+        // A province-wide release names its province at least once.
+        Some((p.0.clone(), p.1.max(2)))
+    } else {
+        places.iter().max_by_key(|p| p.1).cloned()
+    };
+    match (top_place, national) {
+        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some(p.0),
+        (_, Some(n)) => Some(n.0),
+        (Some(p), None) if p.1 >= 2 => Some(p.0),
+        _ => juris.map(|j| j.region.clone()),
+    }
+}
+
+/// Sets each figure's region: world figures, sub-areas named right before
+/// it, else the page's region.
+pub fn assign(
+    lex: &Lexicon,
+    s: &[char],
+    seg: &Segments,
+    figs: &[Figure],
+    page: Option<&String>,
+) -> Vec<Option<String>> {
+    figs.iter()
+        .map(|f| {
+            let sent_start = seg
+                .sentence_of(f.num_start)
+                .and_then(|k| seg.sentences.get(k))
+                .map(|x| x.start)
+                .unwrap_or(0);
+            let clo = clause_start(s, f.start, sent_start);
+            if lex.global.rfind(s, clo, f.start).is_some() {
+                return Some("全球".to_string());
+            }
+            // A body of another area in the sentence, named with its
+            // administrative level (`北京市公安局…`); the page's own body
+            // in the same sentence keeps the page region.
+            let mut other: Option<String> = None;
+            let sent_text: String = s
+                .get(sent_start..f.start)
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
+            if page.is_some_and(|p| sent_text.contains(p.as_str())) {
+                return page.cloned();
+            }
+            let mut i = sent_start;
+            while i < f.start {
+                if let Some((place, e)) = body_at(lex, s, i) {
+                    let admin = lex
+                        .admin_suffixes
+                        .at(s, i + place.chars().count())
+                        .is_some()
+                        || i == sent_start;
+                    if page.is_some_and(|p| *p == place) {
+                        return page.cloned();
+                    }
+                    if admin && other.is_none() {
+                        other = Some(place);
+                    }
+                    i = e;
+                    continue;
+                }
+                i += 1;
+            }
+            if other.is_some() {
+                return other;
+            }
+            // `除酒泉同比下降4.34%外`: an area set apart before the figure.
+            if let Some((cp, _)) = lex.except.rfind(s, clo, f.start)
+                && let Some(len) = lex.places.at(s, cp + 1)
+            {
+                return s.get(cp + 1..cp + 1 + len).map(|w| w.iter().collect());
+            }
+            let a = clo;
+            if let Some(len) = lex.places.at(s, a) {
+                let place: String = s
+                    .get(a..a + len)
+                    .map(|w| w.iter().collect())
+                    .unwrap_or_default();
+                if page.is_none_or(|p| *p != place) && lex.global.at(s, a).is_none() {
+                    let after = s.get(a + len).copied();
+                    if after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c)) {
+                        return Some(place);
+                    }
+                }
+            }
+            // `…几个地区有:秀江6起`: a local area name heading its own clause
+            // in a sentence that breaks figures down by area.
+            let sent_end = seg
+                .sentence_of(f.num_start)
+                .and_then(|k| seg.sentences.get(k))
+                .map(|x| x.end)
+                .unwrap_or(s.len());
+            if lex.area_context.find(s, sent_start, sent_end).is_some() {
+                let mut b = f.start;
+                if let Some(len) = lex.area_each.ending_at(s, b) {
+                    b -= len;
+                }
+                let name_len = b.saturating_sub(clo);
+                let name = s.get(clo..b).unwrap_or(&[]);
+                if (2..=3).contains(&name_len)
+                    && name.iter().all(|c| {
+                        ('\u{4e00}'..='\u{9fff}').contains(c)
+                            && !"有是在共了为达又还再另均各其中和及与计总".contains(*c)
+                    })
+                {
+                    return Some(name.iter().collect());
+                }
+                // `三阳、湛郎各5起` is split by the metric stage; its subject
+                // is the area.
+                if lex.area_each.ending_at(s, f.start).is_some() {
+                    let subj: Vec<char> = f.subject.chars().collect();
+                    if (2..=3).contains(&subj.len()) {
+                        return Some(f.subject.clone());
+                    }
+                }
+            }
+            page.cloned()
+        })
+        .collect()
+}

@@ -1,0 +1,86 @@
+//! A Simplified view of a text that keeps character offsets aligned with
+//! the original, so that matches on the view map back to the page.
+
+use ferrous_opencc::OpenCC;
+
+/// The page text and its Simplified twin, character for character.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// The text as the page writes it.
+    pub orig: Vec<char>,
+    /// The same text converted to Simplified one character at a time.
+    pub simp: Vec<char>,
+}
+
+impl View {
+    /// Converts `text`; characters whose conversion is not exactly one
+    /// character keep their original form, so offsets stay aligned.
+    pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
+        let orig: Vec<char> = text.chars().collect();
+        let simp = match t2s {
+            Some(cc) => {
+                // Converting the whole text lets phrase tables pick the right
+                // character; it is used only when it keeps every length.
+                let whole: Vec<char> = cc
+                    .convert(&orig.iter().collect::<String>())
+                    .chars()
+                    .collect();
+                if whole.len() == orig.len() {
+                    whole
+                } else {
+                    orig.iter()
+                        .map(|&c| {
+                            if (c as u32) < 0x2E80 {
+                                return c;
+                            }
+                            let mut it = cc.convert(&c.to_string()).chars().collect::<Vec<_>>();
+                            if it.len() == 1 {
+                                it.pop().unwrap_or(c)
+                            } else {
+                                c
+                            }
+                        })
+                        .collect()
+                }
+            }
+            None => orig.clone(),
+        };
+        let simp = simp.into_iter().map(normalize_char).collect();
+        Self { orig, simp }
+    }
+
+    /// Original text of `[a, b)`.
+    pub fn orig_slice(&self, a: usize, b: usize) -> String {
+        self.orig
+            .get(a..b.min(self.orig.len()))
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Simplified text of `[a, b)`.
+    pub fn simp_slice(&self, a: usize, b: usize) -> String {
+        self.simp
+            .get(a..b.min(self.simp.len()))
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Number of characters.
+    pub fn len(&self) -> usize {
+        self.simp.len()
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.simp.is_empty()
+    }
+}
+
+/// One-to-one folds on the matching view only (offsets must not move):
+/// a carriage return or an ideographic space is just a space there.
+fn normalize_char(c: char) -> char {
+    match c {
+        '\r' | '\u{3000}' | '\u{a0}' => ' ',
+        c => c,
+    }
+}

@@ -1,0 +1,130 @@
+//! Every case of the spec's "Not statistics" list yields nothing (or only
+//! the figure that is a statistic).
+
+use std::path::Path;
+
+use fraudstat::extract::Extractor;
+use fraudstat::model::{Article, Script};
+
+fn extractor() -> Extractor {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+}
+
+fn found(text: &str) -> Vec<(f64, String)> {
+    let article = Article {
+        title: None,
+        published: Some("2024-06-30".into()),
+        source: None,
+        author: None,
+        script: Script::Hans,
+        text: text.into(),
+    };
+    extractor()
+        .extract(&article)
+        .into_iter()
+        .map(|s| (s.value, s.unit))
+        .collect()
+}
+
+fn assert_none(text: &str) {
+    let got = found(text);
+    assert!(got.is_empty(), "expected nothing in {text:?}, got {got:?}");
+}
+
+fn assert_only(text: &str, want: &[(f64, &str)]) {
+    let got = found(text);
+    let want: Vec<(f64, String)> = want.iter().map(|(v, u)| (*v, (*u).to_string())).collect();
+    assert_eq!(got, want, "in {text:?}");
+}
+
+#[test]
+fn dates_are_not_statistics() {
+    assert_none("2023年7月,记者从公安厅获悉。");
+    assert_none("本报讯 2024-01-09 10:32 发布");
+    assert_none("二〇一七年三月十五日,警方召开发布会。");
+    assert_none("114年10月,刑事局公布资料。");
+    assert_none("1/10全国统计资料出炉。");
+}
+
+#[test]
+fn durations_are_not_statistics() {
+    assert_none("全省学生涉案人数连续4个月下降。");
+    assert_none("强化“7×24小时”网络巡查监测。");
+    assert_none("反诈中心二十四小时运作,历经14天破案。");
+    assert_none("协调中心成立4个多月以来表现良好。");
+}
+
+#[test]
+fn phone_numbers_and_hotlines_are_not_statistics() {
+    assert_none("如遇诈骗请拨打96110反诈专线或110报警。");
+    assert_none("联系电话:0531-66661234");
+    assert_none("請撥打165反詐騙諮詢專線查證。");
+    assert_none("防騙易熱線18222全日運作。");
+}
+
+#[test]
+fn ordinals_and_list_markers_are_not_statistics() {
+    assert_none("一是加强宣传,二是强化打击,五是完善机制。");
+    assert_none("第六届反诈宣传周开幕。");
+    assert_none("(一)可疑帐号警示扩至网络银行;(二)骗案预警。");
+    assert_none("1.假冒客服诈骗;2.刷单诈骗。");
+}
+
+#[test]
+fn names_holding_numerals_are_not_statistics() {
+    assert_none("公安机关严厉打击“两卡”违法犯罪。");
+    assert_none("缅北四大家族已被移交我方。");
+    assert_none("深化“四专两合力”改革,落实“三个一律”要求。");
+    assert_none("强化“一人一档一策”劝返。");
+    assert_none("“云剑2021”行动取得成效。");
+    assert_none("警方破获“7·19”特大电信诈骗案,并发布“5.10”专项通报。");
+    assert_none("90后和80后受害人居多。");
+}
+
+#[test]
+fn thresholds_qualify_another_figure() {
+    assert_only("共破获被骗百万元以上案件1512起。", &[(1512.0, "起")]);
+    assert_only("破获涉案金额50万元以上案件122起。", &[(122.0, "起")]);
+    assert_only("被骗金额10万元以上的有7起。", &[(7.0, "起")]);
+    assert_only("被骗金额5万元到10万元的有5起。", &[(5.0, "起")]);
+    assert_only("涉案金额超过100万元的案件有12起。", &[(12.0, "起")]);
+    assert_only("共立10萬元以上電詐案件11起。", &[(11.0, "起")]);
+}
+
+#[test]
+fn rankings_are_not_statistics() {
+    assert_none("该县破案率位居全市第6名。");
+    assert_none("诈骗手法前5名依序为网购诈骗。");
+}
+
+#[test]
+fn ages_are_not_statistics() {
+    assert_only(
+        "8名受害人(71至93岁)一共损失120多万元。",
+        &[(8.0, "名"), (1200000.0, "元")],
+    );
+    assert_none("一名86岁本地男子报案。");
+}
+
+#[test]
+fn chrome_like_lines_are_not_statistics() {
+    assert_none("浏览次数:1234次");
+    assert_none("版权所有 © 2003-2024 人民网 京ICP备05012345号");
+    assert_none("阅读 3.2万 点赞 120");
+    assert_none("• 衛生局接獲通報1宗流感死亡病例報告\n- 福建嚴懲電信網絡詐騙:全省集中宣判37起案件");
+    assert_none("（記者方一成攝）");
+}
+
+#[test]
+fn back_references_are_not_new_figures() {
+    assert_only(
+        "警方抓获犯罪嫌疑人12名。上述12名犯罪嫌疑人已被押解回汉中。",
+        &[(12.0, "名")],
+    );
+}
+
+#[test]
+fn narrative_one_is_not_a_statistic() {
+    assert_none("一名男子在社交软件上认识一个自称客服的人,一起去银行。");
+}
