@@ -614,6 +614,7 @@ impl PageServer {
         let app = Router::new()
             .route("/pages/{name}", get(corpus_page))
             .route("/html/{name}", get(html_page))
+            .route("/site/{name}", get(site_page))
             .route("/ok/{key}", get(ok_page))
             .route("/status/{code}", get(status_page))
             .route("/flaky/{key}", get(flaky_page))
@@ -694,6 +695,52 @@ fn serve_file(dir: &Path, name: &str, content_type: &'static str) -> Response {
     match std::fs::read(dir.join(name)) {
         Ok(bytes) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The HTML fixtures as their manifest says a site serves them: with the
+/// manifest's `Content-Type` header (or none), lying ones included.
+async fn site_page(UrlPath(name): UrlPath<String>) -> Response {
+    let Some(fixture) = html_manifest().into_iter().find(|f| f.file == name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(bytes) = std::fs::read(crate_dir().join("tests/fixtures/html").join(&fixture.file))
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match fixture.content_type {
+        Some(ct) => ([(header::CONTENT_TYPE, ct)], bytes).into_response(),
+        None => bytes.into_response_without_type(),
+    }
+}
+
+/// One generated HTML page of `tests/fixtures/html/manifest.json`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct HtmlFixture {
+    pub file: String,
+    pub page: String,
+    pub content_type: Option<String>,
+    pub charset: String,
+}
+
+/// The HTML fixtures, or none when this checkout has no manifest.
+pub fn html_manifest() -> Vec<HtmlFixture> {
+    std::fs::read_to_string(crate_dir().join("tests/fixtures/html/manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+trait WithoutType {
+    fn into_response_without_type(self) -> Response;
+}
+
+impl WithoutType for Vec<u8> {
+    /// A body with no `Content-Type` at all (axum would add one for bytes).
+    fn into_response_without_type(self) -> Response {
+        let mut r = Response::new(Body::from(self));
+        r.headers_mut().remove(header::CONTENT_TYPE);
+        r
     }
 }
 

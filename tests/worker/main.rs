@@ -1085,3 +1085,55 @@ async fn a_broker_restart_is_survived_and_nothing_is_lost() {
     assert!(worker.wait().await.success());
     app.close().await;
 }
+
+/// The seed pages as HTML in several charsets, served with the headers the
+/// fixture manifest gives (missing and lying ones included): the worker
+/// hands the header to the decoder, reports the charset the page was
+/// really written in, and publishes what the pipeline makes of the bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn html_pages_in_any_charset_come_out_as_the_pipeline_reads_them() {
+    let fixtures = html_manifest();
+    if fixtures.is_empty() {
+        eprintln!("no tests/fixtures/html/manifest.json in this checkout; nothing to serve");
+        return;
+    }
+    let app = TestApp::new("html", &[]).await;
+    let server = PageServer::start().await;
+    let settings = Settings::load_with_env(
+        &crate_dir().join("config"),
+        None,
+        Vec::<(String, String)>::new(),
+    )
+    .unwrap();
+    let pipeline = Pipeline::load(&settings).unwrap();
+    for f in &fixtures {
+        app.publish_url(&server.url(&format!("/site/{}", f.file)))
+            .await;
+    }
+    let mut worker = app.spawn_worker();
+    let got = app.collect(fixtures.len(), 0).await;
+    for f in &fixtures {
+        let url = server.url(&format!("/site/{}", f.file));
+        let m = got.result_for(&url);
+        assert_result_shape(m, &url);
+        let r: ExtractionResult = serde_json::from_value(m.json.clone()).unwrap();
+        assert_eq!(r.http.charset, f.charset, "{}", f.file);
+        let body = std::fs::read(crate_dir().join("tests/fixtures/html").join(&f.file)).unwrap();
+        let local = pipeline.process(Document {
+            id: r.id.clone(),
+            url: url.clone(),
+            final_url: url.clone(),
+            status: 200,
+            content_type: f.content_type.clone(),
+            body: &body,
+            fetched_at: chrono::Utc::now(),
+            meta: serde_json::Value::Null,
+            attempts: 1,
+        });
+        assert_eq!(r.statistics, local.statistics, "{}", f.file);
+        assert_eq!(r.article, local.article, "{}", f.file);
+    }
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
