@@ -555,7 +555,10 @@ async fn sigterm_finishes_work_in_flight_then_exits_zero() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     worker.sigterm();
-    // More work arriving now must not be taken.
+    // More work arriving once it stopped consuming must not be taken.
+    worker
+        .wait_for_log("stopped consuming; finishing messages in flight")
+        .await;
     let late = server.url("/ok/late");
     app.publish_url(&late).await;
     let status = worker.wait().await;
