@@ -260,6 +260,32 @@ impl TestApp {
         assert!(confirm.is_ack());
     }
 
+    /// Publishes a body straight to any queue of this test.
+    pub async fn publish_to(&self, queue: &str, body: &[u8]) {
+        assert!(self.try_publish_to(queue, body).await, "nacked");
+    }
+
+    /// As [`TestApp::publish_to`]; false when the broker refused it.
+    pub async fn try_publish_to(&self, queue: &str, body: &[u8]) -> bool {
+        let ch = self.channel().await;
+        let confirm = ch
+            .basic_publish(
+                "".into(),
+                queue.into(),
+                BasicPublishOptions {
+                    mandatory: true,
+                    ..Default::default()
+                },
+                body,
+                BasicProperties::default().with_delivery_mode(2),
+            )
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        confirm.is_ack() && confirm.take_message().is_none()
+    }
+
     pub async fn publish_url(&self, url: &str) {
         self.publish(url.as_bytes(), None).await;
     }

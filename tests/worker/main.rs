@@ -1140,3 +1140,106 @@ async fn html_pages_in_any_charset_come_out_as_the_pipeline_reads_them() {
     assert!(worker.wait().await.success());
     app.close().await;
 }
+
+/// The broker refuses results (a full results queue, `reject-publish`):
+/// the worker must not acknowledge the inputs, and once the queue has room
+/// again every URL is done; none is lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
+    let app = TestApp::new("nack", &[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "50")]).await;
+    let server = PageServer::start().await;
+    let policy = format!("{}-full", app.prefix);
+    let pattern = format!("^{}\\.results$", regex_escape(&app.prefix));
+    let rabbitmqctl = |args: &[&str]| {
+        let out = std::process::Command::new("rabbitmqctl")
+            .args(args)
+            .output()
+            .expect("rabbitmqctl");
+        assert!(out.status.success(), "{out:?}");
+    };
+    // Full before the worker starts: one message in, limit one.
+    app.publish_to(&app.names.results_queue, b"{\"filler\": true}")
+        .await;
+    rabbitmqctl(&[
+        "set_policy",
+        "--apply-to",
+        "queues",
+        &policy,
+        &pattern,
+        r#"{"max-length":1,"overflow":"reject-publish"}"#,
+    ]);
+    // The broker applies a policy a moment later: probe until it refuses.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while app
+        .try_publish_to(&app.names.results_queue, b"{\"filler\": true}")
+        .await
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "policy never applied"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let urls: Vec<String> = (0..4).map(|i| server.url(&format!("/ok/n{i}"))).collect();
+    for u in &urls {
+        app.publish_url(u).await;
+    }
+    let mut worker = app.spawn_worker();
+    worker
+        .wait_for_log("publish not confirmed, trying again")
+        .await;
+    // Nothing got through: no result counted as published (counters move
+    // only on a confirm, and only a confirm allows the acknowledgement).
+    let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_results_published_total"), 0.0);
+    // Room again. (Raising the limit rather than clearing the policy: a
+    // RabbitMQ 3.10 quorum queue stays in its refusing state when the
+    // limit simply disappears.)
+    rabbitmqctl(&[
+        "set_policy",
+        "--apply-to",
+        "queues",
+        &policy,
+        &pattern,
+        r#"{"max-length":100000,"overflow":"reject-publish"}"#,
+    ]);
+    let got = app
+        .collect_until(|got| {
+            let seen: HashSet<&str> = got
+                .results
+                .iter()
+                .filter_map(|m| m.json["url"].as_str())
+                .collect();
+            urls.iter().all(|u| seen.contains(u.as_str())) || !got.failed.is_empty()
+        })
+        .await;
+    rabbitmqctl(&["clear_policy", &policy]);
+    assert!(got.failed.is_empty(), "{:#?}", got.failed);
+    // Each URL exactly once: a refused result never counts.
+    for u in &urls {
+        let n = got
+            .results
+            .iter()
+            .filter(|m| m.json["url"] == u.as_str())
+            .count();
+        assert_eq!(n, 1, "{u}");
+    }
+    let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_results_published_total"), 4.0);
+    assert!(metric(&text, "fraudstat_publish_retries_total") >= 1.0);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
+        .collect()
+}
