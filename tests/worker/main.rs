@@ -1168,6 +1168,7 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
         &pattern,
         r#"{"max-length":1,"overflow":"reject-publish"}"#,
     ]);
+    let _policy = PolicyGuard(policy.clone());
     // The broker applies a policy a moment later: probe until it refuses.
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while app
@@ -1213,7 +1214,6 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
             urls.iter().all(|u| seen.contains(u.as_str())) || !got.failed.is_empty()
         })
         .await;
-    rabbitmqctl(&["clear_policy", &policy]);
     assert!(got.failed.is_empty(), "{:#?}", got.failed);
     // Each URL exactly once: a refused result never counts.
     for u in &urls {
@@ -1230,6 +1230,17 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
     worker.sigterm();
     assert!(worker.wait().await.success());
     app.close().await;
+}
+
+/// Clears a broker policy when dropped, so a failing test leaves none behind.
+struct PolicyGuard(String);
+
+impl Drop for PolicyGuard {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args(["clear_policy", &self.0])
+            .output();
+    }
 }
 
 fn regex_escape(s: &str) -> String {
