@@ -24,6 +24,12 @@ pub struct Settings {
     pub fetch: FetchSettings,
     /// How logs are written.
     pub log: LogSettings,
+    /// Broker-side retries of transient failures.
+    pub retry: RetrySettings,
+    /// Concurrency and shutdown of `fraudstat worker`.
+    pub worker: WorkerSettings,
+    /// The metrics and health listener.
+    pub metrics: MetricsSettings,
     /// Where word lists and patterns live.
     pub rules: RuleFiles,
     /// Directory the rule paths are relative to (that of `default.toml`).
@@ -36,6 +42,22 @@ pub struct Settings {
 pub struct AmqpSettings {
     /// Broker URL; holds credentials, so never logged whole.
     pub url: String,
+    /// Heartbeat interval asked of the broker, in seconds (used unless the
+    /// URL carries `?heartbeat=`).
+    pub heartbeat_secs: u16,
+    /// Seconds a publish may wait for the broker's confirm before it counts
+    /// as failed and is tried again.
+    pub publish_timeout_secs: u64,
+    /// Publish attempts (with backoff, waiting for reconnection in between)
+    /// before a message is handed back to the broker unacknowledged.
+    pub publish_attempts: usize,
+}
+
+impl AmqpSettings {
+    /// The publish confirm timeout as a duration.
+    pub fn publish_timeout(&self) -> Duration {
+        Duration::from_secs(self.publish_timeout_secs)
+    }
 }
 
 impl std::fmt::Debug for AmqpSettings {
@@ -44,7 +66,12 @@ impl std::fmt::Debug for AmqpSettings {
         let shown = url::Url::parse(&self.url)
             .map(|u| format!("{}://{}", u.scheme(), u.host_str().unwrap_or("")))
             .unwrap_or_else(|_| "<invalid>".into());
-        f.debug_struct("AmqpSettings").field("url", &shown).finish()
+        f.debug_struct("AmqpSettings")
+            .field("url", &shown)
+            .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("publish_timeout_secs", &self.publish_timeout_secs)
+            .field("publish_attempts", &self.publish_attempts)
+            .finish()
     }
 }
 
@@ -53,6 +80,51 @@ impl std::fmt::Debug for AmqpSettings {
 pub struct QueueSettings {
     /// Prefix of every queue and exchange name.
     pub prefix: String,
+    /// Deliveries of one input message (crashes and requeues included)
+    /// before the broker dead-letters it to the failure queue.
+    pub delivery_limit: u32,
+}
+
+/// `[retry]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct RetrySettings {
+    /// Delay of each retry queue, in milliseconds, in increasing order; the
+    /// n-th retry waits in the n-th queue (the last one is reused).
+    #[serde(deserialize_with = "de_u64_list")]
+    pub delays_ms: Vec<u64>,
+    /// Attempts in total (the first included) before a transient failure
+    /// becomes a failure record.
+    pub max_attempts: u32,
+    /// Fraction of a delay that is randomly taken off each retry, so that
+    /// URLs failing together do not all come back together.
+    pub jitter: f64,
+}
+
+/// `[worker]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// URLs processed at once; also the broker prefetch.
+    pub concurrency: u16,
+    /// URLs of one host fetched at once, so a burst from one site does not
+    /// hammer it.
+    pub per_host_concurrency: usize,
+    /// Seconds allowed after SIGTERM for in-flight URLs to finish.
+    pub shutdown_grace_secs: u64,
+}
+
+impl WorkerSettings {
+    /// The shutdown grace period as a duration.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+}
+
+/// `[metrics]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// Address of the `/metrics`, `/healthz`, `/readyz` listener
+    /// (`host:port`; port 0 picks a free one); empty turns it off.
+    pub listen: String,
 }
 
 /// `[fetch]`
@@ -70,6 +142,10 @@ pub struct FetchSettings {
     pub max_redirects: usize,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Non-public networks (CIDR, or single addresses) that may be fetched
+    /// even when `allow_private_addresses` is off: in-cluster sources.
+    #[serde(default, deserialize_with = "de_string_list")]
+    pub allowed_networks: Vec<String>,
 }
 
 impl FetchSettings {
@@ -213,9 +289,178 @@ impl Settings {
         if f.user_agent.trim().is_empty() {
             return Err(invalid("fetch.user_agent", "must not be empty"));
         }
+        for net in &f.allowed_networks {
+            if crate::fetch::address::Network::parse(net).is_none() {
+                return Err(invalid(
+                    "fetch.allowed_networks",
+                    &format!("{net:?} is not an address or CIDR network"),
+                ));
+            }
+        }
+        if self.amqp.heartbeat_secs > 0 && self.amqp.heartbeat_secs < 2 {
+            return Err(invalid(
+                "amqp.heartbeat_secs",
+                "must be 0 (off) or at least 2",
+            ));
+        }
+        if self.amqp.publish_timeout_secs == 0 || self.amqp.publish_timeout_secs > 600 {
+            return Err(invalid("amqp.publish_timeout_secs", "must be 1 to 600"));
+        }
+        if self.amqp.publish_attempts == 0 || self.amqp.publish_attempts > 100 {
+            return Err(invalid("amqp.publish_attempts", "must be 1 to 100"));
+        }
+        if self.queues.delivery_limit == 0 {
+            return Err(invalid("queues.delivery_limit", "must be at least 1"));
+        }
+        let r = &self.retry;
+        if r.delays_ms.is_empty() || r.delays_ms.len() > 20 {
+            return Err(invalid("retry.delays_ms", "must list 1 to 20 delays"));
+        }
+        // The broker's x-message-ttl is a 32-bit count of milliseconds; a day
+        // is already far past any useful retry.
+        if r.delays_ms.iter().any(|d| *d == 0 || *d > 86_400_000) {
+            return Err(invalid(
+                "retry.delays_ms",
+                "each delay must be 1 ms to 1 day",
+            ));
+        }
+        if r.delays_ms.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(invalid("retry.delays_ms", "delays must increase"));
+        }
+        if r.max_attempts == 0 || r.max_attempts > 1000 {
+            return Err(invalid("retry.max_attempts", "must be 1 to 1000"));
+        }
+        if !(0.0..1.0).contains(&r.jitter) {
+            return Err(invalid("retry.jitter", "must be at least 0 and below 1"));
+        }
+        let w = &self.worker;
+        if w.concurrency == 0 {
+            return Err(invalid("worker.concurrency", "must be at least 1"));
+        }
+        if w.per_host_concurrency == 0 {
+            return Err(invalid("worker.per_host_concurrency", "must be at least 1"));
+        }
+        if w.shutdown_grace_secs > 3600 {
+            return Err(invalid("worker.shutdown_grace_secs", "must be 0 to 3600"));
+        }
+        if !self.metrics.listen.is_empty()
+            && self.metrics.listen.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err(invalid(
+                "metrics.listen",
+                "must be host:port with an IP address (or empty to turn it off)",
+            ));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(invalid("log.level", "not a tracing filter directive"));
         }
         Ok(())
+    }
+}
+
+/// A list given as a TOML array or, from the environment, as one
+/// comma-separated string (`FRAUDSTAT_RETRY__DELAYS_MS=1000,5000`).
+fn de_string_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Item {
+        Str(String),
+        Int(i64),
+        Float(f64),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        List(Vec<Item>),
+        One(Item),
+    }
+    let item = |i: Item| match i {
+        Item::Str(s) => s,
+        Item::Int(n) => n.to_string(),
+        Item::Float(n) => n.to_string(),
+    };
+    let items: Vec<String> = match Raw::deserialize(d)? {
+        Raw::List(v) => v.into_iter().map(item).collect(),
+        Raw::One(i) => vec![item(i)],
+    };
+    Ok(items
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// As [`de_string_list`], each item a whole number.
+fn de_u64_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    de_string_list(d)?
+        .iter()
+        .map(|s| {
+            s.parse::<u64>()
+                .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a whole number")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        Settings::load_with_env(
+            &dir,
+            None,
+            env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn lists_come_from_the_environment_comma_separated() {
+        let s = load(&[
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "1000,5000"),
+            ("FRAUDSTAT_FETCH__ALLOWED_NETWORKS", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(s.retry.delays_ms, vec![1000, 5000]);
+        assert_eq!(s.fetch.allowed_networks, vec!["10.0.0.0/8", "127.0.0.1"]);
+        // A single number parses as a number, not a list; still accepted.
+        let s = load(&[("FRAUDSTAT_RETRY__DELAYS_MS", "2500")]).unwrap();
+        assert_eq!(s.retry.delays_ms, vec![2500]);
+        let s = load(&[]).unwrap();
+        assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000]);
+        assert!(s.fetch.allowed_networks.is_empty());
+    }
+
+    #[test]
+    fn bad_worker_settings_name_themselves() {
+        for (key, value, named) in [
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "5000,1000", "retry.delays_ms"),
+            ("FRAUDSTAT_RETRY__DELAYS_MS", "0", "retry.delays_ms"),
+            ("FRAUDSTAT_RETRY__MAX_ATTEMPTS", "0", "retry.max_attempts"),
+            ("FRAUDSTAT_RETRY__JITTER", "1.5", "retry.jitter"),
+            ("FRAUDSTAT_WORKER__CONCURRENCY", "0", "worker.concurrency"),
+            (
+                "FRAUDSTAT_WORKER__PER_HOST_CONCURRENCY",
+                "0",
+                "worker.per_host_concurrency",
+            ),
+            ("FRAUDSTAT_METRICS__LISTEN", "nowhere", "metrics.listen"),
+            (
+                "FRAUDSTAT_QUEUES__DELIVERY_LIMIT",
+                "0",
+                "queues.delivery_limit",
+            ),
+            (
+                "FRAUDSTAT_FETCH__ALLOWED_NETWORKS",
+                "10.0.0.0/99",
+                "fetch.allowed_networks",
+            ),
+            ("FRAUDSTAT_AMQP__HEARTBEAT_SECS", "1", "amqp.heartbeat_secs"),
+        ] {
+            let err = load(&[(key, value)]).unwrap_err().to_string();
+            assert!(err.contains(named), "{key}={value}: {err}");
+        }
     }
 }

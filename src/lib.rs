@@ -9,7 +9,8 @@
 //! - [`model`]: the types that travel between stages (`Page`, `Article`,
 //!   `Statistic`, `ExtractionResult`).
 //! - [`article_url`]: URLs from outside, checked once, and their stable ids.
-//! - [`fetch`]: a URL to bytes, bounded, public addresses only.
+//! - [`fetch`]: a URL to bytes, bounded, public addresses only (plus
+//!   operator-allowed networks), with a per-host concurrency limit.
 //! - [`decode`]: bytes and headers to text (charset sniffing).
 //! - [`clean`]: text or HTML to an article without chrome or spam.
 //! - [`extract`]: an article to its statistics.
@@ -18,15 +19,33 @@
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
+//!
+//! The service around the pipeline (`fraudstat worker`, see `docs/worker.md`):
+//!
+//! - [`input`]: the input message (JSON or a bare URL), checked at the edge.
+//! - [`worker`]: consume → [`worker::Processor::process_one`] (fetch within
+//!   per-host limits, pipeline, retry-or-fail decision) → publish with
+//!   confirms → acknowledge; graceful shutdown.
+//! - [`amqp`]: connections with recovery, the queue topology, publishing
+//!   with confirms, message headers (attempts, W3C trace context).
+//! - [`retry`]: which retry queue a transient failure waits in.
+//! - [`events`]: each notable occurrence's log line and metrics together.
+//! - [`http`]: `/metrics`, `/healthz`, `/readyz`.
 
+pub mod amqp;
 pub mod article_url;
 pub mod clean;
 pub mod commands;
 pub mod configuration;
 pub mod decode;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod fetch;
+pub mod http;
+pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod retry;
 pub mod telemetry;
+pub mod worker;

@@ -35,6 +35,27 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<String>,
     },
+    /// Consumes URLs from RabbitMQ and publishes one result (or failure
+    /// record) per URL, until SIGTERM/SIGINT; then drains and exits 0.
+    Worker,
+    /// Publishes URLs, one a line, from FILE (or stdin) to the input queue,
+    /// with publisher confirms.
+    Enqueue {
+        /// File of URLs (or JSON messages), one a line; `-` or absent for stdin.
+        file: Option<PathBuf>,
+    },
+    /// Declares (or deletes) every queue and the exchange of the prefix.
+    Topology {
+        /// `declare` or `delete` (delete drops queued messages too).
+        #[arg(value_enum)]
+        action: TopologyAction,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TopologyAction {
+    Declare,
+    Delete,
 }
 
 #[tokio::main]
@@ -59,6 +80,36 @@ async fn run() -> anyhow::Result<ExitCode> {
             let mut out = std::io::BufWriter::new(stdout.lock());
             let failed = fraudstat::commands::extract::run(&settings, &inputs, &mut out).await?;
             Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Worker => {
+            fraudstat::commands::worker::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Topology { action } => {
+            let action = match action {
+                TopologyAction::Declare => fraudstat::commands::topology::Action::Declare,
+                TopologyAction::Delete => fraudstat::commands::topology::Action::Delete,
+            };
+            let names = fraudstat::commands::topology::run(&settings, action).await?;
+            tracing::info!(queues = ?names.all_queues(), exchange = %names.results_exchange, "topology done");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enqueue { file } => {
+            let report = fraudstat::commands::enqueue::run(&settings, file.as_deref()).await?;
+            tracing::info!(
+                confirmed = report.confirmed,
+                refused = report.refused,
+                "enqueued"
+            );
+            eprintln!(
+                "fraudstat: {} URLs enqueued, {} refused by the broker",
+                report.confirmed, report.refused
+            );
+            Ok(if report.refused == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -1,3 +1,6 @@
 //! The subcommands of the `fraudstat` binary, one module each.
 
+pub mod enqueue;
 pub mod extract;
+pub mod topology;
+pub mod worker;

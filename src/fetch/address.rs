@@ -52,6 +52,88 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || seg[..6].iter().all(|s| *s == 0)) // IPv4-compatible ::a.b.c.d
 }
 
+/// A network an operator allows despite it not being public (an in-cluster
+/// source), written as `10.0.0.0/8`, `fd00::/8` or a single address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    /// Parses `addr` or `addr/prefix`; `None` when it is neither.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (s.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let addr = canonical(addr);
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Self { addr, prefix })
+    }
+
+    /// True when `ip` lies in this network (IPv4-mapped IPv6 counts as IPv4).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, canonical(ip)) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// IPv4-mapped IPv6 addresses as the IPv4 address they are.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(IpAddr::V4)
+            .unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    }
+}
+
+/// Which addresses a fetcher may connect to: public ones, plus the
+/// networks the operator allowed, or everything when private addresses are
+/// switched on.
+#[derive(Debug, Clone, Default)]
+pub struct AddressPolicy {
+    allow_all: bool,
+    allowed: Vec<Network>,
+}
+
+impl AddressPolicy {
+    /// Builds the policy; unparsable networks were refused by settings
+    /// validation already and are skipped here.
+    pub fn new(allow_all: bool, networks: &[String]) -> Self {
+        Self {
+            allow_all,
+            allowed: networks.iter().filter_map(|n| Network::parse(n)).collect(),
+        }
+    }
+
+    /// True when every address may be fetched.
+    pub fn allows_all(&self) -> bool {
+        self.allow_all
+    }
+
+    /// True when a connection to `ip` is allowed.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.allow_all || is_public(ip) || self.allowed.iter().any(|n| n.contains(ip))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +175,19 @@ mod tests {
             let ip: IpAddr = s.parse().unwrap();
             assert!(is_public(ip), "{s} should be allowed");
         }
+    }
+
+    #[test]
+    fn allowed_networks_open_only_themselves() {
+        let p = AddressPolicy::new(false, &["127.0.0.1".into(), "10.0.0.0/8".into()]);
+        assert!(p.allows("127.0.0.1".parse().unwrap()));
+        assert!(p.allows("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(!p.allows("127.0.0.2".parse().unwrap()));
+        assert!(p.allows("10.200.1.1".parse().unwrap()));
+        assert!(!p.allows("169.254.169.254".parse().unwrap()));
+        assert!(!p.allows("::1".parse().unwrap()));
+        assert!(Network::parse("10.0.0.0/33").is_none());
+        assert!(Network::parse("nonsense").is_none());
+        assert!(Network::parse("::/0").is_some_and(|n| n.contains("::1".parse().unwrap())));
     }
 }

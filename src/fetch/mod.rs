@@ -7,6 +7,7 @@
 //! on every redirect.
 
 pub mod address;
+pub mod host_limit;
 
 use std::error::Error as StdError;
 use std::net::{IpAddr, SocketAddr};
@@ -18,6 +19,7 @@ use url::Url;
 
 use crate::article_url::ArticleUrl;
 use crate::configuration::FetchSettings;
+use crate::fetch::address::AddressPolicy;
 
 /// A fetched page, before decoding.
 #[derive(Debug, Clone)]
@@ -114,12 +116,15 @@ impl std::fmt::Display for Forbidden {
 
 impl StdError for Forbidden {}
 
-/// Resolves names with the system resolver and drops every non-public
-/// address, so a public-looking name that points inside is refused too.
-struct PublicOnlyResolver;
+/// Resolves names with the system resolver and drops every address the
+/// policy refuses, so a public-looking name that points inside is refused
+/// too. The connector dials exactly the addresses returned here, which
+/// closes the check-then-resolve-again (DNS rebinding) gap.
+struct PublicOnlyResolver(Arc<AddressPolicy>);
 
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
+        let policy = self.0.clone();
         Box::pin(async move {
             let host = name.as_str().to_string();
             let addrs: Vec<SocketAddr> =
@@ -127,7 +132,7 @@ impl Resolve for PublicOnlyResolver {
             let public: Vec<SocketAddr> = addrs
                 .iter()
                 .copied()
-                .filter(|a| address::is_public(a.ip()))
+                .filter(|a| policy.allows(a.ip()))
                 .collect();
             if public.is_empty() && !addrs.is_empty() {
                 let err: Box<dyn StdError + Send + Sync> = Box::new(Forbidden(format!(
@@ -142,14 +147,14 @@ impl Resolve for PublicOnlyResolver {
 }
 
 /// Checks a URL's host when it is an IP literal (the resolver never sees those).
-fn check_literal_host(url: &Url) -> Result<(), FetchError> {
+fn check_literal_host(url: &Url, policy: &AddressPolicy) -> Result<(), FetchError> {
     let ip: Option<IpAddr> = match url.host() {
         Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
         Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
         _ => None,
     };
     match ip {
-        Some(ip) if !address::is_public(ip) => Err(FetchError::ForbiddenAddress(format!(
+        Some(ip) if !policy.allows(ip) => Err(FetchError::ForbiddenAddress(format!(
             "{ip} is not a public address"
         ))),
         _ => Ok(()),
@@ -161,14 +166,19 @@ fn check_literal_host(url: &Url) -> Result<(), FetchError> {
 pub struct Fetcher {
     client: reqwest::Client,
     settings: Arc<FetchSettings>,
+    policy: Arc<AddressPolicy>,
 }
 
 impl Fetcher {
     /// Builds the HTTP client. Fails only if TLS cannot be set up.
     pub fn new(settings: &FetchSettings) -> Result<Self, FetchError> {
-        let allow_private = settings.allow_private_addresses;
+        let policy = Arc::new(AddressPolicy::new(
+            settings.allow_private_addresses,
+            &settings.allowed_networks,
+        ));
+        let redirect_policy = policy.clone();
         let max_redirects = settings.max_redirects;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > max_redirects {
                 return attempt.error(format!("more than {max_redirects} redirects"));
             }
@@ -177,7 +187,7 @@ impl Fetcher {
                 let scheme = url.scheme().to_string();
                 return attempt.error(format!("redirect to scheme {scheme}"));
             }
-            if !allow_private && let Err(e) = check_literal_host(url) {
+            if let Err(e) = check_literal_host(url, &redirect_policy) {
                 return attempt.error(Forbidden(e.to_string()));
             }
             attempt.follow()
@@ -186,11 +196,11 @@ impl Fetcher {
             .user_agent(settings.user_agent.clone())
             .connect_timeout(settings.connect_timeout())
             .timeout(settings.timeout())
-            .redirect(policy)
+            .redirect(redirects)
             // A proxy from the environment would bypass the address checks.
             .no_proxy();
-        if !allow_private {
-            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+        if !policy.allows_all() {
+            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver(policy.clone())));
         }
         let client = builder
             .build()
@@ -198,14 +208,13 @@ impl Fetcher {
         Ok(Self {
             client,
             settings: Arc::new(settings.clone()),
+            policy,
         })
     }
 
     /// Fetches one page, streaming the body up to the size cap.
     pub async fn fetch(&self, url: &ArticleUrl) -> Result<FetchedPage, FetchError> {
-        if !self.settings.allow_private_addresses {
-            check_literal_host(url.url())?;
-        }
+        check_literal_host(url.url(), &self.policy)?;
         let mut response = self
             .client
             .get(url.url().clone())
@@ -267,10 +276,17 @@ fn is_textual(content_type: &str) -> bool {
         || mime == "application/xml"
 }
 
-/// Reads `Retry-After` given in seconds (the HTTP-date form is rare on news sites
-/// and is treated as absent, leaving the normal backoff in charge).
+/// Reads `Retry-After` in either of its forms, delay-seconds or an
+/// HTTP-date; garbage is treated as absent, leaving the normal backoff in
+/// charge.
 fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs);
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
+    Some(u64::try_from(secs).unwrap_or(0))
 }
 
 /// Sorts a reqwest error into the kind that decides what happens next.
@@ -303,4 +319,35 @@ fn error_chain(err: &dyn StdError) -> String {
         source = e.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn with_retry_after(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_ignores_garbage() {
+        assert_eq!(retry_after(&with_retry_after("120")), Some(120));
+        assert_eq!(retry_after(&with_retry_after(" 7 ")), Some(7));
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(90))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let secs = retry_after(&with_retry_after(&soon)).unwrap();
+        assert!((1..=90).contains(&secs), "{secs}");
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after(&with_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(0)
+        );
+        assert_eq!(retry_after(&with_retry_after("soon")), None);
+        assert_eq!(retry_after(&with_retry_after("-5")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
 }

@@ -1,0 +1,133 @@
+//! RabbitMQ: connections, the queues and exchanges the worker needs, and
+//! publishing with confirms.
+//!
+//! Two connections per process, one to consume and acknowledge and one to
+//! publish, because RabbitMQ blocks publishing connections under memory or
+//! disk alarms: a blocked publisher must not stall the consumer's heartbeats
+//! and acknowledgements. Both recover on their own (lapin's auto-recovery)
+//! after a broker restart or a dropped connection.
+
+pub mod headers;
+pub mod publisher;
+pub mod topology;
+
+use lapin::uri::AMQPUri;
+use lapin::{Connection, ConnectionProperties};
+
+use crate::configuration::AmqpSettings;
+
+pub use publisher::{PublishError, Publisher};
+pub use topology::Names;
+
+/// The broker could not be reached or refused an operation; the worker
+/// cannot run without it, so these stop start-up (the orchestrator
+/// restarts the process).
+#[derive(Debug, thiserror::Error)]
+pub enum AmqpError {
+    /// The URL in the settings is not an AMQP URL.
+    #[error("invalid amqp.url: {0}")]
+    Url(String),
+    /// Connecting, opening a channel or declaring topology failed.
+    #[error("broker: {context}: {source}")]
+    Broker {
+        /// What was being done.
+        context: &'static str,
+        /// lapin's error.
+        source: lapin::Error,
+    },
+    /// The broker cancelled the consumer (its queue was deleted) and the
+    /// worker is not shutting down.
+    #[error("the broker cancelled the consumer of {0} (queue deleted?)")]
+    ConsumerCancelled(String),
+}
+
+impl AmqpError {
+    /// Wraps a lapin error with what was being done.
+    pub fn broker(context: &'static str) -> impl FnOnce(lapin::Error) -> Self {
+        move |source| Self::Broker { context, source }
+    }
+}
+
+/// Opens a connection with recovery on, named so that operators can tell
+/// the worker's connections apart in the management UI.
+pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, AmqpError> {
+    let mut uri: AMQPUri = settings
+        .url
+        .parse()
+        .map_err(|e: String| AmqpError::Url(e))?;
+    if uri.query.heartbeat.is_none() {
+        uri.query.heartbeat = Some(settings.heartbeat_secs);
+    }
+    // Reconnect with jitter, so that many replicas that lost the broker
+    // together do not return in lock-step, and for long enough (about 20
+    // minutes) to ride out a broker restart or upgrade.
+    let reconnect = backon::ExponentialBuilder::default()
+        .with_min_delay(std::time::Duration::from_secs(1))
+        .with_max_delay(std::time::Duration::from_secs(30))
+        .with_jitter()
+        .with_max_times(40);
+    let properties = ConnectionProperties::default()
+        .with_connection_name(name.into())
+        .with_backoff(reconnect)
+        .enable_auto_recover();
+    let connection = Connection::connect_uri(uri, properties)
+        .await
+        .map_err(AmqpError::broker("connecting"))?;
+    watch_events(&connection, name);
+    Ok(connection)
+}
+
+/// Logs (and counts) what happens to a connection after it is up: losses,
+/// recoveries, broker flow control. lapin recovers channels and consumers
+/// on its own, so this is where an operator sees that it did.
+fn watch_events(connection: &Connection, name: &str) {
+    use futures_util::StreamExt;
+    let mut events = Box::pin(connection.events_listener());
+    let status = connection.status().clone();
+    let name = name.to_string();
+    let started = std::time::Instant::now();
+    tokio::spawn(async move {
+        // lapin reports no event when the broker closes the connection, so
+        // a loss is noticed by looking; a recovery is its `Connected` event.
+        let mut look = tokio::time::interval(std::time::Duration::from_millis(250));
+        let mut lost = false;
+        loop {
+            tokio::select! {
+                event = events.next() => match event {
+                    None => break,
+                    // The first connect's own event can arrive after
+                    // `connect` returned; it is not a recovery.
+                    Some(lapin::Event::Connected) => {
+                        if lost || started.elapsed() > std::time::Duration::from_secs(2) {
+                            lost = false;
+                            crate::events::connection_recovered(&name);
+                        }
+                    }
+                    Some(lapin::Event::Error(e)) => {
+                        if !lost {
+                            lost = true;
+                            crate::events::connection_lost(&name, &e);
+                        }
+                    }
+                    Some(lapin::Event::ConnectionBlocked(reason)) => {
+                        crate::events::connection_blocked(&name, &reason)
+                    }
+                    Some(lapin::Event::ConnectionUnblocked) => {
+                        crate::events::connection_unblocked(&name)
+                    }
+                    Some(_) => {}
+                },
+                _ = look.tick() => {
+                    if status.closed() || status.closing() {
+                        // Closed on purpose (shutdown): nothing to watch.
+                        break;
+                    }
+                    if !lost && !status.connected() && !status.connecting() {
+                        lost = true;
+                        crate::events::connection_lost(&name, &"connection down");
+                    }
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,236 @@
+//! One function per notable occurrence, each writing its log line and
+//! updating its metrics together, so that logs and `/metrics` cannot tell
+//! different stories.
+//!
+//! Metric names (Prometheus):
+//!
+//! | metric | type | meaning |
+//! |---|---|---|
+//! | `fraudstat_messages_consumed_total` | counter | input messages taken from the queue |
+//! | `fraudstat_results_published_total` | counter | results confirmed by the broker |
+//! | `fraudstat_retries_total{kind}` | counter | URLs sent to a retry queue, by error kind |
+//! | `fraudstat_failures_total{kind}` | counter | failure records confirmed by the broker, by error kind |
+//! | `fraudstat_requeued_total` | counter | inputs handed back unacknowledged (publish failed) |
+//! | `fraudstat_ack_failures_total` | counter | acknowledgements lost (connection dropped); the broker redelivers |
+//! | `fraudstat_messages_in_flight` | gauge | messages being worked on |
+//! | `fraudstat_fetch_duration_seconds` | histogram | fetch time, successful or not |
+//! | `fraudstat_processing_duration_seconds` | histogram | decode, clean and extract time |
+//! | `fraudstat_message_duration_seconds{outcome}` | histogram | whole message, delivery to acknowledgement |
+//! | `fraudstat_broker_recoveries_total{connection}` | counter | reconnections after a lost broker connection |
+//! | `fraudstat_broker_connected{connection}` | gauge | 1 while the connection is up (set on loss and recovery) |
+//! | `fraudstat_publish_retries_total` | counter | publish attempts that had to be repeated |
+
+use std::time::Duration;
+
+use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
+
+/// Buckets of the duration histograms, in seconds: pages take from a few
+/// milliseconds (local) to the fetch timeout.
+pub const DURATION_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
+];
+
+/// Registers help texts, so `/metrics` explains itself.
+pub fn describe() {
+    describe_counter!(
+        "fraudstat_messages_consumed_total",
+        "Input messages taken from the queue"
+    );
+    describe_counter!(
+        "fraudstat_results_published_total",
+        "Results confirmed by the broker"
+    );
+    describe_counter!(
+        "fraudstat_retries_total",
+        "URLs sent to a retry queue, by error kind"
+    );
+    describe_counter!(
+        "fraudstat_failures_total",
+        "Failure records confirmed by the broker, by error kind"
+    );
+    describe_counter!(
+        "fraudstat_requeued_total",
+        "Inputs handed back unacknowledged because publishing failed"
+    );
+    describe_counter!(
+        "fraudstat_ack_failures_total",
+        "Acknowledgements lost with the connection; the broker redelivers"
+    );
+    describe_gauge!("fraudstat_messages_in_flight", "Messages being worked on");
+    describe_histogram!(
+        "fraudstat_fetch_duration_seconds",
+        metrics::Unit::Seconds,
+        "Fetch time"
+    );
+    describe_histogram!(
+        "fraudstat_processing_duration_seconds",
+        metrics::Unit::Seconds,
+        "Decode, clean and extract time"
+    );
+    describe_histogram!(
+        "fraudstat_message_duration_seconds",
+        metrics::Unit::Seconds,
+        "Whole message, delivery to acknowledgement"
+    );
+    describe_counter!(
+        "fraudstat_broker_recoveries_total",
+        "Reconnections after a lost broker connection"
+    );
+    describe_gauge!(
+        "fraudstat_broker_connected",
+        "1 while the broker connection is up"
+    );
+    describe_counter!(
+        "fraudstat_publish_retries_total",
+        "Publish attempts that had to be repeated"
+    );
+}
+
+/// A message was taken from the input queue.
+pub fn consumed() {
+    counter!("fraudstat_messages_consumed_total").increment(1);
+    gauge!("fraudstat_messages_in_flight").increment(1.0);
+}
+
+/// A fetch ended (either way) after `took`.
+pub fn fetched(took: Duration) {
+    histogram!("fraudstat_fetch_duration_seconds").record(took.as_secs_f64());
+}
+
+/// The pipeline ran on a page for `took`.
+pub fn processed(took: Duration) {
+    histogram!("fraudstat_processing_duration_seconds").record(took.as_secs_f64());
+}
+
+/// How one message ended, for the summary line.
+#[derive(Debug, Clone)]
+pub struct Summary<'a> {
+    /// `done`, `retry`, `failed` or `requeued`.
+    pub outcome: &'a str,
+    /// Error kind, when there was one.
+    pub error_kind: Option<&'a str>,
+    /// Error text, when there was one.
+    pub error: Option<String>,
+    /// Statistics found (results only).
+    pub statistics: Option<usize>,
+    /// HTTP status seen, if a response came.
+    pub status: Option<u16>,
+    /// Retry queue used (retries only).
+    pub retry_queue: Option<&'a str>,
+    /// Delay before the retry, ms (retries only).
+    pub retry_delay_ms: Option<u64>,
+    /// Time fetching.
+    pub fetch: Option<Duration>,
+    /// Time in the pipeline.
+    pub process: Option<Duration>,
+    /// Time publishing (with confirm).
+    pub publish: Duration,
+    /// Delivery to acknowledgement.
+    pub total: Duration,
+    /// True when the outcome was published but the acknowledgement could
+    /// not be sent (connection lost): the broker will redeliver.
+    pub ack_lost: bool,
+}
+
+fn ms(d: Option<Duration>) -> Option<u64> {
+    d.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// One message is finished with: the per-message summary line, and the
+/// counters of its outcome. Counters move only for what the broker
+/// confirmed, so `/metrics` agrees with the queues.
+pub fn message_finished(s: &Summary<'_>) {
+    gauge!("fraudstat_messages_in_flight").decrement(1.0);
+    histogram!("fraudstat_message_duration_seconds", "outcome" => s.outcome.to_string())
+        .record(s.total.as_secs_f64());
+    match s.outcome {
+        "done" => counter!("fraudstat_results_published_total").increment(1),
+        "retry" => counter!("fraudstat_retries_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
+        "failed" => counter!("fraudstat_failures_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
+        _ => counter!("fraudstat_requeued_total").increment(1),
+    }
+    if s.ack_lost {
+        counter!("fraudstat_ack_failures_total").increment(1);
+    }
+    let fields = (
+        ms(s.fetch),
+        ms(s.process),
+        ms(Some(s.publish)),
+        ms(Some(s.total)),
+    );
+    if s.outcome == "done" || s.outcome == "retry" {
+        tracing::info!(
+            outcome = s.outcome,
+            error_kind = s.error_kind,
+            error = s.error.as_deref(),
+            status = s.status,
+            statistics = s.statistics,
+            retry_queue = s.retry_queue,
+            retry_delay_ms = s.retry_delay_ms,
+            fetch_ms = fields.0,
+            process_ms = fields.1,
+            publish_ms = fields.2,
+            total_ms = fields.3,
+            ack_lost = s.ack_lost,
+            "message finished"
+        );
+    } else {
+        tracing::warn!(
+            outcome = s.outcome,
+            error_kind = s.error_kind,
+            error = s.error.as_deref(),
+            status = s.status,
+            fetch_ms = fields.0,
+            process_ms = fields.1,
+            publish_ms = fields.2,
+            total_ms = fields.3,
+            ack_lost = s.ack_lost,
+            "message finished"
+        );
+    }
+}
+
+/// A publish must be tried again after `wait`.
+pub fn publish_retry(routing_key: &str, error: &dyn std::fmt::Display, wait: Duration) {
+    counter!("fraudstat_publish_retries_total").increment(1);
+    tracing::warn!(
+        routing_key,
+        error = %error,
+        wait_ms = ms(Some(wait)),
+        "publish not confirmed, trying again"
+    );
+}
+
+/// A broker connection failed; lapin reconnects with backoff.
+pub fn connection_lost(connection: &str, error: &dyn std::fmt::Display) {
+    gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(0.0);
+    tracing::warn!(connection, error = %error, "broker connection lost; reconnecting");
+}
+
+/// A broker connection is back (channels, consumers and QoS replayed).
+pub fn connection_recovered(connection: &str) {
+    gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(1.0);
+    counter!("fraudstat_broker_recoveries_total", "connection" => connection.to_string())
+        .increment(1);
+    tracing::info!(connection, "broker connection recovered");
+}
+
+/// The broker blocked a connection (memory or disk alarm): publishing waits.
+pub fn connection_blocked(connection: &str, reason: &str) {
+    tracing::warn!(connection, reason, "broker blocked the connection");
+}
+
+/// The broker unblocked a connection.
+pub fn connection_unblocked(connection: &str) {
+    tracing::info!(connection, "broker unblocked the connection");
+}
+
+/// The consumer lost its connection and is waiting for recovery.
+pub fn consumer_interrupted(error: &dyn std::fmt::Display) {
+    tracing::warn!(error = %error, "broker connection lost; waiting for recovery");
+}
+
+/// The consumer is back after a lost connection.
+pub fn consumer_recovered() {
+    tracing::info!("consumer recovered; consuming again");
+}

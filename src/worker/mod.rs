@@ -1,0 +1,327 @@
+//! `fraudstat worker`: URLs in from RabbitMQ, one result or one failure
+//! record out per URL, nothing lost.
+//!
+//! Each delivery goes through [`Processor::process_one`] (parse, fetch,
+//! decode → clean → extract, decide what to publish), then its outcome is
+//! published with confirms, and only then is the input acknowledged. A
+//! crash anywhere before that leaves the input unacknowledged, so the
+//! broker redelivers it (at-least-once; results carry a stable `id` so
+//! consumers drop duplicates).
+
+mod process;
+mod record;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use lapin::message::Delivery;
+use lapin::options::{
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+};
+use lapin::types::FieldTable;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+
+use crate::amqp::{self, AmqpError, Names, Publisher};
+use crate::configuration::Settings;
+use crate::error::ConfigError;
+use crate::events;
+use crate::fetch::FetchError;
+use crate::http::{self, HttpError, Readiness};
+
+pub use process::{Incoming, Outcome, Processed, Processor, Verdict, WorkError};
+pub use record::{FailureError, FailureRecord};
+
+/// Why the worker could not start or had to stop. Each stops the process
+/// with a non-zero exit so the orchestrator restarts it.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// A rule file is missing or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HTTP client could not be built.
+    #[error("cannot set up fetching: {0}")]
+    Fetcher(FetchError),
+    /// The broker is unreachable or refused the topology.
+    #[error(transparent)]
+    Amqp(#[from] AmqpError),
+    /// The metrics listener could not start.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// Runs the worker until `shutdown` completes (SIGTERM/SIGINT in the
+/// binary), then stops consuming, lets in-flight messages finish within
+/// the grace period, leaves the rest unacknowledged and returns `Ok`.
+pub async fn run(
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), WorkerError> {
+    let stop = CancellationToken::new();
+    {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            stop.cancel();
+        });
+    }
+
+    let metrics = http::install_metrics();
+    let readiness = Arc::new(Readiness::default());
+    let http_stop = CancellationToken::new();
+    if !settings.metrics.listen.is_empty() {
+        let addr = http::serve(
+            &settings.metrics.listen,
+            metrics,
+            readiness.clone(),
+            http_stop.clone(),
+        )
+        .await?;
+        tracing::info!(addr = %addr, "metrics listening");
+    }
+    let result = consume(&settings, readiness, stop).await;
+    http_stop.cancel();
+    result
+}
+
+async fn consume(
+    settings: &Settings,
+    readiness: Arc<Readiness>,
+    stop: CancellationToken,
+) -> Result<(), WorkerError> {
+    let processor = Arc::new(Processor::new(settings)?);
+    let names = Names::new(settings);
+    // Connecting retries for minutes while the broker is away; a signal in
+    // that time must still stop the worker at once.
+    let connections = async {
+        let consume = amqp::connect(&settings.amqp, "fraudstat worker (consume)").await?;
+        let publish = amqp::connect(&settings.amqp, "fraudstat worker (publish)").await?;
+        Ok::<_, AmqpError>((consume, publish))
+    };
+    let (consume_conn, publish_conn) = tokio::select! {
+        _ = stop.cancelled() => {
+            tracing::info!("stopped before consuming anything");
+            return Ok(());
+        }
+        c = connections => c?,
+    };
+    let consume_conn = Arc::new(consume_conn);
+    let publish_conn = Arc::new(publish_conn);
+    readiness.watch(consume_conn.clone());
+    readiness.watch(publish_conn.clone());
+    let publisher = Arc::new(Publisher::new(publish_conn.clone(), &settings.amqp));
+
+    let channel = consume_conn
+        .create_channel()
+        .await
+        .map_err(AmqpError::broker("opening the consume channel"))?;
+    amqp::topology::declare(&channel, &names).await?;
+    let concurrency = settings.worker.concurrency;
+    // Prefetch equal to concurrency: a replica holds no more messages than
+    // it works on, so other replicas get their share.
+    channel
+        .basic_qos(concurrency, BasicQosOptions::default())
+        .await
+        .map_err(AmqpError::broker("setting the prefetch"))?;
+    let tag = format!(
+        "fraudstat-worker-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    let mut consumer = channel
+        .basic_consume(
+            names.urls.as_str().into(),
+            tag.as_str().into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .map_err(AmqpError::broker("starting the consumer"))?;
+    readiness.set_consuming(true);
+    tracing::info!(
+        queue = %names.urls,
+        concurrency,
+        per_host = settings.worker.per_host_concurrency,
+        "consuming"
+    );
+
+    let handler = Arc::new(Handler {
+        processor,
+        publisher,
+        names: names.clone(),
+    });
+    let tracker = TaskTracker::new();
+    let slots = Arc::new(Semaphore::new(usize::from(concurrency)));
+
+    let outcome: Result<(), WorkerError> = loop {
+        // Take a slot first: never hold a delivery we cannot start on.
+        let permit = tokio::select! {
+            _ = stop.cancelled() => break Ok(()),
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break Ok(()),
+            },
+        };
+        let next = tokio::select! {
+            _ = stop.cancelled() => break Ok(()),
+            n = consumer.next() => n,
+        };
+        match next {
+            Some(Ok(delivery)) => {
+                let handler = handler.clone();
+                tracker.spawn(async move { handler.handle(delivery, permit).await });
+            }
+            Some(Err(e)) => {
+                readiness.set_consuming(false);
+                events::consumer_interrupted(&e);
+                match channel.wait_for_recovery(e).await {
+                    Ok(()) => {
+                        readiness.set_consuming(true);
+                        events::consumer_recovered();
+                    }
+                    Err(e) => {
+                        break Err(AmqpError::Broker {
+                            context: "recovering the consumer",
+                            source: e,
+                        }
+                        .into());
+                    }
+                }
+            }
+            None => {
+                if stop.is_cancelled() {
+                    break Ok(());
+                }
+                break Err(AmqpError::ConsumerCancelled(names.urls.clone()).into());
+            }
+        }
+    };
+
+    readiness.set_consuming(false);
+    let grace = settings.worker.shutdown_grace();
+    // No new deliveries from here on; prefetched ones not yet started stay
+    // unacknowledged and go back to the queue when the channel closes.
+    let cancel = channel.basic_cancel(tag.as_str().into(), BasicCancelOptions::default());
+    if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(5), cancel).await {
+        tracing::warn!(error = %e, "cancelling the consumer failed");
+    }
+    tracker.close();
+    tracing::info!(
+        in_flight = tracker.len(),
+        grace_secs = grace.as_secs(),
+        "stopped consuming; finishing messages in flight"
+    );
+    if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
+        tracing::warn!(
+            unfinished = tracker.len(),
+            "grace period over; unfinished messages left unacknowledged for redelivery"
+        );
+    }
+    // Close consuming first: acknowledgements after this point cannot
+    // happen, so an unfinished message is redelivered, never half-done.
+    let closing = consume_conn.close(200, "worker shutting down".into());
+    if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(5), closing).await {
+        tracing::debug!(error = %e, "closing the consume connection");
+    }
+    let closing = publish_conn.close(200, "worker shutting down".into());
+    if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(5), closing).await {
+        tracing::debug!(error = %e, "closing the publish connection");
+    }
+    if outcome.is_ok() {
+        tracing::info!("worker stopped");
+    }
+    outcome
+}
+
+/// What each delivery task needs.
+struct Handler {
+    processor: Arc<Processor>,
+    publisher: Arc<Publisher>,
+    names: Names,
+}
+
+impl Handler {
+    async fn handle(&self, delivery: Delivery, _slot: OwnedSemaphorePermit) {
+        let started = Instant::now();
+        events::consumed();
+        let span = tracing::info_span!(
+            "message",
+            id = tracing::field::Empty,
+            url = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
+            redelivered = delivery.redelivered,
+        );
+        async {
+            let incoming = Incoming {
+                body: &delivery.data,
+                properties: &delivery.properties,
+            };
+            let processed = self.processor.process_one(&incoming).await;
+            let publish_start = Instant::now();
+            let out = record::outgoing(&self.names, &incoming, &processed);
+            let published = self.publisher.publish(&out.as_outgoing()).await;
+            let publish_time = publish_start.elapsed();
+            let (label, ack_lost) = match &published {
+                Ok(()) => {
+                    // Only now, with the outcome confirmed, may the input go.
+                    let acked = delivery.acker.ack(BasicAckOptions::default()).await;
+                    let lost = !matches!(acked, Ok(true));
+                    if lost {
+                        tracing::warn!(
+                            "acknowledgement lost with the connection; the broker will redeliver"
+                        );
+                    }
+                    (processed.outcome.label(), lost)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "outcome not confirmed; handing the message back");
+                    let nack = BasicNackOptions {
+                        requeue: true,
+                        multiple: false,
+                    };
+                    // If this fails too the connection is gone, and the
+                    // broker requeues the message anyway.
+                    let _ = delivery.acker.nack(nack).await;
+                    ("requeued", false)
+                }
+            };
+            tracing::Span::current().record("outcome", label);
+            let (retry_queue, retry_delay_ms) = match &processed.outcome {
+                Outcome::Retry {
+                    queue, delay_ms, ..
+                } => (Some(queue.as_str()), Some(*delay_ms)),
+                _ => (None, None),
+            };
+            let error = processed.outcome.error();
+            events::message_finished(&events::Summary {
+                outcome: label,
+                error_kind: error.map(WorkError::kind),
+                error: match (&published, error) {
+                    (Err(e), _) => Some(e.to_string()),
+                    (Ok(()), Some(e)) => Some(e.to_string()),
+                    _ => None,
+                },
+                statistics: match &processed.outcome {
+                    Outcome::Done(r) => Some(r.statistics.len()),
+                    _ => None,
+                },
+                status: processed.status,
+                retry_queue,
+                retry_delay_ms,
+                fetch: processed.fetch_time,
+                process: processed.process_time,
+                publish: publish_time,
+                total: started.elapsed(),
+                ack_lost,
+            });
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,324 @@
+//! One delivery to one outcome, with no broker involved: parse the input,
+//! fetch (within the per-host limit), run the pipeline, and on an error
+//! decide between retry and failure.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{SecondsFormat, Utc};
+use lapin::BasicProperties;
+
+use crate::amqp::headers::{self, TraceContext};
+use crate::amqp::topology::Names;
+use crate::configuration::Settings;
+use crate::error::ConfigError;
+use crate::events;
+use crate::fetch::host_limit::HostLimiter;
+use crate::fetch::{FetchError, Fetcher};
+use crate::input::{BadMessage, InputMessage, body_id};
+use crate::model::ExtractionResult;
+use crate::pipeline::{Document, Pipeline};
+use crate::retry::{RetryPlan, RetryPolicy};
+
+use super::WorkerError;
+
+/// A delivery as the processor sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The message body.
+    pub body: &'a [u8],
+    /// Its properties (headers carry attempts and trace context).
+    pub properties: &'a BasicProperties,
+}
+
+/// What to do with an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Transient: try again later, through a retry queue.
+    Retry,
+    /// Permanent: the URL cannot be done; failure record at once.
+    Fail,
+    /// The message itself is wrong; failure record at once.
+    Reject,
+}
+
+/// Why a URL was not turned into a result.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    /// The body is not an input message. Reject.
+    #[error(transparent)]
+    BadMessage(#[from] BadMessage),
+    /// Fetching failed; transient or permanent per [`FetchError::is_transient`].
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The pipeline panicked on this page: a bug, and it would panic again. Fail.
+    #[error("pipeline crashed on this page: {0}")]
+    Pipeline(String),
+    /// The result could not be serialised. Fail.
+    #[error("result not serialisable: {0}")]
+    Serialise(String),
+}
+
+impl WorkError {
+    /// Retry, fail or reject.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            WorkError::BadMessage(_) => Verdict::Reject,
+            WorkError::Fetch(e) if e.is_transient() => Verdict::Retry,
+            WorkError::Fetch(_) | WorkError::Pipeline(_) | WorkError::Serialise(_) => Verdict::Fail,
+        }
+    }
+
+    /// Stable short name for records, logs and metric labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkError::BadMessage(_) => "bad_message",
+            WorkError::Fetch(e) => e.kind(),
+            WorkError::Pipeline(_) => "pipeline_crash",
+            WorkError::Serialise(_) => "serialise",
+        }
+    }
+
+    /// The HTTP status behind the error, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            WorkError::Fetch(FetchError::Status { status, .. }) => Some(*status),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            WorkError::Fetch(FetchError::Status {
+                retry_after_secs: Some(s),
+                ..
+            }) => Some(Duration::from_secs(*s)),
+            _ => None,
+        }
+    }
+}
+
+/// How one message ended up.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A result to publish.
+    Done(Box<ExtractionResult>),
+    /// A transient error: wait in `queue`, then try again.
+    Retry {
+        /// The error.
+        error: WorkError,
+        /// Retry queue.
+        queue: String,
+        /// Delay, ms, jitter included.
+        delay_ms: u64,
+    },
+    /// A failure record to publish.
+    Failed {
+        /// The (last) error.
+        error: WorkError,
+        /// True when a transient error ran out of attempts.
+        exhausted: bool,
+    },
+}
+
+impl Outcome {
+    /// `done`, `retry` or `failed`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Done(_) => "done",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Failed { .. } => "failed",
+        }
+    }
+
+    /// The error, unless done.
+    pub fn error(&self) -> Option<&WorkError> {
+        match self {
+            Outcome::Done(_) => None,
+            Outcome::Retry { error, .. } | Outcome::Failed { error, .. } => Some(error),
+        }
+    }
+}
+
+/// Everything known about one processed message.
+#[derive(Debug)]
+pub struct Processed {
+    /// Result id (caller's or stable hash; a body hash for bad messages).
+    pub id: String,
+    /// The URL, when the message had one.
+    pub url: Option<String>,
+    /// This attempt's number, 1-based.
+    pub attempt: u32,
+    /// RFC 3339 time of the first attempt.
+    pub first_attempt_at: String,
+    /// Trace context to put on what is published.
+    pub trace: TraceContext,
+    /// Passed through from the input.
+    pub meta: serde_json::Value,
+    /// What happened.
+    pub outcome: Outcome,
+    /// HTTP status seen, if a response came.
+    pub status: Option<u16>,
+    /// Time fetching.
+    pub fetch_time: Option<Duration>,
+    /// Time in the pipeline.
+    pub process_time: Option<Duration>,
+}
+
+/// Parse, fetch, process, decide. Shared by every delivery task.
+pub struct Processor {
+    pipeline: Arc<Pipeline>,
+    fetcher: Fetcher,
+    hosts: HostLimiter,
+    retry: RetryPolicy,
+}
+
+impl Processor {
+    /// Loads the rule files and builds the HTTP client.
+    pub fn new(settings: &Settings) -> Result<Self, WorkerError> {
+        let pipeline = Pipeline::load(settings).map_err(|e: ConfigError| WorkerError::Config(e))?;
+        let fetcher = Fetcher::new(&settings.fetch).map_err(WorkerError::Fetcher)?;
+        let names = Names::new(settings);
+        Ok(Self {
+            pipeline: Arc::new(pipeline),
+            fetcher,
+            hosts: HostLimiter::new(settings.worker.per_host_concurrency),
+            retry: RetryPolicy::new(
+                names.retry,
+                settings.retry.max_attempts,
+                settings.retry.jitter,
+            ),
+        })
+    }
+
+    /// Turns one delivery into its outcome. Never fails: every problem is
+    /// an outcome (retry or failure record), so no message is dropped.
+    pub async fn process_one(&self, msg: &Incoming<'_>) -> Processed {
+        let span = tracing::Span::current();
+        let hdrs = msg.properties.headers().as_ref();
+        let trace = TraceContext::from_headers(hdrs);
+        let prior = headers::get_u64(hdrs, headers::ATTEMPTS).unwrap_or(0);
+        let attempt = u32::try_from(prior)
+            .unwrap_or(u32::MAX - 1)
+            .saturating_add(1);
+        let first_attempt_at = headers::get_str(hdrs, headers::FIRST_ATTEMPT_AT)
+            .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true));
+        span.record("attempt", attempt);
+        span.record("trace_id", trace.trace_id.as_str());
+
+        let mut processed = Processed {
+            id: String::new(),
+            url: None,
+            attempt,
+            first_attempt_at,
+            trace,
+            meta: serde_json::Value::Null,
+            outcome: Outcome::Failed {
+                error: WorkError::BadMessage(BadMessage("unprocessed".into())),
+                exhausted: false,
+            },
+            status: None,
+            fetch_time: None,
+            process_time: None,
+        };
+        let input = match InputMessage::parse(msg.body) {
+            Ok(input) => input,
+            Err(bad) => {
+                processed.id = body_id(msg.body);
+                span.record("id", processed.id.as_str());
+                processed.outcome = Outcome::Failed {
+                    error: bad.into(),
+                    exhausted: false,
+                };
+                return processed;
+            }
+        };
+        span.record("id", input.id.as_str());
+        span.record("url", input.url.as_str());
+        processed.id = input.id.clone();
+        processed.url = Some(input.url.as_str().to_string());
+        processed.meta = input.meta.clone();
+
+        let host = input
+            .url
+            .url()
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let fetched = {
+            let _slot = self.hosts.acquire(&host).await;
+            let start = Instant::now();
+            let fetched = self.fetcher.fetch(&input.url).await;
+            let took = start.elapsed();
+            events::fetched(took);
+            processed.fetch_time = Some(took);
+            fetched
+        };
+        let page = match fetched {
+            Ok(page) => page,
+            Err(e) => {
+                let error = WorkError::Fetch(e);
+                processed.status = error.status();
+                processed.outcome = self.decide(error, attempt);
+                return processed;
+            }
+        };
+        processed.status = Some(page.status);
+
+        let start = Instant::now();
+        let pipeline = self.pipeline.clone();
+        let (id, url, meta) = (input.id.clone(), input.url.as_str().to_string(), input.meta);
+        // Cleaning and extraction are CPU work: keep them off the threads
+        // that drive the broker connections and the other fetches.
+        let joined = tokio::task::spawn_blocking(move || {
+            pipeline.process(Document {
+                id,
+                url,
+                final_url: page.final_url.clone(),
+                status: page.status,
+                content_type: page.content_type.clone(),
+                body: &page.body,
+                fetched_at: Utc::now(),
+                meta,
+                attempts: attempt,
+            })
+        })
+        .await;
+        let took = start.elapsed();
+        events::processed(took);
+        processed.process_time = Some(took);
+        processed.outcome = match joined {
+            Ok(result) => Outcome::Done(Box::new(result)),
+            Err(e) => Outcome::Failed {
+                error: WorkError::Pipeline(e.to_string()),
+                exhausted: false,
+            },
+        };
+        processed
+    }
+
+    fn decide(&self, error: WorkError, attempt: u32) -> Outcome {
+        match error.verdict() {
+            Verdict::Fail | Verdict::Reject => Outcome::Failed {
+                error,
+                exhausted: false,
+            },
+            Verdict::Retry => {
+                match self
+                    .retry
+                    .plan(attempt, error.retry_after(), rand::random::<f64>())
+                {
+                    RetryPlan::Wait { queue, delay_ms } => Outcome::Retry {
+                        error,
+                        queue,
+                        delay_ms,
+                    },
+                    RetryPlan::GiveUp => Outcome::Failed {
+                        error,
+                        exhausted: true,
+                    },
+                }
+            }
+        }
+    }
+}
