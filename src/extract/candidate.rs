@@ -155,6 +155,7 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
     let mut nums = scan_chars(s);
     // `近万条`, `逾千人`: a lone multiplier after an approximation word,
     // which the numeral scanner leaves alone because alone it is a word.
+    let mut lone = Vec::new();
     for i in 1..s.len() {
         let Some((_, mult)) = lex.multipliers.at(s, i) else {
             continue;
@@ -164,9 +165,15 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         let unit_after = lex.count_units.at(s, i + 1).is_some()
             || lex.money_units.at(s, i + 1).is_some()
             || lex.currency_suffix.at(s, i + 1).is_some();
-        let covered = nums.iter().any(|n| n.start <= i && i < n.end);
-        if after_approx && unit_after && !covered && mult >= 100.0 {
-            nums.push(Num {
+        if !(after_approx && unit_after && mult >= 100.0) {
+            continue;
+        }
+        // `nums` is still the scanner's output here: sorted and disjoint,
+        // so a binary search keeps this linear on pages full of figures.
+        let k = nums.partition_point(|n| n.end <= i);
+        let covered = nums.get(k).is_some_and(|n| n.start <= i);
+        if !covered {
+            lone.push(Num {
                 start: i,
                 end: i + 1,
                 value: mult,
@@ -175,6 +182,7 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
             });
         }
     }
+    nums.extend(lone);
     nums.sort_by_key(|n| n.start);
     // Spans of names holding numerals.
     let mut name_spans = Vec::new();
@@ -189,7 +197,10 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
     }
     let mut out: Vec<Figure> = Vec::new();
     for (k, n) in nums.iter().enumerate() {
-        if name_spans.iter().any(|&(a, b)| n.start < b && a < n.end) {
+        // Name spans are sorted and disjoint: only the first one ending
+        // after the figure's start can overlap it.
+        let j = name_spans.partition_point(|&(_, b)| b <= n.start);
+        if name_spans.get(j).is_some_and(|&(a, _)| a < n.end) {
             continue;
         }
         // Garbage next to Latin letters, dots or slashes (`X6`, `5.39.217.768`, `1/10`).
@@ -241,24 +252,30 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
 
 fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let f = figure_parts(lex, s, n)?;
-    let line_lo = (0..n.start)
+    // Every look along the line is bounded by a window, so that a page of
+    // one endless line costs time in proportion to its figures, not to the
+    // figures times the line.
+    let win = lex.max_sentence_chars;
+    let win_lo = n.start.saturating_sub(win);
+    let win_hi = s.len().min(n.end.saturating_add(win));
+    let line_lo = (win_lo..n.start)
         .rev()
         .find(|&j| s.get(j) == Some(&'\n'))
-        .map_or(0, |j| j + 1);
+        .map_or(win_lo, |j| j + 1);
     let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
     // Furniture labels sit on short lines or right before the count.
     let short_line = s
         .get(line_lo..)
-        .map_or(0, |w| w.iter().take_while(|c| **c != '\n').count())
+        .map_or(0, |w| w.iter().take(41).take_while(|c| **c != '\n').count())
         <= 40;
     // A bulleted headline line (`• 衛生局接獲通報1宗…`) is sidebar chrome.
     let mut head = line_lo;
     while s.get(head).is_some_and(|c| *c == ' ') {
         head += 1;
     }
-    let line_end = (line_lo..s.len())
+    let line_end = (line_lo..win_hi)
         .find(|&j| s.get(j) == Some(&'\n'))
-        .unwrap_or(s.len());
+        .unwrap_or(win_hi);
     let punctuated = s.get(line_lo..line_end).is_some_and(|w| {
         w.iter()
             .any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'))

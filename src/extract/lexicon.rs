@@ -253,6 +253,25 @@ struct RawLexicon {
     distribute: RawDistribute,
     not_statistics: RawNot,
     metric: Vec<RawMetric>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+/// `[limits]`: bounds that keep hostile pages from costing unbounded time.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+struct RawLimits {
+    max_sentence_chars: usize,
+    max_figures: usize,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        Self {
+            max_sentence_chars: 1500,
+            max_figures: 3000,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -350,6 +369,13 @@ pub struct Jurisdiction {
 /// The whole vocabulary, compiled for matching.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
+    /// Sentences longer than this many characters are cut at a clause break:
+    /// the per-sentence passes look at every pair of figures in a sentence, and
+    /// a page of one endless run-on sentence would otherwise take minutes.
+    pub(crate) max_sentence_chars: usize,
+    /// Figures considered per article at most; restatement checks compare
+    /// figures pairwise, and no press release comes near this many.
+    pub(crate) max_figures: usize,
     pub(crate) count_units: Words,
     pub(crate) count_blockers: Words,
     pub(crate) not_count: Words,
@@ -497,7 +523,15 @@ impl Lexicon {
         let mut places = regions.gazetteer.provinces.clone();
         places.extend(regions.gazetteer.cities.iter().cloned());
 
+        if raw.limits.max_sentence_chars < 100 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: "limits.max_sentence_chars: at least 100".into(),
+            });
+        }
         Ok(Self {
+            max_sentence_chars: raw.limits.max_sentence_chars,
+            max_figures: raw.limits.max_figures,
             count_units: Words::new(&raw.units.count),
             count_blockers: Words::new(&raw.units.count_blockers),
             not_count: Words::new(&raw.units.not_count),

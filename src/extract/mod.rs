@@ -75,9 +75,10 @@ impl Extractor {
 
     fn find(&self, text: &str, published: Option<NaiveDate>) -> Found {
         let view = View::new(text, self.t2s.as_deref());
-        let seg = Segments::new(&view.simp);
         let lex = &*self.lex;
+        let seg = Segments::new(&view.simp, lex.max_sentence_chars);
         let mut figs = candidate::figures(lex, &view.simp);
+        figs.truncate(lex.max_figures);
         change::assign(lex, &view.simp, &seg, &mut figs);
         let figs = metric::assign(lex, &view.simp, &seg, figs);
         let phrases = period::phrases(lex, &view.simp, &figs);

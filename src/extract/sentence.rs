@@ -32,8 +32,10 @@ pub fn is_clause_break(c: char) -> bool {
 
 impl Segments {
     /// Splits `s` into paragraphs at newlines and into sentences at
-    /// sentence-final punctuation.
-    pub fn new(s: &[char]) -> Self {
+    /// sentence-final punctuation; a sentence reaching `max_chars` is cut at
+    /// its next clause break (or hard at `2 * max_chars`), which bounds the
+    /// work per sentence on run-on or hostile text.
+    pub fn new(s: &[char], max_chars: usize) -> Self {
         let mut seg = Self::default();
         let mut p0 = 0;
         for i in 0..=s.len() {
@@ -54,7 +56,9 @@ impl Segments {
                 let glued = matches!(c, '?' | '!')
                     && s.get(i + 1)
                         .is_some_and(|n| !n.is_whitespace() && !is_clause_break(*n));
-                if is_sentence_end(c) && !glued {
+                let too_long = i + 1 - st >= max_chars
+                    && (is_clause_break(c) || i + 1 - st >= max_chars.saturating_mul(2));
+                if (is_sentence_end(c) && !glued) || too_long {
                     // Closing quotes and brackets stay with their sentence.
                     let mut e = i + 1;
                     while e < b && matches!(s.get(e), Some('”' | '」' | '』' | '）' | ')' | '’'))
