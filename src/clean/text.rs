@@ -239,9 +239,11 @@ fn is_byline(s: &str, rules: &Rules) -> bool {
         .byline_ends
         .iter()
         .any(|e| !e.is_empty() && s.ends_with(e.as_str()))
-        || m.dateline_verbs
-            .iter()
-            .any(|v| !v.is_empty() && s.ends_with(&format!("日{v}")));
+        || m.dateline_verbs.iter().any(|v| {
+            !v.is_empty()
+                && s.strip_suffix(v.as_str())
+                    .is_some_and(|p| p.ends_with('日'))
+        });
     let words: Vec<&String> = m
         .byline_words
         .iter()
