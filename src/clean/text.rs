@@ -42,7 +42,7 @@ pub struct Line {
 }
 
 /// A page split into classified lines, with the article located.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Every line of the page.
     pub lines: Vec<Line>,
