@@ -24,10 +24,7 @@ impl View {
             Some(cc) if has_cjk => {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
-                let whole: Vec<char> = cc
-                    .convert(&orig.iter().collect::<String>())
-                    .chars()
-                    .collect();
+                let whole: Vec<char> = cc.convert(text).chars().collect();
                 if whole.len() == orig.len() {
                     whole
                 } else {
