@@ -13,6 +13,9 @@
 #      rounds of REPEAT passes each, best pass kept, so that a load spike on
 #      a shared machine does not favour one of them.
 #
+# The whole pipeline (decode + clean + extract) vs resiliparse:
+# scripts/bench-pipeline.sh.
+#
 # Usage: scripts/bench-clean.sh            (from the crate root)
 # Env:   SHARED=/work/shared  ANCHORS_PY=/opt/anchors/bin/python  REPEAT=3 ROUNDS=3
 #        ANCHORS=trafilatura,resiliparse  ZH_ANCHORS=gne,trafilatura,resiliparse

@@ -591,7 +591,19 @@ impl Quality {
         let text = text
             .strip_suffix(char::REPLACEMENT_CHARACTER)
             .unwrap_or(text);
-        for c in text.chars().filter(|c| !c.is_ascii()) {
+        // Only non-ASCII characters count, and English pages are nearly all
+        // ASCII: skip ASCII bytes without decoding characters.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(skip) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|b| !b.is_ascii()))
+        {
+            i += skip;
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
             q.non_ascii += 1;
             if c == char::REPLACEMENT_CHARACTER {
                 q.errors += 1;

@@ -105,6 +105,9 @@ struct RawSpam {
 pub struct SpamRules {
     /// A line matching one of these is junk.
     pub line_patterns: Vec<Regex>,
+    /// The same patterns as one set, so a line is scanned once (every line
+    /// of every page is tested).
+    pub line_set: regex::RegexSet,
     /// Fragments removed wherever they occur.
     pub inline_words: Vec<String>,
     /// Separators of keyword and link lists.
@@ -256,6 +259,8 @@ impl Rules {
                 .map_err(|e| invalid(format!("spam.line_patterns `{p}`: {e}")))?;
             line_patterns.push(re);
         }
+        let line_set = regex::RegexSet::new(line_patterns.iter().map(Regex::as_str))
+            .map_err(|e| invalid(format!("spam.line_patterns: {e}")))?;
         if parse_offset(&raw.meta.default_offset).is_none() {
             return Err(invalid(format!(
                 "meta.default_offset `{}` is not an offset like +08:00",
@@ -285,6 +290,7 @@ impl Rules {
             sets,
             spam: SpamRules {
                 line_patterns,
+                line_set,
                 inline_words: raw.spam.inline_words,
                 list_separators: raw.spam.list_separators,
                 min_list_items: raw.spam.min_list_items.max(2),

@@ -30,9 +30,17 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
     let paragraphs = text::analyse_paragraphs(&ex.paragraphs, rules);
     let para_meta = meta::extract(&paragraphs, rules);
     // The extractor prunes editor and source lines from the body; the page
-    // text still has them.
-    let page_text = super::strip_tags(page);
-    let page_analysis = text::analyse(&page_text, rules);
+    // text still has them. That whole-page reading costs about as much as
+    // the DOM extraction, and what it is for — labelled metadata lines and
+    // a body where the DOM has too few ideographs — needs Chinese text, so
+    // a page without a single ideograph skips it (all it could still give
+    // there is a `©` outlet or a bare date line; the fallback body must
+    // add ideographs, so it never applies).
+    let page_analysis = if has_ideograph(page) {
+        text::analyse(&super::strip_tags(page), rules)
+    } else {
+        text::Analysis::default()
+    };
     let page_meta = meta::extract(&page_analysis, rules);
     let tags = tag_meta(&ex, rules);
 
@@ -94,6 +102,13 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
     }
+}
+
+/// Whether `page` has a CJK ideograph. Ideographs are encoded with lead
+/// bytes E3-E9, EF or F0; a page without those is ruled out by a byte scan.
+fn has_ideograph(page: &str) -> bool {
+    page.bytes().any(|b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0))
+        && page.chars().any(super::ruby::is_cjk)
 }
 
 fn squash(s: &str) -> String {

@@ -79,7 +79,7 @@ impl Cleaner {
     /// Cleans an HTML page.
     pub fn clean_html(&self, page: &str) -> Article {
         let c = from_html::clean(page, &self.html, &self.rules);
-        let script = script::detect(&format!("{}{}", c.title.as_deref().unwrap_or(""), c.text));
+        let script = script::detect_parts(&[c.title.as_deref().unwrap_or(""), &c.text]);
         Article {
             title: c.title,
             published: c.published,
@@ -99,7 +99,7 @@ impl Cleaner {
             .map(|t| meta::clean_title(t, &self.rules))
             .filter(|t| !t.is_empty());
         let body = analysis.body_text();
-        let script = script::detect(&format!("{}{body}", title.as_deref().unwrap_or("")));
+        let script = script::detect_parts(&[title.as_deref().unwrap_or(""), &body]);
         Article {
             title,
             published: meta.published,
@@ -117,46 +117,47 @@ impl Cleaner {
 /// entities are decoded.
 pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
+    // ASCII lowercasing keeps every byte offset, so `lower` and `html`
+    // share their char boundaries.
     let lower = html.to_ascii_lowercase();
     let mut i = 0;
     while i < html.len() {
         let Some(rest) = html.get(i..) else { break };
-        let Some(c) = rest.chars().next() else { break };
-        if c != '<' {
-            out.push(c);
-            i += c.len_utf8();
-            continue;
-        }
+        // Text runs are copied whole; only markup is looked at.
+        let Some(lt) = rest.find('<') else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(rest.get(..lt).unwrap_or(""));
+        i += lt;
         let lrest = lower.get(i..).unwrap_or("");
-        let mut skipped = false;
-        for tag in ["script", "style", "noscript"] {
-            if lrest.starts_with(&format!("<{tag}")) {
-                let close = format!("</{tag}");
-                i = match lrest.find(&close) {
-                    Some(p) => {
-                        let after = i + p + close.len();
-                        lower
-                            .get(after..)
-                            .and_then(|r| r.find('>'))
-                            .map_or(html.len(), |q| after + q + 1)
-                    }
-                    None => html.len(),
-                };
-                skipped = true;
-                break;
-            }
-        }
-        if skipped {
+        let after_lt = lrest.get(1..).unwrap_or("");
+        if let Some(tag) = ["script", "style", "noscript"]
+            .into_iter()
+            .find(|t| after_lt.starts_with(t))
+        {
+            let close = format!("</{tag}");
+            i = match lrest.find(&close) {
+                Some(p) => {
+                    let after = i + p + close.len();
+                    lower
+                        .get(after..)
+                        .and_then(|r| r.find('>'))
+                        .map_or(html.len(), |q| after + q + 1)
+                }
+                None => html.len(),
+            };
             continue;
         }
-        let end = rest.find('>').map_or(html.len(), |p| i + p + 1);
-        let name: String = lrest
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
+        let end = lrest.find('>').map_or(html.len(), |p| i + p + 1);
+        let name_from = lrest.trim_start_matches(['<', '/']);
+        let name_len = name_from
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = name_from.get(..name_len).unwrap_or("");
         if matches!(
-            name.as_str(),
+            name,
             "p" | "div"
                 | "br"
                 | "li"

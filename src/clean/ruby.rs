@@ -9,12 +9,23 @@
 /// Letters that occur in pinyin, with and without tone marks.
 const PINYIN_TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
 
+/// Whether `c` is a toned pinyin letter; CJK and ASCII are rejected by
+/// range before the list is searched.
+fn is_toned(c: char) -> bool {
+    ('\u{e0}'..='\u{1e3f}').contains(&c) && PINYIN_TONED.contains(c)
+}
+
 /// Removes every pinyin bracket group that follows a CJK character.
 ///
 /// `neutral` lists toneless syllables accepted on their own (`de`, `le` …);
 /// any other group needs at least one tone mark, so that plain Latin words
 /// in brackets are never taken for pinyin.
 pub fn repair(text: &str, neutral: &[String]) -> String {
+    // Nearly every line has neither a bracket nor a toned letter; this
+    // check runs on every line of every page.
+    if !text.contains(['(', '（']) && !text.chars().any(is_toned) {
+        return text.to_string();
+    }
     // Removing one group can join a character to the next one's pinyin;
     // a few passes reach the fixed point.
     let mut cur = repair_once(text, neutral);
@@ -57,7 +68,7 @@ fn repair_once(text: &str, neutral: &[String]) -> String {
 /// (`網wǎng絡luò`), which is what `<ruby>` leaves when only the `<rp>`
 /// brackets are dropped. A run needs a tone mark, so Latin words stay.
 fn strip_bare(text: &str) -> String {
-    if !text.chars().any(|c| PINYIN_TONED.contains(c)) {
+    if !text.chars().any(is_toned) {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -73,7 +84,7 @@ fn strip_bare(text: &str) -> String {
         let mut j = i;
         let mut toned = false;
         while let Some(&p) = chars.get(j) {
-            if PINYIN_TONED.contains(p) {
+            if is_toned(p) {
                 toned = true;
             } else if !(p.is_ascii_lowercase() || p == 'ü') {
                 break;
@@ -102,7 +113,7 @@ fn is_syllable(s: &str) -> bool {
     let rest = INITIALS.iter().find_map(|i| s.strip_prefix(i)).unwrap_or(s);
     let vowels: usize = rest
         .chars()
-        .take_while(|c| "aeiouü".contains(*c) || PINYIN_TONED.contains(*c))
+        .take_while(|c| "aeiouü".contains(*c) || is_toned(*c))
         .map(char::len_utf8)
         .sum();
     let (Some(v), Some(fin)) = (rest.get(..vowels), rest.get(vowels..)) else {
@@ -146,7 +157,7 @@ pub fn is_pinyin(content: &str, neutral: &[String]) -> bool {
     }
     let mut toned = false;
     for c in trimmed.chars() {
-        if PINYIN_TONED.contains(c) {
+        if is_toned(c) {
             toned = true;
         } else if !(c.is_ascii_lowercase() || c == 'ü' || c == ' ' || c == '\'') {
             return false;

@@ -13,8 +13,12 @@ static T2S: LazyLock<Option<OpenCC>> =
 static S2T: LazyLock<Option<OpenCC>> =
     LazyLock::new(|| OpenCC::from_config(BuiltinConfig::S2t).ok());
 
-/// Characters sampled from the start of a text.
+/// Characters sampled from the start of a text, at most.
 const SAMPLE_CHARS: usize = 4000;
+
+/// CJK characters that end the sample early: a few hundred decide the
+/// script, and each one costs two dictionary conversions.
+const SAMPLE_CJK: usize = 600;
 
 /// Counts the characters of `text` that a converter changes.
 fn changed(conv: &OpenCC, text: &str) -> usize {
@@ -38,14 +42,36 @@ fn changed(conv: &OpenCC, text: &str) -> usize {
 /// those Traditional-to-Simplified conversion changes against those
 /// Simplified-to-Traditional conversion changes.
 pub fn detect(text: &str) -> Script {
+    detect_parts(&[text])
+}
+
+/// [`detect`] on the concatenation of `parts` (title and body), without
+/// building it: only the sample is copied.
+pub fn detect_parts(parts: &[&str]) -> Script {
     let (Some(t2s), Some(s2t)) = (T2S.as_ref(), S2T.as_ref()) else {
         return Script::Hans;
     };
-    // A few thousand characters decide it; converting a whole book does not help.
-    let text: String = text.chars().take(SAMPLE_CHARS).collect();
-    let text = text.as_str();
-    let trad = changed(t2s, text);
-    let simp = changed(s2t, text);
+    // A few hundred ideographs decide it; converting a whole book does not help.
+    let mut sample = String::new();
+    let (mut chars, mut cjk) = (0, 0);
+    'outer: for part in parts {
+        for c in part.chars() {
+            if chars >= SAMPLE_CHARS || cjk >= SAMPLE_CJK {
+                break 'outer;
+            }
+            chars += 1;
+            if super::ruby::is_cjk(c) {
+                cjk += 1;
+            }
+            sample.push(c);
+        }
+    }
+    // The converters only change ideographs.
+    if cjk == 0 {
+        return Script::Hans;
+    }
+    let trad = changed(t2s, &sample);
+    let simp = changed(s2t, &sample);
     if trad > simp {
         Script::Hant
     } else {

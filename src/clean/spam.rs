@@ -5,7 +5,7 @@ use super::ruby::is_cjk;
 
 /// Whether a whole line is injected junk (markup, keyword or link list).
 pub fn is_spam_line(line: &str, rules: &SpamRules) -> bool {
-    if rules.line_patterns.iter().any(|re| re.is_match(line)) {
+    if rules.line_set.is_match(line) {
         return true;
     }
     is_separator_list(line, rules)

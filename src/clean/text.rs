@@ -42,7 +42,7 @@ pub struct Line {
 }
 
 /// A page split into classified lines, with the article located.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Every line of the page.
     pub lines: Vec<Line>,
@@ -87,9 +87,8 @@ pub fn normalise_line(raw: &str, rules: &Rules) -> String {
     let mut last_space = false;
     for c in raw.chars() {
         let c = match c {
-            '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' => ' ',
-            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => continue,
-            c if c.is_control() => continue,
+            c if is_space(c) => ' ',
+            c if vanishes(c) => continue,
             c => c,
         };
         if c == ' ' {
@@ -113,6 +112,20 @@ pub fn normalise_line(raw: &str, rules: &Rules) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// Characters [`normalise_line`] turns into a plain space.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+    )
+}
+
+/// Characters a line made only of normalises to nothing: spaces (trimmed),
+/// zero-width characters and controls.
+fn vanishes(c: char) -> bool {
+    is_space(c) || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}') || c.is_control()
 }
 
 /// Counts CJK ideographs.
@@ -226,9 +239,11 @@ fn is_byline(s: &str, rules: &Rules) -> bool {
         .byline_ends
         .iter()
         .any(|e| !e.is_empty() && s.ends_with(e.as_str()))
-        || m.dateline_verbs
-            .iter()
-            .any(|v| !v.is_empty() && s.ends_with(&format!("日{v}")));
+        || m.dateline_verbs.iter().any(|v| {
+            !v.is_empty()
+                && s.strip_suffix(v.as_str())
+                    .is_some_and(|p| p.ends_with('日'))
+        });
     let words: Vec<&String> = m
         .byline_words
         .iter()
@@ -414,6 +429,12 @@ fn build_lines<'a>(raw: impl Iterator<Item = &'a str>, rules: &Rules) -> Vec<Lin
     // double-space indent: that indent is a paragraph break.
     let pieces = raw.flat_map(|r| r.split("\u{3000}\u{3000}"));
     for raw in pieces {
+        // Most lines of a whole page's text are indentation between tags;
+        // after a blank line they would be dropped anyway, so they skip
+        // the normalising and classifying.
+        if raw.chars().all(vanishes) && lines.last().is_some_and(|l| l.kind == Kind::Blank) {
+            continue;
+        }
         let raw = normalise_line(raw, rules);
         if raw.is_empty() && lines.last().is_some_and(|l| l.kind == Kind::Blank) {
             continue;

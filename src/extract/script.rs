@@ -17,14 +17,14 @@ impl View {
     /// character keep their original form, so offsets stay aligned.
     pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
         let orig: Vec<char> = text.chars().collect();
+        // Text with no ideograph (English pages) has nothing to convert,
+        // and the dictionary walk is the costly part of the extractor.
+        let has_cjk = orig.iter().any(|&c| (c as u32) >= 0x2E80);
         let simp = match t2s {
-            Some(cc) => {
+            Some(cc) if has_cjk => {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
-                let whole: Vec<char> = cc
-                    .convert(&orig.iter().collect::<String>())
-                    .chars()
-                    .collect();
+                let whole: Vec<char> = cc.convert(text).chars().collect();
                 if whole.len() == orig.len() {
                     whole
                 } else {
@@ -43,7 +43,7 @@ impl View {
                         .collect()
                 }
             }
-            None => orig.clone(),
+            _ => orig.clone(),
         };
         let simp = simp.into_iter().map(normalize_char).collect();
         Self { orig, simp }
