@@ -75,6 +75,11 @@ impl Prescan {
         let b = html.as_bytes();
         let mut out = String::with_capacity(b.len() / 2);
         let mut i = 0;
+        // html5ever walks the stack of open elements for every tag, so
+        // nesting 100 000 deep costs minutes. Tags past MAX_DEPTH are dropped
+        // (their text stays), as browsers also flatten absurd nesting.
+        let mut depth = 0usize;
+        let mut dropped = 0usize;
         while i < b.len() {
             let Some(off) = memchr(b'<', b.get(i..).unwrap_or_default()) else {
                 out.push_str(html.get(i..).unwrap_or_default());
@@ -85,7 +90,32 @@ impl Prescan {
             let next = b.get(lt + 1).copied();
             match next {
                 Some(c) if c.is_ascii_alphabetic() => {
+                    let counted = nests(b.get(lt + 1..).unwrap_or_default());
+                    if counted && depth >= MAX_DEPTH {
+                        dropped += 1;
+                        i = memchr(b'>', b.get(lt..).unwrap_or_default())
+                            .map_or(b.len(), |e| lt + e + 1);
+                        continue;
+                    }
+                    let before = out.len();
                     i = self.start_tag(html, lt, &mut out);
+                    if counted && !out.get(before..).unwrap_or_default().ends_with("/>") {
+                        depth += 1;
+                    }
+                }
+                Some(b'/')
+                    if b.get(lt + 2).is_some_and(u8::is_ascii_alphabetic)
+                        && nests(b.get(lt + 2..).unwrap_or_default()) =>
+                {
+                    let end = memchr(b'>', b.get(lt..).unwrap_or_default())
+                        .map_or(b.len(), |e| lt + e + 1);
+                    if dropped > 0 {
+                        dropped -= 1;
+                    } else {
+                        depth = depth.saturating_sub(1);
+                        out.push_str(html.get(lt..end).unwrap_or_default());
+                    }
+                    i = end;
                 }
                 Some(b'!') if b.get(lt..lt + 4) == Some(b"<!--") => {
                     // `<!-->` and `<!--->` are complete (empty) comments.
@@ -236,6 +266,64 @@ impl Prescan {
     }
 }
 
+/// Open elements kept at most; deeper start tags (and as many end tags)
+/// are dropped before parsing.
+const MAX_DEPTH: usize = 512;
+
+/// Whether the tag whose name starts `b` counts towards nesting depth:
+/// void elements never nest, and elements that old pages leave unclosed
+/// (`<p>`, `<li>`, table cells) are closed implicitly by the parser, so
+/// counting them would make ordinary sloppy pages look deep.
+fn nests(b: &[u8]) -> bool {
+    let end = b
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(b.len());
+    let name = b.get(..end).unwrap_or_default().to_ascii_lowercase();
+    !matches!(
+        name.as_slice(),
+        b"br"
+            | b"img"
+            | b"meta"
+            | b"link"
+            | b"input"
+            | b"hr"
+            | b"wbr"
+            | b"source"
+            | b"area"
+            | b"base"
+            | b"col"
+            | b"embed"
+            | b"param"
+            | b"track"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"tbody"
+            | b"thead"
+            | b"tfoot"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"script"
+            | b"style"
+            | b"title"
+            | b"textarea"
+            | b"noscript"
+            | b"iframe"
+            | b"svg"
+            | b"xmp"
+            | b"plaintext"
+            | b"noembed"
+            | b"noframes"
+    )
+}
+
 /// Position of `</name` (ASCII case-insensitive, followed by a name end)
 /// at or after `from`.
 fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
@@ -293,6 +381,21 @@ mod tests {
         let s =
             r#"<script type="application/ld+json">{"a":"<b>"}</script><title>x <script> y</title>"#;
         assert_eq!(strip(s), s);
+    }
+
+    #[test]
+    fn absurd_nesting_is_flattened_but_its_text_kept() {
+        let deep = format!(
+            "{}破获案件8163起{}",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        let out = strip(&deep);
+        assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+        assert!(out.contains("破获案件8163起"));
+        let shallow = "<div><p>a<p>b<br><span>c</span></div>";
+        assert_eq!(strip(shallow), shallow);
     }
 
     #[test]
