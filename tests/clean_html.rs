@@ -397,3 +397,33 @@ fn configured_css_selectors_mark_chrome() {
     assert_eq!(x.paragraphs.len(), 5, "{:?}", x.paragraphs);
     assert!(!x.paragraphs.iter().any(|p| p == promo));
 }
+
+/// The same pages through the whole pipeline (`fraudstat extract` runs
+/// this): the article text is the body, also on pages in other languages
+/// whose language menu (`中文 日本語`) holds the only ideographs.
+#[test]
+fn the_pipeline_keeps_the_body_of_pages_in_other_languages() {
+    let settings =
+        fraudstat::configuration::Settings::load_with_env(&root().join("config"), None, Vec::new())
+            .expect("settings");
+    let pipeline = fraudstat::pipeline::Pipeline::load(&settings).expect("rules");
+    let truth = json(&fixtures().join("ground-truth.json"));
+    for (id, entry) in &truth {
+        let bytes = std::fs::read(fixtures().join(format!("{id}.html"))).expect("fixture");
+        let result = pipeline.process(fraudstat::pipeline::Document {
+            id: id.clone(),
+            url: id.clone(),
+            final_url: id.clone(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            body: &bytes,
+            fetched_at: chrono::Utc::now(),
+            meta: Value::Null,
+            attempts: 1,
+        });
+        let got = tokens(&result.article.text);
+        let want = tokens(&body_of(entry));
+        let f1 = shingle_f1(&got, &want);
+        assert!(f1 >= 0.9, "{id}: article text shingle F1 {f1:.3} < 0.9");
+    }
+}

@@ -60,6 +60,19 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         .filter_map(|&i| paragraphs.lines.get(i))
         .map(|l| l.text.as_str())
         .collect();
+    // The line classifier reads Chinese prose; on a page in another language
+    // it would keep nothing, so the DOM extractor's paragraphs stand as they
+    // are (its own chrome pruning still applied).
+    let dom_chars: usize = ex.paragraphs.iter().map(|p| p.chars().count()).sum();
+    let dom_ideographs: usize = ex.paragraphs.iter().map(|p| cjk_count(p)).sum();
+    if dom_ideographs * 10 < dom_chars {
+        body = ex
+            .paragraphs
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
     // When the DOM extractor finds (almost) nothing — pages built of bare
     // text and <br>, or odd markup — the text reading of the page stands in.
     let dom_cjk: usize = body.iter().map(|p| cjk_count(p)).sum();
@@ -70,7 +83,9 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
             .filter_map(|&i| page_analysis.lines.get(i))
             .map(|l| l.text.as_str())
             .collect();
-        if fallback.iter().map(|p| cjk_count(p)).sum::<usize>() > dom_cjk {
+        // A language menu (`中文 日本語`) on a foreign page is not an article.
+        let fallback_cjk: usize = fallback.iter().map(|p| cjk_count(p)).sum();
+        if fallback_cjk > dom_cjk && fallback_cjk >= rules.html.min_dom_body_cjk {
             body = fallback;
         }
     }
