@@ -188,6 +188,8 @@ pub struct RuleFiles {
     pub html: PathBuf,
     /// Statistics lexicon.
     pub lexicon: PathBuf,
+    /// Charset detection tunables.
+    pub decode: PathBuf,
 }
 
 /// Settings could not be loaded; the message names the setting at fault.

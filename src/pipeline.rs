@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::clean::Cleaner;
 use crate::configuration::Settings;
-use crate::decode;
+use crate::decode::{DecodeConfig, Decoder};
 use crate::error::ConfigError;
 use crate::extract::Extractor;
 use crate::model::{ContentKind, ExtractionResult, HttpInfo, WorkerInfo};
@@ -37,14 +37,20 @@ pub struct Document<'a> {
 /// Cleaner and extractor, loaded once and shared by every page.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
+    decoder: Decoder,
     cleaner: Cleaner,
     extractor: Extractor,
 }
 
 impl Pipeline {
-    /// Builds a pipeline from already-loaded stages.
+    /// Builds a pipeline from already-loaded stages, decoding with the
+    /// default decoding settings.
     pub fn new(cleaner: Cleaner, extractor: Extractor) -> Self {
-        Self { cleaner, extractor }
+        Self {
+            decoder: Decoder::default(),
+            cleaner,
+            extractor,
+        }
     }
 
     /// Loads the rule files named in the settings.
@@ -54,13 +60,28 @@ impl Pipeline {
             &settings.rule_path(&settings.rules.html),
         )?;
         let extractor = Extractor::from_file(&settings.rule_path(&settings.rules.lexicon))?;
-        Ok(Self::new(cleaner, extractor))
+        let decode_path = settings.rule_path(&settings.rules.decode);
+        let text = std::fs::read_to_string(&decode_path).map_err(|source| ConfigError::Io {
+            path: decode_path.clone(),
+            source,
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: decode_path.clone(),
+            message,
+        };
+        let config: DecodeConfig = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let decoder = Decoder::new(config).map_err(|e| invalid(e.to_string()))?;
+        Ok(Self {
+            decoder,
+            cleaner,
+            extractor,
+        })
     }
 
     /// Turns one page into its result. Never fails: a page with nothing
     /// usable yields an empty article and no statistics.
     pub fn process(&self, doc: Document<'_>) -> ExtractionResult {
-        let mut page = decode::decode(doc.body, doc.content_type.as_deref());
+        let mut page = self.decoder.decode(doc.body, doc.content_type.as_deref());
         // A server that says text/plain means it, even if the text mentions tags.
         if doc.content_type.as_deref().is_some_and(|ct| {
             ct.trim_start()

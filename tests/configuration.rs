@@ -102,3 +102,26 @@ fn a_missing_config_directory_is_an_error_not_a_panic() {
     let err = Settings::load_with_env(Path::new("/nonexistent/fraudstat"), None, env(&[]));
     assert!(err.is_err());
 }
+
+#[test]
+fn the_rule_files_load_and_a_bad_one_names_its_key() {
+    let s = Settings::load_with_env(&config_dir(), None, env(&[])).unwrap();
+    fraudstat::pipeline::Pipeline::load(&s).expect("the shipped rule files load");
+
+    let dir = std::env::temp_dir().join(format!("fraudstat-decode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("decode.toml");
+    std::fs::write(&bad, "fallback_encodings = [\"no-such-charset\"]\n").unwrap();
+    let s = Settings::load_with_env(
+        &config_dir(),
+        None,
+        env(&[("FRAUDSTAT_RULES__DECODE", bad.to_str().unwrap())]),
+    )
+    .unwrap();
+    let err = fraudstat::pipeline::Pipeline::load(&s).expect_err("unknown charset refused");
+    assert!(err.to_string().contains("fallback_encodings"), "{err}");
+    std::fs::write(&bad, "prescan_bytez = 1\n").unwrap();
+    let err = fraudstat::pipeline::Pipeline::load(&s).expect_err("typo refused");
+    assert!(err.to_string().contains("prescan_bytez"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
