@@ -633,12 +633,16 @@ async fn a_worker_killed_before_acking_leaves_the_url_for_the_next() {
     app.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn closing_every_broker_connection_loses_nothing() {
-    // Exclusive: this closes every connection on the broker, the other
-    // tests' clients included.
+/// Puts 30 slow URLs through a worker, runs `fault` (each entry one
+/// `rabbitmqctl` call) while work is in flight, and waits until the worker
+/// has recovered and every URL has come out. Holds the suite's exclusive
+/// lock: every fault here hits the other tests' clients too.
+async fn through_a_broker_fault(
+    name: &str,
+    fault: &[&[&str]],
+) -> (TestApp, WorkerProcess, Collected) {
     let lock = lock_exclusive().await;
-    let app = TestApp::with_lock("closeall", &[], lock).await;
+    let app = TestApp::with_lock(name, &[], lock).await;
     let server = PageServer::start().await;
     let urls: Vec<String> = (0..30)
         .map(|i| server.url(&format!("/slow/300/{i}")))
@@ -646,23 +650,21 @@ async fn closing_every_broker_connection_loses_nothing() {
     for u in &urls {
         app.publish_url(u).await;
     }
-    let mut worker = app.spawn_worker_with(&[("FRAUDSTAT_WORKER__CONCURRENCY", "4")]);
-    // Close the connections while work is in flight.
+    let worker = app.spawn_worker_with(&[("FRAUDSTAT_WORKER__CONCURRENCY", "4")]);
+    // The fault lands while work is in flight.
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while server.total_hits() < 6 {
         assert!(tokio::time::Instant::now() < deadline);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let out = std::process::Command::new("rabbitmqctl")
-        .args(["close_all_connections", "fraudstat test: connection closed"])
-        .output()
-        .expect("rabbitmqctl");
-    assert!(out.status.success(), "{out:?}");
-    worker
-        .wait_for_log("broker connection lost; reconnecting")
-        .await;
+    for args in fault {
+        let out = std::process::Command::new("rabbitmqctl")
+            .args(*args)
+            .output()
+            .expect("rabbitmqctl");
+        assert!(out.status.success(), "{out:?}");
+    }
     worker.wait_for_log("broker connection recovered").await;
-
     let got = app
         .collect_until(|got| {
             let seen: HashSet<&str> = got
@@ -682,6 +684,19 @@ async fn closing_every_broker_connection_loses_nothing() {
         assert!(seen.contains(u.as_str()), "lost {u}");
     }
     assert!(got.failed.is_empty(), "{:#?}", got.failed);
+    (app, worker, got)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_every_broker_connection_loses_nothing() {
+    let (app, mut worker, got) = through_a_broker_fault(
+        "closeall",
+        &[&["close_all_connections", "fraudstat test: connection closed"]],
+    )
+    .await;
+    worker
+        .wait_for_log("broker connection lost; reconnecting")
+        .await;
     let text = http_get(worker.metrics_addr().await, "/metrics").await.1;
     assert!(
         metric(
@@ -1044,46 +1059,17 @@ async fn one_host_gets_no_more_than_the_per_host_limit_at_once() {
     app.close().await;
 }
 
-/// Restarts the broker's application under a running worker. Ignored by
-/// default because it disturbs everything else on the broker; run it with
+/// Restarts the broker's application under a running worker. Ignored: it
+/// disturbs everything else on the broker, and on this machine's RabbitMQ
+/// 3.10 a `stop_app`/`start_app` left quorum queues failing to start
+/// (`INTERNAL_ERROR` on declare, Ra `noproc`) until a full broker restart,
+/// so it does not pass today. Run it alone with
 /// `cargo test --test worker -- --ignored broker_restart`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "restarts the local RabbitMQ application"]
 async fn a_broker_restart_is_survived_and_nothing_is_lost() {
-    let lock = lock_exclusive().await;
-    let app = TestApp::with_lock("restart", &[], lock).await;
-    let server = PageServer::start().await;
-    let urls: Vec<String> = (0..30)
-        .map(|i| server.url(&format!("/slow/300/{i}")))
-        .collect();
-    for u in &urls {
-        app.publish_url(u).await;
-    }
-    let mut worker = app.spawn_worker_with(&[("FRAUDSTAT_WORKER__CONCURRENCY", "4")]);
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while server.total_hits() < 6 {
-        assert!(tokio::time::Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    for step in ["stop_app", "start_app"] {
-        let out = std::process::Command::new("rabbitmqctl")
-            .arg(step)
-            .output()
-            .expect("rabbitmqctl");
-        assert!(out.status.success(), "{out:?}");
-    }
-    worker.wait_for_log("broker connection recovered").await;
-    let got = app
-        .collect_until(|got| {
-            let seen: HashSet<&str> = got
-                .results
-                .iter()
-                .filter_map(|m| m.json["url"].as_str())
-                .collect();
-            urls.iter().all(|u| seen.contains(u.as_str())) || !got.failed.is_empty()
-        })
-        .await;
-    assert!(got.failed.is_empty(), "{:#?}", got.failed);
+    let (app, mut worker, _) =
+        through_a_broker_fault("restart", &[&["stop_app"], &["start_app"]]).await;
     worker.sigterm();
     assert!(worker.wait().await.success());
     app.close().await;
