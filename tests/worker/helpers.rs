@@ -226,7 +226,18 @@ impl TestApp {
     async fn channel(&self) -> Channel {
         let mut slot = self.channel.lock().unwrap().clone();
         if !slot.status().connected() {
-            slot = self.conn.create_channel().await.unwrap();
+            // After a broker restart the connection recovers on its own;
+            // until it has, opening a channel fails.
+            let deadline = tokio::time::Instant::now() + PATIENCE;
+            slot = loop {
+                match self.conn.create_channel().await {
+                    Ok(c) => break c,
+                    Err(e) => {
+                        assert!(tokio::time::Instant::now() < deadline, "{e}");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                }
+            };
             slot.confirm_select(ConfirmSelectOptions::default())
                 .await
                 .unwrap();
