@@ -34,6 +34,9 @@ pub struct HtmlKeys {
     /// Below this many CJK characters the DOM extractor's body is taken
     /// as a miss and the page's text reading is used instead.
     pub min_dom_body_cjk: usize,
+    /// Non-blank lines of page text read on each side of the DOM body for
+    /// metadata (来源, 责任编辑, date lines) the extractor pruned.
+    pub meta_window_lines: usize,
 }
 
 /// Thresholds of the line classifier.

@@ -29,31 +29,8 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
     let ex = html::extract(page, html_rules);
     let paragraphs = text::analyse_paragraphs(&ex.paragraphs, rules);
     let para_meta = meta::extract(&paragraphs, rules);
-    // The extractor prunes editor and source lines from the body; the page
-    // text still has them. That whole-page reading costs about as much as
-    // the DOM extraction, and what it is for — labelled metadata lines and
-    // a body where the DOM has too few ideographs — needs Chinese text, so
-    // a page without a single ideograph skips it (all it could still give
-    // there is a `©` outlet or a bare date line; the fallback body must
-    // add ideographs, so it never applies).
-    let page_analysis = if has_ideograph(page) {
-        text::analyse(&super::strip_tags(page), rules)
-    } else {
-        text::Analysis::default()
-    };
-    let page_meta = meta::extract(&page_analysis, rules);
     let tags = tag_meta(&ex, rules);
 
-    // Headings come straight from the DOM, so ruby garble (`網(wǎng)絡(luò)`) in
-    // them has not been through the text repairs yet.
-    let title = pick_title(&ex, rules)
-        .or_else(|| {
-            page_analysis
-                .title_text()
-                .map(|t| meta::clean_title(t, rules))
-                .filter(|t| !t.is_empty())
-        })
-        .map(|t| ruby::repair(&t, &rules.text.neutral_syllables));
     let mut body: Vec<&str> = paragraphs
         .body
         .iter()
@@ -73,10 +50,44 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
             .filter(|p| !p.is_empty())
             .collect();
     }
+    let dom_cjk: usize = body.iter().map(|p| cjk_count(p)).sum();
+    let dom_missed = dom_cjk < rules.html.min_dom_body_cjk;
+
+    // The extractor prunes editor and source lines from the body; the page
+    // text still has them. What that text reading is for — labelled
+    // metadata lines and a body where the DOM has too few ideographs —
+    // needs Chinese text, so a page without a single ideograph skips it
+    // (all it could still give there is a `©` outlet or a bare date line;
+    // the fallback body must add ideographs, so it never applies). When
+    // the DOM found the article, only the lines around it are read: the
+    // metadata sits next to the article, and classifying the whole page's
+    // navigation and link lists was a quarter of the pipeline's time.
+    let page_analysis = if has_ideograph(page) {
+        let stripped = super::strip_tags(page);
+        let window = if dom_missed {
+            None
+        } else {
+            around(&stripped, &ex.paragraphs, rules.html.meta_window_lines)
+        };
+        text::analyse(window.unwrap_or(&stripped), rules)
+    } else {
+        text::Analysis::default()
+    };
+    let page_meta = meta::extract(&page_analysis, rules);
+
+    // Headings come straight from the DOM, so ruby garble (`網(wǎng)絡(luò)`) in
+    // them has not been through the text repairs yet.
+    let title = pick_title(&ex, rules)
+        .or_else(|| {
+            page_analysis
+                .title_text()
+                .map(|t| meta::clean_title(t, rules))
+                .filter(|t| !t.is_empty())
+        })
+        .map(|t| ruby::repair(&t, &rules.text.neutral_syllables));
     // When the DOM extractor finds (almost) nothing — pages built of bare
     // text and <br>, or odd markup — the text reading of the page stands in.
-    let dom_cjk: usize = body.iter().map(|p| cjk_count(p)).sum();
-    if dom_cjk < rules.html.min_dom_body_cjk {
+    if dom_missed {
         let fallback: Vec<&str> = page_analysis
             .body
             .iter()
@@ -117,6 +128,79 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
     }
+}
+
+/// The lines of `stripped` (the page's text) from `margin` non-blank lines
+/// before the DOM body's first paragraph to `margin` after its last, or
+/// `None` when either cannot be found there.
+///
+/// Each paragraph is found by its longest whitespace-free run near its
+/// start or end: the DOM collapses whitespace, the stripped text keeps it.
+fn around<'a>(stripped: &'a str, paragraphs: &[String], margin: usize) -> Option<&'a str> {
+    let first = anchor(paragraphs.first()?.chars().take(60))?;
+    let last_para = paragraphs.last()?;
+    let tail = last_para.chars().count().saturating_sub(60);
+    let last = anchor(last_para.chars().skip(tail))?;
+    let start = stripped.find(&first)?;
+    let end = stripped.rfind(&last)? + last.len();
+    if end < start {
+        return None;
+    }
+    let before = stripped.get(..start)?;
+    let after = stripped.get(end..)?;
+    let lo = start - back_lines(before, margin);
+    let hi = end + forward_lines(after, margin);
+    stripped.get(lo..hi)
+}
+
+/// The longest run of non-whitespace characters (at most 24) in `chars`;
+/// `None` if shorter than 4, too common to place a paragraph.
+fn anchor(chars: impl Iterator<Item = char>) -> Option<String> {
+    let mut best = String::new();
+    let mut run = String::new();
+    for c in chars {
+        if c.is_whitespace() || run.chars().count() >= 24 {
+            if run.chars().count() > best.chars().count() {
+                best = std::mem::take(&mut run);
+            }
+            run.clear();
+        }
+        if !c.is_whitespace() {
+            run.push(c);
+        }
+    }
+    if run.chars().count() > best.chars().count() {
+        best = run;
+    }
+    (best.chars().count() >= 4).then_some(best)
+}
+
+/// Bytes at the end of `text` spanning its last `n` non-blank lines.
+fn back_lines(text: &str, n: usize) -> usize {
+    let mut bytes = 0;
+    let mut seen = 0;
+    for line in text.rsplit('\n') {
+        if seen > n {
+            break;
+        }
+        seen += usize::from(!line.trim().is_empty());
+        bytes += line.len() + 1;
+    }
+    bytes.min(text.len())
+}
+
+/// Bytes at the start of `text` spanning its first `n` non-blank lines.
+fn forward_lines(text: &str, n: usize) -> usize {
+    let mut bytes = 0;
+    let mut seen = 0;
+    for line in text.split('\n') {
+        if seen > n {
+            break;
+        }
+        seen += usize::from(!line.trim().is_empty());
+        bytes += line.len() + 1;
+    }
+    bytes.min(text.len())
 }
 
 /// Whether `page` has a CJK ideograph. Ideographs are encoded with lead

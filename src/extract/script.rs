@@ -17,11 +17,11 @@ impl View {
     /// character keep their original form, so offsets stay aligned.
     pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
         let orig: Vec<char> = text.chars().collect();
-        // Text with no ideograph (English pages) has nothing to convert,
-        // and the dictionary walk is the costly part of the extractor.
-        let has_cjk = orig.iter().any(|&c| (c as u32) >= 0x2E80);
+        // Text with no Traditional form (English pages, most mainland
+        // pages) is its own Simplified view, and the dictionary walk is the
+        // costly part of the extractor.
         let simp = match t2s {
-            Some(cc) if has_cjk => {
+            Some(cc) if crate::clean::script::may_have_traditional(text) => {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
                 let whole: Vec<char> = cc.convert(text).chars().collect();
