@@ -1,4 +1,5 @@
-"""Validates every object the kustomizations in deploy/kubernetes render.
+"""Validates every object the kustomizations in deploy/kubernetes render
+(and, with --render or --yaml, prints them as JSON for tests/deploy.rs).
 
 Run by scripts/validate-deploy, inside the validators' venv. Each
 kustomization is rendered with `kubectl kustomize` (kustomize built into
@@ -164,5 +165,22 @@ def main() -> int:
     return 1 if failed else 0
 
 
+def dump() -> int:
+    """For tests/deploy.rs, which has no YAML parser of its own: prints as
+    JSON what a kustomization renders (`--render DIR`) or what YAML files
+    hold (`--yaml FILE...`, one list of documents per file)."""
+    import json
+
+    if sys.argv[1] == "--render":
+        json.dump(render(ROOT / sys.argv[2]), sys.stdout)
+    else:
+        docs = [
+            [d for d in yaml.safe_load_all(pathlib.Path(f).read_text()) if d is not None]
+            for f in sys.argv[2:]
+        ]
+        json.dump(docs, sys.stdout)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(dump() if len(sys.argv) > 2 and sys.argv[1] in ("--render", "--yaml") else main())
