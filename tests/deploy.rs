@@ -115,7 +115,8 @@ fn assert_is_setting(var: &str, whence: &str) {
     if var == CONFIG_DIR_VAR {
         return;
     }
-    let key = env_to_key(var).unwrap_or_else(|| panic!("{whence}: {var} is not FRAUDSTAT_<SECTION>__<KEY>"));
+    let key = env_to_key(var)
+        .unwrap_or_else(|| panic!("{whence}: {var} is not FRAUDSTAT_<SECTION>__<KEY>"));
     assert!(
         setting_keys().contains(&key),
         "{whence}: {var} names no setting ({key} is not in config/default.toml)"
@@ -163,12 +164,20 @@ fn every_kustomization_lists_its_files_and_the_configmap_is_all_of_config() {
             let name = path.file_name().unwrap().to_str().unwrap().to_string();
             let manifest = name.ends_with(".yaml") && name != "kustomization.yaml";
             if manifest || (dir == Path::new("config") && name.ends_with(".toml")) {
-                assert!(listed.contains(&name), "{}: {name} is not listed", dir.display());
+                assert!(
+                    listed.contains(&name),
+                    "{}: {name} is not listed",
+                    dir.display()
+                );
             }
             if path.is_dir() && dir == Path::new("deploy/kubernetes") {
                 // Subdirectories are kustomizations of their own, listed
                 // or not; each is checked in its turn.
-                assert!(path.join("kustomization.yaml").is_file(), "{}", path.display());
+                assert!(
+                    path.join("kustomization.yaml").is_file(),
+                    "{}",
+                    path.display()
+                );
             }
         }
     }
@@ -265,7 +274,10 @@ fn the_pods_settings_load_through_the_workers_loader() {
     assert_eq!(container["livenessProbe"]["httpGet"]["path"], "/healthz");
     assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/readyz");
     for probe in ["livenessProbe", "readinessProbe"] {
-        assert_eq!(container[probe]["httpGet"]["port"], container["ports"][0]["name"]);
+        assert_eq!(
+            container[probe]["httpGet"]["port"],
+            container["ports"][0]["name"]
+        );
     }
     let service = object(&objects, "Service", "fraudstat-worker");
     assert_eq!(service["spec"]["ports"][0]["name"], "metrics");
@@ -277,15 +289,15 @@ fn the_pods_settings_load_through_the_workers_loader() {
 
     // Privileges dropped.
     assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
-    assert_eq!(pod["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+    assert_eq!(
+        pod["securityContext"]["seccompProfile"]["type"],
+        "RuntimeDefault"
+    );
     let sc = &container["securityContext"];
     assert_eq!(sc["allowPrivilegeEscalation"], false);
     assert_eq!(sc["readOnlyRootFilesystem"], true);
     assert_eq!(sc["capabilities"]["drop"][0], "ALL");
-    assert!(dockerfile.contains(&format!(
-        "USER {}",
-        pod["securityContext"]["runAsUser"]
-    )));
+    assert!(dockerfile.contains(&format!("USER {}", pod["securityContext"]["runAsUser"])));
     for r in ["requests", "limits"] {
         assert!(container["resources"][r]["memory"].is_string(), "{r}");
     }
@@ -296,10 +308,19 @@ fn the_pods_settings_load_through_the_workers_loader() {
     let trigger = &scaled["spec"]["triggers"][0];
     assert_eq!(trigger["type"], "rabbitmq");
     assert_eq!(trigger["metadata"]["queueName"], names.urls.as_str());
-    assert_eq!(scaled["spec"]["scaleTargetRef"]["name"], deployment["metadata"]["name"]);
+    assert_eq!(
+        scaled["spec"]["scaleTargetRef"]["name"],
+        deployment["metadata"]["name"]
+    );
     let auth = object(&objects, "TriggerAuthentication", "fraudstat-rabbitmq");
-    assert_eq!(trigger["authenticationRef"]["name"], auth["metadata"]["name"]);
-    assert_eq!(auth["spec"]["secretTargetRef"][0]["name"], secret["metadata"]["name"]);
+    assert_eq!(
+        trigger["authenticationRef"]["name"],
+        auth["metadata"]["name"]
+    );
+    assert_eq!(
+        auth["spec"]["secretTargetRef"][0]["name"],
+        secret["metadata"]["name"]
+    );
     assert_eq!(auth["spec"]["secretTargetRef"][0]["key"], "url");
 }
 
@@ -380,7 +401,8 @@ fn default_names() -> Names {
 
 #[test]
 fn the_broker_definitions_are_the_topology_the_worker_declares() {
-    let defs: Value = serde_json::from_str(&read("deploy/kubernetes/rabbitmq/definitions.json")).unwrap();
+    let defs: Value =
+        serde_json::from_str(&read("deploy/kubernetes/rabbitmq/definitions.json")).unwrap();
     let names = default_names();
     let declared: BTreeMap<String, Value> = declared_queues(&names)
         .into_iter()
@@ -401,12 +423,18 @@ fn the_broker_definitions_are_the_topology_the_worker_declares() {
             assert_eq!(q["durable"], true);
             assert_eq!(q["auto_delete"], false);
             assert_eq!(q["vhost"], "/");
-            (q["name"].as_str().unwrap().to_string(), q["arguments"].clone())
+            (
+                q["name"].as_str().unwrap().to_string(),
+                q["arguments"].clone(),
+            )
         })
         .collect();
     assert_eq!(in_file, declared);
 
-    assert_eq!(defs["exchanges"][0]["name"], names.results_exchange.as_str());
+    assert_eq!(
+        defs["exchanges"][0]["name"],
+        names.results_exchange.as_str()
+    );
     assert_eq!(defs["exchanges"][0]["type"], "topic");
     let binding = &defs["bindings"][0];
     assert_eq!(binding["source"], names.results_exchange.as_str());
@@ -419,7 +447,10 @@ fn the_broker_definitions_are_the_topology_the_worker_declares() {
     // Each policy says what the arguments of the queues it matches say.
     for policy in defs["policies"].as_array().unwrap() {
         let pattern = regex::Regex::new(policy["pattern"].as_str().unwrap()).unwrap();
-        let matched: Vec<_> = declared.iter().filter(|(n, _)| pattern.is_match(n)).collect();
+        let matched: Vec<_> = declared
+            .iter()
+            .filter(|(n, _)| pattern.is_match(n))
+            .collect();
         assert!(!matched.is_empty(), "{policy}");
         for (queue, args) in matched {
             for (key, value) in policy["definition"].as_object().unwrap() {
@@ -438,7 +469,10 @@ fn rabbitmq_imports_the_definitions_and_the_worker_declares_over_them() {
     let prefix = format!("fstest.defs.{}", std::process::id());
     let text = read("deploy/kubernetes/rabbitmq/definitions.json")
         .replace("fraudstat.", &format!("{prefix}."))
-        .replace("^fraudstat\\\\.", &format!("^{}\\\\.", prefix.replace('.', "\\\\.")))
+        .replace(
+            "^fraudstat\\\\.",
+            &format!("^{}\\\\.", prefix.replace('.', "\\\\.")),
+        )
         .replace("\"fraudstat-", &format!("\"{prefix}-"));
     let defs: Value = serde_json::from_str(&text).unwrap();
     let policies: Vec<String> = defs["policies"]
@@ -461,7 +495,9 @@ fn rabbitmq_imports_the_definitions_and_the_worker_declares_over_them() {
                 .stderr(std::process::Stdio::null())
                 .status();
             for p in &self.1 {
-                let _ = Command::new("rabbitmqctl").args(["-q", "clear_policy", p]).status();
+                let _ = Command::new("rabbitmqctl")
+                    .args(["-q", "clear_policy", p])
+                    .status();
             }
         }
     }
@@ -471,7 +507,11 @@ fn rabbitmq_imports_the_definitions_and_the_worker_declares_over_them() {
         .args(["-q", "import_definitions", file.to_str().unwrap()])
         .output()
         .expect("rabbitmqctl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_file(&file);
 
     let declare = Command::new(env!("CARGO_BIN_EXE_fraudstat"))
@@ -502,8 +542,14 @@ fn rabbitmq_imports_the_definitions_and_the_worker_declares_over_them() {
             })
             .unwrap_or_else(|| panic!("{queue} not in {listing}"))
     };
-    assert_eq!(policy_of(&format!("{prefix}.urls")), format!("{prefix}-input"));
-    assert_eq!(policy_of(&format!("{prefix}.retry.5s")), format!("{prefix}-retry"));
+    assert_eq!(
+        policy_of(&format!("{prefix}.urls")),
+        format!("{prefix}-input")
+    );
+    assert_eq!(
+        policy_of(&format!("{prefix}.retry.5s")),
+        format!("{prefix}-retry")
+    );
 }
 
 /// Every metric the alert rules and the guide use is one the worker
@@ -512,11 +558,12 @@ fn rabbitmq_imports_the_definitions_and_the_worker_declares_over_them() {
 fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
     let events = read("src/events.rs");
     let metric_re = regex::Regex::new(r"fraudstat_[a-z_]+[a-z]").unwrap();
-    let exported: BTreeSet<String> = regex::Regex::new(r#"(?:counter|gauge|histogram)!\(\s*"(fraudstat_[a-z_]+)""#)
-        .unwrap()
-        .captures_iter(&events)
-        .map(|c| c[1].to_string())
-        .collect();
+    let exported: BTreeSet<String> =
+        regex::Regex::new(r#"(?:counter|gauge|histogram)!\(\s*"(fraudstat_[a-z_]+)""#)
+            .unwrap()
+            .captures_iter(&events)
+            .map(|c| c[1].to_string())
+            .collect();
     assert!(exported.len() >= 10, "{exported:?}");
     let base = |m: &str| {
         ["_bucket", "_sum", "_count"]
@@ -527,7 +574,10 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
     };
     let guide = read("docs/operations.md");
     let rules = read("deploy/kubernetes/monitoring/prometheusrule.yaml");
-    for (what, text) in [("docs/operations.md", &guide), ("prometheusrule.yaml", &rules)] {
+    for (what, text) in [
+        ("docs/operations.md", &guide),
+        ("prometheusrule.yaml", &rules),
+    ] {
         for m in metric_re.find_iter(text) {
             let name = base(m.as_str());
             // Queue and service names share the prefix; metrics do not end
@@ -535,11 +585,17 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
             if text[m.end()..].starts_with(['.', '-']) || text[..m.start()].ends_with(['.', '-']) {
                 continue;
             }
-            assert!(exported.contains(&name), "{what} names {name}, which the worker does not export");
+            assert!(
+                exported.contains(&name),
+                "{what} names {name}, which the worker does not export"
+            );
         }
     }
     for m in &exported {
-        assert!(guide.contains(m.as_str()), "docs/operations.md does not explain {m}");
+        assert!(
+            guide.contains(m.as_str()),
+            "docs/operations.md does not explain {m}"
+        );
     }
     // The alerts' queue names are the default prefix's.
     let names = default_names();
@@ -550,7 +606,10 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
     // Settings: every key of default.toml is in the guide, and every
     // variable the guide names is one.
     for key in setting_keys() {
-        assert!(guide.contains(&format!("`{key}`")), "docs/operations.md lacks `{key}`");
+        assert!(
+            guide.contains(&format!("`{key}`")),
+            "docs/operations.md lacks `{key}`"
+        );
     }
     for var in fraudstat_vars(&guide) {
         assert_is_setting(&var, "docs/operations.md");
@@ -583,7 +642,15 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
     .map(|f| read(f))
     .collect();
     // tracing-subscriber's JSON lines wrap the fields: these are its own.
-    let formatter = ["timestamp", "level", "target", "fields", "span", "message", "name"];
+    let formatter = [
+        "timestamp",
+        "level",
+        "target",
+        "fields",
+        "span",
+        "message",
+        "name",
+    ];
     let logged = logged_fields(&sources);
     for f in &documented {
         assert!(
@@ -592,7 +659,10 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
         );
     }
     for f in &logged {
-        assert!(documented.contains(f), "docs/operations.md does not explain log field {f}");
+        assert!(
+            documented.contains(f),
+            "docs/operations.md does not explain log field {f}"
+        );
     }
 }
 
