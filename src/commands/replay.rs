@@ -119,29 +119,25 @@ struct Line<'a> {
     url: Option<&'a str>,
 }
 
-/// A message of the failure queue, understood.
+/// A message of the failure queue, understood: the input to send back.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FailedMessage {
-    /// An input to send back, with its failure kind.
-    Replayable {
-        /// `error.kind` of the record, or the broker's dead-letter reason.
-        kind: String,
-        /// Result id, when known.
-        id: Option<String>,
-        /// URL, when the input had a valid one.
-        url: Option<String>,
-        /// The input message body to republish.
-        body: Vec<u8>,
-        /// Its properties: persistent, content type, trace context.
-        properties: BasicProperties,
-    },
-    /// Neither a failure record nor a dead-lettered input.
-    Unreadable,
+pub struct Replayable {
+    /// `error.kind` of the record, or the broker's dead-letter reason.
+    pub kind: String,
+    /// Result id, when known.
+    pub id: Option<String>,
+    /// URL, when the input had a valid one.
+    pub url: Option<String>,
+    /// The input message body to republish.
+    pub body: Vec<u8>,
+    /// Its properties: persistent, content type, trace context.
+    pub properties: BasicProperties,
 }
 
 /// Reads a failure-queue message: a worker's failure record, or an input
-/// the broker dead-lettered (it carries `x-death`).
-pub fn classify(body: &[u8], properties: &BasicProperties) -> FailedMessage {
+/// the broker dead-lettered (it carries `x-death`). `None` for anything
+/// else, which is left where it is.
+pub fn classify(body: &[u8], properties: &BasicProperties) -> Option<Replayable> {
     let hdrs = properties.headers().as_ref();
     let dead_lettered = hdrs.is_some_and(|h| h.inner().contains_key("x-death"));
     if dead_lettered {
@@ -162,24 +158,21 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> FailedMessage {
         if let Some(ct) = properties.content_type() {
             props = props.with_content_type(ct.clone());
         }
-        return FailedMessage::Replayable {
+        return Some(Replayable {
             kind,
             id: parsed.as_ref().map(|m| m.id.clone()),
             url: parsed.map(|m| m.url.as_str().to_string()),
             body: body.to_vec(),
             properties: props,
-        };
+        });
     }
-    let Ok(record) = serde_json::from_slice::<FailureRecord>(body) else {
-        return FailedMessage::Unreadable;
-    };
+    let record = serde_json::from_slice::<FailureRecord>(body).ok()?;
     let (input, content_type) = match &record.input {
-        serde_json::Value::Object(_) => match serde_json::to_vec(&record.input) {
-            Ok(bytes) => (bytes, "application/json"),
-            Err(_) => return FailedMessage::Unreadable,
-        },
+        serde_json::Value::Object(_) => {
+            (serde_json::to_vec(&record.input).ok()?, "application/json")
+        }
         serde_json::Value::String(text) => (text.clone().into_bytes(), "text/plain"),
-        _ => return FailedMessage::Unreadable,
+        _ => return None,
     };
     let mut fresh = FieldTable::default();
     for key in [TRACEPARENT, TRACESTATE] {
@@ -187,7 +180,7 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> FailedMessage {
             headers::set_str(&mut fresh, key, &v);
         }
     }
-    FailedMessage::Replayable {
+    Some(Replayable {
         kind: record.error.kind,
         id: Some(record.id),
         url: record.url,
@@ -196,7 +189,7 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> FailedMessage {
             .with_delivery_mode(2)
             .with_content_type(ShortString::from(content_type))
             .with_headers(fresh),
-    }
+    })
 }
 
 struct Pending {
@@ -272,13 +265,13 @@ pub async fn run(
             let Some(message) = got else { break };
             report.examined += 1;
             let delivery = message.delivery;
-            let FailedMessage::Replayable {
+            let Some(Replayable {
                 kind,
                 id,
                 url,
                 body,
                 properties,
-            } = classify(&delivery.data, &delivery.properties)
+            }) = classify(&delivery.data, &delivery.properties)
             else {
                 report.unreadable += 1;
                 held.push(delivery.delivery_tag);
@@ -426,16 +419,13 @@ mod tests {
             ),
         ]);
         let input = serde_json::json!({"url": "https://a.example/1", "meta": {"k": 1}});
-        let FailedMessage::Replayable {
+        let Replayable {
             kind,
             body,
             properties,
             id,
             ..
-        } = classify(&record(input.clone(), "timeout"), &props)
-        else {
-            panic!("not replayable")
-        };
+        } = classify(&record(input.clone(), "timeout"), &props).expect("replayable");
         assert_eq!(kind, "timeout");
         assert_eq!(id.as_deref(), Some("abc"));
         assert_eq!(
@@ -446,15 +436,13 @@ mod tests {
         assert_eq!(*properties.delivery_mode(), Some(2));
 
         // A bare-URL input comes back as the text it was.
-        let FailedMessage::Replayable {
+        let Replayable {
             body, properties, ..
         } = classify(
             &record("https://a.example/2".into(), "http_status"),
             &BasicProperties::default(),
         )
-        else {
-            panic!("not replayable")
-        };
+        .expect("replayable");
         assert_eq!(body, b"https://a.example/2");
         assert_eq!(
             properties.content_type().as_ref().map(|c| c.as_str()),
@@ -472,16 +460,13 @@ mod tests {
         let mut h = props.headers().clone().unwrap();
         h.insert("x-death".into(), AMQPValue::FieldArray(Default::default()));
         props = props.with_headers(h);
-        let FailedMessage::Replayable {
+        let Replayable {
             kind,
             body,
             properties,
             url,
             ..
-        } = classify(b"https://a.example/3", &props)
-        else {
-            panic!("not replayable")
-        };
+        } = classify(b"https://a.example/3", &props).expect("replayable");
         assert_eq!(kind, "delivery_limit");
         assert_eq!(body, b"https://a.example/3");
         assert_eq!(url.as_deref(), Some("https://a.example/3"));
@@ -491,10 +476,7 @@ mod tests {
     #[test]
     fn anything_else_is_left_alone() {
         for body in [&b"not json"[..], b"{\"id\": 1}", b"https://a.example/4"] {
-            assert_eq!(
-                classify(body, &BasicProperties::default()),
-                FailedMessage::Unreadable
-            );
+            assert_eq!(classify(body, &BasicProperties::default()), None);
         }
         // A record whose input is neither an object nor text.
         assert_eq!(
@@ -502,7 +484,7 @@ mod tests {
                 &record(serde_json::json!(5), "x"),
                 &BasicProperties::default()
             ),
-            FailedMessage::Unreadable
+            None
         );
     }
 }
