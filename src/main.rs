@@ -50,6 +50,22 @@ enum Command {
         #[arg(value_enum)]
         action: TopologyAction,
     },
+    /// Moves failure records from the failure queue back to the input
+    /// queue (after their cause is fixed); what does not match stays.
+    /// Prints one JSON line per moved input.
+    ReplayFailures {
+        /// Move at most N inputs.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Only failures of this kind (repeatable): `http_status`,
+        /// `timeout`, …, or `delivery_limit` for inputs the broker
+        /// dead-lettered.
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<String>,
+        /// Print what would move; move nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -97,6 +113,36 @@ async fn run() -> anyhow::Result<ExitCode> {
             let names = fraudstat::commands::topology::run(&settings, action).await?;
             tracing::info!(queues = ?names.all_queues(), exchange = %names.results_exchange, "topology done");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::ReplayFailures {
+            limit,
+            kinds,
+            dry_run,
+        } => {
+            let options = fraudstat::commands::replay::ReplayOptions {
+                limit,
+                kinds,
+                dry_run,
+            };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let report = fraudstat::commands::replay::run(&settings, &options, &mut out).await?;
+            std::io::Write::flush(&mut out)?;
+            tracing::info!(report = ?report, "replay done");
+            eprintln!(
+                "fraudstat: {} of {} failure-queue messages {}, {} left in place ({} unreadable), {} refused by the broker",
+                report.moved,
+                report.queued_at_start,
+                if dry_run { "would move" } else { "moved" },
+                report.left,
+                report.unreadable,
+                report.refused
+            );
+            Ok(if report.refused == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Enqueue { file } => {
             let report = fraudstat::commands::enqueue::run(&settings, file.as_deref()).await?;

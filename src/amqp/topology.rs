@@ -132,7 +132,8 @@ pub fn input_queue_args(names: &Names) -> FieldTable {
     args
 }
 
-fn retry_queue_args(names: &Names, retry: &RetryQueue) -> FieldTable {
+/// Arguments of a retry queue.
+pub fn retry_queue_args(names: &Names, retry: &RetryQueue) -> FieldTable {
     let mut args = quorum_args();
     // Validated to at most a day, so it fits the broker's 32-bit field.
     args.insert(
@@ -150,32 +151,33 @@ fn durable() -> QueueDeclareOptions {
     }
 }
 
+/// Every queue with the arguments it is declared with, in declaration
+/// order (the failure queue first, so the input's dead-letter target
+/// exists). The broker definitions in `deploy/` are checked against this
+/// list, so they cannot drift from what the worker declares.
+pub fn declared_queues(names: &Names) -> Vec<(String, FieldTable)> {
+    let mut queues = vec![
+        (names.failed.clone(), quorum_args()),
+        (names.urls.clone(), input_queue_args(names)),
+    ];
+    for retry in &names.retry {
+        queues.push((retry.name.clone(), retry_queue_args(names, retry)));
+    }
+    queues.push((names.results_queue.clone(), quorum_args()));
+    queues
+}
+
 /// Declares every queue, the results exchange and its binding. Safe to
 /// run any number of times with the same settings; with different queue
 /// arguments (another delivery limit, say) the broker refuses with
 /// `PRECONDITION_FAILED`, which is reported naming the queue.
 pub async fn declare(channel: &Channel, names: &Names) -> Result<(), AmqpError> {
-    channel
-        .queue_declare(names.failed.as_str().into(), durable(), quorum_args())
-        .await
-        .map_err(AmqpError::broker("declaring the failure queue"))?;
-    channel
-        .queue_declare(
-            names.urls.as_str().into(),
-            durable(),
-            input_queue_args(names),
-        )
-        .await
-        .map_err(AmqpError::broker("declaring the input queue"))?;
-    for retry in &names.retry {
+    for (queue, args) in declared_queues(names) {
+        // The broker's refusal names the queue and the argument at odds.
         channel
-            .queue_declare(
-                retry.name.as_str().into(),
-                durable(),
-                retry_queue_args(names, retry),
-            )
+            .queue_declare(queue.as_str().into(), durable(), args)
             .await
-            .map_err(AmqpError::broker("declaring a retry queue"))?;
+            .map_err(AmqpError::broker("declaring a queue"))?;
     }
     channel
         .exchange_declare(
@@ -189,14 +191,6 @@ pub async fn declare(channel: &Channel, names: &Names) -> Result<(), AmqpError> 
         )
         .await
         .map_err(AmqpError::broker("declaring the results exchange"))?;
-    channel
-        .queue_declare(
-            names.results_queue.as_str().into(),
-            durable(),
-            quorum_args(),
-        )
-        .await
-        .map_err(AmqpError::broker("declaring the results queue"))?;
     channel
         .queue_bind(
             names.results_queue.as_str().into(),

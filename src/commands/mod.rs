@@ -2,5 +2,6 @@
 
 pub mod enqueue;
 pub mod extract;
+pub mod replay;
 pub mod topology;
 pub mod worker;

@@ -370,6 +370,11 @@ impl TestApp {
         }
     }
 
+    /// This test's `FRAUDSTAT_…` variables, for running other commands.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
     /// Starts `fraudstat worker` with this test's settings.
     pub fn spawn_worker(&self) -> WorkerProcess {
         self.spawn_worker_with(&[])
