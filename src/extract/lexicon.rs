@@ -96,6 +96,11 @@ impl Words {
         })
     }
 
+    /// Whether some word starts with `c`.
+    pub fn may_start(&self, c: char) -> bool {
+        self.by_first.contains_key(&c)
+    }
+
     /// Whether `s` equals one of the words.
     pub fn contains(&self, s: &[char]) -> bool {
         s.first()
@@ -438,6 +443,8 @@ pub struct Lexicon {
     pub(crate) period_reject: Words,
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
+    /// Every jurisdiction's words together, to find where any can start.
+    pub(crate) jurisdiction_any: Words,
     pub(crate) body_suffixes: Words,
     pub(crate) minor_body_suffixes: Words,
     pub(crate) admin_suffixes: Words,
@@ -512,6 +519,13 @@ impl Lexicon {
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();
 
+        let jurisdiction_any = Words::new(
+            &regions
+                .jurisdiction
+                .values()
+                .flat_map(|j| j.words.iter().chain(&j.strong))
+                .collect::<Vec<_>>(),
+        );
         let jurisdictions = regions
             .jurisdiction
             .iter()
@@ -597,6 +611,7 @@ impl Lexicon {
             })?,
             period_reject: Words::new(&periods.reject),
             jurisdictions,
+            jurisdiction_any,
             body_suffixes: Words::new(&regions.bodies.suffixes),
             minor_body_suffixes: Words::new(&regions.bodies.minor_suffixes),
             admin_suffixes: Words::new(&regions.bodies.admin_suffixes),

@@ -5,25 +5,40 @@ use super::candidate::Figure;
 use super::lexicon::{Jurisdiction, Lexicon};
 use super::sentence::{Segments, clause_start};
 
-fn count_hits(words: &super::lexicon::Words, s: &[char]) -> usize {
+fn count_hits(words: &super::lexicon::Words, s: &[char], starts: &[usize]) -> usize {
     let mut n = 0;
-    let mut i = 0;
-    while i < s.len() {
+    let mut free = 0;
+    for &i in starts {
+        if i < free {
+            continue;
+        }
         if let Some(len) = words.at(s, i) {
             n += 1;
-            i += len;
-        } else {
-            i += 1;
+            free = i + len;
         }
     }
     n
 }
 
+/// Hits of `words` in `s`, matched left to right without overlap.
+fn count_in(words: &super::lexicon::Words, s: &[char]) -> usize {
+    let starts: Vec<usize> = (0..s.len())
+        .filter(|&i| s.get(i).is_some_and(|&c| words.may_start(c)))
+        .collect();
+    count_hits(words, s, &starts)
+}
+
 /// The jurisdiction whose signals dominate the text.
 pub fn jurisdiction<'a>(lex: &'a Lexicon, s: &[char]) -> Option<&'a Jurisdiction> {
+    // Ten scans of a long text (two word lists for each jurisdiction) cost
+    // more than the rest of the extractor on English pages; only positions
+    // where some word can start are visited, which counts the same hits.
+    let starts: Vec<usize> = (0..s.len())
+        .filter(|&i| s.get(i).is_some_and(|&c| lex.jurisdiction_any.may_start(c)))
+        .collect();
     let mut best: Option<(&Jurisdiction, usize)> = None;
     for j in &lex.jurisdictions {
-        let score = count_hits(&j.words, s) + 3 * count_hits(&j.strong, s);
+        let score = count_hits(&j.words, s, &starts) + 3 * count_hits(&j.strong, s, &starts);
         let better = match best {
             None => score > 0,
             Some((b, bs)) => score > bs || (score == bs && j.id == "cn" && b.id != "cn"),
@@ -109,7 +124,7 @@ fn occurrences(s: &[char], w: &str) -> usize {
 fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     lex.national
         .iter()
-        .map(|(r, w)| (r.clone(), count_hits(w, s)))
+        .map(|(r, w)| (r.clone(), count_in(w, s)))
         .filter(|(_, n)| *n > 0)
         .max_by_key(|(_, n)| *n)
 }
@@ -169,7 +184,7 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
         .cloned();
     // A release about a whole province (`全省`, `我省`) is the province's,
     // even when a city's police is quoted.
-    let province_scope = count_hits(&lex.province_scope, s);
+    let province_scope = count_in(&lex.province_scope, s);
     let best_body = match best_body {
         Some(b)
             if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
@@ -212,7 +227,7 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             i += 1;
         }
     }
-    let top_place = if count_hits(&lex.province_scope, s) >= 2
+    let top_place = if count_in(&lex.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
             .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
