@@ -242,6 +242,8 @@ pub fn broker_close_connections(proxy: &AmqpProxy, reason: &str) -> usize {
                 .expect("rabbitmqctl");
             if st.status.success() {
                 closed += 1;
+            } else {
+                eprintln!("close_connection {pid}: {st:?}");
             }
         }
     }
