@@ -17,7 +17,7 @@ use std::fmt;
 use std::time::Duration;
 
 use lapin::options::{
-    BasicAckOptions, BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions,
+    BasicAckOptions, BasicPublishOptions, ConfirmSelectOptions,
     QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
@@ -96,40 +96,82 @@ impl Client {
         }
     }
 
-    /// Takes what is in `queue` now. A message counts as taken only once
-    /// its acknowledgement went through: if the connection drops first the
-    /// broker hands it out again, and counting it twice would invent a
-    /// duplicate.
+    /// Takes what is in `queue` now, through a consumer with a large
+    /// prefetch (one `basic.get` at a time costs a quorum-queue round trip
+    /// each). A message counts as taken only once its acknowledgement went
+    /// through: if the connection drops first the broker hands it out
+    /// again, and counting it twice would invent a duplicate.
     pub async fn drain(&mut self, queue: &str) -> Vec<Drained> {
-        let mut out = Vec::new();
-        loop {
-            let ch = self.channel().await;
-            let got = match ch
-                .basic_get(queue.into(), BasicGetOptions::default())
-                .await
-            {
-                Ok(g) => g,
-                Err(_) => {
-                    self.reset();
-                    return out;
-                }
-            };
-            let Some(m) = got else { return out };
-            if !matches!(m.delivery.acker.ack(BasicAckOptions::default()).await, Ok(true)) {
-                self.reset();
-                return out;
-            }
-            let death_reason = m.delivery.properties.headers().as_ref().and_then(|h| {
-                match h.inner().get("x-first-death-reason") {
-                    Some(AMQPValue::LongString(s)) => Some(s.to_string()),
-                    _ => None,
-                }
-            });
-            out.push(Drained {
-                body: m.delivery.data.clone(),
+        use futures_util::StreamExt;
+        // A channel of its own per drain: closing it hands back anything
+        // not acknowledged, so nothing is half-taken.
+        self.channel().await;
+        let Some((conn, _)) = &self.conn else {
+            return Vec::new();
+        };
+        let Ok(ch) = conn.create_channel().await else {
+            self.reset();
+            return Vec::new();
+        };
+        if ch
+            .basic_qos(1000, lapin::options::BasicQosOptions::default())
+            .await
+            .is_err()
+        {
+            self.reset();
+            return Vec::new();
+        }
+        let Ok(mut consumer) = ch
+            .basic_consume(
+                queue.into(),
+                "ledger".into(),
+                lapin::options::BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+        else {
+            self.reset();
+            return Vec::new();
+        };
+        let mut batch = Vec::new();
+        let mut last = None;
+        while let Ok(Some(Ok(d))) =
+            tokio::time::timeout(Duration::from_millis(300), consumer.next()).await
+        {
+            let death_reason =
+                d.properties
+                    .headers()
+                    .as_ref()
+                    .and_then(|h| match h.inner().get("x-first-death-reason") {
+                        Some(AMQPValue::LongString(s)) => Some(s.to_string()),
+                        _ => None,
+                    });
+            batch.push(Drained {
+                body: d.data.clone(),
                 death_reason,
             });
+            last = Some(d.acker);
+            if batch.len() >= 5000 {
+                break;
+            }
         }
+        let acked = match last {
+            None => true,
+            Some(acker) => matches!(
+                acker
+                    .ack(BasicAckOptions {
+                        multiple: true
+                    })
+                    .await,
+                Ok(true)
+            ),
+        };
+        let _ = ch.close(200, "drained".into()).await;
+        if !acked {
+            self.reset();
+            return Vec::new();
+        }
+        batch
     }
 }
 
@@ -435,16 +477,27 @@ pub fn vm_hwm_kib(pid: i32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// Waits until the ledger has seen at least `n` outcomes (reading them).
-pub async fn wait_for_outcomes(ledger: &mut Ledger, client: &mut Client, app: &TestApp, n: usize) {
+/// Messages a worker has finished (its `message finished` log lines).
+pub fn finished(w: &WorkerProcess) -> usize {
+    w.events()
+        .iter()
+        .filter(|e| e["fields"]["message"] == "message finished")
+        .count()
+}
+
+/// Waits until the workers together have finished `n` messages: the
+/// fault then lands mid-stream, with the rest still to do.
+pub async fn wait_for_progress(workers: &[&WorkerProcess], n: usize) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(180);
-    while ledger.seen() < n {
+    loop {
+        let done: usize = workers.iter().map(|w| finished(w)).sum();
+        if done >= n {
+            return;
+        }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "only {} outcomes of {n}",
-            ledger.seen()
+            "only {done} messages of {n} finished"
         );
-        ledger.collect(client, app).await;
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
