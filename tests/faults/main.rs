@@ -259,6 +259,8 @@ async fn a_black_holed_network_is_noticed_by_heartbeats_and_loses_nothing() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     proxy.heal();
     w.wait_for_log("broker connection recovered").await;
+    // Back through the proxy on fresh connections (two at start).
+    assert!(proxy.accepted() > 2, "{}", proxy.accepted());
     ledger.settle(&mut client, &app, SETTLE).await;
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(
