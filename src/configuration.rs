@@ -462,6 +462,11 @@ mod tests {
             ),
             ("FRAUDSTAT_METRICS__LISTEN", "nowhere", "metrics.listen"),
             (
+                "FRAUDSTAT_AMQP__RECOVERY_TIMEOUT_SECS",
+                "1",
+                "amqp.recovery_timeout_secs",
+            ),
+            (
                 "FRAUDSTAT_QUEUES__DELIVERY_LIMIT",
                 "0",
                 "queues.delivery_limit",

@@ -91,7 +91,12 @@ pub async fn connect(
     let connection = Connection::connect_uri(uri, properties)
         .await
         .map_err(AmqpError::broker("connecting"))?;
-    watch_events(&connection, name, settings.recovery_timeout(), stalled.clone());
+    watch_events(
+        &connection,
+        name,
+        settings.recovery_timeout(),
+        stalled.clone(),
+    );
     Ok(connection)
 }
 

@@ -99,10 +99,8 @@ async fn consume(
     // that time must still stop the worker at once.
     let stalled = amqp::Stalled::default();
     let connections = async {
-        let consume =
-            amqp::connect(&settings.amqp, "fraudstat worker (consume)", &stalled).await?;
-        let publish =
-            amqp::connect(&settings.amqp, "fraudstat worker (publish)", &stalled).await?;
+        let consume = amqp::connect(&settings.amqp, "fraudstat worker (consume)", &stalled).await?;
+        let publish = amqp::connect(&settings.amqp, "fraudstat worker (publish)", &stalled).await?;
         Ok::<_, AmqpError>((consume, publish))
     };
     let (consume_conn, publish_conn) = tokio::select! {

@@ -72,7 +72,11 @@ fn page(body: &str) -> String {
 }
 
 fn html_utf8(body: impl Into<Body>) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body.into()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
 }
 
 /// 128 MiB of zeros (sixteen times the body cap), gzipped to about
@@ -180,14 +184,22 @@ async fn invalid_bytes(axum::extract::Path(charset): axum::extract::Path<String>
                 b"\x80\xbf \xe4\xbd \xed\xa0\x80 \xc0\xaf \xf8\x88\x80\x80\x80 \xff",
             ),
             // Lead bytes without a valid trail, 0x80 and 0xff alone.
-            "gbk" => (encoding_rs::GBK, SENTENCE_HANS, b"\x81\x20 \x80 \xff \xfe\x7f \x81"),
+            "gbk" => (
+                encoding_rs::GBK,
+                SENTENCE_HANS,
+                b"\x81\x20 \x80 \xff \xfe\x7f \x81",
+            ),
             // Also a four-byte sequence cut short and one out of range.
             "gb18030" => (
                 encoding_rs::GB18030,
                 SENTENCE_HANS,
                 b"\x81\x30\x81 \x84\x31\xa5\x30 \xff\xff \x81",
             ),
-            "big5" => (encoding_rs::BIG5, SENTENCE_HANT, b"\x81\x40 \xa1\x30 \xff \xfe\xfe \xa4"),
+            "big5" => (
+                encoding_rs::BIG5,
+                SENTENCE_HANT,
+                b"\x81\x40 \xa1\x30 \xff \xfe\xfe \xa4",
+            ),
             _ => return StatusCode::NOT_FOUND.into_response(),
         };
     let (head, _, _) = encoding.encode("<html><head><title>警方通报</title></head><body><p>");
@@ -241,11 +253,7 @@ async fn controls() -> Response {
     let body = format!(
         "警方\0通报\x07\n{controls}\n\0\0\0{SENTENCE_HANS}\x1b[31m\x00\n{controls}{controls}\n"
     );
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
 /// What came of one hostile page, and of the normal page after it.
@@ -274,7 +282,9 @@ async fn through_worker(name: &str, env: &[(&str, &str)], paths: &[&str]) -> Run
         let url = server.url(path);
         let started = Instant::now();
         app.publish(
-            serde_json::json!({"url": url, "id": id}).to_string().as_bytes(),
+            serde_json::json!({"url": url, "id": id})
+                .to_string()
+                .as_bytes(),
             None,
         )
         .await;
@@ -298,7 +308,9 @@ async fn through_worker(name: &str, env: &[(&str, &str)], paths: &[&str]) -> Run
     // The worker went on: the normal page after the hostile ones is done.
     let after = outcomes.pop().unwrap();
     assert!(
-        after.json["statistics"].as_array().is_some_and(|s| !s.is_empty()),
+        after.json["statistics"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
         "the normal page after {paths:?}: {}",
         after.json
     );
@@ -306,11 +318,7 @@ async fn through_worker(name: &str, env: &[(&str, &str)], paths: &[&str]) -> Run
     assert!(worker.wait().await.success());
     eprintln!(
         "HOSTILE {name}: {} | peak RSS {} MiB | {:?}",
-        outcomes
-            .iter()
-            .map(describe)
-            .collect::<Vec<_>>()
-            .join("; "),
+        outcomes.iter().map(describe).collect::<Vec<_>>().join("; "),
         peak_rss_kib / 1024,
         took
     );
@@ -343,7 +351,9 @@ fn describe(m: &Message) -> String {
 fn assert_failure(m: &Message, kind: &str) {
     assert_eq!(m.json["error"]["kind"], kind, "{}", m.json);
     assert!(
-        m.json["error"]["message"].as_str().is_some_and(|s| !s.is_empty()),
+        m.json["error"]["message"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
         "{}",
         m.json
     );
@@ -405,7 +415,10 @@ async fn a_ten_megabyte_single_line_is_refused_and_a_long_line_read() {
     let run = through_worker("h-line", &[], &["/long-line/10", "/long-line/1"]).await;
     assert_failure(&run.outcomes[0], "too_large");
     assert_found_the_statistic(&run.outcomes[1]);
-    assert_eq!(run.outcomes[1].json["http"]["bytes"].as_u64().unwrap() / 1_000_000, 1);
+    assert_eq!(
+        run.outcomes[1].json["http"]["bytes"].as_u64().unwrap() / 1_000_000,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -430,7 +443,10 @@ async fn a_lying_charset_header_is_seen_through() {
     let m = &run.outcomes[0];
     assert_found_the_statistic(m);
     assert!(
-        m.json["http"]["charset"].as_str().unwrap().starts_with("gb"),
+        m.json["http"]["charset"]
+            .as_str()
+            .unwrap()
+            .starts_with("gb"),
         "{}",
         m.json
     );

@@ -348,7 +348,10 @@ macro_rules! netns_test {
 netns_test!(url_10_x_is_refused, "10.0.0.1");
 netns_test!(url_172_16_x_is_refused, "172.16.0.1");
 netns_test!(url_192_168_x_is_refused, "192.168.0.1");
-netns_test!(url_cloud_metadata_169_254_169_254_is_refused, "169.254.169.254");
+netns_test!(
+    url_cloud_metadata_169_254_169_254_is_refused,
+    "169.254.169.254"
+);
 netns_test!(url_100_64_x_carrier_nat_is_refused, "100.64.0.1");
 
 #[tokio::test(flavor = "multi_thread")]
@@ -361,7 +364,12 @@ async fn hostnames_resolving_inside_are_refused() {
     let meta = Trap::bind("169.254.169.254:80").await;
     refused_in_netns("http://loopback.example.com/", "forbidden_address", &[&lo]).await;
     refused_in_netns("http://intranet.example.com/", "forbidden_address", &[&ten]).await;
-    refused_in_netns("http://metadata.example.com/", "forbidden_address", &[&meta]).await;
+    refused_in_netns(
+        "http://metadata.example.com/",
+        "forbidden_address",
+        &[&meta],
+    )
+    .await;
 }
 
 /// A name with one public and one private address: only the public one
@@ -393,7 +401,15 @@ async fn a_public_url_redirecting_inside_is_refused() {
     let public = redirector("93.184.216.34:80").await;
     assert_eq!(public.port(), 80);
     let mut traps = Vec::new();
-    for a in ["127.0.0.1:80", "[::1]:80", "10.0.0.1:80", "172.16.0.1:80", "192.168.0.1:80", "169.254.169.254:80", "100.64.0.1:80"] {
+    for a in [
+        "127.0.0.1:80",
+        "[::1]:80",
+        "10.0.0.1:80",
+        "172.16.0.1:80",
+        "192.168.0.1:80",
+        "169.254.169.254:80",
+        "100.64.0.1:80",
+    ] {
         traps.push(Trap::bind(a).await);
     }
     let targets = [

@@ -17,8 +17,7 @@ use std::fmt;
 use std::time::Duration;
 
 use lapin::options::{
-    BasicAckOptions, BasicPublishOptions, ConfirmSelectOptions,
-    QueueDeclareOptions,
+    BasicAckOptions, BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties};
@@ -138,14 +137,12 @@ impl Client {
         while let Ok(Some(Ok(d))) =
             tokio::time::timeout(Duration::from_millis(300), consumer.next()).await
         {
-            let death_reason =
-                d.properties
-                    .headers()
-                    .as_ref()
-                    .and_then(|h| match h.inner().get("x-first-death-reason") {
-                        Some(AMQPValue::LongString(s)) => Some(s.to_string()),
-                        _ => None,
-                    });
+            let death_reason = d.properties.headers().as_ref().and_then(|h| {
+                match h.inner().get("x-first-death-reason") {
+                    Some(AMQPValue::LongString(s)) => Some(s.to_string()),
+                    _ => None,
+                }
+            });
             batch.push(Drained {
                 body: d.data.clone(),
                 death_reason,
@@ -158,11 +155,7 @@ impl Client {
         let acked = match last {
             None => true,
             Some(acker) => matches!(
-                acker
-                    .ack(BasicAckOptions {
-                        multiple: true
-                    })
-                    .await,
+                acker.ack(BasicAckOptions { multiple: true }).await,
                 Ok(true)
             ),
         };

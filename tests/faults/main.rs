@@ -105,7 +105,11 @@ async fn sigterm_with_work_in_flight_loses_and_duplicates_nothing() {
     // The replica to stop must be busy itself, not just its sibling.
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while finished(&stopping) < 50 {
-        assert!(tokio::time::Instant::now() < deadline, "{:#?}", stopping.logs());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:#?}",
+            stopping.logs()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     stopping.sigterm();
@@ -183,7 +187,10 @@ async fn supervise(
             if let Some(status) = w.try_exited() {
                 assert!(!status.success(), "a worker stopped with success");
                 assert!(
-                    has_log(w, "broker connection not recovered in time; stopping for a restart"),
+                    has_log(
+                        w,
+                        "broker connection not recovered in time; stopping for a restart"
+                    ),
                     "{:#?}",
                     w.logs()
                 );
@@ -284,8 +291,18 @@ async fn a_connection_cut_between_publish_and_confirm_loses_nothing() {
     let server = PageServer::start().await;
     let mut ledger = Ledger::enqueue(&app, &items("cut", 1500, paced(&server, 20))).await;
     let mut client = Client::new();
-    proxy.cut_before_confirms(60, 3);
     let w = app.spawn_worker();
+    // One cut at a time, each at the next confirm once the worker is that
+    // far along (confirms come batched, so counting frames is no clock).
+    for (k, at) in [300, 700, 1100].into_iter().enumerate() {
+        wait_for_progress(&[&w], at).await;
+        proxy.cut_before_confirms(1, 1);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while proxy.cuts() <= k {
+            assert!(tokio::time::Instant::now() < deadline, "cut {k} never came");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     ledger.settle(&mut client, &app, SETTLE).await;
     assert_eq!(proxy.cuts(), 3);
     let t = ledger.finish(&mut client, &app, vec![w]).await;
@@ -568,7 +585,10 @@ async fn wait_for_policy(queue: &str, policy: &str) {
         }) {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "policy {policy} never applied");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "policy {policy} never applied"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

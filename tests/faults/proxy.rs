@@ -225,7 +225,13 @@ fn should_cut(state: &State) -> bool {
 pub fn broker_close_connections(proxy: &AmqpProxy, reason: &str) -> usize {
     let ports = proxy.upstream_ports();
     let out = std::process::Command::new("rabbitmqctl")
-        .args(["list_connections", "pid", "peer_port", "-q", "--no-table-headers"])
+        .args([
+            "list_connections",
+            "pid",
+            "peer_port",
+            "-q",
+            "--no-table-headers",
+        ])
         .output()
         .expect("rabbitmqctl");
     assert!(out.status.success(), "{out:?}");
