@@ -691,7 +691,7 @@ async fn serve_slowly(
 ) {
     use std::sync::atomic::Ordering;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut body = SAMPLE_PAGE.repeat(1).into_bytes();
+    let mut body = SAMPLE_PAGE.as_bytes().to_vec();
     body.resize(16 * 1024, b' ');
     let mut req = Vec::new();
     let mut buf = [0u8; 4096];

@@ -211,7 +211,7 @@ fn should_cut(state: &State) -> bool {
         return false;
     }
     let n = state.confirms_seen.fetch_add(1, Ordering::SeqCst) + 1;
-    if n % every != 0 {
+    if !n.is_multiple_of(every) {
         return false;
     }
     state
