@@ -17,9 +17,9 @@ use axum::routing::get;
 use crate::helpers::*;
 use crate::ledger::vm_hwm_kib;
 
-/// Hang guard per hostile page: far above the fetch timeout (3 s here)
-/// plus the slowest pipeline run allowed (a 10 MB line).
-const GUARD: Duration = Duration::from_secs(150);
+/// Hang guard per hostile page: the harness's patience (90 s), far above
+/// the fetch timeout (3 s here) and the slowest pipeline run below.
+const GUARD: Duration = PATIENCE;
 
 /// Peak RSS allowed to the worker, whatever it was fed. Generous: it has
 /// an 8 MiB body cap (16 MiB in the long-line test), and a page the size
