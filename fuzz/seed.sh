@@ -5,7 +5,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pages="$here/../tests/fixtures/corpus/pages"
-for t in numeral_scan decode clean extract; do mkdir -p "$here/corpus/$t"; done
+for t in numeral_scan decode clean extract input; do mkdir -p "$here/corpus/$t"; done
 for p in "$pages"/*.txt; do
     name=$(basename "$p" .txt)
     for t in decode clean extract; do cp "$p" "$here/corpus/$t/$name"; done
@@ -19,3 +19,29 @@ for p in "$pages"/*.txt; do
         printf '%s' "$line" > "$here/corpus/numeral_scan/$name-$i"
     done
 done
+# input: the message shapes of ../shared/spec/interfaces.md and the worker
+# tests' bad bodies.
+mkdir -p "$here/corpus/input"
+n=0
+for body in \
+    'https://example.com/a/1.html' \
+    '  http://example.com/a?b=1#frag  ' \
+    '{"url": "https://example.com/a/1.html", "id": "caller-7", "meta": {"crawl": 42}}' \
+    '{"url": "http://127.0.0.1:8080/ok/1", "id": 12345}' \
+    '{"url": "http://example.com@127.0.0.1/", "id": null, "meta": [1, "x"]}' \
+    '{"url": "ftp://example.com/file"}' \
+    '{"id": "no-url"}' \
+    '{"url": 5}' \
+    '["https://example.com/"]' \
+    '"https://example.com/"' \
+    'javascript:alert(1)' \
+    'http://[::ffff:127.0.0.1]:80/x' \
+    'http://2130706433/' \
+    'http://0177.0.0.1/' \
+    'https://例子.测试/路径?q=诈骗' \
+    '{not json' \
+    'two words'; do
+    n=$((n + 1))
+    printf '%s' "$body" > "$here/corpus/input/seed-$n"
+done
+printf '\377\376\000garbage' > "$here/corpus/input/seed-bytes"

@@ -51,12 +51,20 @@ pub struct AmqpSettings {
     /// Publish attempts (with backoff, waiting for reconnection in between)
     /// before a message is handed back to the broker unacknowledged.
     pub publish_attempts: usize,
+    /// Seconds a lost connection may stay unrecovered before the worker
+    /// gives up on it and exits non-zero, for the orchestrator to restart it.
+    pub recovery_timeout_secs: u64,
 }
 
 impl AmqpSettings {
     /// The publish confirm timeout as a duration.
     pub fn publish_timeout(&self) -> Duration {
         Duration::from_secs(self.publish_timeout_secs)
+    }
+
+    /// How long a connection may stay lost before the worker gives up.
+    pub fn recovery_timeout(&self) -> Duration {
+        Duration::from_secs(self.recovery_timeout_secs)
     }
 }
 
@@ -71,6 +79,7 @@ impl std::fmt::Debug for AmqpSettings {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("publish_timeout_secs", &self.publish_timeout_secs)
             .field("publish_attempts", &self.publish_attempts)
+            .field("recovery_timeout_secs", &self.recovery_timeout_secs)
             .finish()
     }
 }
@@ -311,6 +320,9 @@ impl Settings {
         if self.amqp.publish_attempts == 0 || self.amqp.publish_attempts > 100 {
             return Err(invalid("amqp.publish_attempts", "must be 1 to 100"));
         }
+        if self.amqp.recovery_timeout_secs < 5 {
+            return Err(invalid("amqp.recovery_timeout_secs", "must be at least 5"));
+        }
         if self.queues.delivery_limit == 0 {
             return Err(invalid("queues.delivery_limit", "must be at least 1"));
         }
@@ -449,6 +461,11 @@ mod tests {
                 "worker.per_host_concurrency",
             ),
             ("FRAUDSTAT_METRICS__LISTEN", "nowhere", "metrics.listen"),
+            (
+                "FRAUDSTAT_AMQP__RECOVERY_TIMEOUT_SECS",
+                "1",
+                "amqp.recovery_timeout_secs",
+            ),
             (
                 "FRAUDSTAT_QUEUES__DELIVERY_LIMIT",
                 "0",

@@ -207,6 +207,16 @@ pub fn connection_lost(connection: &str, error: &dyn std::fmt::Display) {
     tracing::warn!(connection, error = %error, "broker connection lost; reconnecting");
 }
 
+/// A lost connection stayed down past `amqp.recovery_timeout_secs`: the
+/// worker stops so that a fresh process can take over.
+pub fn recovery_stalled(connection: &str, waited: Duration) {
+    tracing::error!(
+        connection,
+        waited_secs = waited.as_secs(),
+        "broker connection not recovered in time; stopping for a restart"
+    );
+}
+
 /// A broker connection is back (channels, consumers and QoS replayed).
 pub fn connection_recovered(connection: &str) {
     gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(1.0);

@@ -11,6 +11,8 @@ pub mod headers;
 pub mod publisher;
 pub mod topology;
 
+use std::time::Duration;
+
 use lapin::uri::AMQPUri;
 use lapin::{Connection, ConnectionProperties};
 
@@ -39,6 +41,16 @@ pub enum AmqpError {
     /// worker is not shutting down.
     #[error("the broker cancelled the consumer of {0} (queue deleted?)")]
     ConsumerCancelled(String),
+    /// A lost connection did not recover within `amqp.recovery_timeout_secs`.
+    /// Worth a retry by a fresh process (the orchestrator's restart), not
+    /// by waiting longer in this one.
+    #[error("broker connection {connection:?} not recovered within {secs} s")]
+    RecoveryStalled {
+        /// The connection's name.
+        connection: String,
+        /// The timeout that passed.
+        secs: u64,
+    },
 }
 
 impl AmqpError {
@@ -49,8 +61,14 @@ impl AmqpError {
 }
 
 /// Opens a connection with recovery on, named so that operators can tell
-/// the worker's connections apart in the management UI.
-pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, AmqpError> {
+/// the worker's connections apart in the management UI. `stalled` is
+/// cancelled (and the error it should end with sent) when the connection,
+/// once lost, stays down longer than `amqp.recovery_timeout_secs`.
+pub async fn connect(
+    settings: &AmqpSettings,
+    name: &str,
+    stalled: &Stalled,
+) -> Result<Connection, AmqpError> {
     let mut uri: AMQPUri = settings
         .url
         .parse()
@@ -73,14 +91,53 @@ pub async fn connect(settings: &AmqpSettings, name: &str) -> Result<Connection, 
     let connection = Connection::connect_uri(uri, properties)
         .await
         .map_err(AmqpError::broker("connecting"))?;
-    watch_events(&connection, name);
+    watch_events(
+        &connection,
+        name,
+        settings.recovery_timeout(),
+        stalled.clone(),
+    );
     Ok(connection)
+}
+
+/// Raised by a connection's watcher when its recovery stalls; the worker
+/// stops on it with [`AmqpError::RecoveryStalled`].
+#[derive(Clone, Default)]
+pub struct Stalled {
+    token: tokio_util::sync::CancellationToken,
+    which: std::sync::Arc<std::sync::Mutex<Option<(String, u64)>>>,
+}
+
+impl Stalled {
+    /// Completes once a connection's recovery has stalled.
+    pub async fn wait(&self) -> AmqpError {
+        self.token.cancelled().await;
+        let (connection, secs) = self
+            .which
+            .lock()
+            .map(|w| w.clone())
+            .unwrap_or_default()
+            .unwrap_or_default();
+        AmqpError::RecoveryStalled { connection, secs }
+    }
+
+    /// True once a connection's recovery has stalled.
+    pub fn is_stalled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+
+    fn raise(&self, connection: &str, secs: u64) {
+        if let Ok(mut w) = self.which.lock() {
+            w.get_or_insert_with(|| (connection.to_string(), secs));
+        }
+        self.token.cancel();
+    }
 }
 
 /// Logs (and counts) what happens to a connection after it is up: losses,
 /// recoveries, broker flow control. lapin recovers channels and consumers
 /// on its own, so this is where an operator sees that it did.
-fn watch_events(connection: &Connection, name: &str) {
+fn watch_events(connection: &Connection, name: &str, give_up: Duration, stalled: Stalled) {
     use futures_util::StreamExt;
     let mut events = Box::pin(connection.events_listener());
     let status = connection.status().clone();
@@ -91,6 +148,7 @@ fn watch_events(connection: &Connection, name: &str) {
         // a loss is noticed by looking; a recovery is its `Connected` event.
         let mut look = tokio::time::interval(std::time::Duration::from_millis(250));
         let mut lost = false;
+        let mut lost_since = std::time::Instant::now();
         loop {
             tokio::select! {
                 event = events.next() => match event {
@@ -106,6 +164,7 @@ fn watch_events(connection: &Connection, name: &str) {
                     Some(lapin::Event::Error(e)) => {
                         if !lost {
                             lost = true;
+                            lost_since = std::time::Instant::now();
                             crate::events::connection_lost(&name, &e);
                         }
                     }
@@ -124,7 +183,16 @@ fn watch_events(connection: &Connection, name: &str) {
                     }
                     if !lost && !status.connected() && !status.connecting() {
                         lost = true;
+                        lost_since = std::time::Instant::now();
                         crate::events::connection_lost(&name, &"connection down");
+                    }
+                    // lapin may keep "reconnecting" for ever (seen after a
+                    // broker stop_app/start_app): past the bound, a fresh
+                    // process does better than more waiting.
+                    if lost && lost_since.elapsed() > give_up {
+                        crate::events::recovery_stalled(&name, give_up);
+                        stalled.raise(&name, give_up.as_secs());
+                        break;
                     }
                 }
             }

@@ -81,7 +81,16 @@ impl Publisher {
         let mut slot = self.channel.lock().await;
         if let Some(ch) = slot.as_ref() {
             let status = ch.status();
-            if status.connected() || status.reconnecting() {
+            if status.connected() {
+                return Ok(ch.clone());
+            }
+            // While the connection itself is still coming back, the channel
+            // is recovered with it. Once the connection is up again, a
+            // channel still "reconnecting" never finishes (seen when the
+            // connection dropped between a publish and its confirm: every
+            // later publish failed at once, the inputs went back and forth
+            // until the delivery limit dead-lettered them); replace it.
+            if status.reconnecting() && !self.connection.status().connected() {
                 return Ok(ch.clone());
             }
         }

@@ -97,9 +97,10 @@ async fn consume(
     let names = Names::new(settings);
     // Connecting retries for minutes while the broker is away; a signal in
     // that time must still stop the worker at once.
+    let stalled = amqp::Stalled::default();
     let connections = async {
-        let consume = amqp::connect(&settings.amqp, "fraudstat worker (consume)").await?;
-        let publish = amqp::connect(&settings.amqp, "fraudstat worker (publish)").await?;
+        let consume = amqp::connect(&settings.amqp, "fraudstat worker (consume)", &stalled).await?;
+        let publish = amqp::connect(&settings.amqp, "fraudstat worker (publish)", &stalled).await?;
         Ok::<_, AmqpError>((consume, publish))
     };
     let (consume_conn, publish_conn) = tokio::select! {
@@ -161,6 +162,7 @@ async fn consume(
         // Take a slot first: never hold a delivery we cannot start on.
         let permit = tokio::select! {
             _ = stop.cancelled() => break Ok(()),
+            e = stalled.wait() => break Err(e.into()),
             p = slots.clone().acquire_owned() => match p {
                 Ok(p) => p,
                 Err(_) => break Ok(()),
@@ -168,6 +170,7 @@ async fn consume(
         };
         let next = tokio::select! {
             _ = stop.cancelled() => break Ok(()),
+            e = stalled.wait() => break Err(e.into()),
             n = consumer.next() => n,
         };
         match next {
@@ -178,7 +181,11 @@ async fn consume(
             Some(Err(e)) => {
                 readiness.set_consuming(false);
                 events::consumer_interrupted(&e);
-                match channel.wait_for_recovery(e).await {
+                let recovered = tokio::select! {
+                    r = channel.wait_for_recovery(e) => r,
+                    e = stalled.wait() => break Err(e.into()),
+                };
+                match recovered {
                     Ok(()) => {
                         readiness.set_consuming(true);
                         events::consumer_recovered();
@@ -202,7 +209,13 @@ async fn consume(
     };
 
     readiness.set_consuming(false);
-    let grace = settings.worker.shutdown_grace();
+    // With a connection beyond recovery nothing in flight can be
+    // acknowledged: leave it all to redelivery and stop at once.
+    let grace = if stalled.is_stalled() {
+        Duration::ZERO
+    } else {
+        settings.worker.shutdown_grace()
+    };
     // No new deliveries from here on; prefetched ones not yet started stay
     // unacknowledged and go back to the queue when the channel closes.
     let cancel = channel.basic_cancel(tag.as_str().into(), BasicCancelOptions::default());

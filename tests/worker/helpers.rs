@@ -575,6 +575,11 @@ impl WorkerProcess {
         self.signal("KILL");
     }
 
+    /// The exit status, if the process has ended (without waiting).
+    pub fn try_exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     pub async fn wait(&mut self) -> ExitStatus {
         tokio::time::timeout(PATIENCE, self.child.wait())
             .await
