@@ -60,6 +60,31 @@ impl AmqpError {
     }
 }
 
+/// The broker URI of the settings, with `amqp.heartbeat_secs` unless the
+/// URL asks for its own heartbeat.
+fn uri(settings: &AmqpSettings) -> Result<AMQPUri, AmqpError> {
+    let mut uri: AMQPUri = settings
+        .url
+        .parse()
+        .map_err(|e: String| AmqpError::Url(e))?;
+    if uri.query.heartbeat.is_none() {
+        uri.query.heartbeat = Some(settings.heartbeat_secs);
+    }
+    Ok(uri)
+}
+
+/// Opens a connection without recovery, for the short-lived commands
+/// (`enqueue`, `replay-failures`): a lost connection ends the command with
+/// a report of what was confirmed, and the operator runs it again.
+pub async fn connect_once(settings: &AmqpSettings, name: &str) -> Result<Connection, AmqpError> {
+    Connection::connect_uri(
+        uri(settings)?,
+        ConnectionProperties::default().with_connection_name(name.into()),
+    )
+    .await
+    .map_err(AmqpError::broker("connecting"))
+}
+
 /// Opens a connection with recovery on, named so that operators can tell
 /// the worker's connections apart in the management UI. `stalled` is
 /// cancelled (and the error it should end with sent) when the connection,
@@ -69,13 +94,7 @@ pub async fn connect(
     name: &str,
     stalled: &Stalled,
 ) -> Result<Connection, AmqpError> {
-    let mut uri: AMQPUri = settings
-        .url
-        .parse()
-        .map_err(|e: String| AmqpError::Url(e))?;
-    if uri.query.heartbeat.is_none() {
-        uri.query.heartbeat = Some(settings.heartbeat_secs);
-    }
+    let uri = uri(settings)?;
     // Reconnect with jitter, so that many replicas that lost the broker
     // together do not return in lock-step, and for long enough (about 20
     // minutes) to ride out a broker restart or upgrade.

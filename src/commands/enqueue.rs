@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
-use lapin::{BasicProperties, Confirmation, Connection, ConnectionProperties, PublisherConfirm};
+use lapin::{BasicProperties, Confirmation, PublisherConfirm};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
 use crate::amqp::{self, AmqpError, Names};
@@ -69,20 +69,9 @@ async fn publish_lines(
         move |error: AmqpError| EnqueueError::Broker { error, confirmed }
     };
     let names = Names::new(settings);
-    let mut uri: lapin::uri::AMQPUri = settings
-        .amqp
-        .url
-        .parse()
-        .map_err(|e: String| broker(&report)(AmqpError::Url(e)))?;
-    if uri.query.heartbeat.is_none() {
-        uri.query.heartbeat = Some(settings.amqp.heartbeat_secs);
-    }
-    let conn = Connection::connect_uri(
-        uri,
-        ConnectionProperties::default().with_connection_name("fraudstat enqueue".into()),
-    )
-    .await
-    .map_err(|e| broker(&report)(AmqpError::broker("connecting")(e)))?;
+    let conn = amqp::connect_once(&settings.amqp, "fraudstat enqueue")
+        .await
+        .map_err(broker(&report))?;
     let channel = conn
         .create_channel()
         .await

@@ -31,7 +31,7 @@ use lapin::options::{
     QueueDeclareOptions,
 };
 use lapin::types::{FieldTable, ShortString};
-use lapin::{BasicProperties, Confirmation, Connection, ConnectionProperties, PublisherConfirm};
+use lapin::{BasicProperties, Confirmation, PublisherConfirm};
 use serde::Serialize;
 
 use crate::amqp::headers::{self, TRACEPARENT, TRACESTATE};
@@ -208,20 +208,9 @@ pub async fn run(
     let mut report = ReplayReport::default();
     let broker = |moved: usize| move |error: AmqpError| ReplayError::Broker { error, moved };
 
-    let mut uri: lapin::uri::AMQPUri = settings
-        .amqp
-        .url
-        .parse()
-        .map_err(|e: String| broker(0)(AmqpError::Url(e)))?;
-    if uri.query.heartbeat.is_none() {
-        uri.query.heartbeat = Some(settings.amqp.heartbeat_secs);
-    }
-    let conn = Connection::connect_uri(
-        uri,
-        ConnectionProperties::default().with_connection_name("fraudstat replay-failures".into()),
-    )
-    .await
-    .map_err(|e| broker(0)(AmqpError::broker("connecting")(e)))?;
+    let conn = amqp::connect_once(&settings.amqp, "fraudstat replay-failures")
+        .await
+        .map_err(broker(0))?;
     let channel = conn
         .create_channel()
         .await

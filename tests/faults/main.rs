@@ -599,29 +599,6 @@ async fn wait_for_policy(queue: &str, policy: &str) {
     }
 }
 
-/// Clears a broker policy when dropped, so a failing test leaves none behind.
-struct PolicyGuard(String);
-
-impl Drop for PolicyGuard {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("rabbitmqctl")
-            .args(["clear_policy", &self.0])
-            .output();
-    }
-}
-
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                vec![c]
-            } else {
-                vec!['\\', c]
-            }
-        })
-        .collect()
-}
-
 /// A page server that can die mid-body: each page is sent in slow chunks
 /// with a `Content-Length`, so at any moment some bodies are half sent;
 /// `die` drops every connection and the listener, `revive` listens again

@@ -881,3 +881,28 @@ async fn redirect_page(uri: axum::http::Uri) -> Response {
         .to_string();
     (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
 }
+
+/// Clears a broker policy when dropped, so a failing test leaves none behind.
+pub struct PolicyGuard(pub String);
+
+impl Drop for PolicyGuard {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args(["clear_policy", &self.0])
+            .output();
+    }
+}
+
+/// `s` with every character a regex could read specially escaped (queue
+/// names in policy patterns).
+pub fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
+        .collect()
+}

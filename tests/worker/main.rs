@@ -1234,26 +1234,3 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
     assert!(worker.wait().await.success());
     app.close().await;
 }
-
-/// Clears a broker policy when dropped, so a failing test leaves none behind.
-struct PolicyGuard(String);
-
-impl Drop for PolicyGuard {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("rabbitmqctl")
-            .args(["clear_policy", &self.0])
-            .output();
-    }
-}
-
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                vec![c]
-            } else {
-                vec!['\\', c]
-            }
-        })
-        .collect()
-}
