@@ -333,16 +333,11 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     .await;
     let server = PageServer::start().await;
     let policy = format!("{}-full", app.prefix);
-    let pattern = format!("^{}\\.results$", regex_escape(&app.prefix));
-    rabbitmqctl(&[
-        "set_policy",
-        "--apply-to",
-        "queues",
+    let _policy = PolicyGuard::on_queue(
         &policy,
-        &pattern,
+        &app.names.results_queue,
         r#"{"max-length":200,"overflow":"reject-publish"}"#,
-    ]);
-    let _policy = PolicyGuard(policy.clone());
+    );
     wait_for_policy(&app.names.results_queue, &policy).await;
     let mut ledger = Ledger::enqueue(&app, &items("nack", 1000, paced(&server, 5))).await;
     let mut client = Client::new();
@@ -365,14 +360,11 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     // its length a little late, so a few publishes in flight slip in).
     let held = client.queue_len(&app.names.results_queue).await.unwrap();
     assert!(held <= 200 + 32, "{held} results in a queue limited to 200");
-    rabbitmqctl(&[
-        "set_policy",
-        "--apply-to",
-        "queues",
+    let _raised = PolicyGuard::on_queue(
         &policy,
-        &pattern,
+        &app.names.results_queue,
         r#"{"max-length":100000,"overflow":"reject-publish"}"#,
-    ]);
+    );
     ledger.settle(&mut client, &app, SETTLE).await;
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(

@@ -885,6 +885,27 @@ async fn redirect_page(uri: axum::http::Uri) -> Response {
 /// Clears a broker policy when dropped, so a failing test leaves none behind.
 pub struct PolicyGuard(pub String);
 
+impl PolicyGuard {
+    /// Sets the policy `name` with `definition` (JSON) on exactly the queue
+    /// `queue`; the broker applies it a moment later.
+    pub fn on_queue(name: &str, queue: &str, definition: &str) -> PolicyGuard {
+        let pattern = format!("^{}$", regex_escape(queue));
+        let out = std::process::Command::new("rabbitmqctl")
+            .args([
+                "set_policy",
+                "--apply-to",
+                "queues",
+                name,
+                &pattern,
+                definition,
+            ])
+            .output()
+            .expect("rabbitmqctl");
+        assert!(out.status.success(), "rabbitmqctl set_policy: {out:?}");
+        PolicyGuard(name.to_string())
+    }
+}
+
 impl Drop for PolicyGuard {
     fn drop(&mut self) {
         let _ = std::process::Command::new("rabbitmqctl")

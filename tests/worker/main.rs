@@ -1152,26 +1152,14 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
     let app = TestApp::new("nack", &[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "50")]).await;
     let server = PageServer::start().await;
     let policy = format!("{}-full", app.prefix);
-    let pattern = format!("^{}\\.results$", regex_escape(&app.prefix));
-    let rabbitmqctl = |args: &[&str]| {
-        let out = std::process::Command::new("rabbitmqctl")
-            .args(args)
-            .output()
-            .expect("rabbitmqctl");
-        assert!(out.status.success(), "{out:?}");
-    };
     // Full before the worker starts: one message in, limit one.
     app.publish_to(&app.names.results_queue, b"{\"filler\": true}")
         .await;
-    rabbitmqctl(&[
-        "set_policy",
-        "--apply-to",
-        "queues",
+    let _policy = PolicyGuard::on_queue(
         &policy,
-        &pattern,
+        &app.names.results_queue,
         r#"{"max-length":1,"overflow":"reject-publish"}"#,
-    ]);
-    let _policy = PolicyGuard(policy.clone());
+    );
     // The broker applies a policy a moment later: probe until it refuses.
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while app
@@ -1199,14 +1187,11 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
     // Room again. (Raising the limit rather than clearing the policy: a
     // RabbitMQ 3.10 quorum queue stays in its refusing state when the
     // limit simply disappears.)
-    rabbitmqctl(&[
-        "set_policy",
-        "--apply-to",
-        "queues",
+    let _raised = PolicyGuard::on_queue(
         &policy,
-        &pattern,
+        &app.names.results_queue,
         r#"{"max-length":100000,"overflow":"reject-publish"}"#,
-    ]);
+    );
     let got = app
         .collect_until(|got| {
             let seen: HashSet<&str> = got
