@@ -3,9 +3,9 @@
 //! greedy one-to-one on value (1e-9 relative) and NFKC-normalised unit,
 //! optional gold entries counting neither way.
 
-mod scoring;
+mod common;
 
-use scoring::{ATTRS, score_set};
+use common::scoring::{ATTRS, score_set};
 
 #[test]
 fn corpus_statistics_match_gold() {

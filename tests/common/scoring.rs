@@ -1,7 +1,7 @@
-//! Scoring shared by the gold-driven extractor tests, with the project
-//! scorer's rules (shared/tools/score_stats.py): greedy one-to-one matching
-//! on value (1e-9 relative) and NFKC-normalised unit, optional gold entries
-//! counting neither way, attributes scored on matched pairs.
+//! Corpus totals with the project scorer's rules
+//! (shared/tools/score_stats.py): greedy one-to-one matching on value (1e-9
+//! relative) and NFKC-normalised unit, optional gold entries counting
+//! neither way, attributes scored on matched pairs.
 
 use std::path::Path;
 
@@ -9,7 +9,8 @@ use fraudstat::clean::Cleaner;
 use fraudstat::extract::Extractor;
 use fraudstat::model::{CharsetSource, ContentKind, Page};
 use serde_json::Value;
-use unicode_normalization::UnicodeNormalization;
+
+use super::{normalise_text, normalise_unit, values_match};
 
 /// Attributes scored on matched pairs, in the scorer's order.
 pub const ATTRS: [&str; 6] = [
@@ -22,20 +23,7 @@ pub const ATTRS: [&str; 6] = [
 ];
 
 fn norm_unit(u: Option<&Value>) -> String {
-    let s = u.and_then(Value::as_str).unwrap_or("");
-    let s: String = s.nfkc().collect::<String>().trim().to_string();
-    s.chars()
-        .map(|c| match c {
-            '個' => '个',
-            '條' => '条',
-            '筆' => '笔',
-            '處' => '处',
-            '萬' => '万',
-            '億' => '亿',
-            '％' => '%',
-            c => c,
-        })
-        .collect()
+    normalise_unit(u.and_then(Value::as_str).unwrap_or(""))
 }
 
 fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
@@ -43,19 +31,17 @@ fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 fn norm_attr(v: Option<&Value>) -> Option<String> {
-    let v = v?;
-    let s = match v {
+    let s = match v? {
         Value::Null => return None,
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => normalise_text(s),
+        other => normalise_text(&other.to_string()),
     };
-    let s: String = s.nfkc().collect::<String>().trim().to_string();
     (!s.is_empty()).then_some(s)
 }
 
 fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a.and_then(Value::as_f64), b.and_then(Value::as_f64)) {
-        (Some(a), Some(b)) => a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()),
+        (Some(a), Some(b)) => values_match(a, b),
         _ => false,
     }
 }
