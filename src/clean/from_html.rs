@@ -175,30 +175,34 @@ fn anchor(chars: impl Iterator<Item = char>) -> Option<String> {
     (best.chars().count() >= 4).then_some(best)
 }
 
-/// Bytes at the end of `text` spanning its last `n` non-blank lines.
+/// Bytes at the end of `text` spanning the unfinished line it ends with
+/// (the body's own) and the `n` non-blank lines before it.
 fn back_lines(text: &str, n: usize) -> usize {
-    let mut bytes = 0;
+    let mut lines = text.rsplit('\n');
+    let mut bytes = lines.next().map_or(0, str::len);
     let mut seen = 0;
-    for line in text.rsplit('\n') {
-        if seen > n {
+    for line in lines {
+        if seen == n {
             break;
         }
-        seen += usize::from(!line.trim().is_empty());
         bytes += line.len() + 1;
+        seen += usize::from(!line.trim().is_empty());
     }
     bytes.min(text.len())
 }
 
-/// Bytes at the start of `text` spanning its first `n` non-blank lines.
+/// Bytes at the start of `text` spanning the rest of its first line (the
+/// body's own) and the `n` non-blank lines after it.
 fn forward_lines(text: &str, n: usize) -> usize {
-    let mut bytes = 0;
+    let mut lines = text.split('\n');
+    let mut bytes = lines.next().map_or(0, str::len);
     let mut seen = 0;
-    for line in text.split('\n') {
-        if seen > n {
+    for line in lines {
+        if seen == n {
             break;
         }
+        bytes += 1 + line.len();
         seen += usize::from(!line.trim().is_empty());
-        bytes += line.len() + 1;
     }
     bytes.min(text.len())
 }
@@ -272,4 +276,48 @@ fn pick_title(ex: &HtmlExtract, rules: &Rules) -> Option<String> {
         .or_else(|| cands.iter().find(|(s, _)| is_heading(*s)))
         .or_else(|| cands.first())
         .map(|(_, t)| t.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "导航 首页 新闻\n\n频道一\n频道二\n来源：某市公安局\n\n\
+        标题行\n第一段 今年以来全市破获电诈案件120起。\n中间段落。\n\
+        最后一段 挽回损失300万元。\n责任编辑：张三\n相关新闻一\n相关新闻二\n版权所有";
+
+    fn paragraphs() -> Vec<String> {
+        vec![
+            "第一段 今年以来全市破获电诈案件120起。".to_string(),
+            "最后一段 挽回损失300万元。".to_string(),
+        ]
+    }
+
+    #[test]
+    fn the_window_spans_the_body_and_its_margin_of_non_blank_lines() {
+        let w = around(PAGE, &paragraphs(), 2).expect("window");
+        // Two non-blank lines before the body (the blank one is not counted)
+        // and two after it.
+        assert!(w.starts_with("来源：某市公安局"), "{w:?}");
+        assert!(w.contains("责任编辑：张三"));
+        assert!(w.ends_with("相关新闻一"), "{w:?}");
+        assert!(!w.contains("频道二") && !w.contains("版权所有"));
+    }
+
+    #[test]
+    fn a_body_not_found_in_the_page_text_gives_no_window() {
+        assert_eq!(around(PAGE, &["别处没有的段落内容".to_string()], 2), None);
+        assert_eq!(around(PAGE, &[], 2), None);
+        // Too short to place.
+        assert_eq!(around(PAGE, &["首页".to_string()], 2), None);
+    }
+
+    #[test]
+    fn anchors_are_the_longest_whitespace_free_run() {
+        assert_eq!(
+            anchor("ab 今年以来全市 x".chars()).as_deref(),
+            Some("今年以来全市")
+        );
+        assert_eq!(anchor("a b c".chars()), None);
+    }
 }
