@@ -124,16 +124,7 @@ pub fn outgoing(names: &Names, incoming: &Incoming<'_>, p: &Processed) -> OwnedO
         } => {
             // The input as it came, with our bookkeeping headers updated:
             // it flows back into the input queue when its delay is over.
-            let mut h = headers::without_death_headers(in_headers);
-            headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
-            headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
-            headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
-            headers::set_str(
-                &mut h,
-                headers::ERROR_MESSAGE,
-                &truncate(&error.to_string(), 1024),
-            );
-            p.trace.inject(&mut h);
+            let h = attempt_headers(in_headers, p, error);
             let mut props = incoming
                 .properties
                 .clone()
@@ -185,7 +176,24 @@ fn failure(
         .to_string()
         .into_bytes()
     });
-    let mut h = headers::without_death_headers(incoming.properties.headers().as_ref());
+    let h = attempt_headers(incoming.properties.headers().as_ref(), p, error);
+    OwnedOutgoing {
+        exchange: String::new(),
+        routing_key: names.failed.clone(),
+        body,
+        properties: json_properties(&p.id, h),
+    }
+}
+
+/// The input's headers without the broker's death records, with this
+/// attempt's bookkeeping (count, first attempt, the error) and the trace
+/// context: what a retried input and a failure record both carry.
+fn attempt_headers(
+    in_headers: Option<&FieldTable>,
+    p: &Processed,
+    error: &WorkError,
+) -> FieldTable {
+    let mut h = headers::without_death_headers(in_headers);
     headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
     headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
     headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
@@ -195,12 +203,7 @@ fn failure(
         &truncate(&error.to_string(), 1024),
     );
     p.trace.inject(&mut h);
-    OwnedOutgoing {
-        exchange: String::new(),
-        routing_key: names.failed.clone(),
-        body,
-        properties: json_properties(&p.id, h),
-    }
+    h
 }
 
 /// At most `max` bytes, cut on a character boundary.
