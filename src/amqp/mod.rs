@@ -13,8 +13,11 @@ pub mod topology;
 
 use std::time::Duration;
 
+use lapin::options::BasicPublishOptions;
 use lapin::uri::AMQPUri;
-use lapin::{Connection, ConnectionProperties};
+use lapin::{
+    BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, PublisherConfirm,
+};
 
 use crate::configuration::AmqpSettings;
 
@@ -83,6 +86,40 @@ pub async fn connect_once(settings: &AmqpSettings, name: &str) -> Result<Connect
     )
     .await
     .map_err(AmqpError::broker("connecting"))
+}
+
+/// Publishes `body` straight to the input queue, `mandatory` so that a
+/// missing queue comes back as a refusal rather than vanishing; the
+/// commands that feed the input (`enqueue`, `replay-failures`) await the
+/// confirm with [`confirmed`].
+pub async fn publish_input(
+    channel: &Channel,
+    names: &Names,
+    body: &[u8],
+    properties: BasicProperties,
+) -> Result<PublisherConfirm, AmqpError> {
+    channel
+        .basic_publish(
+            "".into(),
+            names.urls.as_str().into(),
+            BasicPublishOptions {
+                mandatory: true,
+                ..BasicPublishOptions::default()
+            },
+            body,
+            properties,
+        )
+        .await
+        .map_err(AmqpError::broker("publishing"))
+}
+
+/// Waits for a publish's confirm: `true` when the broker took the message
+/// (acknowledged and routed), `false` when it refused or returned it.
+pub async fn confirmed(confirm: PublisherConfirm) -> Result<bool, AmqpError> {
+    let confirmation = confirm
+        .await
+        .map_err(AmqpError::broker("waiting for a confirm"))?;
+    Ok(matches!(confirmation, Confirmation::Ack(None)))
 }
 
 /// Opens a connection with recovery on, named so that operators can tell

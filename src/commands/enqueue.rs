@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
-use lapin::{BasicProperties, Confirmation, PublisherConfirm};
+use lapin::options::ConfirmSelectOptions;
+use lapin::{BasicProperties, PublisherConfirm};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
 use crate::amqp::{self, AmqpError, Names};
@@ -101,21 +101,12 @@ async fn publish_lines(
         } else {
             "text/plain"
         };
-        let confirm = channel
-            .basic_publish(
-                "".into(),
-                names.urls.as_str().into(),
-                BasicPublishOptions {
-                    mandatory: true,
-                    ..BasicPublishOptions::default()
-                },
-                line.as_bytes(),
-                BasicProperties::default()
-                    .with_delivery_mode(2)
-                    .with_content_type(content_type.into()),
-            )
+        let properties = BasicProperties::default()
+            .with_delivery_mode(2)
+            .with_content_type(content_type.into());
+        let confirm = amqp::publish_input(&channel, &names, line.as_bytes(), properties)
             .await
-            .map_err(|e| broker(&report)(AmqpError::broker("publishing")(e)))?;
+            .map_err(broker(&report))?;
         pending.push(confirm);
         if pending.len() >= WINDOW {
             settle(&mut pending, &mut report)
@@ -135,14 +126,10 @@ async fn settle(
     report: &mut EnqueueReport,
 ) -> Result<(), AmqpError> {
     for confirm in pending.drain(..) {
-        match confirm
-            .await
-            .map_err(AmqpError::broker("waiting for a confirm"))?
-        {
-            Confirmation::Ack(None) => report.confirmed += 1,
-            Confirmation::Ack(Some(_)) | Confirmation::Nack(_) | Confirmation::NotRequested => {
-                report.refused += 1
-            }
+        if amqp::confirmed(confirm).await? {
+            report.confirmed += 1;
+        } else {
+            report.refused += 1;
         }
     }
     Ok(())

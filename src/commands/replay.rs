@@ -27,11 +27,10 @@
 use std::io::Write;
 
 use lapin::options::{
-    BasicAckOptions, BasicGetOptions, BasicNackOptions, BasicPublishOptions, ConfirmSelectOptions,
-    QueueDeclareOptions,
+    BasicAckOptions, BasicGetOptions, BasicNackOptions, ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::{FieldTable, ShortString};
-use lapin::{BasicProperties, Confirmation, PublisherConfirm};
+use lapin::{BasicProperties, PublisherConfirm};
 use serde::Serialize;
 
 use crate::amqp::headers::{self, TRACEPARENT, TRACESTATE};
@@ -288,19 +287,9 @@ pub async fn run(
                 held.push(delivery.delivery_tag);
                 continue;
             }
-            let confirm = channel
-                .basic_publish(
-                    "".into(),
-                    names.urls.as_str().into(),
-                    BasicPublishOptions {
-                        mandatory: true,
-                        ..BasicPublishOptions::default()
-                    },
-                    &body,
-                    properties,
-                )
+            let confirm = amqp::publish_input(&channel, &names, &body, properties)
                 .await
-                .map_err(|e| broker(report.moved)(AmqpError::broker("publishing")(e)))?;
+                .map_err(broker(report.moved))?;
             serde_json::to_writer(&mut *out, &line).map_err(std::io::Error::from)?;
             writeln!(out)?;
             pending.push(Pending {
@@ -340,25 +329,24 @@ async fn settle(
     held: &mut Vec<u64>,
 ) -> Result<(), ReplayError> {
     for p in pending.drain(..) {
-        let confirmed = p.confirm.await.map_err(|e| ReplayError::Broker {
-            error: AmqpError::broker("waiting for a confirm")(e),
-            moved: report.moved,
-        })?;
-        match confirmed {
-            Confirmation::Ack(None) => {
-                channel
-                    .basic_ack(p.delivery_tag, BasicAckOptions::default())
-                    .await
-                    .map_err(|e| ReplayError::Broker {
-                        error: AmqpError::broker("removing a replayed record")(e),
-                        moved: report.moved,
-                    })?;
-                report.moved += 1;
-            }
-            Confirmation::Ack(Some(_)) | Confirmation::Nack(_) | Confirmation::NotRequested => {
-                report.refused += 1;
-                held.push(p.delivery_tag);
-            }
+        let confirmed = amqp::confirmed(p.confirm)
+            .await
+            .map_err(|error| ReplayError::Broker {
+                error,
+                moved: report.moved,
+            })?;
+        if confirmed {
+            channel
+                .basic_ack(p.delivery_tag, BasicAckOptions::default())
+                .await
+                .map_err(|e| ReplayError::Broker {
+                    error: AmqpError::broker("removing a replayed record")(e),
+                    moved: report.moved,
+                })?;
+            report.moved += 1;
+        } else {
+            report.refused += 1;
+            held.push(p.delivery_tag);
         }
     }
     Ok(())
