@@ -63,13 +63,13 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
     // metadata sits next to the article, and classifying the whole page's
     // navigation and link lists was a quarter of the pipeline's time.
     let page_analysis = if has_ideograph(page) {
-        let stripped = super::strip_tags(page);
+        let stripped = ex.page_text.as_str();
         let window = if dom_missed {
             None
         } else {
-            around(&stripped, &ex.paragraphs, rules.html.meta_window_lines)
+            around(stripped, &ex.paragraphs, rules.html.meta_window_lines)
         };
-        text::analyse(window.unwrap_or(&stripped), rules)
+        text::analyse(window.unwrap_or(stripped), rules)
     } else {
         text::Analysis::default()
     };

@@ -1,7 +1,7 @@
 //! Scoring and choosing the article container, then pruning it and reading
 //! its paragraphs.
 
-use dom_query::{LocalName, local_name};
+use markup5ever::{LocalName, local_name};
 
 use super::dom::{Dom, Ix};
 use super::rules::{HtmlRules, Tuning};

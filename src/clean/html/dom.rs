@@ -2,12 +2,7 @@
 //! matter, with class/id keys and flags precomputed, in pre-order so that a
 //! reverse scan visits children before parents.
 
-use std::collections::{HashMap, HashSet};
-
-use dom_query::{Document, LocalName, NodeData, NodeId, local_name};
-use tendril::StrTendril;
-
-use super::rules::HtmlRules;
+use markup5ever::{LocalName, local_name};
 
 /// Index of a node in [`Dom::nodes`].
 pub(crate) type Ix = usize;
@@ -21,8 +16,8 @@ pub(crate) struct Node {
     pub parent: Ix,
     /// Child indices in document order.
     pub children: Vec<Ix>,
-    /// Text of a text node (raw, not normalised); shares the parser's buffer.
-    pub text: StrTendril,
+    /// Text of a text node (entities decoded, whitespace as written).
+    pub text: String,
     /// `class` and `id`, space-separated (empty if neither).
     pub key: String,
     /// Chrome tag, junk attribute or unlikely class/id on this element.
@@ -34,12 +29,13 @@ pub(crate) struct Node {
 }
 
 impl Node {
-    fn empty() -> Self {
+    /// An element without attributes or children (text nodes start so too).
+    pub fn element(name: LocalName, parent: Ix) -> Self {
         Node {
-            name: local_name!(""),
-            parent: 0,
+            name,
+            parent,
             children: Vec::new(),
-            text: StrTendril::new(),
+            text: String::new(),
             key: String::new(),
             junk: false,
             weight: 0.0,
@@ -57,136 +53,19 @@ pub(crate) struct Dom {
     empty: Node,
 }
 
-/// What one dom_query node turns into.
-enum Seen {
-    Text(StrTendril),
-    Element {
-        name: LocalName,
-        key: String,
-        junk_attr: bool,
-        children: bool,
-    },
-    Descend,
-    Skip,
-}
-
 impl Dom {
-    /// Copies the body of `doc` (the whole document if it has no body).
-    pub fn build(doc: &Document, rules: &HtmlRules) -> Self {
-        let tree = &doc.tree;
-        let start = tree.body().map_or_else(|| tree.root().id, |b| b.id);
-        let mut dom = Dom {
-            nodes: Vec::with_capacity(tree.len() / 2 + 1),
-            empty: Node::empty(),
-        };
-        dom.nodes.push(Node {
-            name: local_name!("body"),
-            parent: 0,
-            children: Vec::new(),
-            text: StrTendril::new(),
-            key: String::new(),
-            junk: false,
-            weight: 0.0,
-            is_text: false,
-        });
-        // (source node, parent index in the copy); children pushed reversed
-        // so they pop in document order.
-        let mut stack: Vec<(NodeId, Ix)> = Vec::new();
-        let mut seen_keys: HashMap<String, (f32, bool)> = HashMap::new();
-        // Each selector is a walk of the whole tree: the list is empty by
-        // default and meant for the odd site the generic rules miss.
-        let selected: HashSet<NodeId> = rules
-            .junk_selectors
-            .iter()
-            .flat_map(|m| {
-                doc.select_matcher(m)
-                    .nodes()
-                    .iter()
-                    .map(|n| n.id)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        push_children(doc, start, 0, &mut stack);
-        while let Some((id, parent)) = stack.pop() {
-            let seen = tree
-                .get_unchecked(&id)
-                .query(|tn| see(&tn.data, rules))
-                .unwrap_or(Seen::Skip);
-            match seen {
-                Seen::Skip => {}
-                Seen::Descend => push_children(doc, id, parent, &mut stack),
-                Seen::Text(text) => {
-                    // Adjacent text nodes are merged so a block's text stays whole.
-                    if let Some(&last) = dom.nodes.get(parent).and_then(|p| p.children.last())
-                        && let Some(prev) = dom.nodes.get_mut(last)
-                        && prev.is_text
-                    {
-                        prev.text.push_tendril(&text);
-                        continue;
-                    }
-                    let ix = dom.nodes.len();
-                    dom.nodes.push(Node {
-                        name: local_name!(""),
-                        parent,
-                        children: Vec::new(),
-                        text,
-                        key: String::new(),
-                        junk: false,
-                        weight: 0.0,
-                        is_text: true,
-                    });
-                    if let Some(p) = dom.nodes.get_mut(parent) {
-                        p.children.push(ix);
-                    }
-                }
-                Seen::Element {
-                    name,
-                    key,
-                    junk_attr,
-                    children,
-                } => {
-                    // Many elements share class names: classify each name once.
-                    let (weight, unlikely) = if key.is_empty() {
-                        (0.0, false)
-                    } else if let Some(&hit) = seen_keys.get(&key) {
-                        hit
-                    } else {
-                        let hit = (rules.class_weight(&key), rules.is_unlikely(&key));
-                        seen_keys.insert(key.clone(), hit);
-                        hit
-                    };
-                    let junk = junk_attr
-                        || rules.chrome_tags.contains(&name)
-                        || (!selected.is_empty() && selected.contains(&id))
-                        || unlikely && !matches!(name, local_name!("body") | local_name!("html"));
-                    let ix = dom.nodes.len();
-                    dom.nodes.push(Node {
-                        name,
-                        parent,
-                        children: Vec::new(),
-                        text: StrTendril::new(),
-                        key,
-                        junk,
-                        weight,
-                        is_text: false,
-                    });
-                    if let Some(p) = dom.nodes.get_mut(parent) {
-                        p.children.push(ix);
-                    }
-                    if children {
-                        push_children(doc, id, ix, &mut stack);
-                    }
-                }
-            }
+    /// An empty page with room for `n` nodes.
+    pub fn with_capacity(n: usize) -> Self {
+        Dom {
+            nodes: Vec::with_capacity(n),
+            empty: Node::element(local_name!(""), 0),
         }
-        dom.unflag_page_wrappers();
-        dom
     }
 
     /// Clears the chrome flag of elements that hold most of the page's
     /// text: ASP.NET sites wrap the whole page in a `<form>`, some themes
     /// put the article in a "sidebar" column.
-    fn unflag_page_wrappers(&mut self) {
+    pub(crate) fn unflag_page_wrappers(&mut self) {
         let n = self.nodes.len();
         let mut len = vec![0usize; n];
         for ix in (1..n).rev() {
@@ -215,6 +94,21 @@ impl Dom {
         self.nodes.get(ix).unwrap_or(&self.empty)
     }
 
+    /// All text under `ix`, in document order.
+    pub fn text_of(&self, ix: Ix) -> String {
+        let mut out = String::new();
+        let mut stack = vec![ix];
+        while let Some(i) = stack.pop() {
+            let node = self.get(i);
+            if node.is_text {
+                out.push_str(&node.text);
+            } else {
+                stack.extend(node.children.iter().rev());
+            }
+        }
+        out
+    }
+
     /// Whether `anc` is `ix` or one of its ancestors.
     pub fn is_within(&self, ix: Ix, anc: Ix) -> bool {
         let mut cur = ix;
@@ -228,52 +122,5 @@ impl Dom {
             }
             cur = p;
         }
-    }
-}
-
-fn push_children(doc: &Document, id: NodeId, parent: Ix, stack: &mut Vec<(NodeId, Ix)>) {
-    let mark = stack.len();
-    stack.extend(doc.tree.child_ids_of_it(&id, false).map(|c| (c, parent)));
-    if let Some(added) = stack.get_mut(mark..) {
-        added.reverse();
-    }
-}
-
-fn see(data: &NodeData, rules: &HtmlRules) -> Seen {
-    match data {
-        NodeData::Text { contents } => Seen::Text(contents.clone()),
-        NodeData::Element(el) => {
-            let name = el.name.local.clone();
-            if rules.drop_tags.contains(&name) {
-                return Seen::Skip;
-            }
-            let mut key = String::new();
-            let mut junk_attr = false;
-            for a in &el.attrs {
-                let an: &str = &a.name.local;
-                if an == "class" || an == "id" {
-                    if !key.is_empty() {
-                        key.push(' ');
-                    }
-                    // The class-word patterns are case-insensitive.
-                    key.push_str(&a.value);
-                }
-                if !junk_attr {
-                    junk_attr = rules
-                        .junk_attrs
-                        .iter()
-                        .any(|t| t.name == an && t.matches(&a.value));
-                }
-            }
-            let children = !rules.leaf_tags.contains(&name);
-            Seen::Element {
-                name,
-                key,
-                junk_attr,
-                children,
-            }
-        }
-        NodeData::Document | NodeData::Fragment => Seen::Descend,
-        _ => Seen::Skip,
     }
 }

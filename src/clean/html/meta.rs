@@ -1,9 +1,11 @@
 //! Title candidates and metadata: `<title>`, `<meta>`, JSON-LD, `<h1>`,
 //! `<time>`.
 
-use dom_query::{Document, NodeData, NodeId, local_name};
+use markup5ever::local_name;
 use serde_json::Value;
 
+use super::dom::Dom;
+use super::parse::Head;
 use super::{HtmlExtract, TitleCandidate, TitleSource};
 
 /// JSON-LD fields worth reporting; nested objects are searched too.
@@ -21,134 +23,57 @@ const LD_FIELDS: &[&str] = &[
 /// Most JSON-LD blocks are small; a huge one is data, not metadata.
 const MAX_LD_BYTES: usize = 512 * 1024;
 
-/// Fills `title_candidates` and `meta` from the whole document.
-pub(crate) fn collect(doc: &Document, out: &mut HtmlExtract) {
-    let tree = &doc.tree;
+/// Fills `title_candidates` and `meta` from what the parser collected and
+/// the `<h1>`s of the body.
+pub(crate) fn collect(head: &Head, dom: &Dom, out: &mut HtmlExtract) {
     let mut titles: Vec<TitleCandidate> = Vec::new();
-    let mut title_tag: Option<String> = None;
-    let mut h1s: Vec<String> = Vec::new();
-    let mut stack: Vec<NodeId> = vec![tree.root().id];
-    while let Some(id) = stack.pop() {
-        let node = tree.get_unchecked(&id);
-        enum Kind {
-            Title,
-            Meta(String, String),
-            LdJson,
-            H1,
-            Time(String),
-            Other,
-            Leaf,
+    for (key, value) in &head.items {
+        if key.is_empty() {
+            ld_json(value, &mut titles, out);
+            continue;
         }
-        let kind = node
-            .query(|tn| match &tn.data {
-                NodeData::Element(el) => {
-                    let attr = |n: &str| {
-                        el.attrs
-                            .iter()
-                            .find(|a| &*a.name.local == n)
-                            .map(|a| a.value.to_string())
-                    };
-                    match el.name.local {
-                        local_name!("title") => Kind::Title,
-                        local_name!("meta") => {
-                            let key = attr("property")
-                                .or_else(|| attr("name"))
-                                .or_else(|| attr("itemprop"))
-                                .or_else(|| attr("http-equiv"));
-                            match (key, attr("content")) {
-                                (Some(k), Some(v)) => Kind::Meta(k.trim().to_lowercase(), v),
-                                _ => Kind::Leaf,
-                            }
-                        }
-                        local_name!("script") => {
-                            if attr("type")
-                                .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
-                            {
-                                Kind::LdJson
-                            } else {
-                                Kind::Leaf
-                            }
-                        }
-                        local_name!("style") | local_name!("svg") | local_name!("noscript") => {
-                            Kind::Leaf
-                        }
-                        local_name!("h1") => Kind::H1,
-                        local_name!("time") => attr("datetime").map_or(Kind::Other, Kind::Time),
-                        _ => Kind::Other,
-                    }
-                }
-                NodeData::Document | NodeData::Fragment => Kind::Other,
-                _ => Kind::Leaf,
-            })
-            .unwrap_or(Kind::Leaf);
-        match kind {
-            Kind::Leaf => continue,
-            Kind::Title => {
-                if title_tag.is_none() {
-                    let t = squash(&node.text());
-                    if !t.is_empty() {
-                        title_tag = Some(t);
-                    }
-                }
-                continue;
-            }
-            Kind::Meta(k, v) => {
-                let v = squash(&v);
-                if v.is_empty() {
-                    continue;
-                }
-                if matches!(k.as_str(), "og:title" | "twitter:title" | "title") {
-                    push_title(&mut titles, TitleSource::MetaTag, &v);
-                }
-                out.meta.push((k, v));
-                continue;
-            }
-            Kind::LdJson => {
-                let text = node.text();
-                if text.len() <= MAX_LD_BYTES
-                    && let Ok(v) = serde_json::from_str::<Value>(text.trim())
-                {
-                    let mut fields = Vec::new();
-                    ld_fields(&v, 0, &mut fields);
-                    for (k, v) in fields {
-                        if k == "headline" {
-                            push_title(&mut titles, TitleSource::JsonLd, &v);
-                        }
-                        out.meta.push((format!("ld:{k}"), v));
-                    }
-                }
-                continue;
-            }
-            Kind::H1 => {
-                if h1s.len() < 3 {
-                    let t = squash(&node.text());
-                    if !t.is_empty() {
-                        h1s.push(t);
-                    }
-                }
-                continue;
-            }
-            Kind::Time(dt) => {
-                let dt = squash(&dt);
-                if !dt.is_empty() {
-                    out.meta.push(("time:datetime".to_string(), dt));
-                }
-            }
-            Kind::Other => {}
+        let v = squash(value);
+        if v.is_empty() {
+            continue;
         }
-        let mark = stack.len();
-        stack.extend(tree.child_ids_of_it(&id, false));
-        if let Some(added) = stack.get_mut(mark..) {
-            added.reverse();
+        if matches!(key.as_str(), "og:title" | "twitter:title" | "title") {
+            push_title(&mut titles, TitleSource::MetaTag, &v);
         }
+        out.meta.push((key.clone(), v));
     }
+    let h1s = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.name == local_name!("h1"))
+        .map(|(ix, _)| squash(&dom.text_of(ix)))
+        .filter(|t| !t.is_empty())
+        .take(3);
     for h in h1s {
         push_title(&mut titles, TitleSource::H1, &h);
     }
-    if let Some(t) = title_tag {
+    if let Some(t) = head.title.as_deref().map(squash).filter(|t| !t.is_empty()) {
         push_title(&mut titles, TitleSource::TitleTag, &t);
     }
     out.title_candidates = titles;
+}
+
+/// The fields of one JSON-LD block.
+fn ld_json(text: &str, titles: &mut Vec<TitleCandidate>, out: &mut HtmlExtract) {
+    if text.len() > MAX_LD_BYTES {
+        return;
+    }
+    let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
+        return;
+    };
+    let mut fields = Vec::new();
+    ld_fields(&v, 0, &mut fields);
+    for (k, v) in fields {
+        if k == "headline" {
+            push_title(titles, TitleSource::JsonLd, &v);
+        }
+        out.meta.push((format!("ld:{k}"), v));
+    }
 }
 
 fn push_title(titles: &mut Vec<TitleCandidate>, source: TitleSource, text: &str) {

@@ -8,18 +8,21 @@
 //! editor lines) is pruned. Lengths count a CJK character like a short word
 //! so that Chinese and English pages meet the same thresholds.
 //!
-//! Stages: `prescan` (a byte scan that empties scripts and styles and drops
-//! unread attributes, for speed), html5ever via `dom_query`, `dom` (a
-//! compact copy with class weights and chrome flags), `content` (blocks,
-//! votes, choice, pruning), `meta` (title candidates, `<meta>`, JSON-LD).
+//! Stages: `parse` (one pass from markup to `dom`, a compact tree of the
+//! body with class weights and chrome flags, plus the page's metadata
+//! elements and text; `entities` and `selector` serve it), `content`
+//! (blocks, votes, choice, pruning), `meta` (title candidates, `<meta>`,
+//! JSON-LD).
 //! Vocabulary and thresholds: `config/html.toml`; figures:
 //! `docs/clean-benchmark.md`.
 
 mod content;
 mod dom;
+mod entities;
 mod meta;
-mod prescan;
+mod parse;
 mod rules;
+mod selector;
 
 pub use rules::{HtmlRules, Tuning};
 
@@ -68,6 +71,10 @@ pub struct HtmlExtract {
     /// `config/html.toml` dropped from the body (`责任编辑：…`, `本文来源：…`,
     /// disclaimers), in document order: metadata readers may want them.
     pub dropped_lines: Vec<String>,
+    /// The whole page as text: every element's text in document order
+    /// (scripts and styles left out), a line break at each block tag, for
+    /// readers of metadata the body leaves out.
+    pub page_text: String,
 }
 
 impl HtmlExtract {
@@ -90,11 +97,10 @@ impl HtmlExtract {
 /// Never panics on any input; a page without recognisable content yields
 /// empty paragraphs.
 pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
-    let doc = parse(html, rules);
-    let dom = dom::Dom::build(&doc, rules);
+    let parsed = parse::parse(html, rules);
     let mut out = HtmlExtract::default();
-    meta::collect(&doc, &mut out);
-    let body = content::extract_body(&dom, rules, None);
+    meta::collect(&parsed.head, &parsed.dom, &mut out);
+    let body = content::extract_body(&parsed.dom, rules, None);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
             source: TitleSource::ContentHeading,
@@ -103,6 +109,7 @@ pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
     }
     out.paragraphs = body.paragraphs;
     out.dropped_lines = body.dropped;
+    out.page_text = parsed.text;
     drop_leading_title(&mut out);
     out
 }
@@ -147,13 +154,8 @@ fn drop_leading_title(out: &mut HtmlExtract) {
 /// A human-readable account of how [`extract`] chose the content of a page
 /// (best candidates, their scores, pruned elements), for tuning the rules.
 pub fn explain(html: &str, rules: &HtmlRules) -> String {
-    let doc = parse(html, rules);
-    let dom = dom::Dom::build(&doc, rules);
+    let parsed = parse::parse(html, rules);
     let mut trace = String::new();
-    let _ = content::extract_body(&dom, rules, Some(&mut trace));
+    let _ = content::extract_body(&parsed.dom, rules, Some(&mut trace));
     trace
-}
-
-fn parse(html: &str, rules: &HtmlRules) -> dom_query::Document {
-    dom_query::Document::from(rules.prescan.strip(html))
 }

@@ -3,14 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
-use dom_query::{LocalName, Matcher};
+use markup5ever::LocalName;
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::error::ConfigError;
 
 /// Attributes the extractor reads (besides those of `attributes.junk`);
-/// the pre-parse scan drops all others.
+/// the parser drops all others.
 const READ_ATTRS: &[&str] = &[
     "class",
     "id",
@@ -31,7 +31,7 @@ pub struct HtmlRules {
     pub(crate) leaf_tags: Vec<LocalName>,
     pub(crate) chrome_tags: Vec<LocalName>,
     pub(crate) junk_attrs: Vec<AttrTest>,
-    pub(crate) junk_selectors: Vec<Matcher>,
+    pub(crate) junk_selectors: Vec<super::selector::Selector>,
     pub(crate) positive: Option<Regex>,
     pub(crate) negative: Option<Regex>,
     pub(crate) unlikely: Option<Regex>,
@@ -40,7 +40,12 @@ pub struct HtmlRules {
     pub(crate) tail_markers: Vec<String>,
     pub(crate) drop_prefix: Vec<String>,
     pub(crate) comma_chars: Vec<char>,
-    pub(crate) prescan: super::prescan::Prescan,
+    /// Attributes the parser keeps (lower-case), besides those of
+    /// `tested_attrs`.
+    kept_attrs: Vec<String>,
+    /// Attributes kept only when a junk test on them passes (`style` is
+    /// read only for `display:none`).
+    tested_attrs: Vec<AttrTest>,
     /// Numeric thresholds, public so callers and tests can experiment.
     pub tuning: Tuning,
 }
@@ -282,27 +287,27 @@ impl HtmlRules {
         }
         let mut junk_selectors = Vec::with_capacity(raw.selectors.junk.len());
         for sel in &raw.selectors.junk {
-            let m = Matcher::new(sel)
-                .map_err(|e| invalid(format!("selectors.junk: `{sel}`: {e:?}")))?;
+            let m = super::selector::Selector::parse(sel)
+                .map_err(|e| invalid(format!("selectors.junk: `{sel}`: {e}")))?;
             junk_selectors.push(m);
         }
-        let prescan = {
-            // Attributes tested only for presence or equality are short;
-            // `~` (contains) tests are on long values such as `style`.
-            let mut keep: Vec<&str> = READ_ATTRS.to_vec();
-            keep.extend(
-                junk_attrs
-                    .iter()
-                    .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
-                    .map(|t| t.name.as_str()),
-            );
-            let tested = junk_attrs
+        // Attributes tested only for presence or equality are short;
+        // `~` (contains) tests are on long values such as `style`.
+        let mut kept_attrs: Vec<String> = READ_ATTRS.iter().map(|a| a.to_string()).collect();
+        kept_attrs.extend(
+            junk_attrs
                 .iter()
-                .filter(|t| matches!(t.op, AttrOp::Contains(_)))
-                .cloned()
-                .collect();
-            super::prescan::Prescan::new(&keep, tested)
-        };
+                .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
+                .map(|t| t.name.clone()),
+        );
+        kept_attrs.sort();
+        kept_attrs.dedup();
+        let tested_attrs: Vec<AttrTest> = junk_attrs
+            .iter()
+            .filter(|t| matches!(t.op, AttrOp::Contains(_)))
+            .filter(|t| !kept_attrs.contains(&t.name))
+            .cloned()
+            .collect();
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
@@ -327,9 +332,26 @@ impl HtmlRules {
                 .map(|s| s.to_lowercase())
                 .collect(),
             comma_chars: raw.tuning.comma_chars.chars().collect(),
-            prescan,
+            kept_attrs,
+            tested_attrs,
             tuning: raw.tuning,
         })
+    }
+
+    /// The attribute named `name` (any case) as the parser keeps it, its
+    /// lower-case name; `None` for attributes nothing reads.
+    pub(crate) fn kept_attr(&self, name: &[u8], value: &str) -> Option<&str> {
+        if let Some(k) = self
+            .kept_attrs
+            .iter()
+            .find(|k| k.as_bytes().eq_ignore_ascii_case(name))
+        {
+            return Some(k);
+        }
+        self.tested_attrs
+            .iter()
+            .find(|t| t.name.as_bytes().eq_ignore_ascii_case(name) && t.matches(value))
+            .map(|t| t.name.as_str())
     }
 
     /// Class/id weight of an element: `+class_weight` for article-like names,

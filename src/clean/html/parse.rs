@@ -1,0 +1,1248 @@
+//! One pass from markup to the compact [`Dom`]: a tokenizer and a tree
+//! builder made for this extractor, in place of a general HTML parser.
+//!
+//! Why not html5ever: a full parser builds a tree of every element,
+//! attribute and character of the page, and on news pages that was half of
+//! the pipeline's time, while the extractor reads a sliver of it: element
+//! names, `class`/`id`, a few attributes and the text outside scripts. This
+//! pass reads the bytes once, skips script and style bodies with `memchr`,
+//! keeps only the attributes the rules read, and builds the `Dom` directly.
+//!
+//! The tree follows the HTML Standard's tree construction where it decides
+//! which element a text ends up in: void elements, `<p>` closed by the
+//! blocks that cannot sit inside it, `<li>`/`<dd>`/`<dt>` closing their
+//! open siblings, implied `<tbody>`/`<tr>` and cell closing in tables, end
+//! tags honoured only within their scope (a stray `</span>` cannot close a
+//! `<div>`), and `<html>`/`<head>`/`<body>` tags transparent, since the
+//! standard moves body content written in `<head>` to the body anyway. It
+//! leaves out what moves text between blocks only on broken pages
+//! (re-opening formatting elements, foster parenting out of tables).
+//! Nesting deeper than [`MAX_DEPTH`] is flattened: its text stays.
+
+use markup5ever::{LocalName, local_name};
+use memchr::{memchr, memmem};
+use rustc_hash::FxHashMap;
+
+use super::dom::{Dom, Ix, Node};
+use super::entities;
+use super::rules::HtmlRules;
+use super::selector::Element;
+
+/// Open elements kept at most; deeper start tags (and as many end tags)
+/// are ignored, as browsers also flatten absurd nesting.
+pub(crate) const MAX_DEPTH: usize = 512;
+
+/// What the head and the metadata elements of a page say, in document
+/// order, for `meta::collect`.
+#[derive(Debug, Default)]
+pub(crate) struct Head {
+    /// Text of the first non-empty `<title>`.
+    pub title: Option<String>,
+    /// `<meta>` key (lower-cased `property`, `name`, `itemprop` or
+    /// `http-equiv`) and `content`; JSON-LD blocks as `("", json)`;
+    /// `<time datetime>` as `("time:datetime", value)`.
+    pub items: Vec<(String, String)>,
+}
+
+/// A parsed page.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    /// The body as the extractor sees it.
+    pub dom: Dom,
+    /// Metadata elements.
+    pub head: Head,
+    /// The page's text, every element's text in document order with a line
+    /// break at each block tag, for the text cleaner's metadata reading.
+    pub text: String,
+}
+
+/// Parses `html` with `rules`' vocabulary.
+pub(crate) fn parse(html: &str, rules: &HtmlRules) -> Parsed {
+    let mut b = Builder::new(rules, html.len());
+    tokenize(html, &mut b);
+    let mut dom = b.dom;
+    dom.unflag_page_wrappers();
+    Parsed {
+        dom,
+        head: b.head,
+        text: b.text,
+    }
+}
+
+/// An element on the stack of open elements.
+#[derive(Debug)]
+struct Open {
+    name: LocalName,
+    /// Where its children go; `None` inside dropped and leaf elements.
+    ix: Option<Ix>,
+}
+
+/// One attribute kept from a start tag.
+#[derive(Debug)]
+struct Attr<'a> {
+    name: &'a str,
+    value: std::borrow::Cow<'a, str>,
+}
+
+/// Tree construction state.
+struct Builder<'r> {
+    rules: &'r HtmlRules,
+    dom: Dom,
+    head: Head,
+    text: String,
+    open: Vec<Open>,
+    /// Start tags ignored past MAX_DEPTH, matched by as many end tags.
+    flattened: usize,
+    /// `(weight, unlikely)` per class/id key: many elements share one.
+    seen_keys: FxHashMap<String, (f32, bool)>,
+    /// Per node, what junk selectors test (only when there are selectors).
+    elements: Vec<Element>,
+}
+
+impl<'r> Builder<'r> {
+    fn new(rules: &'r HtmlRules, bytes: usize) -> Self {
+        let mut dom = Dom::with_capacity(bytes / 64 + 16);
+        dom.nodes.push(Node::element(local_name!("body"), 0));
+        Self {
+            rules,
+            dom,
+            head: Head::default(),
+            text: String::with_capacity(bytes / 4),
+            open: Vec::with_capacity(64),
+            flattened: 0,
+            seen_keys: FxHashMap::default(),
+            elements: if rules.junk_selectors.is_empty() {
+                Vec::new()
+            } else {
+                vec![Element::default()]
+            },
+        }
+    }
+
+    /// Where content goes now: `None` when it is dropped.
+    fn target(&self) -> Option<Ix> {
+        match self.open.last() {
+            Some(o) => o.ix,
+            None => Some(0),
+        }
+    }
+
+    fn text(&mut self, raw: &str) {
+        if raw.is_empty() {
+            return;
+        }
+        let mark = self.text.len();
+        entities::decode_into(raw, false, &mut self.text);
+        // NUL is dropped and CR is a line break, as the tokenizer does.
+        let piece_has_odd = self
+            .text
+            .get(mark..)
+            .is_some_and(|p| p.bytes().any(|c| c == 0 || c == b'\r'));
+        if piece_has_odd {
+            let fixed: String = self
+                .text
+                .get(mark..)
+                .unwrap_or_default()
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|&c| c != '\0')
+                .map(|c| if c == '\r' { '\n' } else { c })
+                .collect();
+            self.text.truncate(mark);
+            self.text.push_str(&fixed);
+        }
+        let Some(parent) = self.target() else {
+            return;
+        };
+        let piece = self.text.get(mark..).unwrap_or_default();
+        if piece.is_empty() {
+            return;
+        }
+        // Adjacent text is one node so that a block's text stays whole.
+        let last = self.dom.nodes.get(parent).and_then(|p| p.children.last());
+        if let Some(&last) = last
+            && let Some(prev) = self.dom.nodes.get_mut(last)
+            && prev.is_text
+        {
+            prev.text.push_str(piece);
+            return;
+        }
+        let ix = self.dom.nodes.len();
+        let mut node = Node::element(local_name!(""), parent);
+        node.is_text = true;
+        node.text = piece.to_string();
+        self.dom.nodes.push(node);
+        if !self.elements.is_empty() {
+            self.elements.push(Element::default());
+        }
+        if let Some(p) = self.dom.nodes.get_mut(parent) {
+            p.children.push(ix);
+        }
+    }
+
+    /// A line break in the page text (block tags, as `strip_tags` did).
+    fn line_break(&mut self, name: &LocalName) {
+        if breaks_line(name) {
+            self.text.push('\n');
+        }
+    }
+
+    fn in_scope(&self, pred: impl Fn(&LocalName) -> bool, boundary: Scope) -> bool {
+        for o in self.open.iter().rev() {
+            if pred(&o.name) {
+                return true;
+            }
+            if boundary.stops(&o.name) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Pops elements until one matching `pred` is popped.
+    fn pop_until(&mut self, pred: impl Fn(&LocalName) -> bool) {
+        while let Some(o) = self.open.pop() {
+            if pred(&o.name) {
+                break;
+            }
+        }
+    }
+
+    fn close_p(&mut self) {
+        if self.in_scope(|n| *n == local_name!("p"), Scope::Button) {
+            self.pop_until(|n| *n == local_name!("p"));
+        }
+    }
+
+    fn start_tag(&mut self, name: LocalName, attrs: &[Attr<'_>], self_closing: bool) {
+        self.line_break(&name);
+        match name {
+            local_name!("html") | local_name!("head") | local_name!("body") => return,
+            local_name!("frameset") | local_name!("frame") => return,
+            _ => {}
+        }
+        self.meta_item(&name, attrs);
+        let nests = !(is_void(&name) || self_closing && is_foreign(&name));
+        if nests && self.open.len() >= MAX_DEPTH {
+            self.flattened += 1;
+            return;
+        }
+        if closes_p(&name) {
+            self.close_p();
+        }
+        if self.make_room(&name) {
+            self.insert(name, attrs, nests);
+        }
+    }
+
+    /// Closes what a start tag `name` implicitly ends; `false` when the
+    /// tag is ignored (table parts outside a table).
+    fn make_room(&mut self, name: &LocalName) -> bool {
+        let top_is = |b: &Self, pred: &dyn Fn(&LocalName) -> bool| {
+            b.open.last().is_some_and(|o| pred(&o.name))
+        };
+        match *name {
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+                if top_is(self, &is_heading) =>
+            {
+                self.open.pop();
+            }
+            local_name!("li") => self.close_list_item(|n| *n == local_name!("li")),
+            local_name!("dd") | local_name!("dt") => {
+                self.close_list_item(|n| matches!(*n, local_name!("dd") | local_name!("dt")))
+            }
+            local_name!("button") => {
+                if self.in_scope(|n| *n == local_name!("button"), Scope::Default) {
+                    self.pop_until(|n| *n == local_name!("button"));
+                }
+            }
+            local_name!("a") | local_name!("nobr") => {
+                // An open link is closed by the next one, unless a block
+                // inside it would be split (the standard's adoption agency).
+                if let Some(pos) = self.open.iter().rposition(|o| o.name == *name)
+                    && self
+                        .open
+                        .get(pos + 1..)
+                        .is_some_and(|above| above.iter().all(|o| !is_special(&o.name)))
+                {
+                    self.open.truncate(pos);
+                }
+            }
+            local_name!("option") | local_name!("optgroup")
+                if top_is(self, &|n| *n == local_name!("option")) =>
+            {
+                self.open.pop();
+            }
+            local_name!("td") | local_name!("th") => return self.prepare_table_row_content(),
+            local_name!("tr") => return self.prepare_row(),
+            local_name!("tbody")
+            | local_name!("thead")
+            | local_name!("tfoot")
+            | local_name!("caption")
+            | local_name!("colgroup") => {
+                if !self.in_scope(|n| *n == local_name!("table"), Scope::Table) {
+                    return false;
+                }
+                self.clear_to_table();
+            }
+            local_name!("col") => {
+                return self.in_scope(|n| *n == local_name!("table"), Scope::Table);
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// `<li>`, `<dd>`, `<dt>`: closes the open item of the same list.
+    fn close_list_item(&mut self, item: impl Fn(&LocalName) -> bool) {
+        for (depth, o) in self.open.iter().enumerate().rev() {
+            if item(&o.name) {
+                self.open.truncate(depth);
+                break;
+            }
+            if is_special(&o.name)
+                && !matches!(
+                    o.name,
+                    local_name!("address") | local_name!("div") | local_name!("p")
+                )
+            {
+                break;
+            }
+        }
+        self.close_p();
+    }
+
+    /// Pops to the innermost open table.
+    fn clear_to_table(&mut self) {
+        while let Some(o) = self.open.last() {
+            if o.name == local_name!("table") {
+                break;
+            }
+            self.open.pop();
+        }
+    }
+
+    /// Before a `<tr>`: closes an open row (and its cell), opens an implied
+    /// `<tbody>` when the table has none. `false` outside a table.
+    fn prepare_row(&mut self) -> bool {
+        if !self.in_scope(|n| *n == local_name!("table"), Scope::Table) {
+            return false;
+        }
+        loop {
+            match self.open.last().map(|o| o.name.clone()) {
+                Some(local_name!("tbody") | local_name!("thead") | local_name!("tfoot")) => {
+                    return true;
+                }
+                Some(local_name!("table")) => {
+                    self.insert(local_name!("tbody"), &[], true);
+                    return true;
+                }
+                Some(_) => {
+                    self.open.pop();
+                }
+                None => return false,
+            }
+        }
+    }
+
+    /// Before a `<td>`/`<th>`: closes an open cell, opens an implied row.
+    /// `false` outside a table.
+    fn prepare_table_row_content(&mut self) -> bool {
+        if !self.in_scope(|n| *n == local_name!("table"), Scope::Table) {
+            return false;
+        }
+        loop {
+            match self.open.last().map(|o| o.name.clone()) {
+                Some(local_name!("tr")) => return true,
+                Some(
+                    local_name!("tbody")
+                    | local_name!("thead")
+                    | local_name!("tfoot")
+                    | local_name!("table"),
+                ) => return self.prepare_row() && self.insert_implied_row(),
+                Some(_) => {
+                    self.open.pop();
+                }
+                None => return false,
+            }
+        }
+    }
+
+    fn insert_implied_row(&mut self) -> bool {
+        self.insert(local_name!("tr"), &[], true);
+        true
+    }
+
+    /// Adds an element at the insertion point and, unless void, opens it.
+    fn insert(&mut self, name: LocalName, attrs: &[Attr<'_>], nests: bool) {
+        let parent = self.target();
+        let rules = self.rules;
+        let dropped = rules.drop_tags.contains(&name);
+        let ix = match parent {
+            Some(parent) if !dropped => Some(self.add_element(&name, attrs, parent)),
+            _ => None,
+        };
+        if nests {
+            let inner = ix.filter(|_| !rules.leaf_tags.contains(&name));
+            self.open.push(Open { name, ix: inner });
+        }
+    }
+
+    fn add_element(&mut self, name: &LocalName, attrs: &[Attr<'_>], parent: Ix) -> Ix {
+        let rules = self.rules;
+        let mut key = String::new();
+        let mut junk_attr = false;
+        for a in attrs {
+            if a.name == "class" || a.name == "id" {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(&a.value);
+            }
+            if !junk_attr {
+                junk_attr = rules
+                    .junk_attrs
+                    .iter()
+                    .any(|t| t.name == a.name && t.matches(&a.value));
+            }
+        }
+        let (weight, unlikely) = if key.is_empty() {
+            (0.0, false)
+        } else if let Some(&hit) = self.seen_keys.get(&key) {
+            hit
+        } else {
+            let hit = (rules.class_weight(&key), rules.is_unlikely(&key));
+            self.seen_keys.insert(key.clone(), hit);
+            hit
+        };
+        let ix = self.dom.nodes.len();
+        let selected = !self.elements.is_empty() && {
+            let el = Element::new(
+                name,
+                attrs.iter().map(|a| (a.name, a.value.as_ref())),
+                parent,
+            );
+            self.elements.push(el);
+            rules
+                .junk_selectors
+                .iter()
+                .any(|s| s.matches(ix, &self.elements))
+        };
+        let junk = junk_attr || selected || rules.chrome_tags.contains(name) || unlikely;
+        let mut node = Node::element(name.clone(), parent);
+        node.key = key;
+        node.junk = junk;
+        node.weight = weight;
+        self.dom.nodes.push(node);
+        if let Some(p) = self.dom.nodes.get_mut(parent) {
+            p.children.push(ix);
+        }
+        ix
+    }
+
+    fn end_tag(&mut self, name: LocalName) {
+        self.line_break(&name);
+        if self.flattened > 0 && !is_void(&name) {
+            self.flattened -= 1;
+            return;
+        }
+        match name {
+            local_name!("html") | local_name!("head") | local_name!("body") => {}
+            local_name!("br") => self.start_tag(local_name!("br"), &[], false),
+            local_name!("p") => self.close_p(),
+            local_name!("li") => self.close_in(|n| *n == local_name!("li"), Scope::ListItem),
+            local_name!("dd") | local_name!("dt") => {
+                let same = name.clone();
+                self.close_in(move |n| *n == same, Scope::Default);
+            }
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6") => self.close_in(is_heading, Scope::Default),
+            local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("tbody")
+            | local_name!("thead")
+            | local_name!("tfoot")
+            | local_name!("table")
+            | local_name!("caption") => {
+                let same = name.clone();
+                self.close_in(move |n| *n == same, Scope::Table);
+            }
+            ref n if is_special(n) => {
+                let same = name.clone();
+                self.close_in(move |n| *n == same, Scope::Default);
+            }
+            _ => {
+                // Any other end tag closes the innermost element of its
+                // name unless a block lies between (then it is a stray).
+                for depth in (0..self.open.len()).rev() {
+                    let Some(o) = self.open.get(depth) else { break };
+                    if o.name == name {
+                        self.open.truncate(depth);
+                        return;
+                    }
+                    if is_special(&o.name) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn close_in(&mut self, pred: impl Fn(&LocalName) -> bool, scope: Scope) {
+        if self.in_scope(&pred, scope) {
+            self.pop_until(&pred);
+        }
+    }
+
+    /// Records `<meta>`, `<time datetime>` and JSON-LD openings.
+    fn meta_item(&mut self, name: &LocalName, attrs: &[Attr<'_>]) {
+        let attr = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.value.as_ref());
+        match *name {
+            local_name!("meta") => {
+                let key = attr("property")
+                    .or_else(|| attr("name"))
+                    .or_else(|| attr("itemprop"))
+                    .or_else(|| attr("http-equiv"));
+                if let (Some(k), Some(v)) = (key, attr("content")) {
+                    self.head
+                        .items
+                        .push((k.trim().to_lowercase(), v.to_string()));
+                }
+            }
+            local_name!("time") => {
+                if let Some(dt) = attr("datetime") {
+                    self.head
+                        .items
+                        .push(("time:datetime".to_string(), dt.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Scopes of the standard's "has an element in scope" tests.
+#[derive(Clone, Copy)]
+enum Scope {
+    Default,
+    ListItem,
+    Button,
+    Table,
+}
+
+impl Scope {
+    fn stops(self, n: &LocalName) -> bool {
+        let base = matches!(
+            *n,
+            local_name!("applet")
+                | local_name!("caption")
+                | local_name!("html")
+                | local_name!("table")
+                | local_name!("td")
+                | local_name!("th")
+                | local_name!("marquee")
+                | local_name!("object")
+                | local_name!("template")
+        );
+        match self {
+            Scope::Default => base,
+            Scope::ListItem => base || matches!(*n, local_name!("ol") | local_name!("ul")),
+            Scope::Button => base || *n == local_name!("button"),
+            Scope::Table => matches!(
+                *n,
+                local_name!("html") | local_name!("table") | local_name!("template")
+            ),
+        }
+    }
+}
+
+fn is_heading(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+    )
+}
+
+/// Elements that never have content.
+fn is_void(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("area")
+            | local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("br")
+            | local_name!("col")
+            | local_name!("embed")
+            | local_name!("hr")
+            | local_name!("img")
+            | local_name!("image")
+            | local_name!("input")
+            | local_name!("keygen")
+            | local_name!("link")
+            | local_name!("meta")
+            | local_name!("param")
+            | local_name!("source")
+            | local_name!("track")
+            | local_name!("wbr")
+    )
+}
+
+/// SVG and MathML, where `<x/>` is honoured as empty.
+fn is_foreign(n: &LocalName) -> bool {
+    matches!(*n, local_name!("svg") | local_name!("math"))
+}
+
+/// Start tags that close an open `<p>`.
+fn closes_p(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("ul")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("pre")
+            | local_name!("listing")
+            | local_name!("plaintext")
+            | local_name!("table")
+            | local_name!("hr")
+            | local_name!("xmp")
+            | local_name!("li")
+            | local_name!("dd")
+            | local_name!("dt")
+    )
+}
+
+/// The standard's "special" category: elements that a stray end tag of
+/// another name cannot close past.
+fn is_special(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("address")
+            | local_name!("applet")
+            | local_name!("area")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("blockquote")
+            | local_name!("body")
+            | local_name!("br")
+            | local_name!("button")
+            | local_name!("caption")
+            | local_name!("center")
+            | local_name!("col")
+            | local_name!("colgroup")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("embed")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("frame")
+            | local_name!("frameset")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("head")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("hr")
+            | local_name!("html")
+            | local_name!("iframe")
+            | local_name!("img")
+            | local_name!("input")
+            | local_name!("keygen")
+            | local_name!("li")
+            | local_name!("link")
+            | local_name!("listing")
+            | local_name!("main")
+            | local_name!("marquee")
+            | local_name!("menu")
+            | local_name!("meta")
+            | local_name!("nav")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("noscript")
+            | local_name!("object")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("param")
+            | local_name!("plaintext")
+            | local_name!("pre")
+            | local_name!("script")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("select")
+            | local_name!("source")
+            | local_name!("style")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("template")
+            | local_name!("textarea")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("title")
+            | local_name!("tr")
+            | local_name!("track")
+            | local_name!("ul")
+            | local_name!("wbr")
+            | local_name!("xmp")
+    )
+}
+
+/// Tags that start a new line in the page text.
+fn breaks_line(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("br")
+            | local_name!("li")
+            | local_name!("tr")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("title")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("table")
+            | local_name!("ul")
+            | local_name!("ol")
+    )
+}
+
+/// What the tokenizer does with the content of a raw-text element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    /// Not raw text: keep tokenizing.
+    No,
+    /// Skip it (scripts, styles, SVG, frames).
+    Skip,
+    /// The page title.
+    Title,
+    /// A JSON-LD block.
+    JsonLd,
+    /// `<textarea>`, `<xmp>`: text, but never article text.
+    Text,
+    /// `<plaintext>`: everything after it is text.
+    Rest,
+}
+
+/// Lower-cased element name as an atom (names are short; longer ones are
+/// custom elements, interned all the same).
+fn atom(raw: &[u8]) -> LocalName {
+    let mut buf = [0u8; 24];
+    if let Some(slot) = buf.get_mut(..raw.len()) {
+        for (d, s) in slot.iter_mut().zip(raw) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Ok(s) = std::str::from_utf8(slot) {
+            return LocalName::from(s);
+        }
+    }
+    LocalName::from(String::from_utf8_lossy(raw).to_ascii_lowercase())
+}
+
+/// Reads `html` and drives the builder.
+fn tokenize(html: &str, b: &mut Builder<'_>) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    let mut attrs: Vec<Attr<'_>> = Vec::new();
+    while i < bytes.len() {
+        let Some(off) = memchr(b'<', bytes.get(i..).unwrap_or_default()) else {
+            b.text(html.get(i..).unwrap_or_default());
+            break;
+        };
+        let lt = i + off;
+        b.text(html.get(i..lt).unwrap_or_default());
+        match bytes.get(lt + 1).copied() {
+            Some(c) if c.is_ascii_alphabetic() => {
+                attrs.clear();
+                let Some(tag) = start_tag(html, lt, b.rules, &mut attrs) else {
+                    // EOF inside a tag: the tokenizer drops it.
+                    break;
+                };
+                let name = atom(tag.name);
+                let raw = raw_kind(&name, &attrs, tag.self_closing);
+                b.start_tag(name.clone(), &attrs, tag.self_closing);
+                i = tag.end;
+                if raw == Raw::No {
+                    continue;
+                }
+                if raw == Raw::Rest {
+                    b.text(html.get(i..).unwrap_or_default());
+                    break;
+                }
+                let end = find_end_tag(bytes, i, tag.name).unwrap_or(bytes.len());
+                let content = html.get(i..end).unwrap_or_default();
+                match raw {
+                    Raw::Title => {
+                        if b.head.title.is_none() {
+                            let t = entities::decode(content, false);
+                            if !t.trim().is_empty() {
+                                b.head.title = Some(t.into_owned());
+                            }
+                        }
+                        b.text.push_str(content);
+                    }
+                    Raw::JsonLd => b.head.items.push((String::new(), content.to_string())),
+                    Raw::Text => b.text(content),
+                    _ => {}
+                }
+                i = end;
+            }
+            Some(b'/') if bytes.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                let name_end = bytes
+                    .get(lt + 2..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|c| c.is_ascii_whitespace() || *c == b'/' || *c == b'>')
+                    .map_or(bytes.len(), |p| lt + 2 + p);
+                let end = memchr(b'>', bytes.get(lt..).unwrap_or_default())
+                    .map_or(bytes.len(), |e| lt + e + 1);
+                b.end_tag(atom(bytes.get(lt + 2..name_end).unwrap_or_default()));
+                i = end;
+            }
+            Some(b'!') if bytes.get(lt..lt + 4) == Some(b"<!--") => {
+                // `<!-->` and `<!--->` are complete (empty) comments.
+                i = memmem::find(bytes.get(lt + 2..).unwrap_or_default(), b"-->")
+                    .map_or(bytes.len(), |e| lt + 2 + e + 3);
+            }
+            Some(b'/' | b'!' | b'?') => {
+                // Doctypes, bogus comments, `</>`: nothing to keep.
+                i = memchr(b'>', bytes.get(lt..).unwrap_or_default())
+                    .map_or(bytes.len(), |e| lt + e + 1);
+            }
+            _ => {
+                b.text("<");
+                i = lt + 1;
+            }
+        }
+    }
+}
+
+fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool) -> Raw {
+    match *name {
+        local_name!("script") => {
+            let ld = attrs
+                .iter()
+                .any(|a| a.name == "type" && a.value.to_ascii_lowercase().contains("ld+json"));
+            if ld { Raw::JsonLd } else { Raw::Skip }
+        }
+        local_name!("style")
+        | local_name!("noscript")
+        | local_name!("iframe")
+        | local_name!("noembed")
+        | local_name!("noframes") => Raw::Skip,
+        local_name!("svg") | local_name!("math") if !self_closing => Raw::Skip,
+        local_name!("title") => Raw::Title,
+        local_name!("textarea") | local_name!("xmp") => Raw::Text,
+        local_name!("plaintext") => Raw::Rest,
+        _ => Raw::No,
+    }
+}
+
+/// A start tag read by [`start_tag`].
+struct Tag<'a> {
+    name: &'a [u8],
+    self_closing: bool,
+    /// Just past its `>`.
+    end: usize,
+}
+
+/// Reads the start tag at `lt`, keeping the attributes the rules read.
+/// `None` at end of input inside the tag.
+fn start_tag<'a>(
+    html: &'a str,
+    lt: usize,
+    rules: &'a HtmlRules,
+    attrs: &mut Vec<Attr<'a>>,
+) -> Option<Tag<'a>> {
+    // Every cut below is at an ASCII delimiter, so `html.get` never splits
+    // a character.
+    let b = html.as_bytes();
+    let name_start = lt + 1;
+    let mut j = name_start;
+    while let Some(&c) = b.get(j) {
+        if c.is_ascii_whitespace() || c == b'/' || c == b'>' {
+            break;
+        }
+        j += 1;
+    }
+    let name = b.get(name_start..j).unwrap_or_default();
+    let mut self_closing = false;
+    loop {
+        while let Some(&c) = b.get(j) {
+            if c.is_ascii_whitespace() || c == b'/' {
+                self_closing = c == b'/';
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if *b.get(j)? == b'>' {
+            j += 1;
+            break;
+        }
+        self_closing = false;
+        let attr_start = j;
+        // The first character may be `=` (a parse error the tokenizer
+        // accepts as part of the name).
+        j += 1;
+        while let Some(&c) = b.get(j) {
+            if c.is_ascii_whitespace() || c == b'/' || c == b'>' || c == b'=' {
+                break;
+            }
+            j += 1;
+        }
+        let attr_name = b.get(attr_start..j).unwrap_or_default();
+        let mut k = j;
+        while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+            k += 1;
+        }
+        let mut value = "";
+        if b.get(k) == Some(&b'=') {
+            k += 1;
+            while b.get(k).is_some_and(u8::is_ascii_whitespace) {
+                k += 1;
+            }
+            match b.get(k)? {
+                &q @ (b'"' | b'\'') => {
+                    let e = memchr(q, b.get(k + 1..).unwrap_or_default())?;
+                    value = html.get(k + 1..k + 1 + e).unwrap_or_default();
+                    k = k + 1 + e + 1;
+                }
+                _ => {
+                    let v0 = k;
+                    while let Some(&c) = b.get(k) {
+                        if c.is_ascii_whitespace() || c == b'>' {
+                            break;
+                        }
+                        k += 1;
+                    }
+                    value = html.get(v0..k).unwrap_or_default();
+                }
+            }
+            j = k;
+        }
+        if let Some(kept) = rules.kept_attr(attr_name, value)
+            && !attrs.iter().any(|a| a.name == kept)
+        {
+            // The first of duplicate attributes wins, as in the tokenizer.
+            attrs.push(Attr {
+                name: kept,
+                value: entities::decode(value, true),
+            });
+        }
+    }
+    Some(Tag {
+        name,
+        self_closing,
+        end: j,
+    })
+}
+
+/// Position of `</name` (ASCII case-insensitive, followed by a name end)
+/// at or after `from`.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let hay = b.get(from..)?;
+    memmem::find_iter(hay, b"</")
+        .find(|&at| {
+            let after = at + 2 + name.len();
+            hay.get(at + 2..after)
+                .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                && hay
+                    .get(after)
+                    .is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
+        })
+        .map(|at| at + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> HtmlRules {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/html.toml");
+        match HtmlRules::from_file(&path) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The tree as `name(children)` with text in quotes, junk marked `!`.
+    fn shape(html: &str) -> String {
+        let p = parse(html, &rules());
+        fn walk(dom: &Dom, ix: Ix, out: &mut String) {
+            let n = dom.get(ix);
+            if n.is_text {
+                out.push_str(&format!("{:?}", n.text));
+                return;
+            }
+            out.push_str(&n.name);
+            if n.junk {
+                out.push('!');
+            }
+            if !n.children.is_empty() {
+                out.push('(');
+                for (i, &c) in n.children.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    walk(dom, c, out);
+                }
+                out.push(')');
+            }
+        }
+        let mut out = String::new();
+        walk(&p.dom, 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn paragraphs_and_list_items_close_as_the_standard_says() {
+        assert_eq!(
+            shape("<p>a<p>b<div>c</div>"),
+            r#"body(p("a") p("b") div("c"))"#
+        );
+        assert_eq!(
+            shape("<ul><li>a<li>b<ul><li>c</ul></ul>"),
+            r#"body(ul(li("a") li("b" ul(li("c")))))"#
+        );
+        assert_eq!(
+            shape("<dl><dt>a<dd>b<dt>c</dl>"),
+            r#"body(dl(dt("a") dd("b") dt("c")))"#
+        );
+        assert_eq!(shape("<h2>a<h3>b</h2>c"), r#"body(h2("a") h3("b") "c")"#);
+    }
+
+    #[test]
+    fn stray_end_tags_do_not_close_blocks() {
+        assert_eq!(
+            shape("<div><span>a<div>b</span>c</div>d</div>e"),
+            // `</span>` cannot close past the inner <div>, so the span is
+            // still open for "d" after that div ends.
+            r#"body(div(span("a" div("bc") "d")) "e")"#
+        );
+        assert_eq!(shape("<div>a</p>b</div>"), r#"body(div("ab"))"#);
+        assert_eq!(
+            shape("<div><b>a</b></i>b</div>"),
+            r#"body(div(b("a") "b"))"#
+        );
+    }
+
+    #[test]
+    fn tables_get_their_implied_rows_and_cells_close() {
+        assert_eq!(
+            shape("<table><tr><td>a<td>b<tr><td>c</table>d"),
+            r#"body(table(tbody(tr(td("a") td("b")) tr(td("c")))) "d")"#
+        );
+        assert_eq!(
+            shape("<table><td>a</td></table>"),
+            r#"body(table(tbody(tr(td("a")))))"#
+        );
+        // Cells outside a table are ignored, their text kept.
+        assert_eq!(shape("<div><td>a</td></div>"), r#"body(div("a"))"#);
+        // An end tag cannot close past a table.
+        assert_eq!(
+            shape("<div><table><tr><td>a</div>b</td></tr></table>c</div>"),
+            r#"body(div(table(tbody(tr(td("ab")))) "c"))"#
+        );
+    }
+
+    #[test]
+    fn links_close_the_open_link() {
+        assert_eq!(shape("<a>x<a>y"), r#"body(a("x") a("y"))"#);
+    }
+
+    #[test]
+    fn dropped_and_leaf_elements_keep_their_text_out() {
+        assert_eq!(
+            shape(
+                "<p>a<script>var s='<p>x</p>';</script><style>p{}</style>b</p><select><option>o</select><nav>n</nav>"
+            ),
+            r#"body(p("ab") select nav!("n"))"#
+        );
+        assert_eq!(
+            shape("<p>a<svg><text>t</text></svg>b<svg/>c</p>"),
+            r#"body(p("abc"))"#
+        );
+        assert_eq!(
+            shape(
+                "<html><head><title>T</title><meta name=a content=b></head><body><p>x</p></body></html>"
+            ),
+            r#"body(p("x"))"#
+        );
+        // Body content written in <head> belongs to the body.
+        assert_eq!(shape("<head><div>x</div>"), r#"body(div("x"))"#);
+    }
+
+    #[test]
+    fn text_is_decoded_and_adjacent_pieces_merged() {
+        assert_eq!(
+            shape("<p>a&amp;b<!-- c -->&#20013;\r\nd\0e</p>"),
+            r#"body(p("a&b中\nde"))"#
+        );
+        assert_eq!(shape("<p>1 < 2 <> 3</p>"), r#"body(p("1 < 2 <> 3"))"#);
+        assert_eq!(shape("<plaintext><p>x"), r#"body(plaintext("<p>x"))"#);
+    }
+
+    #[test]
+    fn junk_attributes_and_classes_mark_chrome() {
+        assert_eq!(
+            shape(
+                r#"<div style="Display: None">a</div><div class="share-box">b</div><div hidden>c</div><div style="color:red">d</div>"#
+            ),
+            r#"body(div!("a") div!("b") div!("c") div("d"))"#
+        );
+    }
+
+    #[test]
+    fn absurd_nesting_is_flattened_but_its_text_kept() {
+        let deep = format!(
+            "{}破获案件8163起{}<p>after</p>",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        let p = parse(&deep, &rules());
+        let divs = p
+            .dom
+            .nodes
+            .iter()
+            .filter(|n| n.name == local_name!("div"))
+            .count();
+        assert_eq!(divs, MAX_DEPTH);
+        let text: Vec<&str> = p
+            .dom
+            .nodes
+            .iter()
+            .filter(|n| n.is_text)
+            .map(|n| n.text.as_str())
+            .collect();
+        assert_eq!(text, ["破获案件8163起", "after"]);
+        // The <p> after the flattened part lands at the top again.
+        let last = p.dom.nodes.iter().rposition(|n| n.name == local_name!("p"));
+        assert_eq!(last.map(|ix| p.dom.get(ix).parent), Some(0));
+    }
+
+    #[test]
+    fn metadata_elements_are_collected_in_order() {
+        let p = parse(
+            r#"<title>A &amp; B</title><meta property="OG:Title" content="T &quot;x&quot;"><meta charset=utf-8>
+               <script type="application/ld+json">{"headline":"<b>"}</script><time datetime="2024-01-09">x</time>"#,
+            &rules(),
+        );
+        assert_eq!(p.head.title.as_deref(), Some("A & B"));
+        let items: Vec<(&str, &str)> = p
+            .head
+            .items
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("og:title", "T \"x\""),
+                ("", r#"{"headline":"<b>"}"#),
+                ("time:datetime", "2024-01-09")
+            ]
+        );
+    }
+
+    #[test]
+    fn page_text_has_a_line_per_block_and_no_scripts() {
+        let p = parse(
+            "<p>一</p><script>var x='<p>';</script><div>二<br>三</div><span>四</span>",
+            &rules(),
+        );
+        let lines: Vec<&str> = p.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["一", "二", "三", "四"]);
+    }
+
+    #[test]
+    fn truncated_input_ends_cleanly() {
+        for html in [
+            "<p>a<script>never closed",
+            "<p>a<!-- open",
+            "<p>a<script",
+            "<p class=\"x",
+            "<",
+            "</",
+            "<!",
+            "&#",
+            "<p>中文<b>字",
+        ] {
+            let p = parse(html, &rules());
+            assert!(
+                p.dom
+                    .nodes
+                    .iter()
+                    .all(|n| n.text.chars().all(|c| c != '\0')),
+                "{html}"
+            );
+        }
+        assert_eq!(shape("<p>a<script>never closed"), r#"body(p("a"))"#);
+    }
+}
