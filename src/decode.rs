@@ -184,9 +184,16 @@ impl Decoder {
             let (detected, text, _) = self.detect(bytes);
             return (detected, CharsetSource::Detected, text);
         };
-        let declared_text = declared.decode_without_bom_handling(bytes).0.into_owned();
+        let (declared_text, had_errors) = declared.decode_without_bom_handling(bytes);
+        let declared_text = declared_text.into_owned();
         // UTF-16 is the one label under which ASCII bytes are not ASCII text.
         if bytes.is_ascii() && declared.is_ascii_compatible() {
+            return (declared, source, declared_text);
+        }
+        // Valid UTF-8 is what the quality test below would accept anyway
+        // (legacy-encoded text is practically never valid UTF-8), without
+        // reading every character.
+        if declared == UTF_8 && !had_errors {
             return (declared, source, declared_text);
         }
         let declared_quality = Quality::of(&declared_text);
@@ -313,23 +320,24 @@ fn detect(bytes: &[u8], sample_bytes: usize) -> &'static Encoding {
 fn detection_sample(bytes: &[u8], max: usize) -> std::borrow::Cow<'_, [u8]> {
     const KEEP: usize = 4;
     let mut out = Vec::with_capacity(max.min(bytes.len()));
-    let mut ascii_run = 0usize;
-    for &b in bytes {
-        if b.is_ascii() {
-            ascii_run += 1;
-            if ascii_run <= KEEP {
-                out.push(b);
-            } else if ascii_run == KEEP + 1 {
-                out.push(b' ');
-            }
-        } else {
-            ascii_run = 0;
-            out.push(b);
+    let mut rest = bytes;
+    while out.len() < max && !rest.is_empty() {
+        // An ASCII run: its first KEEP bytes and one space for the rest.
+        let run = rest
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        out.extend_from_slice(rest.get(..run.min(KEEP)).unwrap_or_default());
+        if run > KEEP {
+            out.push(b' ');
         }
-        if out.len() >= max {
-            break;
-        }
+        rest = rest.get(run..).unwrap_or_default();
+        // Then the non-ASCII run, whole.
+        let text = rest.iter().position(u8::is_ascii).unwrap_or(rest.len());
+        out.extend_from_slice(rest.get(..text).unwrap_or_default());
+        rest = rest.get(text..).unwrap_or_default();
     }
+    out.truncate(max);
     std::borrow::Cow::Owned(out)
 }
 

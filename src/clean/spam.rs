@@ -15,7 +15,8 @@ pub fn is_spam_line(line: &str, rules: &SpamRules) -> bool {
 /// (`99热精品_美女…_…`) and place lists (`罗城| 建瓯市| …`).
 fn is_separator_list(line: &str, rules: &SpamRules) -> bool {
     for sep in &rules.list_separators {
-        if sep.is_empty() {
+        // Most lines hold no separator at all: skip the split.
+        if sep.is_empty() || !line.contains(sep.as_str()) {
             continue;
         }
         let items: Vec<&str> = line

@@ -416,7 +416,7 @@ impl<'r> Builder<'r> {
         } else if let Some(&hit) = self.seen_keys.get(&key) {
             hit
         } else {
-            let hit = (rules.class_weight(&key), rules.is_unlikely(&key));
+            let hit = rules.key_class(&key);
             self.seen_keys.insert(key.clone(), hit);
             hit
         };

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 use markup5ever::LocalName;
-use regex::Regex;
+use regex::RegexSet;
 use serde::Deserialize;
 
 use crate::error::ConfigError;
@@ -32,10 +32,11 @@ pub struct HtmlRules {
     pub(crate) chrome_tags: Vec<LocalName>,
     pub(crate) junk_attrs: Vec<AttrTest>,
     pub(crate) junk_selectors: Vec<super::selector::Selector>,
-    pub(crate) positive: Option<Regex>,
-    pub(crate) negative: Option<Regex>,
-    pub(crate) unlikely: Option<Regex>,
-    pub(crate) maybe: Option<Regex>,
+    /// The four class-word lists as one set, scanned once per key.
+    class_words: RegexSet,
+    /// Index in `class_words` of positive, negative, unlikely and maybe
+    /// (`None` for an empty list).
+    class_slots: [Option<usize>; 4],
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
     pub(crate) drop_prefix: Vec<String>,
@@ -193,6 +194,15 @@ impl AttrTest {
         match &self.op {
             AttrOp::Present => true,
             AttrOp::Equals(v) => value.trim().eq_ignore_ascii_case(v),
+            AttrOp::Contains(v) if value.is_ascii() => {
+                // Inline styles are long and ASCII: squeeze bytes, no chars.
+                let squeezed: Vec<u8> = value
+                    .bytes()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                memchr::memmem::find(&squeezed, v.as_bytes()).is_some()
+            }
             AttrOp::Contains(v) => {
                 let squeezed: String = value
                     .chars()
@@ -256,15 +266,26 @@ impl HtmlRules {
                 "attributes.junk: empty attribute name in {bad:?}"
             )));
         }
-        let words = |name: &str, list: &[String]| -> Result<Option<Regex>, ConfigError> {
+        let mut patterns = Vec::new();
+        let mut class_slots = [None; 4];
+        let lists = [
+            ("positive", &raw.class_words.positive),
+            ("negative", &raw.class_words.negative),
+            ("unlikely", &raw.class_words.unlikely),
+            ("maybe", &raw.class_words.maybe),
+        ];
+        for (slot, (name, list)) in class_slots.iter_mut().zip(lists) {
             if list.is_empty() {
-                return Ok(None);
+                continue;
             }
             let pattern = format!("(?i){}", list.join("|"));
-            Regex::new(&pattern)
-                .map(Some)
-                .map_err(|e| invalid(format!("class_words.{name}: {e}")))
-        };
+            // Compiled alone first, so that an error names its list.
+            regex::Regex::new(&pattern).map_err(|e| invalid(format!("class_words.{name}: {e}")))?;
+            *slot = Some(patterns.len());
+            patterns.push(pattern);
+        }
+        let class_words =
+            RegexSet::new(&patterns).map_err(|e| invalid(format!("class_words: {e}")))?;
         let drop_paragraph = if raw.phrases.drop_paragraph.is_empty() {
             None
         } else {
@@ -314,10 +335,8 @@ impl HtmlRules {
             chrome_tags: tags(&raw.tags.chrome),
             junk_attrs,
             junk_selectors,
-            positive: words("positive", &raw.class_words.positive)?,
-            negative: words("negative", &raw.class_words.negative)?,
-            unlikely: words("unlikely", &raw.class_words.unlikely)?,
-            maybe: words("maybe", &raw.class_words.maybe)?,
+            class_words,
+            class_slots,
             drop_paragraph,
             tail_markers: raw
                 .phrases
@@ -341,12 +360,18 @@ impl HtmlRules {
     /// The attribute named `name` (any case) as the parser keeps it, its
     /// lower-case name; `None` for attributes nothing reads.
     pub(crate) fn kept_attr(&self, name: &[u8], value: &str) -> Option<&str> {
-        if let Some(k) = self
+        // Called for every attribute of every tag: compare lower-cased
+        // bytes against the sorted list instead of each name in turn.
+        let mut buf = [0u8; 32];
+        let lower = buf.get_mut(..name.len())?;
+        for (d, s) in lower.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Ok(at) = self
             .kept_attrs
-            .iter()
-            .find(|k| k.as_bytes().eq_ignore_ascii_case(name))
+            .binary_search_by(|k| k.as_bytes().cmp(&*lower))
         {
-            return Some(k);
+            return self.kept_attrs.get(at).map(String::as_str);
         }
         self.tested_attrs
             .iter()
@@ -354,26 +379,24 @@ impl HtmlRules {
             .map(|t| t.name.as_str())
     }
 
-    /// Class/id weight of an element: `+class_weight` for article-like names,
-    /// `-class_weight` for chrome-like names (both can apply).
-    pub(crate) fn class_weight(&self, key: &str) -> f32 {
+    /// Class/id weight of an element (`+class_weight` for article-like
+    /// names, `-class_weight` for chrome-like ones; both can apply) and
+    /// whether the names make it chrome regardless of its text (unlikely
+    /// and not maybe).
+    pub(crate) fn key_class(&self, key: &str) -> (f32, bool) {
         if key.is_empty() {
-            return 0.0;
+            return (0.0, false);
         }
+        let hits = self.class_words.matches(key);
+        let hit = |slot: Option<usize>| slot.is_some_and(|i| hits.matched(i));
+        let [positive, negative, unlikely, maybe] = self.class_slots;
         let mut w = 0.0;
-        if self.positive.as_ref().is_some_and(|r| r.is_match(key)) {
+        if hit(positive) {
             w += self.tuning.class_weight;
         }
-        if self.negative.as_ref().is_some_and(|r| r.is_match(key)) {
+        if hit(negative) {
             w -= self.tuning.class_weight;
         }
-        w
-    }
-
-    /// Whether class/id make the element chrome regardless of its text.
-    pub(crate) fn is_unlikely(&self, key: &str) -> bool {
-        !key.is_empty()
-            && self.unlikely.as_ref().is_some_and(|r| r.is_match(key))
-            && !self.maybe.as_ref().is_some_and(|r| r.is_match(key))
+        (w, hit(unlikely) && !hit(maybe))
     }
 }
