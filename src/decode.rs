@@ -74,7 +74,7 @@ impl Default for DecodeConfig {
             mojibake_margin: 0.3,
             trust_plausible_ratio: 0.9,
             fallback_encodings: vec!["gbk".into(), "big5".into()],
-            detection_sample_bytes: 16 * 1024,
+            detection_sample_bytes: 8 * 1024,
         }
     }
 }

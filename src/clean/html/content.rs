@@ -177,6 +177,8 @@ fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 latin += 1;
+            } else if c.is_ascii_whitespace() {
+                // Indentation between tags: most of a page's text nodes.
             } else if rules.comma_chars.contains(&c) {
                 commas += 1;
             }
