@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 
 use fraudstat::pipeline::{Document, Pipeline};
 
+/// The allocator of the `fraudstat` binary, so the timings are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CPU time of this thread in seconds (Linux), so that a busy machine
 /// does not distort the figure; `None` elsewhere.
 fn thread_cpu_seconds() -> Option<f64> {

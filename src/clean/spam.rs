@@ -64,6 +64,11 @@ struct Run {
 }
 
 fn strip_garbage_runs(line: &str, rules: &SpamRules) -> String {
+    // A run of n words holds n - 1 spaces; most Chinese lines have none.
+    let spaces = memchr::memchr_iter(b' ', line.as_bytes()).count();
+    if spaces + 1 < rules.garbage_min_tokens {
+        return line.to_string();
+    }
     let runs = ascii_runs(line);
     let mut cut: Vec<(usize, usize)> = Vec::new();
     for run in &runs {

@@ -244,13 +244,13 @@ fn is_byline(s: &str, rules: &Rules) -> bool {
                 && s.strip_suffix(v.as_str())
                     .is_some_and(|p| p.ends_with('日'))
         });
-    let words: Vec<&String> = m
-        .byline_words
-        .iter()
-        .chain(&m.author_labels)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has_word = words.iter().any(|w| s.contains(w.as_str()));
+    let words = || {
+        m.byline_words
+            .iter()
+            .chain(&m.author_labels)
+            .filter(|w| !w.is_empty())
+    };
+    let has_word = words().any(|w| s.contains(w.as_str()));
     if !has_word {
         return reported && cjk_count(s) <= 16;
     }
@@ -258,7 +258,7 @@ fn is_byline(s: &str, rules: &Rules) -> bool {
         return true;
     }
     // The word, a space or colon, then a two- or three-character name.
-    words.iter().any(|w| {
+    words().any(|w| {
         s.match_indices(w.as_str()).any(|(i, _)| {
             let after = s.get(i + w.len()..).unwrap_or("");
             let rest = after.trim_start_matches([' ', ':', '：']);
@@ -409,13 +409,22 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
         .collect()
 }
 
+/// The bigrams of `b`, for [`overlap_in`].
+fn bigram_set(b: &str) -> rustc_hash::FxHashSet<(char, char)> {
+    bigrams(b).into_iter().collect()
+}
+
 /// Share of `a`'s bigrams found in `b`.
 fn overlap(a: &str, b: &str) -> f64 {
+    overlap_in(a, &bigram_set(b))
+}
+
+/// Share of `a`'s bigrams in the set `gb` (one set serves many lines).
+fn overlap_in(a: &str, gb: &rustc_hash::FxHashSet<(char, char)>) -> f64 {
     let ga = bigrams(a);
     if ga.is_empty() {
         return 0.0;
     }
-    let gb: std::collections::HashSet<(char, char)> = bigrams(b).into_iter().collect();
     let hit = ga.iter().filter(|g| gb.contains(g)).count();
     hit as f64 / ga.len() as f64
 }
@@ -763,11 +772,12 @@ fn find_title(
             .take(3)
             .flat_map(|l| l.text.chars().take(LEAD_CHARS))
             .collect();
+        let lead = bigram_set(&lead);
         let last = candidates.last().copied();
         let score = |i: usize| -> f64 {
             let Some(l) = lines.get(i) else { return 0.0 };
             let n = l.text.chars().count().min(24) as f64 / 24.0;
-            2.0 * overlap(&l.text, &lead)
+            2.0 * overlap_in(&l.text, &lead)
                 + if repeated(i) { 0.6 } else { 0.0 }
                 + if Some(i) == last { 0.4 } else { 0.0 }
                 + 0.2 * n
@@ -782,7 +792,7 @@ fn find_title(
         // A headline shares some words with its text; a lone banner
         // (`视频直播间`) shares none.
         let (_, i) = best?;
-        let ov = lines.get(i).map_or(0.0, |l| overlap(&l.text, &lead));
+        let ov = lines.get(i).map_or(0.0, |l| overlap_in(&l.text, &lead));
         if ov >= rules.text.min_title_overlap || repeated(i) {
             return Some(i);
         }

@@ -82,6 +82,8 @@ struct Open {
 struct Attr<'a> {
     name: &'a str,
     value: std::borrow::Cow<'a, str>,
+    /// A junk test of the rules reads this attribute.
+    junk_tested: bool,
 }
 
 /// Tree construction state.
@@ -404,7 +406,7 @@ impl<'r> Builder<'r> {
                 }
                 key.push_str(&a.value);
             }
-            if !junk_attr {
+            if !junk_attr && a.junk_tested {
                 junk_attr = rules
                     .junk_attrs
                     .iter()
@@ -988,12 +990,13 @@ fn start_tag<'a>(
             j = k;
         }
         if let Some(kept) = rules.kept_attr(attr_name, value)
-            && !attrs.iter().any(|a| a.name == kept)
+            && !attrs.iter().any(|a| a.name == kept.name)
         {
             // The first of duplicate attributes wins, as in the tokenizer.
             attrs.push(Attr {
-                name: kept,
+                name: kept.name,
                 value: entities::decode(value, true),
+                junk_tested: kept.junk_tested,
             });
         }
     }

@@ -47,6 +47,10 @@ pub struct HtmlRules {
     /// Attributes kept only when a junk test on them passes (`style` is
     /// read only for `display:none`).
     tested_attrs: Vec<AttrTest>,
+    /// Packed name (see `pack_name`) → index in `kept_attrs`.
+    attr_index: rustc_hash::FxHashMap<u128, usize>,
+    /// Per `kept_attrs` entry: whether a junk test names it.
+    junk_named: Vec<bool>,
     /// Numeric thresholds, public so callers and tests can experiment.
     pub tuning: Tuning,
 }
@@ -329,6 +333,23 @@ impl HtmlRules {
             .filter(|t| !kept_attrs.contains(&t.name))
             .cloned()
             .collect();
+        let attr_index = kept_attrs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| pack_name(k.as_bytes()).map(|p| (p, i)))
+            .collect();
+        if let Some(long) = kept_attrs
+            .iter()
+            .find(|k| pack_name(k.as_bytes()).is_none())
+        {
+            return Err(invalid(format!(
+                "attributes.junk: attribute name `{long}` is longer than 16 bytes"
+            )));
+        }
+        let junk_named = kept_attrs
+            .iter()
+            .map(|k| junk_attrs.iter().any(|t| t.name == *k))
+            .collect();
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
@@ -353,30 +374,32 @@ impl HtmlRules {
             comma_chars: raw.tuning.comma_chars.chars().collect(),
             kept_attrs,
             tested_attrs,
+            attr_index,
+            junk_named,
             tuning: raw.tuning,
         })
     }
 
     /// The attribute named `name` (any case) as the parser keeps it, its
     /// lower-case name; `None` for attributes nothing reads.
-    pub(crate) fn kept_attr(&self, name: &[u8], value: &str) -> Option<&str> {
-        // Called for every attribute of every tag: compare lower-cased
-        // bytes against the sorted list instead of each name in turn.
-        let mut buf = [0u8; 32];
-        let lower = buf.get_mut(..name.len())?;
-        for (d, s) in lower.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
-        }
-        if let Ok(at) = self
-            .kept_attrs
-            .binary_search_by(|k| k.as_bytes().cmp(&*lower))
+    pub(crate) fn kept_attr(&self, name: &[u8], value: &str) -> Option<KeptAttr<'_>> {
+        // Called for every attribute of every tag (hundreds of thousands a
+        // second): one hash probe on the packed lower-cased name.
+        if let Some(key) = pack_name(name)
+            && let Some(&at) = self.attr_index.get(&key)
         {
-            return self.kept_attrs.get(at).map(String::as_str);
+            return self.kept_attrs.get(at).map(|k| KeptAttr {
+                name: k.as_str(),
+                junk_tested: self.junk_named.get(at).copied().unwrap_or(false),
+            });
         }
         self.tested_attrs
             .iter()
             .find(|t| t.name.as_bytes().eq_ignore_ascii_case(name) && t.matches(value))
-            .map(|t| t.name.as_str())
+            .map(|t| KeptAttr {
+                name: t.name.as_str(),
+                junk_tested: true,
+            })
     }
 
     /// Class/id weight of an element (`+class_weight` for article-like
@@ -399,4 +422,26 @@ impl HtmlRules {
         }
         (w, hit(unlikely) && !hit(maybe))
     }
+}
+
+/// An attribute the parser keeps, as [`HtmlRules::kept_attr`] names it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeptAttr<'a> {
+    /// Lower-case name.
+    pub name: &'a str,
+    /// Whether a junk test of `attributes.junk` reads it.
+    pub junk_tested: bool,
+}
+
+/// An attribute name of at most 16 bytes, ASCII-lower-cased, as one
+/// number (`None` for longer names, which no rule reads).
+fn pack_name(name: &[u8]) -> Option<u128> {
+    if name.is_empty() || name.len() > 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(u128::from_le_bytes(buf))
 }
