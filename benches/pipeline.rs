@@ -14,6 +14,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fraudstat::configuration::Settings;
 use fraudstat::pipeline::{Document, Pipeline};
 
+/// The allocator of the `fraudstat` binary, so the timings are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn read_dir_pages(dir: &Path, content_type: Option<&str>) -> Vec<(Option<String>, Vec<u8>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();

@@ -18,6 +18,10 @@ use std::time::Instant;
 
 use fraudstat::clean::html::{HtmlExtract, HtmlRules, TitleSource, extract};
 
+/// The allocator of the `fraudstat` binary, so the timings are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     rules: PathBuf,
     json: bool,

@@ -427,3 +427,16 @@ fn the_pipeline_keeps_the_body_of_pages_in_other_languages() {
         assert!(f1 >= 0.9, "{id}: article text shingle F1 {f1:.3} < 0.9");
     }
 }
+
+#[test]
+fn unsupported_css_selectors_are_refused_at_load() {
+    let path = root().join("config/html.toml");
+    let text = read(&path);
+    for bad in ["div + p", "p:first-child", "a ~ b", "div >"] {
+        let with_selector = text.replacen("junk = []", &format!("junk = [\"{bad}\"]"), 1);
+        match HtmlRules::from_toml_str(&with_selector, &path) {
+            Ok(_) => panic!("`{bad}` was accepted"),
+            Err(e) => assert!(e.to_string().contains("selectors.junk"), "{e}"),
+        }
+    }
+}
