@@ -132,7 +132,8 @@ fn heading_level(name: &LocalName) -> Option<u8> {
     }
 }
 
-fn is_heading(name: &LocalName) -> bool {
+/// `<h1>` to `<h6>`.
+pub(super) fn is_heading(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("h1")

@@ -23,6 +23,7 @@ use markup5ever::{LocalName, local_name};
 use memchr::{memchr, memmem};
 use rustc_hash::FxHashMap;
 
+use super::content::is_heading;
 use super::dom::{Dom, Ix, Node};
 use super::entities;
 use super::rules::HtmlRules;
@@ -244,14 +245,8 @@ impl<'r> Builder<'r> {
             b.open.last().is_some_and(|o| pred(&o.name))
         };
         match *name {
-            local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6")
-                if top_is(self, &is_heading) =>
-            {
+            // A heading closes a heading left open.
+            ref n if is_heading(n) && top_is(self, &is_heading) => {
                 self.open.pop();
             }
             local_name!("li") => self.close_list_item(|n| *n == local_name!("li")),
@@ -462,12 +457,7 @@ impl<'r> Builder<'r> {
                 let same = name.clone();
                 self.close_in(move |n| *n == same, Scope::Default);
             }
-            local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6") => self.close_in(is_heading, Scope::Default),
+            ref n if is_heading(n) => self.close_in(is_heading, Scope::Default),
             local_name!("td")
             | local_name!("th")
             | local_name!("tr")
@@ -566,18 +556,6 @@ impl Scope {
             ),
         }
     }
-}
-
-fn is_heading(n: &LocalName) -> bool {
-    matches!(
-        *n,
-        local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6")
-    )
 }
 
 /// Elements that never have content.
