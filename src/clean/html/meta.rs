@@ -5,7 +5,7 @@ use markup5ever::local_name;
 use serde_json::Value;
 
 use super::dom::Dom;
-use super::parse::Head;
+use super::parse::{Head, HeadItem};
 use super::{HtmlExtract, TitleCandidate, TitleSource};
 
 /// JSON-LD fields worth reporting; nested objects are searched too.
@@ -27,19 +27,23 @@ const MAX_LD_BYTES: usize = 512 * 1024;
 /// the `<h1>`s of the body.
 pub(crate) fn collect(head: &Head, dom: &Dom, out: &mut HtmlExtract) {
     let mut titles: Vec<TitleCandidate> = Vec::new();
-    for (key, value) in &head.items {
-        if key.is_empty() {
-            ld_json(value, &mut titles, out);
-            continue;
-        }
+    for item in &head.items {
+        let (key, value) = match item {
+            HeadItem::JsonLd(json) => {
+                ld_json(json, &mut titles, out);
+                continue;
+            }
+            HeadItem::Meta(key, value) => (key.as_str(), value),
+            HeadItem::Time(value) => ("time:datetime", value),
+        };
         let v = squash(value);
         if v.is_empty() {
             continue;
         }
-        if matches!(key.as_str(), "og:title" | "twitter:title" | "title") {
+        if matches!(key, "og:title" | "twitter:title" | "title") {
             push_title(&mut titles, TitleSource::MetaTag, &v);
         }
-        out.meta.push((key.clone(), v));
+        out.meta.push((key.to_string(), v));
     }
     let h1s = dom
         .nodes

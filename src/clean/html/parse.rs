@@ -39,10 +39,20 @@ pub(crate) const MAX_DEPTH: usize = 512;
 pub(crate) struct Head {
     /// Text of the first non-empty `<title>`.
     pub title: Option<String>,
-    /// `<meta>` key (lower-cased `property`, `name`, `itemprop` or
-    /// `http-equiv`) and `content`; JSON-LD blocks as `("", json)`;
-    /// `<time datetime>` as `("time:datetime", value)`.
-    pub items: Vec<(String, String)>,
+    /// `<meta>` tags, JSON-LD blocks and `<time datetime>`s.
+    pub items: Vec<HeadItem>,
+}
+
+/// One metadata element, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HeadItem {
+    /// `<meta>`: lower-cased `property`, `name`, `itemprop` or
+    /// `http-equiv`, and `content`.
+    Meta(String, String),
+    /// The text of a `<script type="application/ld+json">`.
+    JsonLd(String),
+    /// The `datetime` of a `<time>`.
+    Time(String),
 }
 
 /// A parsed page.
@@ -212,9 +222,7 @@ impl<'r> Builder<'r> {
     }
 
     fn close_p(&mut self) {
-        if self.in_scope(|n| *n == local_name!("p"), Scope::Button) {
-            self.pop_until(|n| *n == local_name!("p"));
-        }
+        self.close_in(|n| *n == local_name!("p"), Scope::Button);
     }
 
     fn start_tag(&mut self, name: LocalName, attrs: &[Attr<'_>], self_closing: bool) {
@@ -253,11 +261,7 @@ impl<'r> Builder<'r> {
             local_name!("dd") | local_name!("dt") => {
                 self.close_list_item(|n| matches!(*n, local_name!("dd") | local_name!("dt")))
             }
-            local_name!("button") => {
-                if self.in_scope(|n| *n == local_name!("button"), Scope::Default) {
-                    self.pop_until(|n| *n == local_name!("button"));
-                }
-            }
+            local_name!("button") => self.close_in(|n| *n == local_name!("button"), Scope::Default),
             local_name!("a") | local_name!("nobr") => {
                 // An open link is closed by the next one, unless a block
                 // inside it would be split (the standard's adoption agency).
@@ -295,7 +299,8 @@ impl<'r> Builder<'r> {
         true
     }
 
-    /// `<li>`, `<dd>`, `<dt>`: closes the open item of the same list.
+    /// `<li>`, `<dd>`, `<dt>`: closes the open item of the same list (the
+    /// open `<p>` was closed before, as for every tag in `closes_p`).
     fn close_list_item(&mut self, item: impl Fn(&LocalName) -> bool) {
         for (depth, o) in self.open.iter().enumerate().rev() {
             if item(&o.name) {
@@ -311,7 +316,6 @@ impl<'r> Builder<'r> {
                 break;
             }
         }
-        self.close_p();
     }
 
     /// Pops to the innermost open table.
@@ -356,23 +360,21 @@ impl<'r> Builder<'r> {
         loop {
             match self.open.last().map(|o| o.name.clone()) {
                 Some(local_name!("tr")) => return true,
-                Some(
-                    local_name!("tbody")
-                    | local_name!("thead")
-                    | local_name!("tfoot")
-                    | local_name!("table"),
-                ) => return self.prepare_row() && self.insert_implied_row(),
+                Some(local_name!("tbody") | local_name!("thead") | local_name!("tfoot")) => {
+                    self.insert(local_name!("tr"), &[], true);
+                    return true;
+                }
+                Some(local_name!("table")) => {
+                    self.insert(local_name!("tbody"), &[], true);
+                    self.insert(local_name!("tr"), &[], true);
+                    return true;
+                }
                 Some(_) => {
                     self.open.pop();
                 }
                 None => return false,
             }
         }
-    }
-
-    fn insert_implied_row(&mut self) -> bool {
-        self.insert(local_name!("tr"), &[], true);
-        true
     }
 
     /// Adds an element at the insertion point and, unless void, opens it.
@@ -453,10 +455,7 @@ impl<'r> Builder<'r> {
             local_name!("br") => self.start_tag(local_name!("br"), &[], false),
             local_name!("p") => self.close_p(),
             local_name!("li") => self.close_in(|n| *n == local_name!("li"), Scope::ListItem),
-            local_name!("dd") | local_name!("dt") => {
-                let same = name.clone();
-                self.close_in(move |n| *n == same, Scope::Default);
-            }
+            local_name!("dd") | local_name!("dt") => self.close_named(&name, Scope::Default),
             ref n if is_heading(n) => self.close_in(is_heading, Scope::Default),
             local_name!("td")
             | local_name!("th")
@@ -465,14 +464,8 @@ impl<'r> Builder<'r> {
             | local_name!("thead")
             | local_name!("tfoot")
             | local_name!("table")
-            | local_name!("caption") => {
-                let same = name.clone();
-                self.close_in(move |n| *n == same, Scope::Table);
-            }
-            ref n if is_special(n) => {
-                let same = name.clone();
-                self.close_in(move |n| *n == same, Scope::Default);
-            }
+            | local_name!("caption") => self.close_named(&name, Scope::Table),
+            ref n if is_special(n) => self.close_named(&name, Scope::Default),
             _ => {
                 // Any other end tag closes the innermost element of its
                 // name unless a block lies between (then it is a stray).
@@ -490,10 +483,16 @@ impl<'r> Builder<'r> {
         }
     }
 
+    /// Pops to the innermost element matching `pred` if one is in `scope`.
     fn close_in(&mut self, pred: impl Fn(&LocalName) -> bool, scope: Scope) {
         if self.in_scope(&pred, scope) {
             self.pop_until(&pred);
         }
+    }
+
+    /// [`Self::close_in`] for the elements named `name`.
+    fn close_named(&mut self, name: &LocalName, scope: Scope) {
+        self.close_in(|n| n == name, scope);
     }
 
     /// Records `<meta>`, `<time datetime>` and JSON-LD openings.
@@ -508,14 +507,12 @@ impl<'r> Builder<'r> {
                 if let (Some(k), Some(v)) = (key, attr("content")) {
                     self.head
                         .items
-                        .push((k.trim().to_lowercase(), v.to_string()));
+                        .push(HeadItem::Meta(k.trim().to_lowercase(), v.to_string()));
                 }
             }
             local_name!("time") => {
                 if let Some(dt) = attr("datetime") {
-                    self.head
-                        .items
-                        .push(("time:datetime".to_string(), dt.to_string()));
+                    self.head.items.push(HeadItem::Time(dt.to_string()));
                 }
             }
             _ => {}
@@ -819,15 +816,15 @@ fn tokenize(html: &str, b: &mut Builder<'_>) {
                 let content = html.get(i..end).unwrap_or_default();
                 match raw {
                     Raw::Title => {
-                        if b.head.title.is_none() {
-                            let t = entities::decode(content, false);
-                            if !t.trim().is_empty() {
-                                b.head.title = Some(t.into_owned());
-                            }
+                        // Decoded once, into the page text, which reads it too.
+                        let mark = b.text.len();
+                        entities::decode_into(content, false, &mut b.text);
+                        let t = b.text.get(mark..).unwrap_or_default();
+                        if b.head.title.is_none() && !t.trim().is_empty() {
+                            b.head.title = Some(t.to_string());
                         }
-                        b.text.push_str(content);
                     }
-                    Raw::JsonLd => b.head.items.push((String::new(), content.to_string())),
+                    Raw::JsonLd => b.head.items.push(HeadItem::JsonLd(content.to_string())),
                     Raw::Text => b.text(content),
                     _ => {}
                 }
@@ -1176,20 +1173,16 @@ mod tests {
             &rules(),
         );
         assert_eq!(p.head.title.as_deref(), Some("A & B"));
-        let items: Vec<(&str, &str)> = p
-            .head
-            .items
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
         assert_eq!(
-            items,
+            p.head.items,
             [
-                ("og:title", "T \"x\""),
-                ("", r#"{"headline":"<b>"}"#),
-                ("time:datetime", "2024-01-09")
+                HeadItem::Meta("og:title".into(), "T \"x\"".into()),
+                HeadItem::JsonLd(r#"{"headline":"<b>"}"#.into()),
+                HeadItem::Time("2024-01-09".into()),
             ]
         );
+        // The page text reads the title decoded, like the rest of the text.
+        assert!(p.text.lines().any(|l| l == "A & B"), "{:?}", p.text);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 use markup5ever::LocalName;
-use regex::RegexSet;
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::error::ConfigError;
@@ -32,11 +32,10 @@ pub struct HtmlRules {
     pub(crate) chrome_tags: Vec<LocalName>,
     pub(crate) junk_attrs: Vec<AttrTest>,
     pub(crate) junk_selectors: Vec<super::selector::Selector>,
-    /// The four class-word lists as one set, scanned once per key.
-    class_words: RegexSet,
-    /// Index in `class_words` of positive, negative, unlikely and maybe
-    /// (`None` for an empty list).
-    class_slots: [Option<usize>; 4],
+    positive: Option<Regex>,
+    negative: Option<Regex>,
+    unlikely: Option<Regex>,
+    maybe: Option<Regex>,
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
     pub(crate) drop_prefix: Vec<String>,
@@ -270,26 +269,15 @@ impl HtmlRules {
                 "attributes.junk: empty attribute name in {bad:?}"
             )));
         }
-        let mut patterns = Vec::new();
-        let mut class_slots = [None; 4];
-        let lists = [
-            ("positive", &raw.class_words.positive),
-            ("negative", &raw.class_words.negative),
-            ("unlikely", &raw.class_words.unlikely),
-            ("maybe", &raw.class_words.maybe),
-        ];
-        for (slot, (name, list)) in class_slots.iter_mut().zip(lists) {
+        let words = |name: &str, list: &[String]| -> Result<Option<Regex>, ConfigError> {
             if list.is_empty() {
-                continue;
+                return Ok(None);
             }
             let pattern = format!("(?i){}", list.join("|"));
-            // Compiled alone first, so that an error names its list.
-            regex::Regex::new(&pattern).map_err(|e| invalid(format!("class_words.{name}: {e}")))?;
-            *slot = Some(patterns.len());
-            patterns.push(pattern);
-        }
-        let class_words =
-            RegexSet::new(&patterns).map_err(|e| invalid(format!("class_words: {e}")))?;
+            Regex::new(&pattern)
+                .map(Some)
+                .map_err(|e| invalid(format!("class_words.{name}: {e}")))
+        };
         let drop_paragraph = if raw.phrases.drop_paragraph.is_empty() {
             None
         } else {
@@ -333,18 +321,14 @@ impl HtmlRules {
             .filter(|t| !kept_attrs.contains(&t.name))
             .cloned()
             .collect();
-        let attr_index = kept_attrs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| pack_name(k.as_bytes()).map(|p| (p, i)))
-            .collect();
-        if let Some(long) = kept_attrs
-            .iter()
-            .find(|k| pack_name(k.as_bytes()).is_none())
-        {
-            return Err(invalid(format!(
-                "attributes.junk: attribute name `{long}` is longer than 16 bytes"
-            )));
+        let mut attr_index = rustc_hash::FxHashMap::default();
+        for (i, k) in kept_attrs.iter().enumerate() {
+            let packed = pack_name(k.as_bytes()).ok_or_else(|| {
+                invalid(format!(
+                    "attributes.junk: attribute name `{k}` is longer than 16 bytes"
+                ))
+            })?;
+            attr_index.insert(packed, i);
         }
         let junk_named = kept_attrs
             .iter()
@@ -356,8 +340,10 @@ impl HtmlRules {
             chrome_tags: tags(&raw.tags.chrome),
             junk_attrs,
             junk_selectors,
-            class_words,
-            class_slots,
+            positive: words("positive", &raw.class_words.positive)?,
+            negative: words("negative", &raw.class_words.negative)?,
+            unlikely: words("unlikely", &raw.class_words.unlikely)?,
+            maybe: words("maybe", &raw.class_words.maybe)?,
             drop_paragraph,
             tail_markers: raw
                 .phrases
@@ -410,17 +396,15 @@ impl HtmlRules {
         if key.is_empty() {
             return (0.0, false);
         }
-        let hits = self.class_words.matches(key);
-        let hit = |slot: Option<usize>| slot.is_some_and(|i| hits.matched(i));
-        let [positive, negative, unlikely, maybe] = self.class_slots;
+        let hit = |r: &Option<Regex>| r.as_ref().is_some_and(|r| r.is_match(key));
         let mut w = 0.0;
-        if hit(positive) {
+        if hit(&self.positive) {
             w += self.tuning.class_weight;
         }
-        if hit(negative) {
+        if hit(&self.negative) {
             w -= self.tuning.class_weight;
         }
-        (w, hit(unlikely) && !hit(maybe))
+        (w, hit(&self.unlikely) && !hit(&self.maybe))
     }
 }
 
