@@ -119,12 +119,39 @@ pub struct WorkerSettings {
     pub per_host_concurrency: usize,
     /// Seconds allowed after SIGTERM for in-flight URLs to finish.
     pub shutdown_grace_secs: u64,
+    /// Largest input message body read; a larger one fails at once as
+    /// `too_large`, unparsed.
+    pub max_input_bytes: usize,
+    /// Bytes of the input kept in a failure record; a longer input is kept
+    /// as a prefix with its full length and SHA-256.
+    pub record_input_bytes: usize,
+    /// Largest result published; a larger one becomes a `result_too_large`
+    /// failure record. Keep it below the broker's `max_message_size`.
+    pub max_result_bytes: usize,
+    /// Milliseconds of CPU stage one page may take before it stops with
+    /// what it found (or a `too_complex` failure record).
+    pub page_deadline_ms: u64,
+    /// Threads of the CPU stage (decode, clean, extract); 0 for one per core.
+    pub cpu_threads: usize,
 }
 
 impl WorkerSettings {
     /// The shutdown grace period as a duration.
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// The per-page deadline as a duration.
+    pub fn page_deadline(&self) -> Duration {
+        Duration::from_millis(self.page_deadline_ms)
+    }
+
+    /// Threads of the CPU pool: the setting, or the cores this process may use.
+    pub fn cpu_threads(&self) -> usize {
+        if self.cpu_threads > 0 {
+            return self.cpu_threads;
+        }
+        std::thread::available_parallelism().map_or(1, usize::from)
     }
 }
 
@@ -357,6 +384,33 @@ impl Settings {
         if w.shutdown_grace_secs > 3600 {
             return Err(invalid("worker.shutdown_grace_secs", "must be 0 to 3600"));
         }
+        if !(256..=(64 << 20)).contains(&w.max_input_bytes) {
+            return Err(invalid("worker.max_input_bytes", "must be 256 B to 64 MiB"));
+        }
+        if !(64..=(16 << 20)).contains(&w.record_input_bytes) {
+            return Err(invalid(
+                "worker.record_input_bytes",
+                "must be 64 B to 16 MiB",
+            ));
+        }
+        if !((64 << 10)..=(512 << 20)).contains(&w.max_result_bytes) {
+            return Err(invalid(
+                "worker.max_result_bytes",
+                "must be 64 KiB to 512 MiB",
+            ));
+        }
+        if !(10..=3_600_000).contains(&w.page_deadline_ms) {
+            return Err(invalid(
+                "worker.page_deadline_ms",
+                "must be 10 ms to 1 hour",
+            ));
+        }
+        if w.cpu_threads > 1024 {
+            return Err(invalid(
+                "worker.cpu_threads",
+                "must be 0 (one per core) to 1024",
+            ));
+        }
         if !self.metrics.listen.is_empty()
             && self.metrics.listen.parse::<std::net::SocketAddr>().is_err()
         {
@@ -461,6 +515,26 @@ mod tests {
                 "worker.per_host_concurrency",
             ),
             ("FRAUDSTAT_METRICS__LISTEN", "nowhere", "metrics.listen"),
+            (
+                "FRAUDSTAT_WORKER__MAX_INPUT_BYTES",
+                "10",
+                "worker.max_input_bytes",
+            ),
+            (
+                "FRAUDSTAT_WORKER__RECORD_INPUT_BYTES",
+                "0",
+                "worker.record_input_bytes",
+            ),
+            (
+                "FRAUDSTAT_WORKER__MAX_RESULT_BYTES",
+                "100",
+                "worker.max_result_bytes",
+            ),
+            (
+                "FRAUDSTAT_WORKER__PAGE_DEADLINE_MS",
+                "0",
+                "worker.page_deadline_ms",
+            ),
             (
                 "FRAUDSTAT_AMQP__RECOVERY_TIMEOUT_SECS",
                 "1",

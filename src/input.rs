@@ -3,9 +3,12 @@
 //! Anything else is a bad message: never retried (it would fail the same
 //! way every time), recorded in the failure queue with its reason at once.
 
-use serde::Deserialize;
+use base64::Engine;
+use base64::prelude::BASE64_STANDARD;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
-use crate::article_url::{ArticleUrl, stable_id};
+use crate::article_url::ArticleUrl;
 
 /// Longest caller id accepted, so ids stay usable as AMQP `message_id`
 /// (a short string of at most 255 bytes).
@@ -80,21 +83,150 @@ impl InputMessage {
     }
 }
 
-/// The input as it is kept in a failure record: the JSON itself when the
-/// body is JSON, else the text (lossily decoded if it is not UTF-8).
-pub fn body_as_json(body: &[u8]) -> serde_json::Value {
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
-        && v.is_object()
-    {
-        return v;
+/// How a failure record carries its input: `json` (the object itself),
+/// `text` (the body as a string) or `base64` (bytes that are not plain text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputEncoding {
+    /// `input` is the JSON object of the body.
+    #[default]
+    Json,
+    /// `input` is the body as text.
+    Text,
+    /// `input` is the body's bytes, base64 (standard alphabet, padded).
+    Base64,
+}
+
+/// The input as a failure record keeps it, bounded whatever arrived.
+///
+/// A body is kept whole up to a size limit and otherwise cut to a prefix;
+/// the full length and SHA-256 say what it was either way. Bytes that are
+/// not valid UTF-8, or text with control characters, go base64: serde_json
+/// writes a control character as six bytes (`\u0000`), so a 25 MB body of
+/// NULs used to become a 150 MB record the broker refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptInput {
+    /// The object, the text, or the base64 of the bytes kept.
+    pub input: serde_json::Value,
+    /// How `input` is to be read.
+    #[serde(default)]
+    pub input_encoding: InputEncoding,
+    /// True when `input` holds only a prefix of the body.
+    #[serde(default)]
+    pub input_truncated: bool,
+    /// Length of the whole body, in bytes.
+    #[serde(default)]
+    pub input_bytes: u64,
+    /// Hex SHA-256 of the whole body.
+    #[serde(default)]
+    pub input_sha256: String,
+}
+
+impl KeptInput {
+    /// Keeps at most `max` bytes of `body` (base64 or JSON escaping can
+    /// make the record's part up to about twice that).
+    pub fn keep(body: &[u8], max: usize) -> Self {
+        let input_bytes = body.len() as u64;
+        let input_sha256 = hex::encode(Sha256::digest(body));
+        let truncated = body.len() > max;
+        let mut kept = &body[..body.len().min(max)];
+        if truncated {
+            // Cut on a character boundary, so a UTF-8 prefix stays text.
+            if let Err(e) = std::str::from_utf8(kept)
+                && e.error_len().is_none()
+            {
+                kept = &kept[..e.valid_up_to()];
+            }
+        }
+        let (input, input_encoding) = match std::str::from_utf8(kept) {
+            Ok(text) if !text.chars().any(is_escaped_control) => {
+                let object = (!truncated)
+                    .then(|| serde_json::from_str::<serde_json::Value>(text).ok())
+                    .flatten()
+                    .filter(|v| v.is_object() && json_len(v) <= 2 * max);
+                match object {
+                    Some(v) => (v, InputEncoding::Json),
+                    None => (
+                        serde_json::Value::String(text.to_string()),
+                        InputEncoding::Text,
+                    ),
+                }
+            }
+            _ => (
+                serde_json::Value::String(BASE64_STANDARD.encode(kept)),
+                InputEncoding::Base64,
+            ),
+        };
+        Self {
+            input,
+            input_encoding,
+            input_truncated: truncated,
+            input_bytes,
+            input_sha256,
+        }
     }
-    serde_json::Value::String(String::from_utf8_lossy(body).into_owned())
+
+    /// The body again, when the record kept it whole; `None` for a prefix
+    /// or a record that cannot be read back.
+    pub fn body(&self) -> Option<(Vec<u8>, InputEncoding)> {
+        if self.input_truncated {
+            return None;
+        }
+        let bytes = match (&self.input, self.input_encoding) {
+            (serde_json::Value::Object(_), _) => serde_json::to_vec(&self.input).ok()?,
+            (serde_json::Value::String(b64), InputEncoding::Base64) => {
+                BASE64_STANDARD.decode(b64).ok()?
+            }
+            (serde_json::Value::String(text), _) => text.clone().into_bytes(),
+            _ => return None,
+        };
+        // Records written before `input_encoding` existed hold an object
+        // or a text.
+        let encoding = match (&self.input, self.input_encoding) {
+            (serde_json::Value::Object(_), _) => InputEncoding::Json,
+            (_, InputEncoding::Base64) => InputEncoding::Base64,
+            _ => InputEncoding::Text,
+        };
+        Some((bytes, encoding))
+    }
+}
+
+/// Characters serde_json writes escaped (`\u0000` is six bytes for one),
+/// apart from the line breaks and tabs of ordinary text.
+fn is_escaped_control(c: char) -> bool {
+    (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t')
+}
+
+fn json_len(v: &serde_json::Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
 }
 
 /// An id for a message too broken to have one: the hash of its body, so a
-/// redelivered copy gets the same id.
+/// redelivered copy gets the same id. Equal to
+/// `stable_id("body:" + lossy UTF-8 of the body)`, computed without
+/// copying the body.
 pub fn body_id(body: &[u8]) -> String {
-    stable_id(&format!("body:{}", String::from_utf8_lossy(body)))
+    let mut h = Sha256::new();
+    h.update(b"body:");
+    for chunk in body.utf8_chunks() {
+        h.update(chunk.valid().as_bytes());
+        if !chunk.invalid().is_empty() {
+            h.update("\u{FFFD}".as_bytes());
+        }
+    }
+    hex::encode(&h.finalize()[..16])
 }
 
 #[cfg(test)]
@@ -129,5 +261,58 @@ mod tests {
         }
         let long = format!("https://a.example/{}", "x".repeat(9000));
         assert!(InputMessage::parse(long.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn body_id_is_the_hash_of_the_lossy_text() {
+        for body in [&b"https://a.example/1"[..], b"\xff\xfeab\xc3", b""] {
+            let lossy = String::from_utf8_lossy(body);
+            assert_eq!(
+                body_id(body),
+                crate::article_url::stable_id(&format!("body:{lossy}"))
+            );
+        }
+    }
+
+    #[test]
+    fn a_kept_input_is_bounded_and_says_what_it_was() {
+        let max = 1000;
+        let json = br#"{"url":"https://a.example/1","meta":{"k":[1,2]}}"#;
+        let k = KeptInput::keep(json, max);
+        assert_eq!(k.input_encoding, InputEncoding::Json);
+        assert!(!k.input_truncated);
+        assert_eq!(k.body().unwrap().0, serde_json::to_vec(&k.input).unwrap());
+        assert_eq!(k.input_sha256, hex::encode(Sha256::digest(json)));
+
+        let text = "https://a.example/中文";
+        let k = KeptInput::keep(text.as_bytes(), max);
+        assert_eq!(
+            (k.input_encoding, k.input.as_str()),
+            (InputEncoding::Text, Some(text))
+        );
+
+        // NULs and invalid bytes: base64, about 4/3 of the bytes kept.
+        for body in [vec![0u8; 50_000], vec![0xffu8; 50_000], b"a\x01b".to_vec()] {
+            let k = KeptInput::keep(&body, max);
+            assert_eq!(k.input_encoding, InputEncoding::Base64);
+            assert_eq!(k.input_bytes, body.len() as u64);
+            let record = serde_json::to_vec(&k).unwrap();
+            assert!(record.len() < 2 * max + 200, "{}", record.len());
+            if body.len() <= max {
+                assert_eq!(k.body().unwrap().0, body);
+            } else {
+                assert!(k.input_truncated && k.body().is_none());
+            }
+        }
+
+        // A long UTF-8 text is cut on a character boundary and stays text.
+        let long = "中".repeat(1000);
+        let k = KeptInput::keep(long.as_bytes(), max);
+        assert_eq!(k.input_encoding, InputEncoding::Text);
+        assert!(k.input_truncated);
+        assert_eq!(k.input.as_str().unwrap().len(), 999);
+        // Quotes and backslashes at most double.
+        let k = KeptInput::keep("\"\\".repeat(10_000).as_bytes(), max);
+        assert!(serde_json::to_vec(&k).unwrap().len() < 2 * max + 200);
     }
 }

@@ -2,6 +2,10 @@
 //! were already fetched, with no network and no broker, so that the worker,
 //! `fraudstat extract` and the tests all run exactly the same code.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::clean::Cleaner;
@@ -81,6 +85,26 @@ impl Pipeline {
     /// Turns one page into its result. Never fails: a page with nothing
     /// usable yields an empty article and no statistics.
     pub fn process(&self, doc: Document<'_>) -> ExtractionResult {
+        match self.process_within(doc, &Budget::unlimited()) {
+            Ok(r) => r,
+            Err(e) => unreachable!("an unlimited budget ran out: {e}"),
+        }
+    }
+
+    /// As [`Pipeline::process`], giving up once `budget` runs out.
+    pub fn process_within(
+        &self,
+        doc: Document<'_>,
+        budget: &Budget,
+    ) -> Result<ExtractionResult, TooComplex> {
+        let started = Instant::now();
+        let out_of_time = |stage| TooComplex {
+            stage,
+            elapsed: started.elapsed(),
+        };
+        if budget.exceeded() {
+            return Err(out_of_time("decode"));
+        }
         let mut page = self.decoder.decode(doc.body, doc.content_type.as_deref());
         // A server that says text/plain means it, even if the text mentions tags.
         if doc.content_type.as_deref().is_some_and(|ct| {
@@ -90,9 +114,15 @@ impl Pipeline {
         }) {
             page.kind = ContentKind::Text;
         }
+        if budget.exceeded() {
+            return Err(out_of_time("clean"));
+        }
         let article = self.cleaner.clean(&page, Some(&doc.final_url));
+        if budget.exceeded() {
+            return Err(out_of_time("extract"));
+        }
         let statistics = self.extractor.extract(&article);
-        ExtractionResult {
+        Ok(ExtractionResult {
             id: doc.id,
             url: doc.url,
             final_url: doc.final_url,
@@ -108,8 +138,54 @@ impl Pipeline {
             meta: doc.meta,
             attempts: doc.attempts,
             worker: WorkerInfo::default(),
+        })
+    }
+}
+
+/// How long one page may take, and a switch to stop it early.
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    deadline: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Budget {
+    /// No deadline, no cancellation.
+    pub fn unlimited() -> Self {
+        Self::default()
+    }
+
+    /// Runs out at `deadline`.
+    pub fn until(deadline: Instant) -> Self {
+        Self {
+            deadline: Some(deadline),
+            cancel: None,
         }
     }
+
+    /// Also runs out once `cancel` is set.
+    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Whether the work should stop now.
+    pub fn exceeded(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// A page whose budget ran out before there was anything to return.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("page too complex: budget ran out in {stage} after {elapsed:?}")]
+pub struct TooComplex {
+    /// The stage that was running.
+    pub stage: &'static str,
+    /// Time spent on the page.
+    pub elapsed: Duration,
 }
 
 /// `text/html; charset=gbk` → `text/html`.

@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::amqp::headers::{self, TRACEPARENT, TRACESTATE};
 use crate::amqp::{self, AmqpError, Names};
 use crate::configuration::Settings;
-use crate::input::InputMessage;
+use crate::input::{InputEncoding, InputMessage};
 use crate::worker::FailureRecord;
 
 /// Kind given to inputs the broker dead-lettered without a reason header.
@@ -166,12 +166,12 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> Option<Replayable>
         });
     }
     let record = serde_json::from_slice::<FailureRecord>(body).ok()?;
-    let (input, content_type) = match &record.input {
-        serde_json::Value::Object(_) => {
-            (serde_json::to_vec(&record.input).ok()?, "application/json")
-        }
-        serde_json::Value::String(text) => (text.clone().into_bytes(), "text/plain"),
-        _ => return None,
+    // A record that kept only a prefix of its input cannot give it back.
+    let (input, encoding) = record.input.body()?;
+    let content_type = match encoding {
+        InputEncoding::Json => "application/json",
+        InputEncoding::Text => "text/plain",
+        InputEncoding::Base64 => "application/octet-stream",
     };
     let mut fresh = FieldTable::default();
     for key in [TRACEPARENT, TRACESTATE] {
@@ -448,6 +448,19 @@ mod tests {
         assert_eq!(body, b"https://a.example/3");
         assert_eq!(url.as_deref(), Some("https://a.example/3"));
         assert_eq!(header_keys(&properties), vec!["tracestate"]);
+    }
+
+    #[test]
+    fn a_record_gives_back_bytes_it_kept_base64_but_not_a_prefix() {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&record("AP8=".into(), "bad_message")).unwrap();
+        v["input_encoding"] = "base64".into();
+        let body = serde_json::to_vec(&v).unwrap();
+        let r = classify(&body, &BasicProperties::default()).expect("replayable");
+        assert_eq!(r.body, b"\x00\xff");
+        v["input_truncated"] = true.into();
+        let body = serde_json::to_vec(&v).unwrap();
+        assert_eq!(classify(&body, &BasicProperties::default()), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! broker redelivers it (at-least-once; results carry a stable `id` so
 //! consumers drop duplicates).
 
+pub mod cpu;
 mod process;
 mod record;
 
@@ -34,7 +35,7 @@ use crate::fetch::FetchError;
 use crate::http::{self, HttpError, Readiness};
 
 pub use process::{Incoming, Outcome, Processed, Processor, Verdict, WorkError};
-pub use record::{FailureError, FailureRecord};
+pub use record::{FailureError, FailureRecord, RecordLimits};
 
 /// Why the worker could not start or had to stop. Each stops the process
 /// with a non-zero exit so the orchestrator restarts it.
@@ -147,13 +148,18 @@ async fn consume(
         queue = %names.urls,
         concurrency,
         per_host = settings.worker.per_host_concurrency,
+        cpu_threads = processor.cpu_threads(),
         "consuming"
     );
 
     let handler = Arc::new(Handler {
-        processor,
+        processor: processor.clone(),
         publisher,
         names: names.clone(),
+        limits: RecordLimits {
+            record_input_bytes: settings.worker.record_input_bytes,
+            max_result_bytes: settings.worker.max_result_bytes,
+        },
     });
     let tracker = TaskTracker::new();
     let slots = Arc::new(Semaphore::new(usize::from(concurrency)));
@@ -233,6 +239,9 @@ async fn consume(
             unfinished = tracker.len(),
             "grace period over; unfinished messages left unacknowledged for redelivery"
         );
+        // Pages still in the CPU stage stop at their next budget check
+        // instead of keeping a thread busy after the process meant to exit.
+        handler.processor.abandon_in_flight();
     }
     // Close consuming first: acknowledgements after this point cannot
     // happen, so an unfinished message is redelivered, never half-done.
@@ -255,6 +264,7 @@ struct Handler {
     processor: Arc<Processor>,
     publisher: Arc<Publisher>,
     names: Names,
+    limits: RecordLimits,
 }
 
 impl Handler {
@@ -277,7 +287,13 @@ impl Handler {
             };
             let processed = self.processor.process_one(&incoming).await;
             let publish_start = Instant::now();
-            let out = record::outgoing(&self.names, &incoming, &processed);
+            let Some(out) = record::outgoing(&self.names, self.limits, &incoming, &processed)
+            else {
+                // Given up at shutdown: no outcome, no acknowledgement; the
+                // broker redelivers it to the next worker.
+                tracing::Span::current().record("outcome", processed.outcome.label());
+                return;
+            };
             let published = self.publisher.publish(&out.as_outgoing()).await;
             let publish_time = publish_start.elapsed();
             let (label, ack_lost) = match &published {

@@ -3,6 +3,7 @@
 //! decide between retry and failure.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
@@ -17,10 +18,11 @@ use crate::fetch::host_limit::HostLimiter;
 use crate::fetch::{FetchError, Fetcher};
 use crate::input::{BadMessage, InputMessage, body_id};
 use crate::model::ExtractionResult;
-use crate::pipeline::{Document, Pipeline};
+use crate::pipeline::{Budget, Document, Pipeline, TooComplex};
 use crate::retry::{RetryPlan, RetryPolicy};
 
 use super::WorkerError;
+use super::cpu::{CpuError, CpuPool};
 
 /// A delivery as the processor sees it.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +50,30 @@ pub enum WorkError {
     /// The body is not an input message. Reject.
     #[error(transparent)]
     BadMessage(#[from] BadMessage),
+    /// The body is over `worker.max_input_bytes`; it was not read. Reject.
+    #[error("input message of {bytes} bytes is over the limit of {limit}")]
+    TooLarge {
+        /// Its length.
+        bytes: usize,
+        /// `worker.max_input_bytes`.
+        limit: usize,
+    },
+    /// The page's CPU budget ran out before extraction. Fail: it would
+    /// again.
+    #[error(transparent)]
+    TooComplex(#[from] TooComplex),
+    /// The result is over `worker.max_result_bytes`. Fail.
+    #[error("result of {bytes} bytes is over the limit of {limit}")]
+    ResultTooLarge {
+        /// Its length, serialised.
+        bytes: usize,
+        /// `worker.max_result_bytes`.
+        limit: usize,
+    },
+    /// The broker refused what the worker published for this input (size,
+    /// frame). Fail: it would refuse it again.
+    #[error("the broker refused the outcome: {0}")]
+    PublishRefused(String),
     /// Fetching failed; transient or permanent per [`FetchError::is_transient`].
     #[error(transparent)]
     Fetch(#[from] FetchError),
@@ -63,9 +89,14 @@ impl WorkError {
     /// Retry, fail or reject.
     pub fn verdict(&self) -> Verdict {
         match self {
-            WorkError::BadMessage(_) => Verdict::Reject,
+            WorkError::BadMessage(_) | WorkError::TooLarge { .. } => Verdict::Reject,
             WorkError::Fetch(e) if e.is_transient() => Verdict::Retry,
-            WorkError::Fetch(_) | WorkError::Pipeline(_) | WorkError::Serialise(_) => Verdict::Fail,
+            WorkError::Fetch(_)
+            | WorkError::Pipeline(_)
+            | WorkError::Serialise(_)
+            | WorkError::TooComplex(_)
+            | WorkError::ResultTooLarge { .. }
+            | WorkError::PublishRefused(_) => Verdict::Fail,
         }
     }
 
@@ -73,6 +104,10 @@ impl WorkError {
     pub fn kind(&self) -> &'static str {
         match self {
             WorkError::BadMessage(_) => "bad_message",
+            WorkError::TooLarge { .. } => "too_large",
+            WorkError::TooComplex(_) => "too_complex",
+            WorkError::ResultTooLarge { .. } => "result_too_large",
+            WorkError::PublishRefused(_) => "publish_refused",
             WorkError::Fetch(e) => e.kind(),
             WorkError::Pipeline(_) => "pipeline_crash",
             WorkError::Serialise(_) => "serialise",
@@ -119,6 +154,10 @@ pub enum Outcome {
         /// True when a transient error ran out of attempts.
         exhausted: bool,
     },
+    /// The worker is stopping and gave up on this message before it had
+    /// an outcome: nothing is published, the input is left
+    /// unacknowledged and the broker redelivers it.
+    Abandoned,
 }
 
 impl Outcome {
@@ -128,13 +167,14 @@ impl Outcome {
             Outcome::Done(_) => "done",
             Outcome::Retry { .. } => "retry",
             Outcome::Failed { .. } => "failed",
+            Outcome::Abandoned => "abandoned",
         }
     }
 
     /// The error, unless done.
     pub fn error(&self) -> Option<&WorkError> {
         match self {
-            Outcome::Done(_) => None,
+            Outcome::Done(_) | Outcome::Abandoned => None,
             Outcome::Retry { error, .. } | Outcome::Failed { error, .. } => Some(error),
         }
     }
@@ -171,6 +211,12 @@ pub struct Processor {
     fetcher: Fetcher,
     hosts: HostLimiter,
     retry: RetryPolicy,
+    cpu: CpuPool,
+    max_input_bytes: usize,
+    page_deadline: Duration,
+    /// Set when the worker stops waiting for in-flight messages: pages
+    /// still in the CPU stage stop at their next budget check.
+    abandon: Arc<AtomicBool>,
 }
 
 impl Processor {
@@ -179,16 +225,38 @@ impl Processor {
         let pipeline = Pipeline::load(settings).map_err(|e: ConfigError| WorkerError::Config(e))?;
         let fetcher = Fetcher::new(&settings.fetch).map_err(WorkerError::Fetcher)?;
         let names = Names::new(settings);
+        let w = &settings.worker;
+        let threads = w.cpu_threads();
         Ok(Self {
             pipeline: Arc::new(pipeline),
             fetcher,
-            hosts: HostLimiter::new(settings.worker.per_host_concurrency),
+            hosts: HostLimiter::new(w.per_host_concurrency),
             retry: RetryPolicy::new(
                 names.retry,
                 settings.retry.max_attempts,
                 settings.retry.jitter,
             ),
+            // One page queued per thread keeps every thread busy; the
+            // other fetched pages wait in their tasks, which the
+            // concurrency bounds.
+            cpu: CpuPool::new(threads, threads),
+            max_input_bytes: w.max_input_bytes,
+            page_deadline: w.page_deadline(),
+            abandon: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Threads of the CPU stage.
+    pub fn cpu_threads(&self) -> usize {
+        self.cpu.threads()
+    }
+
+    /// Stops the CPU work of every page in flight at its next budget
+    /// check; those messages end [`Outcome::Abandoned`]. For shutdown,
+    /// once the grace period is over.
+    pub fn abandon_in_flight(&self) {
+        self.abandon
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Turns one delivery into its outcome. Never fails: every problem is
@@ -201,7 +269,10 @@ impl Processor {
         let attempt = u32::try_from(prior)
             .unwrap_or(u32::MAX - 1)
             .saturating_add(1);
+        // Only a well-formed time is carried on: the header comes from
+        // outside and is copied into everything published for this input.
         let first_attempt_at = headers::get_str(hdrs, headers::FIRST_ATTEMPT_AT)
+            .filter(|t| t.len() <= 64 && chrono::DateTime::parse_from_rfc3339(t).is_ok())
             .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true));
         span.record("attempt", attempt);
         span.record("trace_id", trace.trace_id.as_str());
@@ -221,6 +292,18 @@ impl Processor {
             fetch_time: None,
             process_time: None,
         };
+        if msg.body.len() > self.max_input_bytes {
+            processed.id = body_id(msg.body);
+            span.record("id", processed.id.as_str());
+            processed.outcome = Outcome::Failed {
+                error: WorkError::TooLarge {
+                    bytes: msg.body.len(),
+                    limit: self.max_input_bytes,
+                },
+                exhausted: false,
+            };
+            return processed;
+        }
         let input = match InputMessage::parse(msg.body) {
             Ok(input) => input,
             Err(bad) => {
@@ -268,28 +351,44 @@ impl Processor {
         let start = Instant::now();
         let pipeline = self.pipeline.clone();
         let (id, url, meta) = (input.id.clone(), input.url.as_str().to_string(), input.meta);
-        // Cleaning and extraction are CPU work: keep them off the threads
-        // that drive the broker connections and the other fetches.
-        let joined = tokio::task::spawn_blocking(move || {
-            pipeline.process(Document {
-                id,
-                url,
-                final_url: page.final_url.clone(),
-                status: page.status,
-                content_type: page.content_type.clone(),
-                body: &page.body,
-                fetched_at: Utc::now(),
-                meta,
-                attempts: attempt,
+        let (deadline, abandon) = (self.page_deadline, self.abandon.clone());
+        // Cleaning and extraction are CPU work: they run on the pool sized
+        // to the cores, off the threads that drive the broker connections
+        // and the other fetches. The deadline counts from when a thread
+        // takes the page, not from when it joined the queue.
+        let joined = self
+            .cpu
+            .run(move || {
+                let budget = Budget::until(Instant::now() + deadline).with_cancel(abandon);
+                pipeline.process_within(
+                    Document {
+                        id,
+                        url,
+                        final_url: page.final_url.clone(),
+                        status: page.status,
+                        content_type: page.content_type.clone(),
+                        body: &page.body,
+                        fetched_at: Utc::now(),
+                        meta,
+                        attempts: attempt,
+                    },
+                    &budget,
+                )
             })
-        })
-        .await;
+            .await;
         let took = start.elapsed();
         events::processed(took);
         processed.process_time = Some(took);
+        let abandoned = self.abandon.load(std::sync::atomic::Ordering::Relaxed);
         processed.outcome = match joined {
-            Ok(result) => Outcome::Done(Box::new(result)),
-            Err(e) => Outcome::Failed {
+            _ if abandoned => Outcome::Abandoned,
+            Ok(Ok(result)) => Outcome::Done(Box::new(result)),
+            Ok(Err(too_complex)) => Outcome::Failed {
+                error: too_complex.into(),
+                exhausted: false,
+            },
+            Err(CpuError::Stopped) => Outcome::Abandoned,
+            Err(e @ CpuError::Panicked(_)) => Outcome::Failed {
                 error: WorkError::Pipeline(e.to_string()),
                 exhausted: false,
             },

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::amqp::headers;
 use crate::amqp::publisher::Outgoing;
 use crate::amqp::topology::{Names, RESULT_ROUTING_KEY};
-use crate::input::body_as_json;
+use crate::input::KeptInput;
 use crate::model::WorkerInfo;
 
 use super::process::{Incoming, Outcome, Processed, Verdict, WorkError};
@@ -38,8 +38,11 @@ pub struct FailureRecord {
     pub id: String,
     /// The URL, when the message had a valid one.
     pub url: Option<String>,
-    /// The input message whole: its JSON, or its text.
-    pub input: serde_json::Value,
+    /// The input message: whole up to `worker.record_input_bytes`, else a
+    /// prefix, with its length and hash (`input`, `input_encoding`,
+    /// `input_truncated`, `input_bytes`, `input_sha256`).
+    #[serde(flatten)]
+    pub input: KeptInput,
     /// Why.
     pub error: FailureError,
     /// Attempts made, this one included.
@@ -54,6 +57,18 @@ pub struct FailureRecord {
     /// Who produced it.
     pub worker: WorkerInfo,
 }
+
+/// Sizes that bound every outgoing message.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordLimits {
+    /// Bytes of the input kept in a failure record.
+    pub record_input_bytes: usize,
+    /// Largest result published; above it, a failure record instead.
+    pub max_result_bytes: usize,
+}
+
+/// Longest error message carried, in a record or a header.
+const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
 
 /// A message to publish, owning its parts.
 #[derive(Debug, Clone)]
@@ -95,19 +110,37 @@ fn json_properties(id: &str, headers: FieldTable) -> BasicProperties {
 }
 
 /// Builds what must be confirmed before the input may be acknowledged.
-pub fn outgoing(names: &Names, incoming: &Incoming<'_>, p: &Processed) -> OwnedOutgoing {
-    let in_headers = incoming.properties.headers().as_ref();
-    match &p.outcome {
+/// Every message it builds is bounded: the input body is (the worker
+/// refuses larger ones unread), a failure record keeps a bounded part of
+/// it, headers are the worker's own plus the trace context, and a result
+/// over `max_result_bytes` becomes a small failure record. `None` for an
+/// outcome that publishes nothing ([`Outcome::Abandoned`]).
+pub fn outgoing(
+    names: &Names,
+    limits: RecordLimits,
+    incoming: &Incoming<'_>,
+    p: &Processed,
+) -> Option<OwnedOutgoing> {
+    Some(match &p.outcome {
+        Outcome::Abandoned => return None,
         Outcome::Done(result) => {
             let mut h = FieldTable::default();
             p.trace.inject(&mut h);
             headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
             let body = match serde_json::to_vec(result.as_ref()) {
-                Ok(body) => body,
+                Ok(body) if body.len() <= limits.max_result_bytes => body,
+                Ok(body) => {
+                    let error = WorkError::ResultTooLarge {
+                        bytes: body.len(),
+                        limit: limits.max_result_bytes,
+                    };
+                    tracing::warn!(error = %error, "result replaced by a failure record");
+                    return Some(failure(names, limits, incoming, p, &error, false));
+                }
                 Err(e) => {
                     let error = WorkError::Serialise(e.to_string());
                     tracing::error!(error = %error, "result dropped for a failure record");
-                    return failure(names, incoming, p, &error, false);
+                    return Some(failure(names, limits, incoming, p, &error, false));
                 }
             };
             OwnedOutgoing {
@@ -124,7 +157,7 @@ pub fn outgoing(names: &Names, incoming: &Incoming<'_>, p: &Processed) -> OwnedO
         } => {
             // The input as it came, with our bookkeeping headers updated:
             // it flows back into the input queue when its delay is over.
-            let h = attempt_headers(in_headers, p, error);
+            let h = attempt_headers(p, error);
             let mut props = incoming
                 .properties
                 .clone()
@@ -138,12 +171,40 @@ pub fn outgoing(names: &Names, incoming: &Incoming<'_>, p: &Processed) -> OwnedO
                 properties: props,
             }
         }
-        Outcome::Failed { error, exhausted } => failure(names, incoming, p, error, *exhausted),
+        Outcome::Failed { error, exhausted } => {
+            failure(names, limits, incoming, p, error, *exhausted)
+        }
+    })
+}
+
+/// The record published when the broker refused what the worker built for
+/// this input (too large, or a frame it would not take): the smallest
+/// record that still says what happened, without the input body or meta,
+/// so that it cannot be refused in turn.
+pub fn refused_record(
+    names: &Names,
+    incoming: &Incoming<'_>,
+    p: &Processed,
+    reason: &str,
+) -> OwnedOutgoing {
+    let error = WorkError::PublishRefused(truncate(reason, MAX_ERROR_MESSAGE_BYTES));
+    let limits = RecordLimits {
+        record_input_bytes: 1024,
+        max_result_bytes: 0,
+    };
+    let mut out = failure(names, limits, incoming, p, &error, false);
+    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&out.body) {
+        v["meta"] = serde_json::Value::Null;
+        if let Ok(body) = serde_json::to_vec(&v) {
+            out.body = body;
+        }
     }
+    out
 }
 
 fn failure(
     names: &Names,
+    limits: RecordLimits,
     incoming: &Incoming<'_>,
     p: &Processed,
     error: &WorkError,
@@ -152,10 +213,10 @@ fn failure(
     let record = FailureRecord {
         id: p.id.clone(),
         url: p.url.clone(),
-        input: body_as_json(incoming.body),
+        input: KeptInput::keep(incoming.body, limits.record_input_bytes),
         error: FailureError {
             kind: error.kind().to_string(),
-            message: error.to_string(),
+            message: truncate(&error.to_string(), MAX_ERROR_MESSAGE_BYTES),
             status: error.status(),
             retries_exhausted: exhausted && error.verdict() == Verdict::Retry,
         },
@@ -176,7 +237,7 @@ fn failure(
         .to_string()
         .into_bytes()
     });
-    let h = attempt_headers(incoming.properties.headers().as_ref(), p, error);
+    let h = attempt_headers(p, error);
     OwnedOutgoing {
         exchange: String::new(),
         routing_key: names.failed.clone(),
@@ -185,22 +246,22 @@ fn failure(
     }
 }
 
-/// The input's headers without the broker's death records, with this
-/// attempt's bookkeeping (count, first attempt, the error) and the trace
-/// context: what a retried input and a failure record both carry.
-fn attempt_headers(
-    in_headers: Option<&FieldTable>,
-    p: &Processed,
-    error: &WorkError,
-) -> FieldTable {
-    let mut h = headers::without_death_headers(in_headers);
+/// This attempt's bookkeeping (count, first attempt, the error) and the
+/// trace context: what a retried input and a failure record both carry.
+///
+/// Nothing else of the input's headers is copied. The broker accepts a
+/// message whose headers nearly fill a frame; copied onto a message of
+/// ours with headers added, they overflowed `frame_max` and the broker
+/// closed the whole publishing connection on every attempt.
+fn attempt_headers(p: &Processed, error: &WorkError) -> FieldTable {
+    let mut h = FieldTable::default();
     headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
     headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
     headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
     headers::set_str(
         &mut h,
         headers::ERROR_MESSAGE,
-        &truncate(&error.to_string(), 1024),
+        &truncate(&error.to_string(), MAX_ERROR_MESSAGE_BYTES),
     );
     p.trace.inject(&mut h);
     h
@@ -216,4 +277,150 @@ fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amqp::headers::TraceContext;
+    use crate::configuration::Settings;
+    use crate::input::{BadMessage, InputEncoding};
+    use lapin::types::{AMQPValue, LongString};
+
+    fn names() -> Names {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        Names::new(&Settings::load_with_env(&dir, None, Vec::new()).unwrap())
+    }
+
+    const LIMITS: RecordLimits = RecordLimits {
+        record_input_bytes: 4096,
+        max_result_bytes: 64 << 10,
+    };
+
+    fn processed(outcome: Outcome) -> Processed {
+        Processed {
+            id: "id1".into(),
+            url: Some("https://a.example/1".into()),
+            attempt: 1,
+            first_attempt_at: "2026-12-04T00:00:00.000Z".into(),
+            trace: TraceContext::from_headers(None),
+            meta: serde_json::Value::Null,
+            outcome,
+            status: None,
+            fetch_time: None,
+            process_time: None,
+        }
+    }
+
+    fn failed(error: WorkError) -> Outcome {
+        Outcome::Failed {
+            error,
+            exhausted: false,
+        }
+    }
+
+    fn header_bytes(p: &BasicProperties) -> usize {
+        p.headers()
+            .as_ref()
+            .map(|h| {
+                h.inner()
+                    .iter()
+                    .map(|(k, v)| {
+                        k.as_str().len()
+                            + match v {
+                                AMQPValue::LongString(s) => s.as_bytes().len(),
+                                _ => 8,
+                            }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_huge_bad_body_makes_a_small_record_that_says_what_it_was() {
+        let body = vec![0u8; 25 << 20];
+        let props = BasicProperties::default();
+        let incoming = Incoming {
+            body: &body,
+            properties: &props,
+        };
+        let p = processed(failed(WorkError::TooLarge {
+            bytes: body.len(),
+            limit: 65536,
+        }));
+        let out = outgoing(&names(), LIMITS, &incoming, &p).unwrap();
+        assert!(out.body.len() < 2 * 4096 + 2048, "{}", out.body.len());
+        let record: FailureRecord = serde_json::from_slice(&out.body).unwrap();
+        assert_eq!(record.error.kind, "too_large");
+        assert_eq!(record.input.input_encoding, InputEncoding::Base64);
+        assert!(record.input.input_truncated);
+        assert_eq!(record.input.input_bytes, 25 << 20);
+        assert_eq!(record.input.input_sha256.len(), 64);
+    }
+
+    #[test]
+    fn input_headers_are_not_copied_only_bookkeeping_and_trace_context() {
+        let mut h = FieldTable::default();
+        h.insert(
+            "x-padding".into(),
+            AMQPValue::LongString(LongString::from("x".repeat(130_900))),
+        );
+        h.insert(
+            headers::FIRST_ATTEMPT_AT.into(),
+            AMQPValue::LongString(LongString::from("y".repeat(100_000))),
+        );
+        let props = BasicProperties::default().with_headers(h);
+        let body = br#"{"url":"https://a.example/1"}"#;
+        let incoming = Incoming {
+            body,
+            properties: &props,
+        };
+        for outcome in [
+            failed(WorkError::BadMessage(BadMessage("x".into()))),
+            Outcome::Retry {
+                error: WorkError::PublishRefused("x".into()),
+                queue: "q".into(),
+                delay_ms: 5,
+            },
+        ] {
+            let out = outgoing(&names(), LIMITS, &incoming, &processed(outcome)).unwrap();
+            let n = header_bytes(&out.properties);
+            assert!(n < 2048, "{n} bytes of headers");
+            let keys: Vec<String> = out
+                .properties
+                .headers()
+                .as_ref()
+                .unwrap()
+                .inner()
+                .keys()
+                .map(|k| k.to_string())
+                .collect();
+            assert!(!keys.contains(&"x-padding".to_string()), "{keys:?}");
+            assert!(keys.contains(&headers::TRACEPARENT.to_string()), "{keys:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_publish_ends_in_a_small_record_without_the_input() {
+        let body = format!(
+            r#"{{"url":"https://a.example/1","meta":"{}"}}"#,
+            "m".repeat(60_000)
+        );
+        let props = BasicProperties::default();
+        let incoming = Incoming {
+            body: body.as_bytes(),
+            properties: &props,
+        };
+        let out = refused_record(
+            &names(),
+            &incoming,
+            &processed(Outcome::Abandoned),
+            "406 message too large",
+        );
+        assert!(out.body.len() < 8192, "{}", out.body.len());
+        let record: FailureRecord = serde_json::from_slice(&out.body).unwrap();
+        assert_eq!(record.error.kind, "publish_refused");
+        assert!(record.input.input_truncated);
+    }
 }
