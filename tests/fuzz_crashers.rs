@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fraudstat::configuration::Settings;
 use fraudstat::decode::decode;
 use fraudstat::extract::numeral::{parse, scan};
-use fraudstat::input::{InputMessage, body_as_json, body_id};
+use fraudstat::input::{InputMessage, KeptInput, body_id};
 use fraudstat::pipeline::{Document, Pipeline};
 
 /// A hang guard per input (the debug build is some ten times slower than
@@ -56,7 +56,7 @@ fn every_kept_fuzz_input_runs_through_its_target_cleanly() {
                     assert!(matches!(m.url.url().scheme(), "http" | "https"));
                     assert_eq!(InputMessage::parse(&data).unwrap().id, m.id);
                 }
-                let _ = body_as_json(&data);
+                let _ = KeptInput::keep(&data, 4096);
                 let _ = body_id(&data);
             }
             "numeral_scan" => {

@@ -281,14 +281,47 @@ impl Handler {
             redelivered = delivery.redelivered,
         );
         async {
+            let Delivery {
+                data,
+                properties,
+                acker,
+                ..
+            } = delivery;
+            let data = Arc::new(data);
+            let properties = Arc::new(properties);
             let incoming = Incoming {
-                body: &delivery.data,
-                properties: &delivery.properties,
+                body: &data,
+                properties: &properties,
             };
             let processed = self.processor.process_one(&incoming).await;
             let publish_start = Instant::now();
-            let Some(out) = record::outgoing(&self.names, self.limits, &incoming, &processed)
-            else {
+            // Serialising a result (megabytes for a long page) and keeping
+            // a bounded copy of the input are CPU work: off the runtime.
+            let (names, limits) = (self.names.clone(), self.limits);
+            let (body, props) = (data.clone(), properties.clone());
+            let built = self
+                .processor
+                .on_cpu(move || {
+                    let incoming = Incoming {
+                        body: &body,
+                        properties: &props,
+                    };
+                    let out = record::outgoing(&names, limits, &incoming, &processed);
+                    (out, processed)
+                })
+                .await;
+            let Ok((out, processed)) = built else {
+                // The pool is gone (the worker is stopping): hand the input
+                // back for redelivery.
+                let _ = acker
+                    .nack(BasicNackOptions {
+                        requeue: true,
+                        multiple: false,
+                    })
+                    .await;
+                return;
+            };
+            let Some(out) = out else {
                 // Given up at shutdown: no outcome, no acknowledgement; the
                 // broker redelivers it to the next worker.
                 tracing::Span::current().record("outcome", processed.outcome.label());
@@ -299,7 +332,7 @@ impl Handler {
             let (label, ack_lost) = match &published {
                 Ok(()) => {
                     // Only now, with the outcome confirmed, may the input go.
-                    let acked = delivery.acker.ack(BasicAckOptions::default()).await;
+                    let acked = acker.ack(BasicAckOptions::default()).await;
                     let lost = !matches!(acked, Ok(true));
                     if lost {
                         tracing::warn!(
@@ -316,7 +349,7 @@ impl Handler {
                     };
                     // If this fails too the connection is gone, and the
                     // broker requeues the message anyway.
-                    let _ = delivery.acker.nack(nack).await;
+                    let _ = acker.nack(nack).await;
                     ("requeued", false)
                 }
             };

@@ -251,6 +251,16 @@ impl Processor {
         self.cpu.threads()
     }
 
+    /// Runs CPU work on the CPU stage's threads (serialising a result,
+    /// hashing an input), keeping it off the async runtime.
+    pub async fn on_cpu<T, F>(&self, f: F) -> Result<T, CpuError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.cpu.run(f).await
+    }
+
     /// Stops the CPU work of every page in flight at its next budget
     /// check; those messages end [`Outcome::Abandoned`]. For shutdown,
     /// once the grace period is over.
@@ -293,7 +303,14 @@ impl Processor {
             process_time: None,
         };
         if msg.body.len() > self.max_input_bytes {
-            processed.id = body_id(msg.body);
+            // Hashing tens of megabytes is CPU work: not on the threads
+            // that drive the broker connections (their heartbeats stalled).
+            let copy = msg.body.to_vec();
+            processed.id = self
+                .cpu
+                .run(move || body_id(&copy))
+                .await
+                .unwrap_or_else(|_| "too-large".into());
             span.record("id", processed.id.as_str());
             processed.outcome = Outcome::Failed {
                 error: WorkError::TooLarge {

@@ -121,6 +121,7 @@ async fn process(url: &str, allow_private: bool) -> String {
         .await;
     match p.outcome {
         Outcome::Done(_) => "done".into(),
+        Outcome::Abandoned => "abandoned".into(),
         Outcome::Retry { error, .. } | Outcome::Failed { error, .. } => error.kind().into(),
     }
 }

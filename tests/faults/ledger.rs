@@ -186,6 +186,13 @@ pub struct Ledger {
     pub outcomes: BTreeMap<String, Vec<Fate>>,
     /// Outcomes that do not belong: unknown id, wrong URL, unreadable body.
     pub unexpected: Vec<String>,
+    /// Size of the largest outcome read back, in bytes.
+    pub largest_outcome: usize,
+    /// ids whose outcomes are kept whole in `kept`, for tests that look
+    /// inside them.
+    pub watched: BTreeSet<String>,
+    /// The outcomes of watched ids, as read back.
+    pub kept: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 /// How one copy of a URL ended.
@@ -246,6 +253,45 @@ impl Ledger {
         let _ = conn.close(200, "enqueued".into()).await;
     }
 
+    /// Publishes raw bodies with the headers given, recording each under
+    /// `id` for `url`: for a message too broken to parse, the worker's
+    /// body hash and no URL (`""`).
+    pub async fn enqueue_raw(
+        &mut self,
+        app: &TestApp,
+        items: Vec<(String, String, Vec<u8>, FieldTable)>,
+    ) {
+        let conn = Connection::connect(AMQP_URL, ConnectionProperties::default())
+            .await
+            .unwrap();
+        let ch = conn.create_channel().await.unwrap();
+        ch.confirm_select(ConfirmSelectOptions::default())
+            .await
+            .unwrap();
+        for (id, url, body, headers) in items {
+            let confirm = ch
+                .basic_publish(
+                    "".into(),
+                    app.names.urls.as_str().into(),
+                    BasicPublishOptions {
+                        mandatory: true,
+                        ..Default::default()
+                    },
+                    &body,
+                    BasicProperties::default()
+                        .with_delivery_mode(2)
+                        .with_headers(headers),
+                )
+                .await
+                .unwrap();
+            self.sent.insert(id.clone(), url);
+            if let Ok(Confirmation::Ack(None)) = confirm.await {
+                self.confirmed.insert(id);
+            }
+        }
+        let _ = conn.close(200, "enqueued".into()).await;
+    }
+
     /// Reads everything now in the results and failure queues into the ledger.
     pub async fn collect(&mut self, client: &mut Client, app: &TestApp) {
         for m in client.drain(&app.names.results_queue).await {
@@ -257,6 +303,7 @@ impl Ledger {
     }
 
     fn record(&mut self, m: &Drained, failed_queue: bool) {
+        self.largest_outcome = self.largest_outcome.max(m.body.len());
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(&m.body) else {
             self.unexpected
                 .push(format!("unreadable: {}", String::from_utf8_lossy(&m.body)));
@@ -277,6 +324,9 @@ impl Ledger {
         {
             id = input_id.to_string();
             url = json["input"]["url"].as_str().unwrap_or_default();
+        }
+        if self.watched.contains(&id) {
+            self.kept.entry(id.clone()).or_default().push(json.clone());
         }
         match self.sent.get(&id) {
             Some(sent) if sent == url => self.outcomes.entry(id).or_default().push(fate),
