@@ -72,6 +72,22 @@ fn render(rel: &str) -> Vec<Value> {
     python_json(&["--render", rel]).as_array().unwrap().clone()
 }
 
+/// A Kubernetes memory quantity (`1Gi`, `512Mi`, `1000M`), in bytes.
+fn quantity_bytes(q: &str) -> u64 {
+    let (n, unit) = q.split_at(q.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(q.len()));
+    let n: u64 = n.parse().unwrap();
+    n * match unit {
+        "" => 1,
+        "Ki" => 1 << 10,
+        "Mi" => 1 << 20,
+        "Gi" => 1 << 30,
+        "K" | "k" => 1_000,
+        "M" => 1_000_000,
+        "G" => 1_000_000_000,
+        other => panic!("unknown unit {other}"),
+    }
+}
+
 fn object<'a>(objects: &'a [Value], kind: &str, name_prefix: &str) -> &'a Value {
     objects
         .iter()
@@ -301,6 +317,26 @@ fn the_pods_settings_load_through_the_workers_loader() {
     for r in ["requests", "limits"] {
         assert!(container["resources"][r]["memory"].is_string(), "{r}");
     }
+    // The memory limit covers the worker's bound for these settings, with
+    // one CPU thread per core of the CPU limit (std reads the cgroup quota).
+    let limit = quantity_bytes(container["resources"]["limits"]["memory"].as_str().unwrap());
+    let cores = container["resources"]["limits"]["cpu"]
+        .as_str()
+        .and_then(|c| c.parse::<f64>().ok())
+        .unwrap()
+        .ceil() as usize;
+    let threads = if settings.worker.cpu_threads > 0 {
+        settings.worker.cpu_threads
+    } else {
+        cores
+    };
+    let bound = fraudstat::worker::memory::MemoryBound::new(&settings, threads);
+    assert!(
+        bound.total() <= limit,
+        "memory limit {} MiB below the bound {} MiB ({bound:?})",
+        limit >> 20,
+        bound.total() >> 20
+    );
 
     // KEDA watches the queue the worker consumes, with the worker's URL.
     let names = Names::new(&settings);

@@ -9,6 +9,7 @@
 //! consumers drop duplicates).
 
 pub mod cpu;
+pub mod memory;
 mod process;
 mod record;
 
@@ -149,6 +150,7 @@ async fn consume(
         concurrency,
         per_host = settings.worker.per_host_concurrency,
         cpu_threads = processor.cpu_threads(),
+        memory_bound_mib = memory::MemoryBound::new(settings, processor.cpu_threads()).total() >> 20,
         "consuming"
     );
 
