@@ -8,6 +8,7 @@ use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
 use super::text::{self, cjk_count};
 use super::{ruby, spam};
+use crate::pipeline::Budget;
 
 /// What the HTML path produces before the script is decided.
 #[derive(Debug, Clone, Default)]
@@ -22,12 +23,26 @@ pub struct Cleaned {
     pub author: Option<String>,
     /// Body paragraphs joined by `\n`.
     pub text: String,
+    /// Elements built when the element bound stopped the parse.
+    pub nodes_limit: Option<u64>,
 }
 
 /// Cleans one HTML page.
 pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
-    let ex = html::extract(page, html_rules);
-    let paragraphs = text::analyse_paragraphs(&ex.paragraphs, rules);
+    clean_within(page, html_rules, rules, usize::MAX, &Budget::unlimited())
+}
+
+/// [`clean`] building at most `max_nodes` HTML nodes and giving up (with a
+/// meaningless result) once `budget` is exceeded.
+pub fn clean_within(
+    page: &str,
+    html_rules: &HtmlRules,
+    rules: &Rules,
+    max_nodes: usize,
+    budget: &Budget,
+) -> Cleaned {
+    let ex = html::extract_within(page, html_rules, max_nodes, budget);
+    let paragraphs = text::analyse_paragraphs_within(&ex.paragraphs, rules, budget);
     let para_meta = meta::extract(&paragraphs, rules);
     let tags = tag_meta(&ex, rules);
 
@@ -69,7 +84,7 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         } else {
             around(stripped, &ex.paragraphs, rules.html.meta_window_lines)
         };
-        text::analyse(window.unwrap_or(stripped), rules)
+        text::analyse_within(window.unwrap_or(stripped), rules, budget)
     } else {
         text::Analysis::default()
     };
@@ -127,6 +142,7 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         // `<meta name=author>` often names the site; a byline is better.
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
+        nodes_limit: ex.nodes_limit,
     }
 }
 

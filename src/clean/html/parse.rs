@@ -28,6 +28,7 @@ use super::dom::{Dom, Ix, Node};
 use super::entities;
 use super::rules::HtmlRules;
 use super::selector::Element;
+use crate::pipeline::{Budget, Meter};
 
 /// Open elements kept at most; deeper start tags (and as many end tags)
 /// are ignored, as browsers also flatten absurd nesting.
@@ -65,18 +66,37 @@ pub(crate) struct Parsed {
     /// The page's text, every element's text in document order with a line
     /// break at each block tag, for the text cleaner's metadata reading.
     pub text: String,
+    /// Elements built when `max_nodes` stopped the parse (the markup after
+    /// that point was not read).
+    pub nodes_limit: Option<u64>,
 }
 
 /// Parses `html` with `rules`' vocabulary.
+#[cfg(test)]
 pub(crate) fn parse(html: &str, rules: &HtmlRules) -> Parsed {
-    let mut b = Builder::new(rules, html.len());
-    tokenize(html, &mut b);
+    parse_within(html, rules, usize::MAX, &Budget::unlimited())
+}
+
+/// Parses `html`, stopping once `max_nodes` elements and text nodes are
+/// built or the budget is exceeded.
+pub(crate) fn parse_within(
+    html: &str,
+    rules: &HtmlRules,
+    max_nodes: usize,
+    budget: &Budget,
+) -> Parsed {
+    // The text a tree of `max_nodes` can hold is bounded by the input, but
+    // the capacity guesses below must not be by the input alone.
+    let mut b = Builder::new(rules, html.len().min(max_nodes.saturating_mul(64)));
+    let mut meter = Meter::new(budget);
+    let nodes_limit = tokenize(html, &mut b, max_nodes, &mut meter);
     let mut dom = b.dom;
     dom.unflag_page_wrappers();
     Parsed {
         dom,
         head: b.head,
         text: b.text,
+        nodes_limit,
     }
 }
 
@@ -782,12 +802,24 @@ fn atom(raw: &[u8]) -> LocalName {
     LocalName::from(String::from_utf8_lossy(raw).to_ascii_lowercase())
 }
 
-/// Reads `html` and drives the builder.
-fn tokenize(html: &str, b: &mut Builder<'_>) {
+/// Reads `html` and drives the builder until the end, `max_nodes` nodes
+/// (then returns how many were built) or the budget's end.
+fn tokenize(
+    html: &str,
+    b: &mut Builder<'_>,
+    max_nodes: usize,
+    meter: &mut Meter<'_>,
+) -> Option<u64> {
     let bytes = html.as_bytes();
     let mut i = 0;
     let mut attrs: Vec<Attr<'_>> = Vec::new();
     while i < bytes.len() {
+        if b.dom.nodes.len() >= max_nodes {
+            return Some(b.dom.nodes.len() as u64);
+        }
+        if meter.tick() {
+            return None;
+        }
         let Some(off) = memchr(b'<', bytes.get(i..).unwrap_or_default()) else {
             b.text(html.get(i..).unwrap_or_default());
             break;
@@ -858,6 +890,7 @@ fn tokenize(html: &str, b: &mut Builder<'_>) {
             }
         }
     }
+    None
 }
 
 fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool) -> Raw {
