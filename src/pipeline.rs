@@ -27,8 +27,9 @@ use crate::model::{ContentKind, ExtractionResult, HttpInfo, Limit, LimitHit, Wor
 /// `docs/reliability.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PipelineLimits {
-    /// Characters of article text (and, separately, of title) handed to
-    /// extraction; the rest is cut off and not published either.
+    /// Characters of text read from a page (the text of an HTML page's
+    /// elements, or a text page) and of article text and title handed to
+    /// extraction; the rest is not read, nor published.
     pub max_text_chars: usize,
     /// HTML elements built; markup after the last one is not read.
     pub max_nodes: usize,
@@ -312,7 +313,7 @@ impl Pipeline {
         gate("clean")?;
         let (mut article, mut limits) =
             self.cleaner
-                .clean_within(&page, Some(&doc.final_url), self.limits.max_nodes, budget);
+                .clean_within(&page, Some(&doc.final_url), &self.limits, budget);
         let charset = std::mem::take(&mut page.charset);
         // The decoded page is the largest buffer still held: gone before
         // extraction allocates its own.
@@ -337,6 +338,13 @@ impl Pipeline {
             self.extractor
                 .extract_within(&article, self.limits.max_figures, budget);
         limits.extend(hits);
+        // One entry per bound: the first place it stopped the work.
+        let mut seen = Vec::with_capacity(limits.len());
+        limits.retain(|h| {
+            let first = !seen.contains(&h.limit);
+            seen.push(h.limit);
+            first
+        });
         Ok(ExtractionResult {
             id: doc.id,
             url: doc.url,
@@ -378,4 +386,222 @@ fn media_type(content_type: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn pipeline() -> Pipeline {
+        let settings = Settings::load_with_env(&root().join("config"), None, Vec::new())
+            .expect("settings load");
+        Pipeline::load(&settings).expect("rule files load")
+    }
+
+    fn doc<'a>(body: &'a [u8], content_type: &str) -> Document<'a> {
+        Document {
+            id: "t".into(),
+            url: "t".into(),
+            final_url: "t".into(),
+            status: 200,
+            content_type: Some(content_type.into()),
+            body,
+            fetched_at: Utc::now(),
+            meta: serde_json::Value::Null,
+            attempts: 1,
+        }
+    }
+
+    fn corpus(dir: &str) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/corpus").join(dir))
+            .expect("corpus fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn html_fixture() -> Vec<u8> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/html"))
+            .expect("html fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect();
+        v.sort();
+        std::fs::read(v.first().expect("an html fixture")).expect("fixture reads")
+    }
+
+    #[test]
+    fn an_exceeded_budget_stops_before_decoding() {
+        let p = pipeline();
+        let body = html_fixture();
+        let budget = Budget::until(Instant::now());
+        let err = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect_err("no time left");
+        assert_eq!(err.stage, "decode");
+        assert!(err.to_string().contains("decode"), "{err}");
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_before_decoding() {
+        let p = pipeline();
+        let body = html_fixture();
+        let flag = Arc::new(AtomicBool::new(false));
+        let budget = Budget::unlimited().with_cancel(flag.clone());
+        assert!(!budget.exceeded());
+        flag.store(true, Ordering::Relaxed);
+        let err = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect_err("cancelled");
+        assert_eq!(err.stage, "decode");
+    }
+
+    #[test]
+    fn within_an_ample_budget_the_result_is_the_unbounded_one() {
+        let p = pipeline();
+        let body = html_fixture();
+        let budget = Budget::until(Instant::now() + Duration::from_secs(3600));
+        let mut a = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect("ample time");
+        let mut b = p.process(doc(&body, "text/html"));
+        a.fetched_at.clear();
+        b.fetched_at.clear();
+        assert_eq!(a, b);
+        assert!(a.limits.is_empty(), "{:?}", a.limits);
+    }
+
+    #[test]
+    fn an_extraction_out_of_time_returns_what_it_found_and_says_so() {
+        let p = pipeline();
+        let page = corpus("pages").into_iter().next().expect("a corpus page");
+        let text = std::fs::read_to_string(page).expect("page reads");
+        let article = p.cleaner.clean_text(&text);
+        let flag = Arc::new(AtomicBool::new(true));
+        let budget = Budget::unlimited().with_cancel(flag);
+        let (stats, hits) = p.extractor.extract_within(&article, 3000, &budget);
+        assert!(stats.is_empty());
+        assert!(hits.iter().any(|h| h.limit == Limit::Deadline), "{hits:?}");
+    }
+
+    /// Values the gold file of a corpus page lists.
+    fn gold_values(gold: &Path) -> Vec<f64> {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(gold).expect("gold reads"))
+                .expect("gold parses");
+        v["statistics"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s["value"].as_f64()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn more_figures_than_the_bound_records_figures() {
+        let max_figures = 2;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_figures,
+            ..PipelineLimits::default()
+        });
+        let full = pipeline();
+        let mut checked = 0;
+        for gold in corpus("gold") {
+            let values = gold_values(&gold);
+            let page = root()
+                .join("tests/fixtures/corpus/pages")
+                .join(gold.file_stem().expect("name"))
+                .with_extension("txt");
+            let Ok(body) = std::fs::read(&page) else {
+                continue;
+            };
+            let unbounded = full.process(doc(&body, "text/plain"));
+            // Pages whose every figure is in the gold, with more than the bound.
+            if values.len() <= max_figures
+                || unbounded.statistics.len() <= max_figures
+                || !unbounded
+                    .statistics
+                    .iter()
+                    .all(|s| values.contains(&s.value))
+            {
+                continue;
+            }
+            let r = p.process(doc(&body, "text/plain"));
+            assert!(
+                r.limits.contains(&LimitHit {
+                    limit: Limit::Figures,
+                    at: max_figures as u64
+                }),
+                "{}: {:?}",
+                page.display(),
+                r.limits
+            );
+            assert!(r.statistics.len() <= max_figures);
+            assert!(r.statistics.iter().all(|s| values.contains(&s.value)));
+            checked += 1;
+        }
+        assert!(
+            checked > 0,
+            "no corpus page with more figures than the bound"
+        );
+    }
+
+    #[test]
+    fn a_huge_text_records_text_chars() {
+        let max_text_chars = 2_000;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_text_chars,
+            ..PipelineLimits::default()
+        });
+        let page = corpus("pages").into_iter().next().expect("a corpus page");
+        let one = std::fs::read(page).expect("page reads");
+        let body: Vec<u8> = one.repeat(max_text_chars / one.len().max(1) + 2);
+        for ct in ["text/plain", "text/html"] {
+            let r = p.process(doc(&body, ct));
+            assert!(
+                r.limits.iter().any(|h| h.limit == Limit::TextChars),
+                "{ct}: {:?}",
+                r.limits
+            );
+            assert!(r.article.text.chars().count() <= max_text_chars);
+        }
+    }
+
+    #[test]
+    fn a_node_heavy_page_records_nodes() {
+        let max_nodes = 1_000;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_nodes,
+            ..PipelineLimits::default()
+        });
+        let body = "<a>".repeat(max_nodes * 3);
+        let r = p.process(doc(body.as_bytes(), "text/html"));
+        assert_eq!(
+            r.limits,
+            vec![LimitHit {
+                limit: Limit::Nodes,
+                at: max_nodes as u64
+            }]
+        );
+        let fixture = html_fixture();
+        let r = p.process(doc(&fixture, "text/html"));
+        assert!(r.limits.is_empty(), "{:?}", r.limits);
+    }
+
+    #[test]
+    fn limit_hits_serialise_as_documented() {
+        let hit = LimitHit {
+            limit: Limit::TextChars,
+            at: 7,
+        };
+        assert_eq!(
+            serde_json::to_string(&hit).expect("serialises"),
+            r#"{"limit":"text_chars","at":7}"#
+        );
+    }
 }

@@ -8,7 +8,8 @@ use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
 use super::text::{self, cjk_count};
 use super::{ruby, spam};
-use crate::pipeline::Budget;
+use crate::model::LimitHit;
+use crate::pipeline::{Budget, PipelineLimits};
 
 /// What the HTML path produces before the script is decided.
 #[derive(Debug, Clone, Default)]
@@ -23,25 +24,31 @@ pub struct Cleaned {
     pub author: Option<String>,
     /// Body paragraphs joined by `\n`.
     pub text: String,
-    /// Elements built when the element bound stopped the parse.
-    pub nodes_limit: Option<u64>,
+    /// The bound (elements or text) that stopped the parse, if one did.
+    pub limit: Option<LimitHit>,
 }
 
 /// Cleans one HTML page.
 pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
-    clean_within(page, html_rules, rules, usize::MAX, &Budget::unlimited())
+    clean_within(
+        page,
+        html_rules,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    )
 }
 
-/// [`clean`] building at most `max_nodes` HTML nodes and giving up (with a
-/// meaningless result) once `budget` is exceeded.
+/// [`clean`] within the element and text bounds of `limits`, giving up
+/// (with a meaningless result) once `budget` is exceeded.
 pub fn clean_within(
     page: &str,
     html_rules: &HtmlRules,
     rules: &Rules,
-    max_nodes: usize,
+    limits: &PipelineLimits,
     budget: &Budget,
 ) -> Cleaned {
-    let ex = html::extract_within(page, html_rules, max_nodes, budget);
+    let ex = html::extract_within(page, html_rules, limits, budget);
     let paragraphs = text::analyse_paragraphs_within(&ex.paragraphs, rules, budget);
     let para_meta = meta::extract(&paragraphs, rules);
     let tags = tag_meta(&ex, rules);
@@ -142,7 +149,7 @@ pub fn clean_within(
         // `<meta name=author>` often names the site; a byline is better.
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
-        nodes_limit: ex.nodes_limit,
+        limit: ex.limit,
     }
 }
 

@@ -70,35 +70,42 @@ impl Cleaner {
 
     /// Cleans one page. `url` helps with site-specific rules and is optional.
     pub fn clean(&self, page: &Page, url: Option<&str>) -> Article {
-        let max_nodes = PipelineLimits::default().max_nodes;
-        self.clean_within(page, url, max_nodes, &Budget::unlimited())
+        let limits = PipelineLimits::default();
+        self.clean_within(page, url, &limits, &Budget::unlimited())
             .0
     }
 
-    /// Cleans one page building at most `max_nodes` HTML nodes, and says
-    /// when that bound stopped the parse. Once `budget` is exceeded the
-    /// article is meaningless: the caller checks the budget and drops it.
+    /// Cleans one page reading at most `limits.max_nodes` HTML elements and
+    /// `limits.max_text_chars` characters of its text, and says which bound
+    /// stopped the reading. Once `budget` is exceeded the article is
+    /// meaningless: the caller checks the budget and drops it.
     pub fn clean_within(
         &self,
         page: &Page,
         url: Option<&str>,
-        max_nodes: usize,
+        limits: &PipelineLimits,
         budget: &Budget,
     ) -> (Article, Vec<LimitHit>) {
         let _ = url;
         match page.kind {
-            ContentKind::Text => (self.clean_text_within(&page.text, budget), Vec::new()),
+            ContentKind::Text => {
+                let (text, hit) = match page.text.char_indices().nth(limits.max_text_chars) {
+                    Some((cut, _)) => (
+                        page.text.get(..cut).unwrap_or_default(),
+                        Some(LimitHit {
+                            limit: Limit::TextChars,
+                            at: limits.max_text_chars as u64,
+                        }),
+                    ),
+                    None => (page.text.as_str(), None),
+                };
+                let article = self.clean_text_within(text, budget);
+                (article, hit.into_iter().collect())
+            }
             ContentKind::Html => {
                 let c =
-                    from_html::clean_within(&page.text, &self.html, &self.rules, max_nodes, budget);
-                let hits = c
-                    .nodes_limit
-                    .map(|at| LimitHit {
-                        limit: Limit::Nodes,
-                        at,
-                    })
-                    .into_iter()
-                    .collect();
+                    from_html::clean_within(&page.text, &self.html, &self.rules, limits, budget);
+                let hits = c.limit.into_iter().collect();
                 (Self::article_of(c), hits)
             }
         }

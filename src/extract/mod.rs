@@ -118,8 +118,8 @@ impl Extractor {
             .0
     }
 
-    /// Extracts the statistics of one article, at most `max_figures`
-    /// figures from the body and as many from the title, within `budget`:
+    /// Extracts the statistics of one article, from at most `max_figures`
+    /// figures (body first, then title), within `budget`:
     /// once it is exceeded, the statistics attributed so far are returned.
     /// The bounds reached are listed with the statistics.
     pub fn extract_within(
@@ -161,10 +161,12 @@ impl Extractor {
             .and_then(|p| p.get(..10))
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let body = self.find(&article.text, published, max_figures, meter, cut);
+        // The bound is per page: the title has what the body left.
+        let left = max_figures.saturating_sub(body.figs.len());
         let title = article
             .title
             .as_deref()
-            .map(|t| self.find(t, published, max_figures, meter, cut));
+            .map(|t| self.find(t, published, left, meter, cut));
 
         // Title and body read as one text joined by a line break; no word
         // spans a line break, so their hits can be counted apart (a joined

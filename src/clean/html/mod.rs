@@ -26,7 +26,8 @@ mod selector;
 
 pub use rules::{HtmlRules, Tuning};
 
-use crate::pipeline::Budget;
+use crate::model::LimitHit;
+use crate::pipeline::{Budget, PipelineLimits};
 
 /// Where a title candidate was found; the cleaner picks and trims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,9 +78,9 @@ pub struct HtmlExtract {
     /// (scripts and styles left out), a line break at each block tag, for
     /// readers of metadata the body leaves out.
     pub page_text: String,
-    /// Nodes built when the element bound stopped the parse; the markup
-    /// after that point was not read.
-    pub nodes_limit: Option<u64>,
+    /// The bound (elements or text) that stopped the parse, if one did;
+    /// the markup after that point was not read.
+    pub limit: Option<LimitHit>,
 }
 
 impl HtmlExtract {
@@ -102,20 +103,25 @@ impl HtmlExtract {
 /// Never panics on any input; a page without recognisable content yields
 /// empty paragraphs.
 pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
-    extract_within(html, rules, usize::MAX, &Budget::unlimited())
+    extract_within(
+        html,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    )
 }
 
-/// [`extract`] reading at most `max_nodes` elements and text nodes, and
-/// giving up (with a meaningless result) once `budget` is exceeded.
+/// [`extract`] within the element and text bounds of `limits`, giving up
+/// (with a meaningless result) once `budget` is exceeded.
 pub fn extract_within(
     html: &str,
     rules: &HtmlRules,
-    max_nodes: usize,
+    limits: &PipelineLimits,
     budget: &Budget,
 ) -> HtmlExtract {
-    let parsed = parse::parse_within(html, rules, max_nodes, budget);
+    let parsed = parse::parse_within(html, rules, limits, budget);
     let mut out = HtmlExtract {
-        nodes_limit: parsed.nodes_limit,
+        limit: parsed.limit,
         ..HtmlExtract::default()
     };
     meta::collect(&parsed.head, &parsed.dom, &mut out);
@@ -173,7 +179,12 @@ fn drop_leading_title(out: &mut HtmlExtract) {
 /// A human-readable account of how [`extract`] chose the content of a page
 /// (best candidates, their scores, pruned elements), for tuning the rules.
 pub fn explain(html: &str, rules: &HtmlRules) -> String {
-    let parsed = parse::parse_within(html, rules, usize::MAX, &Budget::unlimited());
+    let parsed = parse::parse_within(
+        html,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    );
     let mut trace = String::new();
     let _ = content::extract_body(&parsed.dom, rules, Some(&mut trace), &Budget::unlimited());
     trace
