@@ -61,10 +61,13 @@ fn random_bytes(n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Makes a page of about `n` bytes.
+type Maker = Box<dyn Fn(usize) -> Vec<u8>>;
+
 /// The hostile shapes: name and a maker of `n` bytes.
-fn shapes(root: &Path) -> Vec<(&'static str, Box<dyn Fn(usize) -> Vec<u8>>)> {
+fn shapes(root: &Path) -> Vec<(&'static str, Maker)> {
     let real = std::fs::read(root.join(REAL_PAGE)).ok();
-    let mut v: Vec<(&'static str, Box<dyn Fn(usize) -> Vec<u8>>)> = vec![
+    let mut v: Vec<(&'static str, Maker)> = vec![
         ("wan", Box::new(|n| repeat("3万的".as_bytes(), n))),
         ("a", Box::new(|n| repeat(b"<a>", n))),
         ("p", Box::new(|n| repeat(b"<p>", n))),

@@ -934,7 +934,7 @@ fn tokenize(
     }
     // The last run of text may have been cut at the bound, with no token
     // after it to notice.
-    (b.text_chars >= limits.max_text_chars).then(|| LimitHit {
+    (b.text_chars >= limits.max_text_chars).then_some(LimitHit {
         limit: Limit::TextChars,
         at: b.text_chars as u64,
     })
