@@ -173,4 +173,35 @@ pub struct ExtractionResult {
     pub attempts: u32,
     /// Who produced it.
     pub worker: WorkerInfo,
+    /// Bounds on per-page work that this page reached: where one is listed,
+    /// the article or the statistics cover only the part of the page read
+    /// before it. Absent on the wire when no bound was reached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<LimitHit>,
+}
+
+/// A bound on the work spent on one page (see `pipeline::PipelineLimits`
+/// and `pipeline::Budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// The article text (or title) handed to extraction was cut.
+    TextChars,
+    /// The HTML tree stopped growing: later markup and text were not read.
+    Nodes,
+    /// Figures stopped being collected: later figures were not reported.
+    Figures,
+    /// The page's time ran out (or it was cancelled) during extraction.
+    Deadline,
+}
+
+/// One bound reached while processing a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LimitHit {
+    /// Which bound.
+    pub limit: Limit,
+    /// Where the work stopped: characters kept (`text_chars`), elements
+    /// built (`nodes`), figures kept (`figures`), or milliseconds since the
+    /// page's budget started (`deadline`).
+    pub at: u64,
 }

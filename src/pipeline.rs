@@ -2,6 +2,7 @@
 //! were already fetched, with no network and no broker, so that the worker,
 //! `fraudstat extract` and the tests all run exactly the same code.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -13,7 +14,171 @@ use crate::configuration::Settings;
 use crate::decode::{DecodeConfig, Decoder};
 use crate::error::ConfigError;
 use crate::extract::Extractor;
-use crate::model::{ContentKind, ExtractionResult, HttpInfo, WorkerInfo};
+use crate::model::{ContentKind, ExtractionResult, HttpInfo, Limit, LimitHit, WorkerInfo};
+
+/// Bounds on the work one page may cause, whatever its size or shape.
+///
+/// Each bound stops the work where it is reached, so a page costs time and
+/// memory in proportion to the bound rather than to the page, and the
+/// result says so in [`ExtractionResult::limits`]. The defaults sit far
+/// above every real press release (the longest article in the corpora is
+/// under 40,000 characters and 9,000 elements, with a few hundred figures)
+/// and keep one 8 MiB hostile page within the memory bound of
+/// `docs/reliability.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipelineLimits {
+    /// Characters of text read from a page (the text of an HTML page's
+    /// elements, or a text page) and of article text and title handed to
+    /// extraction; the rest is not read, nor published.
+    pub max_text_chars: usize,
+    /// HTML elements built; markup after the last one is not read.
+    pub max_nodes: usize,
+    /// Figures collected per text; later figures are not reported.
+    pub max_figures: usize,
+}
+
+impl Default for PipelineLimits {
+    fn default() -> Self {
+        Self {
+            max_text_chars: 1_000_000,
+            max_nodes: 200_000,
+            max_figures: 3_000,
+        }
+    }
+}
+
+impl PipelineLimits {
+    /// No bound at all: for measuring how the work itself scales.
+    pub fn unlimited() -> Self {
+        Self {
+            max_text_chars: usize::MAX,
+            max_nodes: usize::MAX,
+            max_figures: usize::MAX,
+        }
+    }
+}
+
+/// How long one page may take, and a way to call it off from outside.
+///
+/// The stages check it cooperatively every few thousand units of work, so
+/// a page stops within a bounded delay after its deadline or after the
+/// cancel flag is set (on shutdown, say).
+#[derive(Debug, Clone)]
+pub struct Budget {
+    deadline: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+    /// When the budget was made: elapsed times are counted from here.
+    started: Instant,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self::unlimited()
+    }
+}
+
+impl Budget {
+    /// No deadline and no cancel flag: never exceeded.
+    pub fn unlimited() -> Self {
+        Self {
+            deadline: None,
+            cancel: None,
+            started: Instant::now(),
+        }
+    }
+
+    /// Exceeded from `deadline` on.
+    pub fn until(deadline: Instant) -> Self {
+        Self {
+            deadline: Some(deadline),
+            ..Self::unlimited()
+        }
+    }
+
+    /// Also exceeded once `flag` is set.
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// Whether the deadline has passed or the cancel flag is set. Costs an
+    /// atomic load and, with a deadline, one monotonic clock read.
+    pub fn exceeded(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Time since the budget was made.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// Checks a [`Budget`] once every [`Meter::EVERY`] units of work, so that a
+/// loop pays for a clock read only every few thousand steps. Once it finds
+/// the budget exceeded it stays out, and every stage holding it stops.
+#[derive(Debug)]
+pub struct Meter<'a> {
+    budget: &'a Budget,
+    left: u32,
+    out: bool,
+}
+
+impl<'a> Meter<'a> {
+    /// Units of work between two checks: a unit is a character, a token or
+    /// a figure-sized step, well under a microsecond each, so a check falls
+    /// at most every few milliseconds.
+    pub const EVERY: u32 = 4096;
+
+    /// A meter on `budget`, out at once if it is already exceeded.
+    pub fn new(budget: &'a Budget) -> Self {
+        Self {
+            budget,
+            left: Self::EVERY,
+            out: budget.exceeded(),
+        }
+    }
+
+    /// Counts one unit; true once the budget is exceeded (and from then on).
+    #[inline]
+    pub fn tick(&mut self) -> bool {
+        self.add(1)
+    }
+
+    /// Counts `n` units at once.
+    #[inline]
+    pub fn add(&mut self, n: usize) -> bool {
+        if self.out {
+            return true;
+        }
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if n >= self.left {
+            self.left = Self::EVERY;
+            self.out = self.budget.exceeded();
+        } else {
+            self.left -= n;
+        }
+        self.out
+    }
+
+    /// Whether the budget was found exceeded.
+    pub fn is_out(&self) -> bool {
+        self.out
+    }
+}
+
+/// A page whose budget ran out before extraction could start: there is no
+/// article to report on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("page too complex: budget exceeded in {stage} after {} ms", elapsed.as_millis())]
+pub struct TooComplex {
+    /// `decode` or `clean`.
+    pub stage: &'static str,
+    /// Time since the budget was made.
+    pub elapsed: Duration,
+}
 
 /// A page's bytes and what is known about where they came from.
 #[derive(Debug, Clone)]
@@ -44,6 +209,7 @@ pub struct Pipeline {
     decoder: Decoder,
     cleaner: Cleaner,
     extractor: Extractor,
+    limits: PipelineLimits,
 }
 
 impl Pipeline {
@@ -54,7 +220,19 @@ impl Pipeline {
             decoder: Decoder::default(),
             cleaner,
             extractor,
+            limits: PipelineLimits::default(),
         }
+    }
+
+    /// The same pipeline with other bounds on per-page work.
+    pub fn with_limits(mut self, limits: PipelineLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The bounds on per-page work in force.
+    pub fn limits(&self) -> PipelineLimits {
+        self.limits
     }
 
     /// Loads the rule files named in the settings.
@@ -79,32 +257,50 @@ impl Pipeline {
             decoder,
             cleaner,
             extractor,
+            limits: PipelineLimits::default(),
         })
     }
 
     /// Turns one page into its result. Never fails: a page with nothing
-    /// usable yields an empty article and no statistics.
+    /// usable yields an empty article and no statistics. The bounds of
+    /// [`PipelineLimits`] apply; time does not.
     pub fn process(&self, doc: Document<'_>) -> ExtractionResult {
-        match self.process_within(doc, &Budget::unlimited()) {
-            Ok(r) => r,
-            Err(e) => unreachable!("an unlimited budget ran out: {e}"),
-        }
+        let Ok(result) = self.run(doc, &Budget::unlimited(), |_| Ok::<(), Infallible>(()));
+        result
     }
 
-    /// As [`Pipeline::process`], giving up once `budget` runs out.
+    /// Turns one page into its result within `budget`.
+    ///
+    /// When the budget runs out during extraction, the result holds the
+    /// statistics found so far and a [`Limit::Deadline`] entry; when it
+    /// runs out before (decoding or cleaning), there is no article to
+    /// report on and the page is [`TooComplex`].
     pub fn process_within(
         &self,
         doc: Document<'_>,
         budget: &Budget,
     ) -> Result<ExtractionResult, TooComplex> {
-        let started = Instant::now();
-        let out_of_time = |stage| TooComplex {
-            stage,
-            elapsed: started.elapsed(),
-        };
-        if budget.exceeded() {
-            return Err(out_of_time("decode"));
-        }
+        self.run(doc, budget, |stage| {
+            if budget.exceeded() {
+                Err(TooComplex {
+                    stage,
+                    elapsed: budget.elapsed(),
+                })
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    /// The stages, with `gate` deciding after each one before extraction
+    /// whether to go on.
+    fn run<E>(
+        &self,
+        doc: Document<'_>,
+        budget: &Budget,
+        gate: impl Fn(&'static str) -> Result<(), E>,
+    ) -> Result<ExtractionResult, E> {
+        gate("decode")?;
         let mut page = self.decoder.decode(doc.body, doc.content_type.as_deref());
         // A server that says text/plain means it, even if the text mentions tags.
         if doc.content_type.as_deref().is_some_and(|ct| {
@@ -114,14 +310,41 @@ impl Pipeline {
         }) {
             page.kind = ContentKind::Text;
         }
-        if budget.exceeded() {
-            return Err(out_of_time("clean"));
+        gate("clean")?;
+        let (mut article, mut limits) =
+            self.cleaner
+                .clean_within(&page, Some(&doc.final_url), &self.limits, budget);
+        let charset = std::mem::take(&mut page.charset);
+        // The decoded page is the largest buffer still held: gone before
+        // extraction allocates its own.
+        drop(page);
+        gate("clean")?;
+        let max = self.limits.max_text_chars;
+        if let Some(kept) = truncate_chars(&mut article.text, max) {
+            limits.push(LimitHit {
+                limit: Limit::TextChars,
+                at: kept,
+            });
         }
-        let article = self.cleaner.clean(&page, Some(&doc.final_url));
-        if budget.exceeded() {
-            return Err(out_of_time("extract"));
+        if let Some(title) = article.title.as_mut()
+            && let Some(kept) = truncate_chars(title, max)
+        {
+            limits.push(LimitHit {
+                limit: Limit::TextChars,
+                at: kept,
+            });
         }
-        let statistics = self.extractor.extract(&article);
+        let (statistics, hits) =
+            self.extractor
+                .extract_within(&article, self.limits.max_figures, budget);
+        limits.extend(hits);
+        // One entry per bound: the first place it stopped the work.
+        let mut seen = Vec::with_capacity(limits.len());
+        limits.retain(|h| {
+            let first = !seen.contains(&h.limit);
+            seen.push(h.limit);
+            first
+        });
         Ok(ExtractionResult {
             id: doc.id,
             url: doc.url,
@@ -130,7 +353,7 @@ impl Pipeline {
             http: HttpInfo {
                 status: doc.status,
                 content_type: doc.content_type.as_deref().map(media_type),
-                charset: page.charset.clone(),
+                charset,
                 bytes: doc.body.len(),
             },
             article,
@@ -138,54 +361,21 @@ impl Pipeline {
             meta: doc.meta,
             attempts: doc.attempts,
             worker: WorkerInfo::default(),
+            limits,
         })
     }
 }
 
-/// How long one page may take, and a switch to stop it early.
-#[derive(Debug, Clone, Default)]
-pub struct Budget {
-    deadline: Option<Instant>,
-    cancel: Option<Arc<AtomicBool>>,
-}
-
-impl Budget {
-    /// No deadline, no cancellation.
-    pub fn unlimited() -> Self {
-        Self::default()
+/// Cuts `s` to its first `max` characters; returns how many were kept when
+/// it did cut.
+fn truncate_chars(s: &mut String, max: usize) -> Option<u64> {
+    // Every character is at least a byte: most texts need no count.
+    if s.len() <= max {
+        return None;
     }
-
-    /// Runs out at `deadline`.
-    pub fn until(deadline: Instant) -> Self {
-        Self {
-            deadline: Some(deadline),
-            cancel: None,
-        }
-    }
-
-    /// Also runs out once `cancel` is set.
-    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Self {
-        self.cancel = Some(cancel);
-        self
-    }
-
-    /// Whether the work should stop now.
-    pub fn exceeded(&self) -> bool {
-        self.cancel
-            .as_ref()
-            .is_some_and(|c| c.load(Ordering::Relaxed))
-            || self.deadline.is_some_and(|d| Instant::now() >= d)
-    }
-}
-
-/// A page whose budget ran out before there was anything to return.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("page too complex: budget ran out in {stage} after {elapsed:?}")]
-pub struct TooComplex {
-    /// The stage that was running.
-    pub stage: &'static str,
-    /// Time spent on the page.
-    pub elapsed: Duration,
+    let (cut, _) = s.char_indices().nth(max)?;
+    s.truncate(cut);
+    Some(max as u64)
 }
 
 /// `text/html; charset=gbk` → `text/html`.
@@ -196,4 +386,222 @@ fn media_type(content_type: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn pipeline() -> Pipeline {
+        let settings = Settings::load_with_env(&root().join("config"), None, Vec::new())
+            .expect("settings load");
+        Pipeline::load(&settings).expect("rule files load")
+    }
+
+    fn doc<'a>(body: &'a [u8], content_type: &str) -> Document<'a> {
+        Document {
+            id: "t".into(),
+            url: "t".into(),
+            final_url: "t".into(),
+            status: 200,
+            content_type: Some(content_type.into()),
+            body,
+            fetched_at: Utc::now(),
+            meta: serde_json::Value::Null,
+            attempts: 1,
+        }
+    }
+
+    fn corpus(dir: &str) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/corpus").join(dir))
+            .expect("corpus fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn html_fixture() -> Vec<u8> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/html"))
+            .expect("html fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect();
+        v.sort();
+        std::fs::read(v.first().expect("an html fixture")).expect("fixture reads")
+    }
+
+    #[test]
+    fn an_exceeded_budget_stops_before_decoding() {
+        let p = pipeline();
+        let body = html_fixture();
+        let budget = Budget::until(Instant::now());
+        let err = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect_err("no time left");
+        assert_eq!(err.stage, "decode");
+        assert!(err.to_string().contains("decode"), "{err}");
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_before_decoding() {
+        let p = pipeline();
+        let body = html_fixture();
+        let flag = Arc::new(AtomicBool::new(false));
+        let budget = Budget::unlimited().with_cancel(flag.clone());
+        assert!(!budget.exceeded());
+        flag.store(true, Ordering::Relaxed);
+        let err = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect_err("cancelled");
+        assert_eq!(err.stage, "decode");
+    }
+
+    #[test]
+    fn within_an_ample_budget_the_result_is_the_unbounded_one() {
+        let p = pipeline();
+        let body = html_fixture();
+        let budget = Budget::until(Instant::now() + Duration::from_secs(3600));
+        let mut a = p
+            .process_within(doc(&body, "text/html"), &budget)
+            .expect("ample time");
+        let mut b = p.process(doc(&body, "text/html"));
+        a.fetched_at.clear();
+        b.fetched_at.clear();
+        assert_eq!(a, b);
+        assert!(a.limits.is_empty(), "{:?}", a.limits);
+    }
+
+    #[test]
+    fn an_extraction_out_of_time_returns_what_it_found_and_says_so() {
+        let p = pipeline();
+        let page = corpus("pages").into_iter().next().expect("a corpus page");
+        let text = std::fs::read_to_string(page).expect("page reads");
+        let article = p.cleaner.clean_text(&text);
+        let flag = Arc::new(AtomicBool::new(true));
+        let budget = Budget::unlimited().with_cancel(flag);
+        let (stats, hits) = p.extractor.extract_within(&article, 3000, &budget);
+        assert!(stats.is_empty());
+        assert!(hits.iter().any(|h| h.limit == Limit::Deadline), "{hits:?}");
+    }
+
+    /// Values the gold file of a corpus page lists.
+    fn gold_values(gold: &Path) -> Vec<f64> {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(gold).expect("gold reads"))
+                .expect("gold parses");
+        v["statistics"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s["value"].as_f64()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn more_figures_than_the_bound_records_figures() {
+        let max_figures = 2;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_figures,
+            ..PipelineLimits::default()
+        });
+        let full = pipeline();
+        let mut checked = 0;
+        for gold in corpus("gold") {
+            let values = gold_values(&gold);
+            let page = root()
+                .join("tests/fixtures/corpus/pages")
+                .join(gold.file_stem().expect("name"))
+                .with_extension("txt");
+            let Ok(body) = std::fs::read(&page) else {
+                continue;
+            };
+            let unbounded = full.process(doc(&body, "text/plain"));
+            // Pages whose every figure is in the gold, with more than the bound.
+            if values.len() <= max_figures
+                || unbounded.statistics.len() <= max_figures
+                || !unbounded
+                    .statistics
+                    .iter()
+                    .all(|s| values.contains(&s.value))
+            {
+                continue;
+            }
+            let r = p.process(doc(&body, "text/plain"));
+            assert!(
+                r.limits.contains(&LimitHit {
+                    limit: Limit::Figures,
+                    at: max_figures as u64
+                }),
+                "{}: {:?}",
+                page.display(),
+                r.limits
+            );
+            assert!(r.statistics.len() <= max_figures);
+            assert!(r.statistics.iter().all(|s| values.contains(&s.value)));
+            checked += 1;
+        }
+        assert!(
+            checked > 0,
+            "no corpus page with more figures than the bound"
+        );
+    }
+
+    #[test]
+    fn a_huge_text_records_text_chars() {
+        let max_text_chars = 2_000;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_text_chars,
+            ..PipelineLimits::default()
+        });
+        let page = corpus("pages").into_iter().next().expect("a corpus page");
+        let one = std::fs::read(page).expect("page reads");
+        let body: Vec<u8> = one.repeat(max_text_chars / one.len().max(1) + 2);
+        for ct in ["text/plain", "text/html"] {
+            let r = p.process(doc(&body, ct));
+            assert!(
+                r.limits.iter().any(|h| h.limit == Limit::TextChars),
+                "{ct}: {:?}",
+                r.limits
+            );
+            assert!(r.article.text.chars().count() <= max_text_chars);
+        }
+    }
+
+    #[test]
+    fn a_node_heavy_page_records_nodes() {
+        let max_nodes = 1_000;
+        let p = pipeline().with_limits(PipelineLimits {
+            max_nodes,
+            ..PipelineLimits::default()
+        });
+        let body = "<a>".repeat(max_nodes * 3);
+        let r = p.process(doc(body.as_bytes(), "text/html"));
+        assert_eq!(
+            r.limits,
+            vec![LimitHit {
+                limit: Limit::Nodes,
+                at: max_nodes as u64
+            }]
+        );
+        let fixture = html_fixture();
+        let r = p.process(doc(&fixture, "text/html"));
+        assert!(r.limits.is_empty(), "{:?}", r.limits);
+    }
+
+    #[test]
+    fn limit_hits_serialise_as_documented() {
+        let hit = LimitHit {
+            limit: Limit::TextChars,
+            at: 7,
+        };
+        assert_eq!(
+            serde_json::to_string(&hit).expect("serialises"),
+            r#"{"limit":"text_chars","at":7}"#
+        );
+    }
 }

@@ -8,6 +8,8 @@ use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
 use super::text::{self, cjk_count};
 use super::{ruby, spam};
+use crate::model::LimitHit;
+use crate::pipeline::{Budget, PipelineLimits};
 
 /// What the HTML path produces before the script is decided.
 #[derive(Debug, Clone, Default)]
@@ -22,12 +24,32 @@ pub struct Cleaned {
     pub author: Option<String>,
     /// Body paragraphs joined by `\n`.
     pub text: String,
+    /// The bound (elements or text) that stopped the parse, if one did.
+    pub limit: Option<LimitHit>,
 }
 
 /// Cleans one HTML page.
 pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
-    let ex = html::extract(page, html_rules);
-    let paragraphs = text::analyse_paragraphs(&ex.paragraphs, rules);
+    clean_within(
+        page,
+        html_rules,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    )
+}
+
+/// [`clean`] within the element and text bounds of `limits`, giving up
+/// (with a meaningless result) once `budget` is exceeded.
+pub fn clean_within(
+    page: &str,
+    html_rules: &HtmlRules,
+    rules: &Rules,
+    limits: &PipelineLimits,
+    budget: &Budget,
+) -> Cleaned {
+    let ex = html::extract_within(page, html_rules, limits, budget);
+    let paragraphs = text::analyse_paragraphs_within(&ex.paragraphs, rules, budget);
     let para_meta = meta::extract(&paragraphs, rules);
     let tags = tag_meta(&ex, rules);
 
@@ -69,7 +91,7 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         } else {
             around(stripped, &ex.paragraphs, rules.html.meta_window_lines)
         };
-        text::analyse(window.unwrap_or(stripped), rules)
+        text::analyse_within(window.unwrap_or(stripped), rules, budget)
     } else {
         text::Analysis::default()
     };
@@ -127,6 +149,7 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         // `<meta name=author>` often names the site; a byline is better.
         author: para_meta.author.or(page_meta.author).or(tags.author),
         text: body.join("\n"),
+        limit: ex.limit,
     }
 }
 

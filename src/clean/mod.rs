@@ -9,7 +9,8 @@
 use std::path::Path;
 
 use crate::error::ConfigError;
-use crate::model::{Article, ContentKind, Page};
+use crate::model::{Article, ContentKind, Limit, LimitHit, Page};
+use crate::pipeline::{Budget, PipelineLimits};
 
 pub mod config;
 pub mod from_html;
@@ -69,16 +70,53 @@ impl Cleaner {
 
     /// Cleans one page. `url` helps with site-specific rules and is optional.
     pub fn clean(&self, page: &Page, url: Option<&str>) -> Article {
+        let limits = PipelineLimits::default();
+        self.clean_within(page, url, &limits, &Budget::unlimited())
+            .0
+    }
+
+    /// Cleans one page reading at most `limits.max_nodes` HTML elements and
+    /// `limits.max_text_chars` characters of its text, and says which bound
+    /// stopped the reading. Once `budget` is exceeded the article is
+    /// meaningless: the caller checks the budget and drops it.
+    pub fn clean_within(
+        &self,
+        page: &Page,
+        url: Option<&str>,
+        limits: &PipelineLimits,
+        budget: &Budget,
+    ) -> (Article, Vec<LimitHit>) {
         let _ = url;
         match page.kind {
-            ContentKind::Text => self.clean_text(&page.text),
-            ContentKind::Html => self.clean_html(&page.text),
+            ContentKind::Text => {
+                let (text, hit) = match page.text.char_indices().nth(limits.max_text_chars) {
+                    Some((cut, _)) => (
+                        page.text.get(..cut).unwrap_or_default(),
+                        Some(LimitHit {
+                            limit: Limit::TextChars,
+                            at: limits.max_text_chars as u64,
+                        }),
+                    ),
+                    None => (page.text.as_str(), None),
+                };
+                let article = self.clean_text_within(text, budget);
+                (article, hit.into_iter().collect())
+            }
+            ContentKind::Html => {
+                let c =
+                    from_html::clean_within(&page.text, &self.html, &self.rules, limits, budget);
+                let hits = c.limit.into_iter().collect();
+                (Self::article_of(c), hits)
+            }
         }
     }
 
     /// Cleans an HTML page.
     pub fn clean_html(&self, page: &str) -> Article {
-        let c = from_html::clean(page, &self.html, &self.rules);
+        Self::article_of(from_html::clean(page, &self.html, &self.rules))
+    }
+
+    fn article_of(c: from_html::Cleaned) -> Article {
         let script = script::detect_parts(&[c.title.as_deref().unwrap_or(""), &c.text]);
         Article {
             title: c.title,
@@ -92,7 +130,11 @@ impl Cleaner {
 
     /// Cleans plain text (a saved copy of a page).
     pub fn clean_text(&self, text: &str) -> Article {
-        let analysis = text::analyse(text, &self.rules);
+        self.clean_text_within(text, &Budget::unlimited())
+    }
+
+    fn clean_text_within(&self, text: &str, budget: &Budget) -> Article {
+        let analysis = text::analyse_within(text, &self.rules, budget);
         let meta = meta::extract(&analysis, &self.rules);
         let title = analysis
             .title_text()

@@ -6,6 +6,7 @@
 use super::config::Rules;
 use super::ruby::{self, is_cjk};
 use super::spam;
+use crate::pipeline::{Budget, Meter};
 
 /// What a line of a page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,12 +433,20 @@ fn overlap_in(a: &str, gb: &rustc_hash::FxHashSet<(char, char)>) -> f64 {
 /// Normalises and classifies lines; a date glued to the front of a line
 /// (`date 2025-12-24 警方前日…`) becomes a metadata line of its own and the
 /// rest is classified separately.
-fn build_lines<'a>(raw: impl Iterator<Item = &'a str>, rules: &Rules) -> Vec<Line> {
+fn build_lines<'a>(
+    raw: impl Iterator<Item = &'a str>,
+    rules: &Rules,
+    meter: &mut Meter<'_>,
+) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     // Some copies run paragraphs together, each opened by a full-width
     // double-space indent: that indent is a paragraph break.
     let pieces = raw.flat_map(|r| r.split("\u{3000}\u{3000}"));
     for raw in pieces {
+        // A line costs about its length to normalise and classify.
+        if meter.add(1 + raw.len() / 16) {
+            break;
+        }
         // Most lines of a whole page's text are indentation between tags;
         // after a blank line they would be dropped anyway, so they skip
         // the normalising and classifying.
@@ -469,7 +478,17 @@ fn build_lines<'a>(raw: impl Iterator<Item = &'a str>, rules: &Rules) -> Vec<Lin
 /// short paragraph before a footer marker is body; there is no headline
 /// among them.
 pub fn analyse_paragraphs(paragraphs: &[String], rules: &Rules) -> Analysis {
-    let lines = build_lines(paragraphs.iter().flat_map(|p| p.lines()), rules);
+    analyse_paragraphs_within(paragraphs, rules, &Budget::unlimited())
+}
+
+/// [`analyse_paragraphs`] that stops reading lines once `budget` is exceeded.
+pub fn analyse_paragraphs_within(
+    paragraphs: &[String],
+    rules: &Rules,
+    budget: &Budget,
+) -> Analysis {
+    let mut meter = Meter::new(budget);
+    let lines = build_lines(paragraphs.iter().flat_map(|p| p.lines()), rules, &mut meter);
     let first_prose = lines.iter().position(|l| l.kind == Kind::Prose);
     let footer = first_prose.and_then(|fp| {
         lines
@@ -497,7 +516,13 @@ pub fn analyse_paragraphs(paragraphs: &[String], rules: &Rules) -> Analysis {
 
 /// Splits, classifies and locates the article in a text page.
 pub fn analyse(text: &str, rules: &Rules) -> Analysis {
-    let lines = build_lines(text.lines(), rules);
+    analyse_within(text, rules, &Budget::unlimited())
+}
+
+/// [`analyse`] that stops reading lines once `budget` is exceeded.
+pub fn analyse_within(text: &str, rules: &Rules, budget: &Budget) -> Analysis {
+    let mut meter = Meter::new(budget);
+    let lines = build_lines(text.lines(), rules, &mut meter);
 
     let block = densest_block(&lines);
     let first_prose = block.map(|b| b.first);

@@ -4,6 +4,7 @@
 
 use super::lexicon::Lexicon;
 use super::numeral::{self, NumeralForm};
+use crate::pipeline::{Budget, Meter};
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,53 +77,37 @@ struct Num {
 }
 
 fn scan_chars(s: &[char]) -> Vec<Num> {
-    let text: String = s.iter().collect();
-    // byte offset -> char index
-    let mut idx = vec![0usize; text.len() + 1];
-    let mut ci = 0;
-    for (bi, ch) in text.char_indices() {
-        for slot in idx.iter_mut().skip(bi).take(ch.len_utf8()) {
-            *slot = ci;
+    let raw = numeral::scan_chars(s);
+    // `三成三,` comes back as `三成` and `三`: join them again (into a new
+    // list: removing from the middle was quadratic on a page of them).
+    let mut joined: Vec<numeral::NumeralMatch> = Vec::with_capacity(raw.len());
+    // A joined pair is not joined again with what follows.
+    let mut last_joined = false;
+    for b in raw {
+        if let Some(a) = joined.last_mut()
+            && !last_joined
+            && a.form == NumeralForm::Cheng
+            && a.end == b.start
+            && b.form == NumeralForm::Chinese
+            && b.value < 10.0
+            && b.end == b.start + 1
+        {
+            a.value += b.value;
+            a.end = b.end;
+            last_joined = true;
+            continue;
         }
-        ci += 1;
+        last_joined = false;
+        joined.push(b);
     }
-    if let Some(last) = idx.last_mut() {
-        *last = ci;
-    }
-    let mut raw = numeral::scan(&text);
-    // `三成三,` comes back as `三成` and `三`: join them again.
-    let mut k = 0;
-    while k + 1 < raw.len() {
-        let join = match (raw.get(k), raw.get(k + 1)) {
-            (Some(a), Some(b)) => {
-                a.form == NumeralForm::Cheng
-                    && a.end == b.start
-                    && b.form == NumeralForm::Chinese
-                    && b.value < 10.0
-                    && text
-                        .get(b.start..b.end)
-                        .is_some_and(|t| t.chars().count() == 1)
-            }
-            _ => false,
-        };
-        if join {
-            let b = raw.remove(k + 1);
-            if let Some(a) = raw.get_mut(k) {
-                a.value += b.value;
-                a.end = b.end;
-            }
-        }
-        k += 1;
-    }
-    raw.into_iter()
-        .filter_map(|m| {
-            Some(Num {
-                start: *idx.get(m.start)?,
-                end: *idx.get(m.end)?,
-                value: m.value,
-                form: m.form,
-                approx: m.approx,
-            })
+    joined
+        .into_iter()
+        .map(|m| Num {
+            start: m.start,
+            end: m.end,
+            value: m.value,
+            form: m.form,
+            approx: m.approx,
         })
         .filter(|n| n.end > n.start && n.value.is_finite())
         .collect()
@@ -152,7 +137,21 @@ fn is_chinese_digit(c: char) -> bool {
 
 /// Finds every candidate figure in `s` (a Simplified view).
 pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
+    figures_within(lex, s, usize::MAX, &mut Meter::new(&Budget::unlimited())).0
+}
+
+/// Finds the first `max` candidate figures in `s`, stopping when the meter
+/// runs out; the flag tells whether `max` cut the list short.
+pub fn figures_within(
+    lex: &Lexicon,
+    s: &[char],
+    max: usize,
+    meter: &mut Meter<'_>,
+) -> (Vec<Figure>, bool) {
     let mut nums = scan_chars(s);
+    if meter.add(s.len()) {
+        return (Vec::new(), false);
+    }
     // `近万条`, `逾千人`: a lone multiplier after an approximation word,
     // which the numeral scanner leaves alone because alone it is a word.
     let mut lone = Vec::new();
@@ -196,7 +195,18 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         }
     }
     let mut out: Vec<Figure> = Vec::new();
+    let mut marks = Marks::default();
+    let mut cut = false;
     for (k, n) in nums.iter().enumerate() {
+        // One past the bound, so that the last kept figure is judged with
+        // its successor as on a page without a bound.
+        if out.len() > max {
+            cut = true;
+            break;
+        }
+        if meter.tick() {
+            break;
+        }
         // Name spans are sorted and disjoint: only the first one ending
         // after the figure's start can overlap it.
         let j = name_spans.partition_point(|&(_, b)| b <= n.start);
@@ -237,7 +247,7 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         {
             continue;
         }
-        if let Some(mut f) = figure_at(lex, s, n) {
+        if let Some(mut f) = figure_at(lex, s, n, &mut marks) {
             // A lower bound of a range shares the fate of its upper bound.
             let _ = k;
             if matches!(f.kind, Kind::Percent | Kind::Count) {
@@ -247,10 +257,84 @@ pub fn figures(lex: &Lexicon, s: &[char]) -> Vec<Figure> {
         }
     }
     drop_thresholds(lex, s, &mut out);
-    out
+    if out.len() > max {
+        out.truncate(max);
+        cut = true;
+    }
+    (out, cut)
 }
 
-fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
+/// The last line, clause and sentence breaks before a position, and the
+/// next line break and comma-like mark at or after it, kept up to date as
+/// the numbers are visited in text order: each character is looked at a
+/// bounded number of times whatever the number of figures.
+#[derive(Debug, Default)]
+struct Marks {
+    /// Characters before this are accounted for.
+    pos: usize,
+    last_nl: Option<usize>,
+    last_break: Option<usize>,
+    last_stop: Option<usize>,
+    last_punct: Option<usize>,
+    /// Next `\n` at or after `pos` (or the text's end), once looked for.
+    next_nl: Option<usize>,
+    /// Next comma-like mark at or after `pos` (or the text's end).
+    next_punct: Option<usize>,
+}
+
+fn is_line_punct(c: char) -> bool {
+    matches!(c, '。' | '，' | ',' | '；' | ';')
+}
+
+impl Marks {
+    fn advance(&mut self, s: &[char], to: usize) {
+        let to = to.min(s.len());
+        while self.pos < to {
+            let j = self.pos;
+            if let Some(&c) = s.get(j) {
+                if c == '\n' {
+                    self.last_nl = Some(j);
+                }
+                if super::sentence::is_clause_break(c) {
+                    self.last_break = Some(j);
+                }
+                if matches!(c, '。' | '！' | '？' | '!' | '?') {
+                    self.last_stop = Some(j);
+                }
+                if is_line_punct(c) {
+                    self.last_punct = Some(j);
+                }
+            }
+            self.pos += 1;
+        }
+        if self.next_nl.is_some_and(|p| p < self.pos) {
+            self.next_nl = None;
+        }
+        if self.next_punct.is_some_and(|p| p < self.pos) {
+            self.next_punct = None;
+        }
+    }
+
+    fn next_nl(&mut self, s: &[char]) -> usize {
+        let from = self.pos;
+        *self.next_nl.get_or_insert_with(|| {
+            s.get(from..)
+                .and_then(|w| w.iter().position(|&c| c == '\n'))
+                .map_or(s.len(), |k| from + k)
+        })
+    }
+
+    fn next_punct(&mut self, s: &[char]) -> usize {
+        let from = self.pos;
+        *self.next_punct.get_or_insert_with(|| {
+            s.get(from..)
+                .and_then(|w| w.iter().position(|&c| is_line_punct(c)))
+                .map_or(s.len(), |k| from + k)
+        })
+    }
+}
+
+fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Figure> {
     let f = figure_parts(lex, s, n)?;
     // Every look along the line is bounded by a window, so that a page of
     // one endless line costs time in proportion to its figures, not to the
@@ -258,11 +342,10 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let win = lex.max_sentence_chars;
     let win_lo = n.start.saturating_sub(win);
     let win_hi = s.len().min(n.end.saturating_add(win));
-    let line_lo = (win_lo..n.start)
-        .rev()
-        .find(|&j| s.get(j) == Some(&'\n'))
-        .map_or(win_lo, |j| j + 1);
-    let clause_lo = super::sentence::clause_start(s, n.start, line_lo);
+    marks.advance(s, n.start);
+    let after = |m: Option<usize>, lo: usize| m.filter(|&j| j >= lo).map_or(lo, |j| j + 1);
+    let line_lo = after(marks.last_nl, win_lo);
+    let clause_lo = after(marks.last_break, line_lo);
     // Furniture labels sit on short lines or right before the count.
     let short_line = s
         .get(line_lo..)
@@ -273,13 +356,11 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     while s.get(head).is_some_and(|c| *c == ' ') {
         head += 1;
     }
-    let line_end = (line_lo..win_hi)
-        .find(|&j| s.get(j) == Some(&'\n'))
-        .unwrap_or(win_hi);
-    let punctuated = s.get(line_lo..line_end).is_some_and(|w| {
-        w.iter()
-            .any(|c| matches!(c, '。' | '，' | ',' | '；' | ';'))
-    });
+    // No line break lies in `[line_lo, n.start)`, so the line ends at the
+    // next one from the figure on.
+    let line_end = marks.next_nl(s).min(win_hi).max(line_lo);
+    let punctuated =
+        marks.last_punct.is_some_and(|j| j >= line_lo) || marks.next_punct(s) < line_end;
     if short_line && !punctuated && lex.bullet_lines.at(s, head).is_some() {
         return None;
     }
@@ -304,13 +385,7 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     if lex.penalty.rfind(s, clause_lo, n.start).is_some() {
         return None;
     }
-    let mut sent_lo = (line_lo..n.start)
-        .rev()
-        .find(|&j| {
-            s.get(j)
-                .is_some_and(|c| matches!(c, '。' | '！' | '？' | '!' | '?'))
-        })
-        .map_or(line_lo, |j| j + 1);
+    let mut sent_lo = after(marks.last_stop, line_lo);
     while s.get(sent_lo).is_some_and(|c| c.is_whitespace()) {
         sent_lo += 1;
     }
@@ -438,11 +513,12 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                     bare_money = true;
                     p = q;
                 } else if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
-                    let clause_lo = super::sentence::clause_start(s, n.start, 0);
-                    let ctx = lex
-                        .money_context
-                        .rfind(s, clause_lo.max(n.start.saturating_sub(12)), n.start)
-                        .is_some();
+                    // Only the last 12 characters of the clause are read:
+                    // scanning back to the clause start was quadratic on a
+                    // clause of endless figures.
+                    let lo = n.start.saturating_sub(12);
+                    let clause_lo = super::sentence::clause_start(s, n.start, lo);
+                    let ctx = lex.money_context.rfind(s, clause_lo, n.start).is_some();
                     // `3,570万及3,790万澳门元`: the first of a pair of amounts.
                     let paired = lex.list_separators.at(s, q).is_some_and(|len| {
                         let r = q + len;

@@ -5,10 +5,22 @@
 use super::candidate::{Figure, Kind};
 use super::lexicon::Lexicon;
 use super::sentence::{Segments, clause_start};
+use crate::pipeline::Meter;
 
-/// Sets kind (change vs share), direction and per on every figure.
-pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
+/// Sets kind (change vs share), direction and per on every figure, in
+/// order until the meter runs out; returns how many figures were done.
+pub fn assign(
+    lex: &Lexicon,
+    s: &[char],
+    seg: &Segments,
+    figs: &mut [Figure],
+    meter: &mut Meter<'_>,
+) -> usize {
     for i in 0..figs.len() {
+        // A figure costs up to a sentence of look-back.
+        if meter.add(64) {
+            return i;
+        }
         let Some(f) = figs.get(i) else { continue };
         let Some(si) = seg.sentence_of(f.num_start) else {
             continue;
@@ -110,6 +122,7 @@ pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: &mut [Figure]) {
             f.per = per;
         }
     }
+    figs.len()
 }
 
 /// Splits `s[a..b]` into list items at separators.

@@ -2,6 +2,7 @@
 //! sub-heading is dropped in favour of the body sentence that states it.
 
 use crate::model::Statistic;
+use crate::pipeline::{Budget, Meter};
 
 fn same_fact(a: &Statistic, b: &Statistic) -> bool {
     let close =
@@ -11,9 +12,26 @@ fn same_fact(a: &Statistic, b: &Statistic) -> bool {
 
 /// Removes restatements. `heading[i]` tells whether statistic `i` sits in a
 /// short line without sentence punctuation (a sub-heading).
-pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> Vec<Statistic> {
+pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> Vec<Statistic> {
+    dedup_within(body, heading, title, &mut Meter::new(&Budget::unlimited()))
+}
+
+/// [`dedup`] that stops merging when the meter runs out: the statistics
+/// not yet compared are all kept. The pairwise passes cost the square of
+/// the figures, which `max_figures` bounds.
+pub fn dedup_within(
+    mut body: Vec<Statistic>,
+    heading: &[bool],
+    title: Vec<Statistic>,
+    meter: &mut Meter<'_>,
+) -> Vec<Statistic> {
     let mut keep = vec![true; body.len()];
+    // Every pass below compares each statistic with those before it.
+    let mut out_of_time = |i: usize| meter.add(i + 1);
     for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
         if !heading.get(i).copied().unwrap_or(false) {
             continue;
         }
@@ -31,6 +49,9 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
     // Money said twice in the body with the same metric and approximation
     // (`騙款達逾120萬元` … `損失120多萬元`) is one fact.
     for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
         for j in 0..i {
             if let (Some(a), Some(b)) = (body.get(i), body.get(j))
                 && keep.get(j) == Some(&true)
@@ -50,11 +71,15 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
     // The same count said again in another sentence (a summary paragraph
     // and its detail). Small numbers repeat by chance, so only from 10 up.
     for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
         for j in 0..i {
             if let (Some(a), Some(b)) = (body.get(i), body.get(j))
                 && keep.get(j) == Some(&true)
                 && keep.get(i) == Some(&true)
                 && a.value >= 10.0
+                && same_fact(a, b)
                 // an inline sub-heading run into its paragraph (`首3季拘4552人…
                 // 葉雲龍表示…共拘捕了4,552人`) shares the sentence; a large
                 // count said twice there is still one fact
@@ -62,7 +87,6 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
                 && a.kind == b.kind
                 // a fall and a rise of the same size are two facts
                 && a.direction == b.direction
-                && same_fact(a, b)
                 && a.metric == b.metric
             {
                 // in one sentence the earlier mention is the run-in heading
@@ -77,18 +101,21 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
     // metric and once without one (`微升了0.1%` … `微升0.1%(+22宗)`,
     // `对295笔、2384.91万元…返还` in the lead and in the last line).
     for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
         for j in 0..i {
             if let (Some(a), Some(b)) = (body.get(i), body.get(j))
                 && keep.get(j) == Some(&true)
                 && keep.get(i) == Some(&true)
                 && matches!(a.kind.as_str(), "change" | "money")
                 && a.kind == b.kind
+                && same_fact(a, b)
                 && a.sentence != b.sentence
                 && a.direction == b.direction
                 && a.direction.is_some() == (a.kind == "change")
                 && a.approx == b.approx
                 && a.currency == b.currency
-                && same_fact(a, b)
                 && (a.metric == b.metric || a.metric == "other" || b.metric == "other")
                 && let Some(k) = keep.get_mut(i)
             {
@@ -107,12 +134,16 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
     // … `为群众挽回18.8万元经济损失`) is one sum, whichever verb says it.
     const SAVED: [&str; 3] = ["funds_stopped", "funds_returned", "losses_avoided"];
     for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
         for j in 0..i {
             if let (Some(a), Some(b)) = (body.get(i), body.get(j))
                 && keep.get(j) == Some(&true)
                 && keep.get(i) == Some(&true)
                 && a.kind == "money"
                 && b.kind == "money"
+                && same_fact(a, b)
                 && a.sentence != b.sentence
                 && SAVED.contains(&a.metric.as_str())
                 && SAVED.contains(&b.metric.as_str())
@@ -120,7 +151,6 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
                 && a.currency == b.currency
                 && a.direction.is_none()
                 && b.direction.is_none()
-                && same_fact(a, b)
                 && let Some(k) = keep.get_mut(i)
             {
                 *k = false;
@@ -132,8 +162,33 @@ pub fn dedup(mut body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) 
         .zip(keep)
         .filter_map(|(s, k)| k.then_some(s))
         .collect();
+    // Body values in order, so that each title figure is compared only with
+    // the body figures of nearly its value.
+    let mut values: Vec<(f64, usize)> = out.iter().enumerate().map(|(k, b)| (b.value, k)).collect();
+    values.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let body_len = out.len();
     for t in title {
-        if !out.iter().any(|b| same_fact(&t, b)) {
+        let restated = if t.value.is_finite() {
+            // Values within `same_fact`'s tolerance of `t` lie within this.
+            let tol = 2e-9 * t.value.abs();
+            let lo = values.partition_point(|x| x.0 < t.value - tol);
+            values
+                .get(lo..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|x| x.0 <= t.value + tol)
+                .any(|&(_, k)| out.get(k).is_some_and(|b| same_fact(&t, b)))
+        } else {
+            out.iter().take(body_len).any(|b| same_fact(&t, b))
+        };
+        // Title figures are compared with one another too, as before.
+        let restated = restated
+            || out
+                .get(body_len..)
+                .unwrap_or_default()
+                .iter()
+                .any(|b| same_fact(&t, b));
+        if !restated {
             out.push(t);
         }
     }

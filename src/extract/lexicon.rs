@@ -270,14 +270,12 @@ struct RawLexicon {
 #[serde(default)]
 struct RawLimits {
     max_sentence_chars: usize,
-    max_figures: usize,
 }
 
 impl Default for RawLimits {
     fn default() -> Self {
         Self {
             max_sentence_chars: 1500,
-            max_figures: 3000,
         }
     }
 }
@@ -381,9 +379,6 @@ pub struct Lexicon {
     /// the per-sentence passes look at every pair of figures in a sentence, and
     /// a page of one endless run-on sentence would otherwise take minutes.
     pub(crate) max_sentence_chars: usize,
-    /// Figures considered per article at most; restatement checks compare
-    /// figures pairwise, and no press release comes near this many.
-    pub(crate) max_figures: usize,
     pub(crate) count_units: Words,
     pub(crate) count_blockers: Words,
     pub(crate) not_count: Words,
@@ -548,7 +543,6 @@ impl Lexicon {
         }
         Ok(Self {
             max_sentence_chars: raw.limits.max_sentence_chars,
-            max_figures: raw.limits.max_figures,
             count_units: Words::new(&raw.units.count),
             count_blockers: Words::new(&raw.units.count_blockers),
             not_count: Words::new(&raw.units.not_count),

@@ -10,6 +10,7 @@ use super::candidate::{Figure, Kind};
 use super::change::split_list;
 use super::lexicon::{Lexicon, MetricRule};
 use super::sentence::{Segments, clause_end, clause_start};
+use crate::pipeline::Meter;
 
 fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
     let k = f.kind.as_str();
@@ -201,9 +202,21 @@ fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String
 
 /// Assigns metric and subject; returns the figures with list
 /// distributions (`均`, `各`) expanded.
-pub fn assign(lex: &Lexicon, s: &[char], seg: &Segments, figs: Vec<Figure>) -> Vec<Figure> {
+///
+/// Stops when the meter runs out: only the figures done by then are returned.
+pub fn assign(
+    lex: &Lexicon,
+    s: &[char],
+    seg: &Segments,
+    figs: Vec<Figure>,
+    meter: &mut Meter<'_>,
+) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::with_capacity(figs.len());
     for i in 0..figs.len() {
+        // Every metric rule looks back over the clause.
+        if meter.add(256) {
+            break;
+        }
         let Some(f0) = figs.get(i) else { continue };
         let mut f = f0.clone();
         let Some(c) = context(s, seg, &figs, i) else {

@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 use ferrous_opencc::OpenCC;
 
 use crate::error::ConfigError;
-use crate::model::{Article, Statistic};
+use crate::model::{Article, Limit, LimitHit, Statistic};
+use crate::pipeline::{Budget, Meter, PipelineLimits};
 
 pub mod candidate;
 pub mod change;
@@ -73,16 +74,34 @@ impl Extractor {
         })
     }
 
-    fn find(&self, text: &str, published: Option<NaiveDate>) -> Found {
+    /// Figures of one text with their kind, metric and period, at most
+    /// `max_figures` of them (`cut` is set when that bound was reached),
+    /// and only as many as were attributed before the meter ran out.
+    fn find(
+        &self,
+        text: &str,
+        published: Option<NaiveDate>,
+        max_figures: usize,
+        meter: &mut Meter<'_>,
+        cut: &mut bool,
+    ) -> Found {
         let view = View::new(text, self.t2s.as_deref());
         let lex = &*self.lex;
         let seg = Segments::new(&view.simp, lex.max_sentence_chars);
-        let mut figs = candidate::figures(lex, &view.simp);
-        figs.truncate(lex.max_figures);
-        change::assign(lex, &view.simp, &seg, &mut figs);
-        let figs = metric::assign(lex, &view.simp, &seg, figs);
-        let phrases = period::phrases(lex, &view.simp, &figs);
-        let periods = period::assign(lex, &view, &seg, &figs, &phrases, published);
+        let (mut figs, hit) = candidate::figures_within(lex, &view.simp, max_figures, meter);
+        *cut |= hit;
+        let done = change::assign(lex, &view.simp, &seg, &mut figs, meter);
+        figs.truncate(done);
+        let mut figs = metric::assign(lex, &view.simp, &seg, figs, meter);
+        // A list handing one figure to many items (`分别`, `各`) may add
+        // figures: the bound holds for what is reported.
+        if figs.len() > max_figures {
+            figs.truncate(max_figures);
+            *cut = true;
+        }
+        let phrases = period::phrases_within(lex, &view.simp, &figs, meter);
+        let periods = period::assign(lex, &view, &seg, &figs, &phrases, published, meter);
+        figs.truncate(periods.len());
         Found {
             view,
             seg,
@@ -94,29 +113,74 @@ impl Extractor {
 
     /// Extracts the statistics of one article.
     pub fn extract(&self, article: &Article) -> Vec<Statistic> {
+        let max_figures = PipelineLimits::default().max_figures;
+        self.extract_within(article, max_figures, &Budget::unlimited())
+            .0
+    }
+
+    /// Extracts the statistics of one article, from at most `max_figures`
+    /// figures (body first, then title), within `budget`:
+    /// once it is exceeded, the statistics attributed so far are returned.
+    /// The bounds reached are listed with the statistics.
+    pub fn extract_within(
+        &self,
+        article: &Article,
+        max_figures: usize,
+        budget: &Budget,
+    ) -> (Vec<Statistic>, Vec<LimitHit>) {
+        let mut meter = Meter::new(budget);
+        let mut cut = false;
+        let stats = self.extract_metered(article, max_figures, &mut meter, &mut cut);
+        let mut hits = Vec::new();
+        if cut {
+            hits.push(LimitHit {
+                limit: Limit::Figures,
+                at: max_figures as u64,
+            });
+        }
+        if meter.is_out() {
+            hits.push(LimitHit {
+                limit: Limit::Deadline,
+                at: u64::try_from(budget.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
+        }
+        (stats, hits)
+    }
+
+    fn extract_metered(
+        &self,
+        article: &Article,
+        max_figures: usize,
+        meter: &mut Meter<'_>,
+        cut: &mut bool,
+    ) -> Vec<Statistic> {
         let lex = &*self.lex;
         let published = article
             .published
             .as_deref()
             .and_then(|p| p.get(..10))
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let body = self.find(&article.text, published);
-        let title = article.title.as_deref().map(|t| self.find(t, published));
+        let body = self.find(&article.text, published, max_figures, meter, cut);
+        // The bound is per page: the title has what the body left.
+        let left = max_figures.saturating_sub(body.figs.len());
+        let title = article
+            .title
+            .as_deref()
+            .map(|t| self.find(t, published, left, meter, cut));
 
-        let mut all: Vec<char> = title
-            .as_ref()
-            .map(|t| t.view.simp.clone())
-            .unwrap_or_default();
-        all.push('\n');
-        all.extend(body.view.simp.iter());
-        let juris = region::jurisdiction(lex, &all);
+        // Title and body read as one text joined by a line break; no word
+        // spans a line break, so their hits can be counted apart (a joined
+        // copy cost four bytes a character).
+        let title_simp: &[char] = title.as_ref().map_or(&[], |t| &t.view.simp);
+        let juris = region::jurisdiction_of(lex, &[title_simp, &body.view.simp]);
         let page_region = region::page_region(lex, &body.view.simp, juris).or_else(|| {
             title
                 .as_ref()
                 .and_then(|t| region::page_region(lex, &t.view.simp, juris))
         });
 
-        let (mut body_stats, heading) = self.statistics(&body, juris, page_region.as_ref(), false);
+        let (mut body_stats, heading) =
+            self.statistics(&body, juris, page_region.as_ref(), false, meter);
         // A report titled for a period (`袁州区2024年1月反诈预警地图`) covers
         // it throughout, when the body names the same period.
         if let Some(doc) = title.as_ref().and_then(|t| doc_period(t, &body, published)) {
@@ -126,9 +190,12 @@ impl Extractor {
         }
         let title_stats = title
             .as_ref()
-            .map(|t| self.statistics(t, juris, page_region.as_ref(), true).0)
+            .map(|t| {
+                self.statistics(t, juris, page_region.as_ref(), true, meter)
+                    .0
+            })
             .unwrap_or_default();
-        dedup::dedup(body_stats, &heading, title_stats)
+        dedup::dedup_within(body_stats, &heading, title_stats, meter)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -138,12 +205,21 @@ impl Extractor {
         juris: Option<&lexicon::Jurisdiction>,
         page_region: Option<&String>,
         in_title: bool,
+        meter: &mut Meter<'_>,
     ) -> (Vec<Statistic>, Vec<bool>) {
         let lex = &*self.lex;
-        let regions = region::assign(lex, &found.view.simp, &found.seg, &found.figs, page_region);
+        let regions = region::assign(
+            lex,
+            &found.view.simp,
+            &found.seg,
+            &found.figs,
+            page_region,
+            meter,
+        );
         let mut stats = Vec::with_capacity(found.figs.len());
         let mut heading = Vec::with_capacity(found.figs.len());
-        for (k, f) in found.figs.iter().enumerate() {
+        // Regions stop with the meter: only figures given one are reported.
+        for (k, f) in found.figs.iter().enumerate().take(regions.len()) {
             let sent = found
                 .seg
                 .sentence_of(f.num_start)

@@ -71,11 +71,24 @@ pub fn parse(s: &str) -> Option<f64> {
 /// as the corpus conventions ask.
 pub fn scan(text: &str) -> Vec<NumeralMatch> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+    scan_indexed(&chars, text.len())
+}
+
+/// [`scan`] on characters: offsets in the matches are character indices.
+pub fn scan_chars(s: &[char]) -> Vec<NumeralMatch> {
+    // The scanner reads `(offset, char)` pairs; with the character's own
+    // index as its offset, the matches come out in characters directly.
+    let chars: Vec<(usize, char)> = s.iter().copied().enumerate().collect();
+    scan_indexed(&chars, s.len())
+}
+
+/// The scan over `(offset, char)` pairs; `len` is the offset of the end.
+fn scan_indexed(chars: &[(usize, char)], len: usize) -> Vec<NumeralMatch> {
+    let byte_at = |i: usize| chars.get(i).map_or(len, |&(b, _)| b);
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        match read_numeral(&chars, i, false) {
+        match read_numeral(chars, i, false) {
             Outcome::Found(f) => {
                 out.push(NumeralMatch {
                     start: byte_at(i),

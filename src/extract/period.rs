@@ -8,6 +8,7 @@ use super::lexicon::Lexicon;
 use super::script::View;
 use super::sentence::{Segments, is_clause_break};
 use crate::model::Period;
+use crate::pipeline::{Budget, Meter};
 
 /// A time phrase found in the text.
 #[derive(Debug, Clone)]
@@ -27,29 +28,88 @@ fn has_time_content(w: &[char]) -> bool {
     })
 }
 
+/// Figure spans sorted by start, with the running maximum of their ends
+/// and the minimum end of every suffix: overlap and containment questions
+/// about "any figure" answered by binary search instead of a scan of all
+/// figures per phrase or clause.
+struct FigSpans {
+    /// `(num_start, end)` of the number alone and of the quantity.
+    starts: Vec<usize>,
+    /// Maximum quantity end over `starts[..=k]`.
+    prefix_max_end: Vec<usize>,
+    /// Minimum numeral end over `starts[k..]`.
+    suffix_min_num_end: Vec<usize>,
+}
+
+impl FigSpans {
+    fn new(figs: &[Figure]) -> Self {
+        let mut spans: Vec<(usize, usize, usize)> = figs
+            .iter()
+            .map(|f| (f.num_start, f.num_end, f.end))
+            .collect();
+        spans.sort_unstable();
+        let starts = spans.iter().map(|x| x.0).collect();
+        let mut prefix_max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for x in &spans {
+            m = m.max(x.2);
+            prefix_max_end.push(m);
+        }
+        let mut suffix_min_num_end = vec![usize::MAX; spans.len()];
+        let mut m = usize::MAX;
+        for (k, x) in spans.iter().enumerate().rev() {
+            m = m.min(x.1);
+            if let Some(slot) = suffix_min_num_end.get_mut(k) {
+                *slot = m;
+            }
+        }
+        Self {
+            starts,
+            prefix_max_end,
+            suffix_min_num_end,
+        }
+    }
+
+    /// Some figure with `num_start < b` and `a < end`.
+    fn overlaps(&self, a: usize, b: usize) -> bool {
+        let k = self.starts.partition_point(|&x| x < b);
+        k > 0 && self.prefix_max_end.get(k - 1).is_some_and(|&e| e > a)
+    }
+
+    /// Some figure with `num_start >= a` and `num_end <= b`.
+    fn numeral_within(&self, a: usize, b: usize) -> bool {
+        let k = self.starts.partition_point(|&x| x < a);
+        self.suffix_min_num_end.get(k).is_some_and(|&e| e <= b)
+    }
+}
+
 /// Finds the time phrases of a text.
 pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
+    phrases_within(lex, s, figs, &mut Meter::new(&Budget::unlimited()))
+}
+
+/// [`phrases`] that stops, with the phrases found so far, when the meter
+/// runs out.
+pub fn phrases_within(
+    lex: &Lexicon,
+    s: &[char],
+    figs: &[Figure],
+    meter: &mut Meter<'_>,
+) -> Vec<Phrase> {
+    let spans = FigSpans::new(figs);
     let text: String = s.iter().collect();
-    let mut b2c = vec![0usize; text.len() + 1];
-    let mut ci = 0;
-    for (bi, ch) in text.char_indices() {
-        for slot in b2c.iter_mut().skip(bi).take(ch.len_utf8()) {
-            *slot = ci;
-        }
-        ci += 1;
-    }
-    if let Some(l) = b2c.last_mut() {
-        *l = ci;
-    }
     let mut out: Vec<Phrase> = Vec::new();
     // Clauses that are themselves open periods (`自夏季…行动开展以来`).
     let mut cs = 0;
     for i in 0..=s.len() {
+        if meter.tick() {
+            return out;
+        }
         if i == s.len() || s.get(i).is_some_and(|&c| is_clause_break(c)) {
             if i > cs
                 && i - cs <= lex.max_open_clause
                 && lex.open_clause_endings.ending_at(s, i).is_some()
-                && !figs.iter().any(|f| f.num_start >= cs && f.num_end <= i)
+                && !spans.numeral_within(cs, i)
             {
                 let mut a = cs;
                 // `该团伙自2022年以来`: the phrase starts at 自.
@@ -73,21 +133,38 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             cs = i + 1;
         }
     }
-    // Every pattern's matches; the longest wins where they overlap.
-    let mut found: Vec<(usize, usize)> = lex
-        .period_regex
-        .iter()
-        .flat_map(|re| {
-            re.find_iter(&text)
-                .map(|m| (m.start(), m.end()))
-                .collect::<Vec<_>>()
-        })
-        .filter_map(|(x, y)| Some((*b2c.get(x)?, *b2c.get(y)?)))
-        .collect();
+    // The open-clause phrases: sorted and disjoint (one per clause).
+    let open_clauses = out.len();
+    // Every pattern's matches; the longest wins where they overlap. Byte
+    // offsets become character offsets by walking the text once in order.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for re in &lex.period_regex {
+        let mut bytes: Vec<usize> = Vec::new();
+        for m in re.find_iter(&text) {
+            if meter.add(1 + (m.end() - m.start()) / 8) {
+                return out;
+            }
+            bytes.push(m.start());
+            bytes.push(m.end());
+        }
+        let chars = byte_to_char(&text, &bytes);
+        found.extend(chars.chunks_exact(2).filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        }));
+    }
     found.sort_by_key(|&(a, b)| (a, std::cmp::Reverse(b)));
+    // Matches come in order of start and every kept one is checked against
+    // all kept before, so each starts at most one character after the
+    // current start and ends past it: overlap with any of them is overlap
+    // with the furthest end.
     let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut taken_end = 0;
     for (a, b) in found {
-        if b <= a + 1 || taken.iter().any(|&(x, y)| a < y && x < b) {
+        if meter.tick() {
+            break;
+        }
+        if b <= a + 1 || a < taken_end {
             continue;
         }
         let Some(w) = s.get(a..b) else { continue };
@@ -95,7 +172,7 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
         {
             continue;
         }
-        if figs.iter().any(|f| f.num_start < b && a < f.end) {
+        if spans.overlaps(a, b) {
             continue;
         }
         if lex.event_before.ending_at(s, a).is_some() {
@@ -111,8 +188,12 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             a
         };
         taken.push((a, b));
+        taken_end = taken_end.max(b);
     }
     for (a, b) in taken {
+        if meter.tick() {
+            break;
+        }
         let Some(w) = s.get(a..b) else { continue };
         if !has_time_content(w) || w.iter().all(|c| "至到—－-~～自从由在于".contains(*c))
         {
@@ -124,10 +205,14 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
             continue;
         }
         // A time phrase never overlaps a figure.
-        if figs.iter().any(|f| f.num_start < b && a < f.end) {
+        if spans.overlaps(a, b) {
             continue;
         }
-        if out.iter().any(|p| p.start <= a && b <= p.end) {
+        // Taken phrases are disjoint from one another, so only an open
+        // clause can hold this one: the last one starting at or before it.
+        let clauses = out.get(..open_clauses).unwrap_or_default();
+        let k = clauses.partition_point(|p| p.start <= a);
+        if k > 0 && clauses.get(k - 1).is_some_and(|p| b <= p.end) {
             continue;
         }
         // Spaces may sit between a comparison word and its base (`較 113年`).
@@ -149,6 +234,31 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
     out
 }
 
+/// Character offsets of the byte offsets `bytes` (each on a character
+/// boundary) in `text`, sorted or not, in one walk plus a sort.
+fn byte_to_char(text: &str, bytes: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..bytes.len()).collect();
+    order.sort_by_key(|&k| bytes.get(k).copied().unwrap_or(0));
+    let mut out = vec![0usize; bytes.len()];
+    let mut chars = text.char_indices().map(|(b, _)| b).enumerate().peekable();
+    let total = text.chars().count();
+    for k in order {
+        let target = bytes.get(k).copied().unwrap_or(0);
+        let mut ci = total;
+        while let Some(&(c, b)) = chars.peek() {
+            if b >= target {
+                ci = c;
+                break;
+            }
+            chars.next();
+        }
+        if let Some(slot) = out.get_mut(k) {
+            *slot = ci;
+        }
+    }
+    out
+}
+
 /// Chooses, for each figure, the time phrase that governs it.
 pub fn assign(
     lex: &Lexicon,
@@ -157,10 +267,25 @@ pub fn assign(
     figs: &[Figure],
     phrases: &[Phrase],
     published: Option<NaiveDate>,
+    meter: &mut Meter<'_>,
 ) -> Vec<Period> {
     let s = &view.simp;
+    // Phrases are sorted by start: those starting in `[lo, hi)` are a range.
+    let starting_in = |lo: usize, hi: usize| {
+        let a = phrases.partition_point(|p| p.start < lo);
+        let b = phrases.partition_point(|p| p.start < hi).max(a);
+        a..b
+    };
+    // The paragraph introducing the list an item paragraph belongs to,
+    // remembered for the last item asked about: a list's items are met in
+    // order, and walking back over all earlier items for each of their
+    // figures was quadratic in the length of a list.
+    let mut intro_memo: Option<(usize, usize)> = None;
     let mut chosen: Vec<Option<usize>> = Vec::with_capacity(figs.len());
     for (i, f) in figs.iter().enumerate() {
+        if meter.add(64) {
+            break;
+        }
         let Some(si) = seg.sentence_of(f.num_start) else {
             chosen.push(None);
             continue;
@@ -169,12 +294,10 @@ pub fn assign(
             chosen.push(None);
             continue;
         };
-        // In the sentence, before the figure.
-        let before: Vec<usize> = phrases
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.start >= sent.start && p.end <= f.start)
-            .map(|(k, _)| k)
+        // In the sentence, before the figure (a phrase is never empty, so
+        // one ending by the figure starts before it).
+        let before: Vec<usize> = starting_in(sent.start, f.start)
+            .filter(|&k| phrases.get(k).is_some_and(|p| p.end <= f.start))
             .collect();
         let mut pick = None;
         if let Some(&last) = before.last()
@@ -212,9 +335,11 @@ pub fn assign(
             // The latest period named earlier in the paragraph carries on
             // (`据悉,2023年1月至今年5月…。…4.9万名…`).
             if let Some(&(pa, _)) = seg.paragraphs.get(sent.para) {
-                pick = phrases
-                    .iter()
-                    .rposition(|p| p.start >= pa && p.end <= sent.start && !p.comparison);
+                pick = starting_in(pa, sent.start).rev().find(|&k| {
+                    phrases
+                        .get(k)
+                        .is_some_and(|p| p.end <= sent.start && !p.comparison)
+                });
             }
         }
         if pick.is_none()
@@ -235,16 +360,24 @@ pub fn assign(
                 // Back over the earlier items to the paragraph introducing them.
                 let mut intro = sent.para;
                 while intro > 0 && is_item(intro) {
+                    // An item already walked back from leads to the same intro.
+                    if let Some((item, its_intro)) = intro_memo
+                        && item == intro
+                    {
+                        intro = its_intro;
+                        break;
+                    }
                     intro -= 1;
                 }
+                intro_memo = Some((sent.para, intro));
                 let lo = seg
                     .paragraphs
                     .get(intro.saturating_sub(2))
                     .map(|p| p.0)
                     .unwrap_or(0);
-                pick = phrases
-                    .iter()
-                    .rposition(|p| p.end <= pa && p.start >= lo && !p.comparison);
+                pick = starting_in(lo, pa)
+                    .rev()
+                    .find(|&k| phrases.get(k).is_some_and(|p| p.end <= pa && !p.comparison));
             }
         }
         if pick.is_none() && lex.refer_back.at(s, sent.start).is_some() {

@@ -1,9 +1,12 @@
 //! The page's jurisdiction (which decides the currency of a bare 元) and
 //! the region each figure covers.
 
+use rustc_hash::FxHashMap;
+
 use super::candidate::Figure;
 use super::lexicon::{Jurisdiction, Lexicon};
 use super::sentence::{Segments, clause_start};
+use crate::pipeline::Meter;
 
 fn count_hits(words: &super::lexicon::Words, s: &[char], starts: &[usize]) -> usize {
     let mut n = 0;
@@ -30,15 +33,33 @@ fn count_in(words: &super::lexicon::Words, s: &[char]) -> usize {
 
 /// The jurisdiction whose signals dominate the text.
 pub fn jurisdiction<'a>(lex: &'a Lexicon, s: &[char]) -> Option<&'a Jurisdiction> {
+    jurisdiction_of(lex, &[s])
+}
+
+/// The jurisdiction whose signals dominate texts read as one, each part on
+/// lines of its own (no word spans two parts).
+pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Jurisdiction> {
     // Ten scans of a long text (two word lists for each jurisdiction) cost
     // more than the rest of the extractor on English pages; only positions
     // where some word can start are visited, which counts the same hits.
-    let starts: Vec<usize> = (0..s.len())
-        .filter(|&i| s.get(i).is_some_and(|&c| lex.jurisdiction_any.may_start(c)))
+    let starts: Vec<Vec<usize>> = parts
+        .iter()
+        .map(|s| {
+            (0..s.len())
+                .filter(|&i| s.get(i).is_some_and(|&c| lex.jurisdiction_any.may_start(c)))
+                .collect()
+        })
         .collect();
+    let hits = |w: &super::lexicon::Words| -> usize {
+        parts
+            .iter()
+            .zip(&starts)
+            .map(|(s, st)| count_hits(w, s, st))
+            .sum()
+    };
     let mut best: Option<(&Jurisdiction, usize)> = None;
     for j in &lex.jurisdictions {
-        let score = count_hits(&j.words, s, &starts) + 3 * count_hits(&j.strong, s, &starts);
+        let score = hits(&j.words) + 3 * hits(&j.strong);
         let better = match best {
             None => score > 0,
             Some((b, bs)) => score > bs || (score == bs && j.id == "cn" && b.id != "cn"),
@@ -113,6 +134,35 @@ fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<Str
     }
 }
 
+/// Occurrences in `s` of each of `words`, counted as [`occurrences`] does
+/// (overlapping), in one pass over `s` for all of them.
+fn occurrences_of<'w>(s: &[char], words: &[&'w str]) -> FxHashMap<&'w str, usize> {
+    let mut counts: FxHashMap<&'w str, usize> = FxHashMap::default();
+    let mut by_chars: FxHashMap<Vec<char>, &'w str> = FxHashMap::default();
+    let mut lens: Vec<usize> = Vec::new();
+    for &w in words {
+        let cs: Vec<char> = w.chars().collect();
+        if cs.is_empty() {
+            continue;
+        }
+        if !lens.contains(&cs.len()) {
+            lens.push(cs.len());
+        }
+        counts.insert(w, 0);
+        by_chars.insert(cs, w);
+    }
+    for len in lens {
+        for window in s.windows(len) {
+            if let Some(w) = by_chars.get(window)
+                && let Some(n) = counts.get_mut(w)
+            {
+                *n += 1;
+            }
+        }
+    }
+    counts
+}
+
 fn occurrences(s: &[char], w: &str) -> usize {
     let w: Vec<char> = w.chars().collect();
     if w.is_empty() {
@@ -139,17 +189,27 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     }
     // Reporting bodies, counted; county-level ones win ties.
     let mut bodies: Vec<(String, f64, usize)> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
     let mut add = |name: String, w: f64, pos: usize| {
-        if let Some(b) = bodies.iter_mut().find(|b| b.0 == name) {
+        if let Some(b) = index.get(&name).and_then(|&k| bodies.get_mut(k)) {
             b.1 += w;
         } else {
+            index.insert(name.clone(), bodies.len());
             bodies.push((name, w, pos));
         }
     };
+    // A local body counts when its name recurs in the page; the names are
+    // collected first and their occurrences counted in one pass, since a
+    // scan of the page per body was quadratic on a page of bodies.
+    enum Seen {
+        Body(String, usize),
+        Local(String, f64, usize, bool),
+    }
+    let mut seen: Vec<Seen> = Vec::new();
     let mut i = 0;
     while i < s.len() {
         if let Some((place, e)) = body_at(lex, s, i) {
-            add(place, 1.0, i);
+            seen.push(Seen::Body(place, i));
             i = e;
             continue;
         }
@@ -163,20 +223,36 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             };
             if let Some(p) = local_body_before(lex, s, i)
                 && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
-                && (occurrences(s, &p) >= 2
-                    || s.get(i.saturating_sub(1))
-                        .is_some_and(|c| matches!(c, '县' | '区'))
-                    // a district after its city (`宁波市海曙警方`)
-                    || p.chars().count() >= 2
-                        && i >= 3
-                        && s.get(i - 3) == Some(&'市'))
             {
-                add(p, w, i);
+                let placed = s
+                    .get(i.saturating_sub(1))
+                    .is_some_and(|c| matches!(c, '县' | '区'))
+                    // a district after its city (`宁波市海曙警方`)
+                    || p.chars().count() >= 2 && i >= 3 && s.get(i - 3) == Some(&'市');
+                seen.push(Seen::Local(p, w, i, placed));
             }
             i += len;
             continue;
         }
         i += 1;
+    }
+    let names: Vec<&str> = seen
+        .iter()
+        .filter_map(|x| match x {
+            Seen::Local(p, _, _, false) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    let counts = occurrences_of(s, &names);
+    for x in &seen {
+        match x {
+            Seen::Body(place, pos) => add(place.clone(), 1.0, *pos),
+            Seen::Local(p, w, pos, placed) => {
+                if *placed || counts.get(p.as_str()).is_some_and(|&n| n >= 2) {
+                    add(p.clone(), *w, *pos);
+                }
+            }
+        }
     }
     let best_body = bodies
         .iter()
@@ -210,6 +286,7 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     }
     // The place the page keeps naming.
     let mut places: Vec<(String, usize)> = Vec::new();
+    let mut place_index: FxHashMap<String, usize> = FxHashMap::default();
     let mut i = 0;
     while i < s.len() {
         if let Some(len) = lex.places.at(s, i) {
@@ -217,9 +294,10 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
                 .get(i..i + len)
                 .map(|w| w.iter().collect())
                 .unwrap_or_default();
-            if let Some(x) = places.iter_mut().find(|x| x.0 == p) {
+            if let Some(x) = place_index.get(&p).and_then(|&k| places.get_mut(k)) {
                 x.1 += 1;
             } else {
+                place_index.insert(p.clone(), places.len());
                 places.push((p, 1));
             }
             i += len;
@@ -254,8 +332,10 @@ pub fn assign(
     seg: &Segments,
     figs: &[Figure],
     page: Option<&String>,
+    meter: &mut Meter<'_>,
 ) -> Vec<Option<String>> {
     figs.iter()
+        .take_while(|_| !meter.add(64))
         .map(|f| {
             let sent_start = seg
                 .sentence_of(f.num_start)

@@ -5,6 +5,7 @@ use markup5ever::{LocalName, local_name};
 
 use super::dom::{Dom, Ix};
 use super::rules::{HtmlRules, Tuning};
+use crate::pipeline::{Budget, Meter};
 
 /// The article body found in a page.
 #[derive(Debug, Default)]
@@ -50,11 +51,23 @@ struct Agg {
 }
 
 /// Reads the article body of the page.
-pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, mut trace: Option<&mut String>) -> Body {
-    let blocks = segment(dom, rules);
+///
+/// Stops early, with a meaningless body, once `budget` is exceeded: the
+/// caller then drops the page.
+pub(crate) fn extract_body(
+    dom: &Dom,
+    rules: &HtmlRules,
+    mut trace: Option<&mut String>,
+    budget: &Budget,
+) -> Body {
+    let mut meter = Meter::new(budget);
+    let blocks = segment(dom, rules, &mut meter);
     let t = &rules.tuning;
+    if meter.is_out() {
+        return Body::default();
+    }
     let first = choose(dom, rules, &blocks, true, trace.as_deref_mut());
-    if first.1 >= t.min_article_len {
+    if first.1 >= t.min_article_len || meter.add(dom.nodes.len() + blocks.len()) {
         return first.0;
     }
     // Some sites mark the article itself hidden or give it a chrome-like
@@ -249,7 +262,7 @@ enum Ev {
 }
 
 /// Splits the page into text blocks at block-element and `<br>` boundaries.
-fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
+fn segment(dom: &Dom, rules: &HtmlRules, meter: &mut Meter<'_>) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut run = Run::default();
     let mut owners: Vec<Ix> = vec![0];
@@ -278,6 +291,9 @@ fn segment(dom: &Dom, rules: &HtmlRules) -> Vec<Block> {
     };
 
     while let Some(ev) = stack.pop() {
+        if meter.tick() {
+            break;
+        }
         match ev {
             Ev::Enter(ix) => {
                 let node = dom.get(ix);
@@ -595,6 +611,14 @@ fn choose(
         let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
         let vote_threshold = vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
+        // The last block of each element, looked up per sibling below: a
+        // scan of all blocks per sibling was quadratic on long flat pages.
+        let mut last_block: Vec<Option<usize>> = vec![None; n];
+        for (bi, b) in blocks.iter().enumerate() {
+            if let Some(slot) = last_block.get_mut(b.owner) {
+                *slot = Some(bi);
+            }
+        }
         for &s in &dom.get(parent).children {
             if s == top {
                 selected.push(s);
@@ -624,7 +648,8 @@ fn choose(
                 if a.len >= t.sibling_min_len && ld < t.sibling_max_link_density {
                     selected.push(s);
                 } else if a.len > 0.0 && a.len < t.sibling_min_len && ld == 0.0 {
-                    let ends = blocks.iter().rev().find(|b| b.owner == s).is_some_and(|b| {
+                    let last = last_block.get(s).copied().flatten();
+                    let ends = last.and_then(|bi| blocks.get(bi)).is_some_and(|b| {
                         b.text
                             .ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
                     });

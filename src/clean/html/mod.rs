@@ -26,6 +26,9 @@ mod selector;
 
 pub use rules::{HtmlRules, Tuning};
 
+use crate::model::LimitHit;
+use crate::pipeline::{Budget, PipelineLimits};
+
 /// Where a title candidate was found; the cleaner picks and trims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TitleSource {
@@ -75,6 +78,9 @@ pub struct HtmlExtract {
     /// (scripts and styles left out), a line break at each block tag, for
     /// readers of metadata the body leaves out.
     pub page_text: String,
+    /// The bound (elements or text) that stopped the parse, if one did;
+    /// the markup after that point was not read.
+    pub limit: Option<LimitHit>,
 }
 
 impl HtmlExtract {
@@ -97,10 +103,29 @@ impl HtmlExtract {
 /// Never panics on any input; a page without recognisable content yields
 /// empty paragraphs.
 pub fn extract(html: &str, rules: &HtmlRules) -> HtmlExtract {
-    let parsed = parse::parse(html, rules);
-    let mut out = HtmlExtract::default();
+    extract_within(
+        html,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    )
+}
+
+/// [`extract`] within the element and text bounds of `limits`, giving up
+/// (with a meaningless result) once `budget` is exceeded.
+pub fn extract_within(
+    html: &str,
+    rules: &HtmlRules,
+    limits: &PipelineLimits,
+    budget: &Budget,
+) -> HtmlExtract {
+    let parsed = parse::parse_within(html, rules, limits, budget);
+    let mut out = HtmlExtract {
+        limit: parsed.limit,
+        ..HtmlExtract::default()
+    };
     meta::collect(&parsed.head, &parsed.dom, &mut out);
-    let body = content::extract_body(&parsed.dom, rules, None);
+    let body = content::extract_body(&parsed.dom, rules, None, budget);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
             source: TitleSource::ContentHeading,
@@ -154,8 +179,13 @@ fn drop_leading_title(out: &mut HtmlExtract) {
 /// A human-readable account of how [`extract`] chose the content of a page
 /// (best candidates, their scores, pruned elements), for tuning the rules.
 pub fn explain(html: &str, rules: &HtmlRules) -> String {
-    let parsed = parse::parse(html, rules);
+    let parsed = parse::parse_within(
+        html,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    );
     let mut trace = String::new();
-    let _ = content::extract_body(&parsed.dom, rules, Some(&mut trace));
+    let _ = content::extract_body(&parsed.dom, rules, Some(&mut trace), &Budget::unlimited());
     trace
 }

@@ -28,6 +28,8 @@ use super::dom::{Dom, Ix, Node};
 use super::entities;
 use super::rules::HtmlRules;
 use super::selector::Element;
+use crate::model::{Limit, LimitHit};
+use crate::pipeline::{Budget, Meter, PipelineLimits};
 
 /// Open elements kept at most; deeper start tags (and as many end tags)
 /// are ignored, as browsers also flatten absurd nesting.
@@ -65,18 +67,47 @@ pub(crate) struct Parsed {
     /// The page's text, every element's text in document order with a line
     /// break at each block tag, for the text cleaner's metadata reading.
     pub text: String,
+    /// The bound (nodes or text) that stopped the parse, if one did: the
+    /// markup after that point was not read.
+    pub limit: Option<LimitHit>,
 }
 
 /// Parses `html` with `rules`' vocabulary.
+#[cfg(test)]
 pub(crate) fn parse(html: &str, rules: &HtmlRules) -> Parsed {
-    let mut b = Builder::new(rules, html.len());
-    tokenize(html, &mut b);
+    parse_within(
+        html,
+        rules,
+        &PipelineLimits::unlimited(),
+        &Budget::unlimited(),
+    )
+}
+
+/// Parses `html`, stopping once `limits.max_nodes` elements and text nodes
+/// are built, `limits.max_text_chars` characters of text are read, or the
+/// budget is exceeded.
+pub(crate) fn parse_within(
+    html: &str,
+    rules: &HtmlRules,
+    limits: &PipelineLimits,
+    budget: &Budget,
+) -> Parsed {
+    // Room for what the bounds let in, not for the whole input.
+    let room = html
+        .len()
+        .min(limits.max_nodes.saturating_mul(64))
+        .min(limits.max_text_chars.saturating_mul(4));
+    let mut b = Builder::new(rules, room);
+    b.max_text_chars = limits.max_text_chars;
+    let mut meter = Meter::new(budget);
+    let limit = tokenize(html, &mut b, limits, &mut meter);
     let mut dom = b.dom;
     dom.unflag_page_wrappers();
     Parsed {
         dom,
         head: b.head,
         text: b.text,
+        limit,
     }
 }
 
@@ -106,6 +137,10 @@ struct Builder<'r> {
     open: Vec<Open>,
     /// Start tags ignored past MAX_DEPTH, matched by as many end tags.
     flattened: usize,
+    /// Characters of text read so far (into `text`, the page text).
+    text_chars: usize,
+    /// Characters of text read at most.
+    max_text_chars: usize,
     /// `(weight, unlikely)` per class/id key: many elements share one.
     seen_keys: FxHashMap<String, (f32, bool)>,
     /// Per node, what junk selectors test (only when there are selectors).
@@ -123,6 +158,8 @@ impl<'r> Builder<'r> {
             text: String::with_capacity(bytes / 4),
             open: Vec::with_capacity(64),
             flattened: 0,
+            text_chars: 0,
+            max_text_chars: usize::MAX,
             seen_keys: FxHashMap::default(),
             elements: if rules.junk_selectors.is_empty() {
                 Vec::new()
@@ -164,6 +201,7 @@ impl<'r> Builder<'r> {
             self.text.truncate(mark);
             self.text.push_str(&fixed);
         }
+        self.count_text(mark);
         let Some(parent) = self.target() else {
             return;
         };
@@ -190,6 +228,20 @@ impl<'r> Builder<'r> {
         }
         if let Some(p) = self.dom.nodes.get_mut(parent) {
             p.children.push(ix);
+        }
+    }
+
+    /// Counts the text added to the page text since `mark`, cutting it at
+    /// the text bound: one run of text can be the whole page.
+    fn count_text(&mut self, mark: usize) {
+        let room = self.max_text_chars.saturating_sub(self.text_chars);
+        let piece = self.text.get(mark..).unwrap_or_default();
+        match piece.char_indices().nth(room) {
+            Some((cut, _)) => {
+                self.text.truncate(mark + cut);
+                self.text_chars += room;
+            }
+            None => self.text_chars += piece.chars().count(),
         }
     }
 
@@ -782,12 +834,33 @@ fn atom(raw: &[u8]) -> LocalName {
     LocalName::from(String::from_utf8_lossy(raw).to_ascii_lowercase())
 }
 
-/// Reads `html` and drives the builder.
-fn tokenize(html: &str, b: &mut Builder<'_>) {
+/// Reads `html` and drives the builder until the end, a bound of `limits`
+/// (then returns which) or the budget's end.
+fn tokenize(
+    html: &str,
+    b: &mut Builder<'_>,
+    limits: &PipelineLimits,
+    meter: &mut Meter<'_>,
+) -> Option<LimitHit> {
     let bytes = html.as_bytes();
     let mut i = 0;
     let mut attrs: Vec<Attr<'_>> = Vec::new();
     while i < bytes.len() {
+        if b.dom.nodes.len() >= limits.max_nodes {
+            return Some(LimitHit {
+                limit: Limit::Nodes,
+                at: b.dom.nodes.len() as u64,
+            });
+        }
+        if b.text_chars >= limits.max_text_chars {
+            return Some(LimitHit {
+                limit: Limit::TextChars,
+                at: b.text_chars as u64,
+            });
+        }
+        if meter.tick() {
+            return None;
+        }
         let Some(off) = memchr(b'<', bytes.get(i..).unwrap_or_default()) else {
             b.text(html.get(i..).unwrap_or_default());
             break;
@@ -819,6 +892,7 @@ fn tokenize(html: &str, b: &mut Builder<'_>) {
                         // Decoded once, into the page text, which reads it too.
                         let mark = b.text.len();
                         entities::decode_into(content, false, &mut b.text);
+                        b.count_text(mark);
                         let t = b.text.get(mark..).unwrap_or_default();
                         if b.head.title.is_none() && !t.trim().is_empty() {
                             b.head.title = Some(t.to_string());
@@ -858,6 +932,12 @@ fn tokenize(html: &str, b: &mut Builder<'_>) {
             }
         }
     }
+    // The last run of text may have been cut at the bound, with no token
+    // after it to notice.
+    (b.text_chars >= limits.max_text_chars).then_some(LimitHit {
+        limit: Limit::TextChars,
+        at: b.text_chars as u64,
+    })
 }
 
 fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool) -> Raw {
