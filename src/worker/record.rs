@@ -7,7 +7,7 @@ use lapin::types::{FieldTable, ShortString};
 use serde::{Deserialize, Serialize};
 
 use crate::amqp::headers;
-use crate::amqp::publisher::Outgoing;
+use crate::amqp::publisher::{Outgoing, PublishError};
 use crate::amqp::topology::{Names, RESULT_ROUTING_KEY};
 use crate::input::body_as_json;
 use crate::model::WorkerInfo;
@@ -184,6 +184,52 @@ fn failure(
         properties: json_properties(&p.id, h),
     }
 }
+
+/// What goes out when the broker refused this message's outcome for its
+/// size (`refused` is permanent): a failure record of kind
+/// `publish_refused` small by construction, without the input, its
+/// headers or `meta`, whichever of them made the outcome too large.
+pub fn too_large_record(
+    names: &Names,
+    _incoming: &Incoming<'_>,
+    p: &Processed,
+    refused: &PublishError,
+) -> OwnedOutgoing {
+    let message = truncate(&refused.to_string(), 1024);
+    let record = FailureRecord {
+        id: p.id.clone(),
+        url: p.url.as_deref().map(|u| truncate(u, 4096)),
+        input: serde_json::Value::Null,
+        error: FailureError {
+            kind: PUBLISH_REFUSED.to_string(),
+            message: message.clone(),
+            status: None,
+            retries_exhausted: false,
+        },
+        attempts: p.attempt,
+        first_attempt_at: p.first_attempt_at.clone(),
+        failed_at: now(),
+        meta: serde_json::Value::Null,
+        worker: WorkerInfo::default(),
+    };
+    let body = serde_json::to_vec(&record).unwrap_or_default();
+    let mut h = FieldTable::default();
+    headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
+    headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
+    headers::set_str(&mut h, headers::ERROR_KIND, PUBLISH_REFUSED);
+    headers::set_str(&mut h, headers::ERROR_MESSAGE, &message);
+    p.trace.inject(&mut h);
+    OwnedOutgoing {
+        exchange: String::new(),
+        routing_key: names.failed.clone(),
+        body,
+        properties: json_properties(&p.id, h),
+    }
+}
+
+/// Error kind of a failure record sent because the outcome was too large
+/// for the broker.
+pub const PUBLISH_REFUSED: &str = "publish_refused";
 
 /// The input's headers without the broker's death records, with this
 /// attempt's bookkeeping (count, first attempt, the error) and the trace

@@ -16,6 +16,7 @@
 #[path = "../worker/helpers.rs"]
 mod helpers;
 
+mod backpressure;
 mod hostile_pages;
 mod hostile_urls;
 mod ledger;
