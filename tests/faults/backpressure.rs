@@ -330,3 +330,84 @@ async fn lapin_credits_confirms_to_the_wrong_publish_on_a_shared_channel() {
     );
     app.close().await;
 }
+
+/// Runs `rabbitmqctl eval` and returns what it printed.
+fn broker_eval(expr: &str) -> String {
+    let out = std::process::Command::new("rabbitmqctl")
+        .args(["eval", expr])
+        .output()
+        .expect("rabbitmqctl");
+    assert!(out.status.success(), "rabbitmqctl eval {expr}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Lowers the broker's max message size (broker-wide: hold the suite's
+/// exclusive lock) and restores it when dropped, passing or failing.
+struct MaxMessageSize(String);
+
+impl MaxMessageSize {
+    fn set(bytes: u64) -> MaxMessageSize {
+        let was = broker_eval("application:get_env(rabbit, max_message_size).");
+        let was = was
+            .trim_start_matches("{ok,")
+            .trim_end_matches('}')
+            .to_string();
+        assert!(was.parse::<u64>().is_ok(), "max_message_size {was}");
+        broker_eval(&format!(
+            "application:set_env(rabbit, max_message_size, {bytes})."
+        ));
+        MaxMessageSize(was)
+    }
+}
+
+impl Drop for MaxMessageSize {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args([
+                "eval",
+                &format!("application:set_env(rabbit, max_message_size, {}).", self.0),
+            ])
+            .output();
+    }
+}
+
+/// The broker's max message size lowered to 64 KiB: bodies over it are
+/// refused by the broker closing the channel (406). Each is a permanent
+/// failure of its own publish only; the first one teaches the publisher
+/// the limit, so later ones are refused before they cost a channel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bodies_over_the_max_message_size_fail_alone() {
+    let lock = lock_exclusive().await;
+    let app = TestApp::with_lock("f-maxsize", &[], lock).await;
+    let _limit = MaxMessageSize::set(64 * 1024);
+    let capped = format!("{}.capped", app.prefix);
+    capped_queue(&capped, 100).await;
+    // Channels read the limit when they open: the publisher's are new.
+    let publisher = publisher_for(&app).await;
+    let kinds: Vec<Kind> = (0..1500)
+        .map(|i| match i % 10 {
+            0 => Kind::Oversized,
+            5 => Kind::Poisoned,
+            1 => Kind::Capped,
+            _ => Kind::Plain,
+        })
+        .collect();
+    let results = publish_all(&publisher, &app, &capped, &kinds, 100 * 1024).await;
+    let connection = publisher.connection().clone();
+    let mut client = Client::new();
+    let stored = ids_in(&mut client, &app.names.results_queue).await;
+    let in_capped = ids_in(&mut client, &capped).await;
+    delete_queue(&capped).await;
+    let refused_by_broker = results
+        .iter()
+        .filter(|r| matches!(&r.2, Err(PublishError::TooLarge(m)) if m.contains("PRECONDITION")))
+        .count();
+    let summary = check(&results, &stored, &in_capped);
+    eprintln!(
+        "PUBLISHER 1500 concurrent publishes, max message size 64 KiB: {summary}; {refused_by_broker} refused by the broker (channel closed), the rest before sending"
+    );
+    assert!(refused_by_broker >= 1, "the broker never refused one");
+    assert!(connection.status().connected());
+    let _ = connection.close(200, "bye".into()).await;
+    app.close().await;
+}

@@ -322,14 +322,17 @@ async fn a_connection_cut_between_publish_and_confirm_loses_nothing() {
     app.close().await;
 }
 
-/// The results queue is full (`max-length`, `reject-publish`): the broker
-/// nacks results. The worker must not acknowledge those inputs; once there
-/// is room again every URL is done.
+/// The results queue is full (`max-length`, `reject-publish`) for over a
+/// minute: the broker nacks results. With the default delivery limit (5),
+/// the worker must hold what it has, unacknowledged and not requeued (a
+/// requeue raises the quorum queue's delivery count), take nothing new,
+/// and carry on once there is room: no input dead-lettered, none lost,
+/// none doubled.
 #[tokio::test(flavor = "multi_thread")]
 async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     let app = TestApp::new(
         "f-nack",
-        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "100")]),
+        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "5")]),
     )
     .await;
     let server = PageServer::start().await;
@@ -344,8 +347,17 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     let mut client = Client::new();
     let w = app.spawn_worker();
     // Nothing drains the results yet: 200 fit, then the broker refuses.
-    w.wait_for_log("publish not confirmed, trying again").await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    w.wait_for_log("broker pushing back; holding messages and taking no new deliveries")
+        .await;
+    // Full for a minute: long enough for the old behaviour (five attempts,
+    // then a requeue) to walk a prefetch window to the delivery limit
+    // several times over.
+    let full_since = tokio::time::Instant::now();
+    while full_since.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let failed = client.queue_len(&app.names.failed).await.unwrap_or(0);
+        assert_eq!(failed, 0, "something was dead-lettered or failed while full");
+    }
     let nacks = w
         .events()
         .iter()
@@ -357,6 +369,12 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         })
         .count();
     assert!(nacks > 0, "no nack seen: {:#?}", w.logs());
+    let handed_back = w
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["outcome"] == "requeued")
+        .count();
+    assert_eq!(handed_back, 0, "inputs were requeued under pushback");
     // About as many results as the queue takes (a quorum queue enforces
     // its length a little late, so a few publishes in flight slip in).
     let held = client.queue_len(&app.names.results_queue).await.unwrap();
@@ -367,10 +385,16 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         r#"{"max-length":100000,"overflow":"reject-publish"}"#,
     );
     ledger.settle(&mut client, &app, SETTLE).await;
+    assert!(
+        has_log(&w, "broker pushback over; taking deliveries again"),
+        "{:#?}",
+        w.logs()
+    );
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(
-        "results queue full, {nacks} nacked publishes (1000 URLs)"
+        "results queue full for 60 s, delivery limit 5, {nacks} nacked publishes (1000 URLs)"
     ));
+    assert!(t.dead_lettered.is_empty(), "dead-lettered under pushback: {t}");
     assert_eq!(t.results, 1000, "{t}");
     assert!(t.duplicated.is_empty(), "a nacked result never counts: {t}");
     app.close().await;
