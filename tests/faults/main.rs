@@ -356,7 +356,10 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     while full_since.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let failed = client.queue_len(&app.names.failed).await.unwrap_or(0);
-        assert_eq!(failed, 0, "something was dead-lettered or failed while full");
+        assert_eq!(
+            failed, 0,
+            "something was dead-lettered or failed while full"
+        );
     }
     let nacks = w
         .events()
@@ -394,9 +397,67 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     t.assert_nothing_lost(&format!(
         "results queue full for 60 s, delivery limit 5, {nacks} nacked publishes (1000 URLs)"
     ));
-    assert!(t.dead_lettered.is_empty(), "dead-lettered under pushback: {t}");
+    assert!(
+        t.dead_lettered.is_empty(),
+        "dead-lettered under pushback: {t}"
+    );
     assert_eq!(t.results, 1000, "{t}");
     assert!(t.duplicated.is_empty(), "a nacked result never counts: {t}");
+    app.close().await;
+}
+
+/// A memory alarm (`set_vm_memory_high_watermark 0`, broker-wide: under the
+/// suite's exclusive lock) blocks the worker's publishing connection
+/// (`connection.blocked`). The worker holds what it has, takes nothing new
+/// and does not republish (the frames wait in lapin, not lost); once the
+/// alarm clears every URL is done once, with the default delivery limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_publishing_connection_holds_and_loses_nothing() {
+    let lock = lock_exclusive().await;
+    let app = TestApp::with_lock(
+        "f-blocked",
+        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "5")]),
+        lock,
+    )
+    .await;
+    let server = PageServer::start().await;
+    let mut ledger = Ledger::enqueue(&app, &items("blocked", 2000, paced(&server, 100))).await;
+    let mut client = Client::new();
+    let w = app.spawn_worker();
+    wait_for_progress(&[&w], 150).await;
+    let alarm = MemoryAlarm::raise();
+    let on = w
+        .wait_for_log("broker pushing back; holding messages and taking no new deliveries")
+        .await;
+    assert_eq!(on["fields"]["kind"], "timeout", "{on}");
+    // Blocked for a while: nothing handed back, nothing failed.
+    let blocked_since = tokio::time::Instant::now();
+    while blocked_since.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let failed = client.queue_len(&app.names.failed).await.unwrap_or(0);
+        assert_eq!(failed, 0, "something failed while blocked");
+    }
+    let requeued = w
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["outcome"] == "requeued")
+        .count();
+    assert_eq!(requeued, 0, "inputs were requeued while blocked");
+    drop(alarm);
+    ledger.settle(&mut client, &app, SETTLE).await;
+    assert!(
+        has_log(&w, "broker pushback over; taking deliveries again"),
+        "{:#?}",
+        w.logs()
+    );
+    let t = ledger.finish(&mut client, &app, vec![w]).await;
+    t.assert_nothing_lost("publishing connection blocked by a memory alarm for 20 s (2000 URLs)");
+    assert!(t.dead_lettered.is_empty(), "{t}");
+    assert!(
+        t.duplicated.is_empty(),
+        "a held publish is not sent twice: {t}"
+    );
+    assert_eq!(t.results, 2000, "{t}");
     app.close().await;
 }
 
@@ -592,6 +653,34 @@ async fn dns_failures_end_as_failure_records_and_the_rest_flow() {
 }
 
 // ------------------------------------------------------------ helpers
+
+/// A broker memory alarm: the watermark set to 0, restored to what it was
+/// when dropped, whether the test passes or panics.
+struct MemoryAlarm(String);
+
+impl MemoryAlarm {
+    fn raise() -> MemoryAlarm {
+        let out = std::process::Command::new("rabbitmqctl")
+            .args(["eval", "vm_memory_monitor:get_vm_memory_high_watermark()."])
+            .output()
+            .expect("rabbitmqctl");
+        let was = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        // A relative watermark prints as a float; an absolute one is not
+        // handled (this broker uses the default, 0.4).
+        assert!(was.parse::<f64>().is_ok(), "watermark {was:?}");
+        let guard = MemoryAlarm(was);
+        rabbitmqctl(&["set_vm_memory_high_watermark", "0"]);
+        guard
+    }
+}
+
+impl Drop for MemoryAlarm {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args(["set_vm_memory_high_watermark", &self.0])
+            .output();
+    }
+}
 
 /// Waits until the broker lists `policy` as applied to `queue`.
 async fn wait_for_policy(queue: &str, policy: &str) {
