@@ -299,7 +299,7 @@ impl Handler {
             if let Err(e) = &published
                 && e.is_permanent()
             {
-                events::publish_refused(&out.as_outgoing().routing_key.to_string(), e);
+                events::publish_refused(out.as_outgoing().routing_key, e);
                 let small = record::too_large_record(&self.names, &incoming, &processed, e);
                 refused = Some(e.clone());
                 published = self.publisher.publish(&small.as_outgoing()).await;

@@ -411,3 +411,68 @@ async fn bodies_over_the_max_message_size_fail_alone() {
     let _ = connection.close(200, "bye".into()).await;
     app.close().await;
 }
+
+/// Inputs with a header just under `frame_max` (130,800 bytes: the broker
+/// takes them), whose failure record, carrying it plus the worker's own
+/// headers, would be over it; mixed into normal traffic through the
+/// worker. Each ends as exactly one failure record: the small
+/// `publish_refused` record when the outcome was too large for the broker
+/// (or its own record, once headers are no longer copied whole); none is
+/// dead-lettered, no other id is doubled, and no connection is killed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outcome_too_large_for_the_broker_ends_as_one_small_failure_record() {
+    use crate::ledger::{Fate, Ledger, items};
+    let app = TestApp::new(
+        "f-refused",
+        &[
+            ("FRAUDSTAT_WORKER__CONCURRENCY", "16"),
+            ("FRAUDSTAT_WORKER__PER_HOST_CONCURRENCY", "16"),
+        ],
+    )
+    .await;
+    let server = PageServer::start().await;
+    let mut ledger = Ledger::enqueue(
+        &app,
+        &items("refused", 300, |i| server.url(&format!("/ok/{i}"))),
+    )
+    .await;
+    let mut poisoned = Vec::new();
+    for i in 0..10 {
+        let id = format!("refused-poison-{i}");
+        let url = server.url(&format!("/status/404?k={i}"));
+        let mut h = FieldTable::default();
+        h.insert(
+            "x-junk".into(),
+            AMQPValue::LongString(LongString::from("j".repeat(130_800))),
+        );
+        let body = serde_json::json!({"url": url, "id": id}).to_string();
+        app.publish(body.as_bytes(), Some(h)).await;
+        ledger.sent.insert(id.clone(), url);
+        ledger.confirmed.insert(id.clone());
+        poisoned.push(id);
+    }
+    let mut client = Client::new();
+    let w = app.spawn_worker();
+    ledger
+        .settle(&mut client, &app, std::time::Duration::from_secs(120))
+        .await;
+    let lost_connections = w
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["message"] == "broker connection lost; reconnecting")
+        .count();
+    let t = ledger.finish(&mut client, &app, vec![w]).await;
+    t.assert_nothing_lost("10 outcomes too large for the broker among 310 URLs");
+    assert_eq!(lost_connections, 0, "a connection was lost");
+    assert!(t.duplicated.is_empty(), "{t}");
+    assert!(t.dead_lettered.is_empty(), "{t}");
+    assert_eq!(t.results, 300, "{t}");
+    for id in &poisoned {
+        let fates = &ledger.outcomes[id];
+        assert!(
+            matches!(fates.as_slice(), [Fate::Failure(k)] if k == "publish_refused" || k == "http_status"),
+            "{id}: {fates:?}"
+        );
+    }
+    app.close().await;
+}
