@@ -51,6 +51,10 @@ use crate::events;
 /// at most `worker.concurrency` anyway).
 const MAX_CHANNELS: usize = 128;
 
+/// How often a publish waiting for its confirm checks whether the
+/// connection was lost meanwhile.
+const LOSS_CHECK: Duration = Duration::from_millis(100);
+
 /// Frame overhead the broker does not count as payload: type, channel,
 /// size, end octet.
 const FRAME_OVERHEAD: u32 = 8;
@@ -75,6 +79,10 @@ pub enum PublishError {
     /// The channel or connection failed. Transient.
     #[error("broker error: {0}")]
     Broker(lapin::Error),
+    /// The connection was lost before the confirm came; the message may or
+    /// may not have landed. Transient (a republish may duplicate it).
+    #[error("the publishing connection was lost before the confirm")]
+    ConnectionLost,
     /// The broker cannot take this message at all (frame or message size
     /// limit). Permanent: trying again cannot help.
     #[error("message too large for the broker: {0}")]
@@ -105,6 +113,7 @@ impl PublishError {
             PublishError::Returned(_) => "unroutable",
             PublishError::ConfirmsLost => "confirms_lost",
             PublishError::Broker(_) => "broker",
+            PublishError::ConnectionLost => "connection_lost",
             PublishError::TooLarge(_) => "too_large",
             PublishError::Stopped => "stopped",
         }
@@ -324,6 +333,8 @@ impl Publisher {
         };
         tokio::pin!(attempt);
         let mut held: Option<Hold> = None;
+        let mut deadline = tokio::time::Instant::now() + self.timeout;
+        let mut look = tokio::time::interval(LOSS_CHECK);
         let waited = loop {
             tokio::select! {
                 r = &mut attempt => break r,
@@ -331,15 +342,25 @@ impl Publisher {
                 // closes the connection under it (lapin#409): bound it,
                 // except while the broker blocks the connection (lapin then
                 // holds the frames back; the confirm comes after the alarm).
-                _ = tokio::time::sleep(self.timeout) => {
+                _ = tokio::time::sleep_until(deadline) => {
                     if self.connection.status().blocked() {
                         held.get_or_insert_with(|| {
                             self.backpressure.hold(&PublishError::Timeout(self.timeout))
                         });
+                        deadline = tokio::time::Instant::now() + self.timeout;
                         continue;
                     }
                     self.retire(lease);
                     return Err(PublishError::Timeout(self.timeout));
+                }
+                // The connection went down under this publish: its confirm
+                // can only come from lapin's recovered channel, which is
+                // not trusted; fail now rather than at the timeout.
+                _ = look.tick() => {
+                    if self.losses.count() != lease.epoch {
+                        self.retire(lease);
+                        return Err(PublishError::ConnectionLost);
+                    }
                 }
                 _ = self.stop.cancelled(), if held.is_some() => {
                     self.retire(lease);
