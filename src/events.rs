@@ -19,6 +19,8 @@
 //! | `fraudstat_broker_recoveries_total{connection}` | counter | reconnections after a lost broker connection |
 //! | `fraudstat_broker_connected{connection}` | gauge | 1 while the connection is up (set on loss and recovery) |
 //! | `fraudstat_publish_retries_total` | counter | publish attempts that had to be repeated |
+//! | `fraudstat_backpressure` | gauge | 1 while the broker pushes back (full queue, unroutable, blocked connection) and the worker takes no new deliveries |
+//! | `fraudstat_publish_refused_total` | counter | outcomes the broker refused for size, replaced by a small failure record |
 
 use std::time::Duration;
 
@@ -84,6 +86,14 @@ pub fn describe() {
         "fraudstat_publish_retries_total",
         "Publish attempts that had to be repeated"
     );
+    describe_gauge!(
+        "fraudstat_backpressure",
+        "1 while the broker pushes back on publishes and no new deliveries are taken"
+    );
+    describe_counter!(
+        "fraudstat_publish_refused_total",
+        "Outcomes the broker refused for size, replaced by a small failure record"
+    );
 }
 
 /// A message was taken from the input queue.
@@ -105,7 +115,8 @@ pub fn processed(took: Duration) {
 /// How one message ended, for the summary line.
 #[derive(Debug, Clone)]
 pub struct Summary<'a> {
-    /// `done`, `retry`, `failed` or `requeued`.
+    /// `done`, `retry`, `failed`, `requeued`, or `held` (left
+    /// unacknowledged at shutdown under broker pushback).
     pub outcome: &'a str,
     /// Error kind, when there was one.
     pub error_kind: Option<&'a str>,
@@ -147,6 +158,9 @@ pub fn message_finished(s: &Summary<'_>) {
         "done" => counter!("fraudstat_results_published_total").increment(1),
         "retry" => counter!("fraudstat_retries_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
         "failed" => counter!("fraudstat_failures_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
+        // Left unacknowledged at shutdown while the broker pushed back:
+        // not handed back by us, redelivered when the channel closes.
+        "held" => {}
         _ => counter!("fraudstat_requeued_total").increment(1),
     }
     if s.ack_lost {
@@ -198,6 +212,35 @@ pub fn publish_retry(routing_key: &str, error: &dyn std::fmt::Display, wait: Dur
         error = %error,
         wait_ms = ms(Some(wait)),
         "publish not confirmed, trying again"
+    );
+}
+
+/// The broker started pushing back on publishes (`kind`: `nacked` for a
+/// full queue, `unroutable`, `timeout` while the connection is blocked):
+/// held publishes retry until it stops, and no new deliveries are taken.
+pub fn backpressure_on(kind: &str, error: &dyn std::fmt::Display) {
+    gauge!("fraudstat_backpressure").set(1.0);
+    tracing::warn!(
+        kind,
+        error = %error,
+        "broker pushing back; holding messages and taking no new deliveries"
+    );
+}
+
+/// Every held publish went through (or gave up): deliveries resume.
+pub fn backpressure_off() {
+    gauge!("fraudstat_backpressure").set(0.0);
+    tracing::info!("broker pushback over; taking deliveries again");
+}
+
+/// The broker cannot take an outcome at all (too large): a small failure
+/// record goes out instead.
+pub fn publish_refused(routing_key: &str, error: &dyn std::fmt::Display) {
+    counter!("fraudstat_publish_refused_total").increment(1);
+    tracing::warn!(
+        routing_key,
+        error = %error,
+        "outcome refused by the broker; publishing a small failure record instead"
     );
 }
 

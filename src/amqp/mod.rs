@@ -21,7 +21,7 @@ use lapin::{
 
 use crate::configuration::AmqpSettings;
 
-pub use publisher::{PublishError, Publisher};
+pub use publisher::{Backpressure, PublishError, Publisher};
 pub use topology::Names;
 
 /// The broker could not be reached or refused an operation; the worker
@@ -125,12 +125,14 @@ pub async fn confirmed(confirm: PublisherConfirm) -> Result<bool, AmqpError> {
 /// Opens a connection with recovery on, named so that operators can tell
 /// the worker's connections apart in the management UI. `stalled` is
 /// cancelled (and the error it should end with sent) when the connection,
-/// once lost, stays down longer than `amqp.recovery_timeout_secs`.
+/// once lost, stays down longer than `amqp.recovery_timeout_secs`. The
+/// [`Losses`] returned count its losses and recoveries, for the
+/// [`Publisher`].
 pub async fn connect(
     settings: &AmqpSettings,
     name: &str,
     stalled: &Stalled,
-) -> Result<Connection, AmqpError> {
+) -> Result<(Connection, Losses), AmqpError> {
     let uri = uri(settings)?;
     // Reconnect with jitter, so that many replicas that lost the broker
     // together do not return in lock-step, and for long enough (about 20
@@ -147,13 +149,33 @@ pub async fn connect(
     let connection = Connection::connect_uri(uri, properties)
         .await
         .map_err(AmqpError::broker("connecting"))?;
+    let losses = Losses::default();
     watch_events(
         &connection,
         name,
         settings.recovery_timeout(),
         stalled.clone(),
+        losses.clone(),
     );
-    Ok(connection)
+    Ok((connection, losses))
+}
+
+/// How often a connection was lost or recovered. The publisher compares
+/// it with the count its channels were opened at: lapin recovers channels
+/// in the background, and a recovered channel restarts its delivery tags
+/// at 1, so one from before a loss is not published on again.
+#[derive(Clone, Default, Debug)]
+pub struct Losses(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Losses {
+    /// Losses and recoveries so far.
+    pub fn count(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Raised by a connection's watcher when its recovery stalls; the worker
@@ -193,7 +215,13 @@ impl Stalled {
 /// Logs (and counts) what happens to a connection after it is up: losses,
 /// recoveries, broker flow control. lapin recovers channels and consumers
 /// on its own, so this is where an operator sees that it did.
-fn watch_events(connection: &Connection, name: &str, give_up: Duration, stalled: Stalled) {
+fn watch_events(
+    connection: &Connection,
+    name: &str,
+    give_up: Duration,
+    stalled: Stalled,
+    losses: Losses,
+) {
     use futures_util::StreamExt;
     let mut events = Box::pin(connection.events_listener());
     let status = connection.status().clone();
@@ -214,12 +242,14 @@ fn watch_events(connection: &Connection, name: &str, give_up: Duration, stalled:
                     Some(lapin::Event::Connected) => {
                         if lost || started.elapsed() > std::time::Duration::from_secs(2) {
                             lost = false;
+                            losses.bump();
                             crate::events::connection_recovered(&name);
                         }
                     }
                     Some(lapin::Event::Error(e)) => {
                         if !lost {
                             lost = true;
+                            losses.bump();
                             lost_since = std::time::Instant::now();
                             crate::events::connection_lost(&name, &e);
                         }
@@ -239,6 +269,7 @@ fn watch_events(connection: &Connection, name: &str, give_up: Duration, stalled:
                     }
                     if !lost && !status.connected() && !status.connecting() {
                         lost = true;
+                        losses.bump();
                         lost_since = std::time::Instant::now();
                         crate::events::connection_lost(&name, &"connection down");
                     }

@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use crate::amqp::{self, AmqpError, Names, Publisher};
+use crate::amqp::{self, AmqpError, Names, PublishError, Publisher};
 use crate::configuration::Settings;
 use crate::error::ConfigError;
 use crate::events;
@@ -112,11 +112,18 @@ async fn consume(
         }
         c = connections => c?,
     };
+    let (consume_conn, _) = consume_conn;
+    let (publish_conn, publish_losses) = publish_conn;
     let consume_conn = Arc::new(consume_conn);
     let publish_conn = Arc::new(publish_conn);
     readiness.watch(consume_conn.clone());
     readiness.watch(publish_conn.clone());
-    let publisher = Arc::new(Publisher::new(publish_conn.clone(), &settings.amqp));
+    let publisher = Arc::new(
+        Publisher::new(publish_conn.clone(), &settings.amqp)
+            .with_losses(publish_losses)
+            .with_stop(stop.clone()),
+    );
+    let backpressure = publisher.backpressure();
 
     let channel = consume_conn
         .create_channel()
@@ -176,6 +183,13 @@ async fn consume(
                 Err(_) => break Ok(()),
             },
         };
+        // While the broker pushes back on publishes, take nothing new:
+        // what is held waits for room, and more would only wait too.
+        tokio::select! {
+            _ = stop.cancelled() => break Ok(()),
+            e = stalled.wait() => break Err(e.into()),
+            _ = backpressure.wait_clear() => {}
+        }
         let next = tokio::select! {
             _ = stop.cancelled() => break Ok(()),
             e = stalled.wait() => break Err(e.into()),
@@ -329,7 +343,19 @@ impl Handler {
                 tracing::Span::current().record("outcome", processed.outcome.label());
                 return;
             };
-            let published = self.publisher.publish(&out.as_outgoing()).await;
+            let mut published = self.publisher.publish(&out.as_outgoing()).await;
+            // Too large for the broker whatever we do: say so in a small
+            // failure record instead, so the input ends with one record.
+            let mut refused = None;
+            if let Err(e) = &published
+                && e.is_permanent()
+            {
+                events::publish_refused(out.as_outgoing().routing_key, e);
+                let small =
+                    record::refused_record(&self.names, &incoming, &processed, &e.to_string());
+                refused = Some(e.clone());
+                published = self.publisher.publish(&small.as_outgoing()).await;
+            }
             let publish_time = publish_start.elapsed();
             let (label, ack_lost) = match &published {
                 Ok(()) => {
@@ -341,7 +367,21 @@ impl Handler {
                             "acknowledgement lost with the connection; the broker will redeliver"
                         );
                     }
-                    (processed.outcome.label(), lost)
+                    let label = if refused.is_some() {
+                        "failed"
+                    } else {
+                        processed.outcome.label()
+                    };
+                    (label, lost)
+                }
+                Err(PublishError::Stopped) => {
+                    // Shutting down while the broker pushed back: a nack
+                    // would raise the delivery count for nothing; the
+                    // broker hands it out again when the channel closes.
+                    tracing::info!(
+                        "stopping with the outcome held back; leaving the message unacknowledged"
+                    );
+                    ("held", false)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "outcome not confirmed; handing the message back");
@@ -365,10 +405,14 @@ impl Handler {
             let error = processed.outcome.error();
             events::message_finished(&events::Summary {
                 outcome: label,
-                error_kind: error.map(WorkError::kind),
-                error: match (&published, error) {
-                    (Err(e), _) => Some(e.to_string()),
-                    (Ok(()), Some(e)) => Some(e.to_string()),
+                error_kind: match &refused {
+                    Some(_) => Some("publish_refused"),
+                    None => error.map(WorkError::kind),
+                },
+                error: match (&published, &refused, error) {
+                    (Err(e), _, _) => Some(e.to_string()),
+                    (Ok(()), Some(e), _) => Some(e.to_string()),
+                    (Ok(()), None, Some(e)) => Some(e.to_string()),
                     _ => None,
                 },
                 statistics: match &processed.outcome {

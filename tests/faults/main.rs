@@ -16,6 +16,7 @@
 #[path = "../worker/helpers.rs"]
 mod helpers;
 
+mod backpressure;
 mod bounded;
 mod hostile_pages;
 mod hostile_urls;
@@ -322,14 +323,17 @@ async fn a_connection_cut_between_publish_and_confirm_loses_nothing() {
     app.close().await;
 }
 
-/// The results queue is full (`max-length`, `reject-publish`): the broker
-/// nacks results. The worker must not acknowledge those inputs; once there
-/// is room again every URL is done.
+/// The results queue is full (`max-length`, `reject-publish`) for over a
+/// minute: the broker nacks results. With the default delivery limit (5),
+/// the worker must hold what it has, unacknowledged and not requeued (a
+/// requeue raises the quorum queue's delivery count), take nothing new,
+/// and carry on once there is room: no input dead-lettered, none lost,
+/// none doubled.
 #[tokio::test(flavor = "multi_thread")]
 async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     let app = TestApp::new(
         "f-nack",
-        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "100")]),
+        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "5")]),
     )
     .await;
     let server = PageServer::start().await;
@@ -344,8 +348,20 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     let mut client = Client::new();
     let w = app.spawn_worker();
     // Nothing drains the results yet: 200 fit, then the broker refuses.
-    w.wait_for_log("publish not confirmed, trying again").await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    w.wait_for_log("broker pushing back; holding messages and taking no new deliveries")
+        .await;
+    // Full for a minute: long enough for the old behaviour (five attempts,
+    // then a requeue) to walk a prefetch window to the delivery limit
+    // several times over.
+    let full_since = tokio::time::Instant::now();
+    while full_since.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let failed = client.queue_len(&app.names.failed).await.unwrap_or(0);
+        assert_eq!(
+            failed, 0,
+            "something was dead-lettered or failed while full"
+        );
+    }
     let nacks = w
         .events()
         .iter()
@@ -357,6 +373,12 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         })
         .count();
     assert!(nacks > 0, "no nack seen: {:#?}", w.logs());
+    let handed_back = w
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["outcome"] == "requeued")
+        .count();
+    assert_eq!(handed_back, 0, "inputs were requeued under pushback");
     // About as many results as the queue takes (a quorum queue enforces
     // its length a little late, so a few publishes in flight slip in).
     let held = client.queue_len(&app.names.results_queue).await.unwrap();
@@ -367,12 +389,76 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         r#"{"max-length":100000,"overflow":"reject-publish"}"#,
     );
     ledger.settle(&mut client, &app, SETTLE).await;
+    assert!(
+        has_log(&w, "broker pushback over; taking deliveries again"),
+        "{:#?}",
+        w.logs()
+    );
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(
-        "results queue full, {nacks} nacked publishes (1000 URLs)"
+        "results queue full for 60 s, delivery limit 5, {nacks} nacked publishes (1000 URLs)"
     ));
+    assert!(
+        t.dead_lettered.is_empty(),
+        "dead-lettered under pushback: {t}"
+    );
     assert_eq!(t.results, 1000, "{t}");
     assert!(t.duplicated.is_empty(), "a nacked result never counts: {t}");
+    app.close().await;
+}
+
+/// A memory alarm (`set_vm_memory_high_watermark 0`, broker-wide: under the
+/// suite's exclusive lock) blocks the worker's publishing connection
+/// (`connection.blocked`). The worker holds what it has, takes nothing new
+/// and does not republish (the frames wait in lapin, not lost); once the
+/// alarm clears every URL is done once, with the default delivery limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_publishing_connection_holds_and_loses_nothing() {
+    let lock = lock_exclusive().await;
+    let app = TestApp::with_lock(
+        "f-blocked",
+        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "5")]),
+        lock,
+    )
+    .await;
+    let server = PageServer::start().await;
+    let mut ledger = Ledger::enqueue(&app, &items("blocked", 2000, paced(&server, 100))).await;
+    let mut client = Client::new();
+    let w = app.spawn_worker();
+    wait_for_progress(&[&w], 150).await;
+    let alarm = MemoryAlarm::raise();
+    let on = w
+        .wait_for_log("broker pushing back; holding messages and taking no new deliveries")
+        .await;
+    assert_eq!(on["fields"]["kind"], "timeout", "{on}");
+    // Blocked for a while: nothing handed back, nothing failed.
+    let blocked_since = tokio::time::Instant::now();
+    while blocked_since.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let failed = client.queue_len(&app.names.failed).await.unwrap_or(0);
+        assert_eq!(failed, 0, "something failed while blocked");
+    }
+    let requeued = w
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["outcome"] == "requeued")
+        .count();
+    assert_eq!(requeued, 0, "inputs were requeued while blocked");
+    drop(alarm);
+    ledger.settle(&mut client, &app, SETTLE).await;
+    assert!(
+        has_log(&w, "broker pushback over; taking deliveries again"),
+        "{:#?}",
+        w.logs()
+    );
+    let t = ledger.finish(&mut client, &app, vec![w]).await;
+    t.assert_nothing_lost("publishing connection blocked by a memory alarm for 20 s (2000 URLs)");
+    assert!(t.dead_lettered.is_empty(), "{t}");
+    assert!(
+        t.duplicated.is_empty(),
+        "a held publish is not sent twice: {t}"
+    );
+    assert_eq!(t.results, 2000, "{t}");
     app.close().await;
 }
 
@@ -568,6 +654,34 @@ async fn dns_failures_end_as_failure_records_and_the_rest_flow() {
 }
 
 // ------------------------------------------------------------ helpers
+
+/// A broker memory alarm: the watermark set to 0, restored to what it was
+/// when dropped, whether the test passes or panics.
+struct MemoryAlarm(String);
+
+impl MemoryAlarm {
+    fn raise() -> MemoryAlarm {
+        let out = std::process::Command::new("rabbitmqctl")
+            .args(["eval", "vm_memory_monitor:get_vm_memory_high_watermark()."])
+            .output()
+            .expect("rabbitmqctl");
+        let was = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        // A relative watermark prints as a float; an absolute one is not
+        // handled (this broker uses the default, 0.4).
+        assert!(was.parse::<f64>().is_ok(), "watermark {was:?}");
+        let guard = MemoryAlarm(was);
+        rabbitmqctl(&["set_vm_memory_high_watermark", "0"]);
+        guard
+    }
+}
+
+impl Drop for MemoryAlarm {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args(["set_vm_memory_high_watermark", &self.0])
+            .output();
+    }
+}
 
 /// Waits until the broker lists `policy` as applied to `queue`.
 async fn wait_for_policy(queue: &str, policy: &str) {
