@@ -32,6 +32,8 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// Where word lists and patterns live.
     pub rules: RuleFiles,
+    /// Bounds on the work one page may cause.
+    pub limits: crate::pipeline::PipelineLimits,
     /// Directory the rule paths are relative to (that of `default.toml`).
     #[serde(skip)]
     pub config_dir: PathBuf,
@@ -405,6 +407,16 @@ impl Settings {
                 "must be 10 ms to 1 hour",
             ));
         }
+        let l = &self.limits;
+        if l.max_text_chars < 1000 {
+            return Err(invalid("limits.max_text_chars", "must be at least 1000"));
+        }
+        if l.max_nodes < 100 {
+            return Err(invalid("limits.max_nodes", "must be at least 100"));
+        }
+        if l.max_figures == 0 {
+            return Err(invalid("limits.max_figures", "must be at least 1"));
+        }
         if w.cpu_threads > 1024 {
             return Err(invalid(
                 "worker.cpu_threads",
@@ -498,6 +510,8 @@ mod tests {
         assert_eq!(s.retry.delays_ms, vec![2500]);
         let s = load(&[]).unwrap();
         assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000]);
+        // The file's bounds are the pipeline's defaults, stated once each.
+        assert_eq!(s.limits, crate::pipeline::PipelineLimits::default());
         assert!(s.fetch.allowed_networks.is_empty());
     }
 

@@ -25,7 +25,10 @@ use crate::model::{ContentKind, ExtractionResult, HttpInfo, Limit, LimitHit, Wor
 /// under 40,000 characters and 9,000 elements, with a few hundred figures)
 /// and keep one 8 MiB hostile page within the memory bound of
 /// `docs/reliability.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Read from the `[limits]` settings; the defaults here are those of
+/// `config/default.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct PipelineLimits {
     /// Characters of text read from a page (the text of an HTML page's
     /// elements, or a text page) and of article text and title handed to
@@ -257,7 +260,7 @@ impl Pipeline {
             decoder,
             cleaner,
             extractor,
-            limits: PipelineLimits::default(),
+            limits: settings.limits,
         })
     }
 

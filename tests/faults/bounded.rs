@@ -194,8 +194,10 @@ async fn a_heavy_page_stops_at_its_deadline_and_the_rest_flow() {
     let server = PageServer::start().await;
     let heavy = HeavyServer::start().await;
     let heavy_items = items("heavy", 3, |i| heavy.url(7, &i.to_string()));
-    let mut ledger = Ledger::default();
-    ledger.watched = heavy_items.iter().map(|(id, _)| id.clone()).collect();
+    let mut ledger = Ledger {
+        watched: heavy_items.iter().map(|(id, _)| id.clone()).collect(),
+        ..Ledger::default()
+    };
     ledger.enqueue_more(&app, &heavy_items).await;
     ledger
         .enqueue_more(
