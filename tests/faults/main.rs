@@ -378,6 +378,9 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         .filter(|e| e["fields"]["outcome"] == "requeued")
         .count();
     assert_eq!(handed_back, 0, "inputs were requeued under pushback");
+    let metrics = w.metrics_addr().await;
+    let text = http_get(metrics, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_backpressure"), 1.0, "{text}");
     // About as many results as the queue takes (a quorum queue enforces
     // its length a little late, so a few publishes in flight slip in).
     let held = client.queue_len(&app.names.results_queue).await.unwrap();
@@ -393,6 +396,8 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         "{:#?}",
         w.logs()
     );
+    let text = http_get(metrics, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_backpressure"), 0.0, "{text}");
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(
         "results queue full for 60 s, delivery limit 5, {nacks} nacked publishes (1000 URLs)"
