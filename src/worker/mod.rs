@@ -378,9 +378,6 @@ impl Handler {
                     // Shutting down while the broker pushed back: a nack
                     // would raise the delivery count for nothing; the
                     // broker hands it out again when the channel closes.
-                    tracing::info!(
-                        "stopping with the outcome held back; leaving the message unacknowledged"
-                    );
                     ("held", false)
                 }
                 Err(e) => {

@@ -196,7 +196,11 @@ async fn publisher_for(app: &TestApp) -> Arc<Publisher> {
     )
     .await
     .unwrap();
-    Arc::new(Publisher::new(Arc::new(conn), &app.settings.amqp))
+    // A confirm slower than the tests' usual 5 s (a loaded machine) would
+    // be republished and counted twice: no fault here excuses that.
+    let mut settings = app.settings.amqp.clone();
+    settings.publish_timeout_secs = 120;
+    Arc::new(Publisher::new(Arc::new(conn), &settings))
 }
 
 /// Differential ledger of the publisher itself: 3000 concurrent publishes

@@ -379,6 +379,9 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         .filter(|e| e["fields"]["outcome"] == "requeued")
         .count();
     assert_eq!(handed_back, 0, "inputs were requeued under pushback");
+    let metrics = w.metrics_addr().await;
+    let text = http_get(metrics, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_backpressure"), 1.0, "{text}");
     // About as many results as the queue takes (a quorum queue enforces
     // its length a little late, so a few publishes in flight slip in).
     let held = client.queue_len(&app.names.results_queue).await.unwrap();
@@ -394,6 +397,8 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
         "{:#?}",
         w.logs()
     );
+    let text = http_get(metrics, "/metrics").await.1;
+    assert_eq!(metric(&text, "fraudstat_backpressure"), 0.0, "{text}");
     let t = ledger.finish(&mut client, &app, vec![w]).await;
     t.assert_nothing_lost(&format!(
         "results queue full for 60 s, delivery limit 5, {nacks} nacked publishes (1000 URLs)"
@@ -404,6 +409,59 @@ async fn nacked_publishes_are_not_acknowledged_and_nothing_is_lost() {
     );
     assert_eq!(t.results, 1000, "{t}");
     assert!(t.duplicated.is_empty(), "a nacked result never counts: {t}");
+    app.close().await;
+}
+
+/// SIGTERM while the results queue is full: the held inputs are left
+/// unacknowledged (not nacked) and the worker stops within its grace
+/// period; the next worker, with room again, does them all once.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_under_pushback_leaves_held_inputs_for_the_next_worker() {
+    let app = TestApp::new(
+        "f-heldstop",
+        &ledger_env(&[("FRAUDSTAT_QUEUES__DELIVERY_LIMIT", "5")]),
+    )
+    .await;
+    let server = PageServer::start().await;
+    let policy = format!("{}-full", app.prefix);
+    let _policy = PolicyGuard::on_queue(
+        &policy,
+        &app.names.results_queue,
+        r#"{"max-length":50,"overflow":"reject-publish"}"#,
+    );
+    wait_for_policy(&app.names.results_queue, &policy).await;
+    let mut ledger = Ledger::enqueue(&app, &items("heldstop", 300, paced(&server, 5))).await;
+    let mut client = Client::new();
+    let mut first = app.spawn_worker();
+    first
+        .wait_for_log("broker pushing back; holding messages and taking no new deliveries")
+        .await;
+    first.sigterm();
+    let status = first.wait().await;
+    assert!(status.success(), "{status:?}");
+    let outcomes: Vec<String> = first
+        .events()
+        .iter()
+        .filter(|e| e["fields"]["message"] == "message finished")
+        .filter_map(|e| e["fields"]["outcome"].as_str().map(str::to_string))
+        .collect();
+    let held = outcomes.iter().filter(|o| *o == "held").count();
+    assert!(held > 0, "nothing held at the signal: {outcomes:?}");
+    assert!(!outcomes.iter().any(|o| o == "requeued"), "{outcomes:?}");
+    let _raised = PolicyGuard::on_queue(
+        &policy,
+        &app.names.results_queue,
+        r#"{"max-length":100000,"overflow":"reject-publish"}"#,
+    );
+    let second = app.spawn_worker();
+    ledger.settle(&mut client, &app, SETTLE).await;
+    let t = ledger.finish(&mut client, &app, vec![second]).await;
+    t.assert_nothing_lost(&format!(
+        "SIGTERM with {held} inputs held under a full results queue (300 URLs)"
+    ));
+    assert!(t.dead_lettered.is_empty(), "{t}");
+    assert!(t.duplicated.is_empty(), "{t}");
+    assert_eq!(t.results, 300, "{t}");
     app.close().await;
 }
 
