@@ -244,6 +244,13 @@ pub fn publish_refused(routing_key: &str, error: &dyn std::fmt::Display) {
     );
 }
 
+/// The broker closed one channel (a soft error, such as a message over its
+/// size limit); the connection and its other channels go on.
+pub fn channel_closed(connection: &str, error: &dyn std::fmt::Display) {
+    counter!("fraudstat_channel_errors_total", "connection" => connection.to_string()).increment(1);
+    tracing::warn!(connection, error = %error, "broker closed a channel");
+}
+
 /// A broker connection failed; lapin reconnects with backoff.
 pub fn connection_lost(connection: &str, error: &dyn std::fmt::Display) {
     gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(0.0);

@@ -246,6 +246,12 @@ fn watch_events(
                             crate::events::connection_recovered(&name);
                         }
                     }
+                    // A channel-level (soft) error closes one channel, not
+                    // the connection: the publisher retires that channel
+                    // itself, and the others stay good.
+                    Some(lapin::Event::Error(e)) if e.is_amqp_soft_error() => {
+                        crate::events::channel_closed(&name, &e);
+                    }
                     Some(lapin::Event::Error(e)) => {
                         if !lost {
                             lost = true;
