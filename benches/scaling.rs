@@ -10,15 +10,17 @@
 //! Run with `cargo bench --bench scaling` (a few minutes on one core);
 //! `FRAUDSTAT_SCALING_SHAPES=wan,a` picks shapes,
 //! `FRAUDSTAT_SCALING_MAX_MB=2` stops at a smaller size,
-//! `FRAUDSTAT_SCALING_RSS=0` skips the binary runs and
-//! `FRAUDSTAT_SCALING_TIME=0` the timings.
+//! `FRAUDSTAT_SCALING_RSS=0` skips the binary runs,
+//! `FRAUDSTAT_SCALING_TIME=0` the timings and
+//! `FRAUDSTAT_SCALING_DEADLINE=0` the deadline runs (`process_within` a
+//! 20 ms budget on each shape: how late after its deadline it stops).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use fraudstat::configuration::Settings;
-use fraudstat::pipeline::{Document, Pipeline, PipelineLimits};
+use fraudstat::pipeline::{Budget, Document, Pipeline, PipelineLimits};
 
 /// The allocator of the `fraudstat` binary, so the timings are the binary's.
 #[global_allocator]
@@ -180,6 +182,36 @@ fn main() {
     }
     if !std::env::var("FRAUDSTAT_SCALING_TIME").is_ok_and(|v| v == "0") {
         timing(&pipeline, &shapes, &sizes);
+    }
+    if !std::env::var("FRAUDSTAT_SCALING_DEADLINE").is_ok_and(|v| v == "0") {
+        deadline(&shapes, max_mb, &settings);
+    }
+}
+
+/// How long after its deadline a page with the production bounds stops.
+fn deadline(shapes: &[(&'static str, Maker)], max_mb: usize, settings: &Settings) {
+    let pipeline = Pipeline::load(settings).expect("rule files load");
+    let n = max_mb * MIB;
+    let allowed = Duration::from_millis(20);
+    println!();
+    println!(
+        "`process_within` a {} ms budget on one {} page, production bounds",
+        allowed.as_millis(),
+        label(n)
+    );
+    for (name, make) in shapes {
+        let body = make(n);
+        let start = Instant::now();
+        let budget = Budget::until(start + allowed);
+        let outcome = match pipeline.process_within(doc(&body), &budget) {
+            Ok(r) => format!("result, limits {:?}", r.limits),
+            Err(e) => format!("{e}"),
+        };
+        let overshoot = start.elapsed().saturating_sub(allowed);
+        println!(
+            "{name:<8} stopped {:>6.1} ms after the deadline: {outcome}",
+            overshoot.as_secs_f64() * 1e3
+        );
     }
 }
 

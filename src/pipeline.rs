@@ -292,8 +292,9 @@ impl Pipeline {
         })
     }
 
-    /// The stages, with `gate` deciding after each one before extraction
-    /// whether to go on.
+    /// The stages, with `gate` deciding before the first and after each
+    /// one before extraction whether to go on (it names the stage that ran
+    /// out of time).
     fn run<E>(
         &self,
         doc: Document<'_>,
@@ -301,7 +302,9 @@ impl Pipeline {
         gate: impl Fn(&'static str) -> Result<(), E>,
     ) -> Result<ExtractionResult, E> {
         gate("decode")?;
-        let mut page = self.decoder.decode(doc.body, doc.content_type.as_deref());
+        let mut page = self
+            .decoder
+            .decode_within(doc.body, doc.content_type.as_deref(), budget);
         // A server that says text/plain means it, even if the text mentions tags.
         if doc.content_type.as_deref().is_some_and(|ct| {
             ct.trim_start()
@@ -310,7 +313,7 @@ impl Pipeline {
         }) {
             page.kind = ContentKind::Text;
         }
-        gate("clean")?;
+        gate("decode")?;
         let (mut article, mut limits) =
             self.cleaner
                 .clean_within(&page, Some(&doc.final_url), &self.limits, budget);
