@@ -120,7 +120,8 @@ impl Budget {
 /// the budget exceeded it stays out, and every stage holding it stops.
 #[derive(Debug)]
 pub struct Meter<'a> {
-    budget: &'a Budget,
+    /// `None`: never runs out.
+    budget: Option<&'a Budget>,
     left: u32,
     out: bool,
 }
@@ -134,10 +135,28 @@ impl<'a> Meter<'a> {
     /// A meter on `budget`, out at once if it is already exceeded.
     pub fn new(budget: &'a Budget) -> Self {
         Self {
-            budget,
+            budget: Some(budget),
             left: Self::EVERY,
             out: budget.exceeded(),
         }
+    }
+
+    /// A meter that never runs out.
+    pub fn never() -> Self {
+        Self {
+            budget: None,
+            left: Self::EVERY,
+            out: false,
+        }
+    }
+
+    /// The meter for a stage about to start: this one while the budget
+    /// lasts, else `spare` (a [`Meter::never`]). A stage that starts after
+    /// the budget ran out finishes the items already in hand (bounded by
+    /// `max_figures`) instead of dropping them all; a stage during which it
+    /// runs out stops there.
+    pub fn stage<'m>(&'m mut self, spare: &'m mut Meter<'a>) -> &'m mut Meter<'a> {
+        if self.out { spare } else { self }
     }
 
     /// Counts one unit; true once the budget is exceeded (and from then on).
@@ -155,7 +174,7 @@ impl<'a> Meter<'a> {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         if n >= self.left {
             self.left = Self::EVERY;
-            self.out = self.budget.exceeded();
+            self.out = self.budget.is_some_and(Budget::exceeded);
         } else {
             self.left -= n;
         }
