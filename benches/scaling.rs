@@ -7,17 +7,20 @@
 //! release binary `fraudstat extract` runs once per shape on an 8 MiB file
 //! with its production bounds, and its peak RSS is read from `wait4`.
 //!
-//! Run with `cargo bench --bench scaling` (a couple of minutes on one
-//! core); `FRAUDSTAT_SCALING_SHAPES=wan,a` picks shapes,
-//! `FRAUDSTAT_SCALING_MAX_MB=2` stops at a smaller size, and
-//! `FRAUDSTAT_SCALING_RSS=0` skips the binary runs.
+//! Run with `cargo bench --bench scaling` (a few minutes on one core);
+//! `FRAUDSTAT_SCALING_SHAPES=wan,a` picks shapes,
+//! `FRAUDSTAT_SCALING_MAX_MB=2` stops at a smaller size,
+//! `FRAUDSTAT_SCALING_RSS=0` skips the binary runs,
+//! `FRAUDSTAT_SCALING_TIME=0` the timings and
+//! `FRAUDSTAT_SCALING_DEADLINE=0` the deadline runs (`process_within` a
+//! 20 ms budget on each shape: how late after its deadline it stops).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use fraudstat::configuration::Settings;
-use fraudstat::pipeline::{Document, Pipeline, PipelineLimits};
+use fraudstat::pipeline::{Budget, Document, Pipeline, PipelineLimits};
 
 /// The allocator of the `fraudstat` binary, so the timings are the binary's.
 #[global_allocator]
@@ -172,18 +175,66 @@ fn main() {
         .filter(|(name, _)| only.as_ref().is_none_or(|o| o.iter().any(|x| x == name)))
         .collect();
 
+    // The binary runs first, while this process is small: the kernel
+    // counts the parent's peak into a spawned child's until its `exec`.
+    if !std::env::var("FRAUDSTAT_SCALING_RSS").is_ok_and(|v| v == "0") {
+        peak_rss(root, &shapes, max_mb);
+    }
+    if !std::env::var("FRAUDSTAT_SCALING_TIME").is_ok_and(|v| v == "0") {
+        timing(&pipeline, &shapes, &sizes);
+    }
+    if !std::env::var("FRAUDSTAT_SCALING_DEADLINE").is_ok_and(|v| v == "0") {
+        deadline(&shapes, max_mb, &settings);
+    }
+}
+
+/// How long after its deadline a page with the production bounds stops,
+/// and how it ends.
+fn deadline(shapes: &[(&'static str, Maker)], max_mb: usize, settings: &Settings) {
+    let pipeline = Pipeline::load(settings).expect("rule files load");
+    let n = max_mb * MIB;
+    for allowed in [Duration::from_millis(20), Duration::from_millis(300)] {
+        println!();
+        println!(
+            "`process_within` a {} ms budget on one {} page, production bounds",
+            allowed.as_millis(),
+            label(n)
+        );
+        for (name, make) in shapes {
+            let body = make(n);
+            let start = Instant::now();
+            let budget = Budget::until(start + allowed);
+            let outcome = match pipeline.process_within(doc(&body), &budget) {
+                Ok(r) => format!(
+                    "result, {} statistics, limits {:?}",
+                    r.statistics.len(),
+                    r.limits
+                ),
+                Err(e) => format!("{e}"),
+            };
+            let late = start.elapsed().saturating_sub(allowed);
+            println!(
+                "{name:<8} done {:>6.1} ms past the deadline: {outcome}",
+                late.as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
+/// The time table.
+fn timing(pipeline: &Pipeline, shapes: &[(&'static str, Maker)], sizes: &[usize]) {
     println!("time of Pipeline::process per MiB of input (text and element bounds lifted)");
     print!("{:<8}", "shape");
-    for &n in &sizes {
+    for &n in sizes {
         print!(" {:>9}", label(n));
     }
     println!("  slopes time(2n)/time(n)");
-    for (name, make) in &shapes {
+    for (name, make) in shapes {
         print!("{name:<8}");
         let mut times = Vec::new();
-        for &n in &sizes {
+        for &n in sizes {
             let body = make(n);
-            let t = time(&pipeline, &body);
+            let t = time(pipeline, &body);
             let per_mib = t.as_secs_f64() / (body.len() as f64 / MIB as f64);
             print!(" {:>7.1}ms", per_mib * 1e3);
             times.push(t);
@@ -196,10 +247,10 @@ fn main() {
             .collect();
         println!("  {}", slopes.join(" "));
     }
+}
 
-    if std::env::var("FRAUDSTAT_SCALING_RSS").is_ok_and(|v| v == "0") {
-        return;
-    }
+/// Peak RSS of the release binary per shape at the largest size.
+fn peak_rss(root: &Path, shapes: &[(&'static str, Maker)], max_mb: usize) {
     let bin = Path::new(env!("CARGO_BIN_EXE_fraudstat"));
     let dir = std::env::temp_dir().join(format!("fraudstat-scaling-{}", std::process::id()));
     if std::fs::create_dir_all(&dir).is_err() {
@@ -212,7 +263,7 @@ fn main() {
         "peak RSS of `fraudstat extract` on one {} page, production bounds",
         label(n)
     );
-    for (name, make) in &shapes {
+    for (name, make) in shapes {
         let file = dir.join(format!("{name}.html"));
         if std::fs::write(&file, make(n)).is_err() {
             continue;
@@ -224,6 +275,21 @@ fn main() {
         let _ = std::fs::remove_file(&file);
     }
     let _ = std::fs::remove_dir(&dir);
+    // A figure at or below this one may be this process's, not the child's.
+    println!(
+        "(this bench's own peak RSS meanwhile: {})",
+        own_peak().unwrap_or_else(|| "unknown".into())
+    );
+    println!();
+}
+
+/// This process's peak RSS, from `/proc/self/status`.
+fn own_peak() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().to_string())
 }
 
 fn label(n: usize) -> String {

@@ -10,6 +10,7 @@
 //! The free functions [`decode`] and [`sniff`] use [`DecodeConfig::default`];
 //! a [`Decoder`] carries a configuration loaded elsewhere.
 
+use crate::pipeline::Budget;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{
     BIG5, Encoding, GB18030, GBK, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252,
@@ -154,7 +155,14 @@ impl Decoder {
     /// Decodes a page body. `content_type` is the raw HTTP `Content-Type`
     /// header, if any. Never fails: undecodable bytes become U+FFFD.
     pub fn decode(&self, bytes: &[u8], content_type: Option<&str>) -> Page {
-        let (encoding, source, text) = self.decode_text(bytes, content_type);
+        self.decode_within(bytes, content_type, &Budget::unlimited())
+    }
+
+    /// [`Self::decode`] that, once `budget` is exceeded, tries no further
+    /// candidate charsets: each is a full decode of the body, and an
+    /// unlabelled page of noise tries them all.
+    pub fn decode_within(&self, bytes: &[u8], content_type: Option<&str>, budget: &Budget) -> Page {
+        let (encoding, source, text) = self.decode_text(bytes, content_type, budget);
         let kind = self.content_kind(&text, content_type);
         Page {
             text,
@@ -168,6 +176,7 @@ impl Decoder {
         &self,
         bytes: &[u8],
         content_type: Option<&str>,
+        budget: &Budget,
     ) -> (&'static Encoding, CharsetSource, String) {
         // A BOM is never wrong in practice, and the HTML Standard ranks it
         // above the header.
@@ -181,7 +190,7 @@ impl Decoder {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 return (UTF_8, CharsetSource::Detected, text);
             }
-            let (detected, text, _) = self.detect(bytes);
+            let (detected, text, _) = self.detect(bytes, budget);
             return (detected, CharsetSource::Detected, text);
         };
         let (declared_text, had_errors) = declared.decode_without_bom_handling(bytes);
@@ -207,7 +216,7 @@ impl Decoder {
         {
             return (declared, source, declared_text);
         }
-        let (detected, detected_text, detected_quality) = self.detect(bytes);
+        let (detected, detected_text, detected_quality) = self.detect(bytes, budget);
         if same_decoder(detected, declared) {
             return (declared, source, declared_text);
         }
@@ -232,7 +241,7 @@ impl Decoder {
 
     /// chardetng's guess, unless it decodes into implausible text and one of
     /// the fallback encodings reads clearly better.
-    fn detect(&self, bytes: &[u8]) -> (&'static Encoding, String, Quality) {
+    fn detect(&self, bytes: &[u8], budget: &Budget) -> (&'static Encoding, String, Quality) {
         let guess = if bytes.is_ascii() {
             UTF_8
         } else {
@@ -250,6 +259,9 @@ impl Decoder {
         for &fallback in &self.fallbacks {
             if same_decoder(fallback, guess) {
                 continue;
+            }
+            if budget.exceeded() {
+                break;
             }
             let text = fallback.decode_without_bom_handling(bytes).0.into_owned();
             let quality = Quality::of(&text);

@@ -90,17 +90,32 @@ impl Extractor {
         let seg = Segments::new(&view.simp, lex.max_sentence_chars);
         let (mut figs, hit) = candidate::figures_within(lex, &view.simp, max_figures, meter);
         *cut |= hit;
-        let done = change::assign(lex, &view.simp, &seg, &mut figs, meter);
+        let mut spare = Meter::never();
+        let done = change::assign(lex, &view.simp, &seg, &mut figs, meter.stage(&mut spare));
         figs.truncate(done);
-        let mut figs = metric::assign(lex, &view.simp, &seg, figs, meter);
+        let mut figs = metric::assign(lex, &view.simp, &seg, figs, meter.stage(&mut spare));
         // A list handing one figure to many items (`分别`, `各`) may add
         // figures: the bound holds for what is reported.
         if figs.len() > max_figures {
             figs.truncate(max_figures);
             *cut = true;
         }
-        let phrases = period::phrases_within(lex, &view.simp, &figs, meter);
-        let periods = period::assign(lex, &view, &seg, &figs, &phrases, published, meter);
+        // Phrases are read from the whole text, not per figure: past the
+        // budget, the figures in hand go without.
+        let phrases = if meter.is_out() {
+            Vec::new()
+        } else {
+            period::phrases_within(lex, &view.simp, &figs, meter)
+        };
+        let periods = period::assign(
+            lex,
+            &view,
+            &seg,
+            &figs,
+            &phrases,
+            published,
+            meter.stage(&mut spare),
+        );
         figs.truncate(periods.len());
         Found {
             view,
@@ -195,7 +210,8 @@ impl Extractor {
                     .0
             })
             .unwrap_or_default();
-        dedup::dedup_within(body_stats, &heading, title_stats, meter)
+        let mut spare = Meter::never();
+        dedup::dedup_within(body_stats, &heading, title_stats, meter.stage(&mut spare))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -208,13 +224,14 @@ impl Extractor {
         meter: &mut Meter<'_>,
     ) -> (Vec<Statistic>, Vec<bool>) {
         let lex = &*self.lex;
+        let mut spare = Meter::never();
         let regions = region::assign(
             lex,
             &found.view.simp,
             &found.seg,
             &found.figs,
             page_region,
-            meter,
+            meter.stage(&mut spare),
         );
         let mut stats = Vec::with_capacity(found.figs.len());
         let mut heading = Vec::with_capacity(found.figs.len());

@@ -17,11 +17,12 @@
 
 use crate::configuration::Settings;
 
-/// Peak memory of the CPU stage on one page at the 8 MiB body cap, whatever
-/// its shape: the worst of the hostile shapes measured by
+/// Peak memory the CPU stage adds for one page at the 8 MiB body cap,
+/// whatever its shape: the worst of the hostile shapes measured by
 /// `cargo bench --bench scaling` (random bytes, `<a>` and `<p>` repeated,
-/// dense figures), rounded up.
-pub const PER_PAGE_PEAK_BYTES: u64 = 256 << 20;
+/// dense figures) adds about 85–95 MiB over a process on a small page
+/// (`docs/reliability.md`, "Per-page cost"), rounded up.
+pub const PER_PAGE_PEAK_BYTES: u64 = 128 << 20;
 
 /// Resident memory of an idle worker: runtime, connections, rule tables,
 /// allocator reserve (measured about 60–90 MiB), rounded up.

@@ -291,7 +291,13 @@ fn in_private_netns(name: &str) -> bool {
     if std::env::var_os(IN_NETNS).is_some() {
         return false;
     }
-    let hosts = std::env::temp_dir().join(format!("fraudstat-netns-hosts-{}", std::process::id()));
+    // One file per test: tests of one process run in parallel, and one
+    // removing a shared file left another's bind mount without a source.
+    let hosts = std::env::temp_dir().join(format!(
+        "fraudstat-netns-hosts-{}-{}",
+        std::process::id(),
+        name.replace("::", "-")
+    ));
     std::fs::write(&hosts, NETNS_HOSTS).unwrap();
     let mut script = String::from("set -e; ip link set lo up; ");
     for a in NETNS_ADDRS {
