@@ -73,12 +73,13 @@ struct Options {
     core: Option<usize>,
     perf: bool,
     only: Vec<String>,
+    worker_bin: PathBuf,
 }
 
 fn usage() -> &'static str {
     "usage: cargo bench --bench load -- [--urls N] [--concurrency 16,64] \
      [--offline-secs S] [--rounds R] [--amqp URL] [--out DIR] [--core CPU] \
-     [--perf] [--only offline,relay,e2e]"
+     [--perf] [--only offline,relay,e2e] [--worker-bin PATH]"
 }
 
 impl Options {
@@ -97,6 +98,10 @@ impl Options {
             only: env("LOAD_ONLY")
                 .map(|v| v.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
+            worker_bin: env("LOAD_WORKER_BIN").map_or_else(
+                || PathBuf::from(env!("CARGO_BIN_EXE_fraudstat")),
+                PathBuf::from,
+            ),
         };
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
@@ -112,6 +117,7 @@ impl Options {
                 "--core" => o.core = Some(value()?.parse()?),
                 "--perf" => o.perf = true,
                 "--only" => o.only = value()?.split(',').map(str::to_string).collect(),
+                "--worker-bin" => o.worker_bin = PathBuf::from(value()?),
                 "-h" | "--help" => {
                     println!("{}", usage());
                     std::process::exit(0);
@@ -839,7 +845,7 @@ async fn e2e(ctx: &Ctx, round: usize, concurrency: u16, server: &PageServer) -> 
         .out
         .join(format!("worker-r{round}-c{concurrency}.log"));
     let c = concurrency.to_string();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_fraudstat"));
+    let mut cmd = tokio::process::Command::new(&ctx.opts.worker_bin);
     cmd.arg("--config-dir")
         .arg(ctx.root.join("config"))
         .arg("worker")
@@ -869,13 +875,17 @@ async fn e2e(ctx: &Ctx, round: usize, concurrency: u16, server: &PageServer) -> 
     let mut perf = None;
     let mut perf_data = None;
     if ctx.opts.perf {
+        // Software clock: this VM has no hardware counters.
+        let perf_args = std::env::var("LOAD_PERF_ARGS")
+            .unwrap_or_else(|_| "-e cpu-clock -F 499 -g".to_string());
         let data = ctx
             .opts
             .out
             .join(format!("perf-r{round}-c{concurrency}.data"));
         perf = std::process::Command::new("perf")
-            .args(["record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-o"])
+            .args(["record", "-q", "-o"])
             .arg(&data)
+            .args(perf_args.split_whitespace())
             .args(["-p", &pid.to_string()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -991,12 +1001,13 @@ async fn run(ctx: &Ctx) -> Res<()> {
     let server = page_server(page.clone()).await?;
     let tps = ticks_per_sec();
     eprintln!(
-        "load: {} URLs per run, concurrency {:?}, {} round(s), page {} ({} bytes), out {}",
+        "load: {} URLs per run, concurrency {:?}, {} round(s), page {} ({} bytes), worker {}, out {}",
         opts.urls,
         opts.concurrency,
         opts.rounds,
         PAGE,
         page.len(),
+        opts.worker_bin.display(),
         opts.out.display()
     );
     let mut table: Vec<String> = Vec::new();
