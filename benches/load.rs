@@ -1117,7 +1117,7 @@ async fn run(ctx: &Ctx) -> Res<()> {
         opts.out.display()
     );
     let mut table: Vec<String> = Vec::new();
-    let mut ratios: BTreeMap<u16, Vec<f64>> = BTreeMap::new();
+    let mut ratios: BTreeMap<u16, Vec<(f64, f64)>> = BTreeMap::new();
     for round in 1..=opts.rounds {
         let mut off = None;
         if opts.runs("offline") || opts.runs("e2e") {
@@ -1220,9 +1220,39 @@ async fn run(ctx: &Ctx) -> Res<()> {
                     (None, None) => None,
                 };
                 let ratio = bound.map(|b| d.rate() / b);
+                // How the machine's CPU was shared while the worker ran, and
+                // the rate this machine could reach with the pipeline at its
+                // offline speed and the broker and page server costing what
+                // they did here (2 × offline assumes they cost nothing).
+                let span = d.span().as_secs_f64().max(1e-9);
+                let cores_of = |t: u64| t as f64 / tps / span;
+                let worker_cores = cores_of(tick(|c| c.worker));
+                let others_cores = cores_of(
+                    tick(|c| c.machine)
+                        .saturating_sub(tick(|c| c.worker) + tick(|c| c.broker) + tick(|c| c.me)),
+                );
+                let broker_ms = cpu_ms_per(tick(|c| c.broker), tps, d.results);
+                let load_ms = cpu_ms_per(tick(|c| c.me), tps, d.results);
+                let cores = std::thread::available_parallelism().map_or(2, usize::from) as f64;
+                let cpu_bound = off
+                    .as_ref()
+                    .map(|o| cores * 1000.0 / (1000.0 / o.pages_per_s_cpu + broker_ms + load_ms));
+                let attainable = match (relays.get(&c), cpu_bound) {
+                    (Some(r), Some(b)) => Some(r.min(b)),
+                    (_, b) => b,
+                };
+                let ratio_attainable = attainable.map(|b| d.rate() / b);
                 if let Some(r) = ratio {
-                    ratios.entry(c).or_default().push(r);
+                    ratios
+                        .entry(c)
+                        .or_default()
+                        .push((r, ratio_attainable.unwrap_or(f64::NAN)));
                 }
+                let efficiency = off
+                    .as_ref()
+                    .filter(|_| worker_ms > 0.0)
+                    .map(|o| 1000.0 / o.pages_per_s_cpu / worker_ms);
+
                 let metric_mean_ms = |name: &str| {
                     e.metrics
                         .iter()
@@ -1250,6 +1280,9 @@ async fn run(ctx: &Ctx) -> Res<()> {
                     "per_s": d.rate(), "seconds": d.span().as_secs_f64(),
                     "relay_per_s": relays.get(&c), "offline_pages_per_s": offline_rate,
                     "bound_per_s": bound, "ratio": ratio,
+                    "attainable_per_s": attainable, "ratio_attainable": ratio_attainable,
+                    "worker_cpu_efficiency": efficiency,
+                    "worker_cores": worker_cores, "others_cores": others_cores,
                     "rss_peak_mib": e.rss_peak_kib.map(|k| k as f64 / 1024.0),
                     "result_bytes_mean": if d.results > 0 { d.result_bytes as f64 / d.results as f64 } else { 0.0 },
                     "page_requests": e.page_hits,
@@ -1266,7 +1299,7 @@ async fn run(ctx: &Ctx) -> Res<()> {
                     "log": e.log, "perf_data": e.perf_data,
                 }));
                 table.push(format!(
-                    "| {round} | worker end to end | {c} | {:.0} | {} | {} | {:.2} | {:.2} | {:.2} | fetch {:.1} / process {:.1} / publish {:.1} / message {:.1} ms{}{} |",
+                    "| {round} | worker end to end | {c} | {:.0} | {} | {} | {:.2} | {:.2} | {:.2} | fetch {:.1} / process {:.1} / publish {:.1} / message {:.1} ms; worker {:.2} cores, other processes {:.2}; CPU efficiency {}; vs attainable {}{}{} |",
                     d.rate(),
                     ratio.map_or("-".into(), |r| format!("**{r:.2}**")),
                     e.rss_peak_kib.map_or("-".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
@@ -1277,6 +1310,13 @@ async fn run(ctx: &Ctx) -> Res<()> {
                     mean("fraudstat_processing_duration_seconds").unwrap_or(f64::NAN),
                     e.log_stages.get("publish_ms").map_or(f64::NAN, |s| s.mean),
                     mean("fraudstat_message_duration_seconds").unwrap_or(f64::NAN),
+                    worker_cores,
+                    others_cores,
+                    efficiency.map_or("-".into(), |x| format!("{x:.2}")),
+                    match (ratio_attainable, attainable) {
+                        (Some(r), Some(a)) => format!("{r:.2} (of {a:.0}/s)"),
+                        _ => "-".into(),
+                    },
                     if d.stalled { ", STALLED" } else { "" },
                     disturbance(d.failed, blocked, attempt),
                 ));
@@ -1293,12 +1333,15 @@ async fn run(ctx: &Ctx) -> Res<()> {
     }
     println!();
     for (c, r) in &ratios {
-        let mut s = r.clone();
-        s.sort_by(f64::total_cmp);
         println!(
-            "ratio at concurrency {c}: {} (target >= 0.8): e2e / min(relay, 2 x one-core offline)",
-            s.iter()
-                .map(|x| format!("{x:.2}"))
+            "ratio at concurrency {c}: {} (target >= 0.8): e2e / min(relay, 2 x one-core offline); \
+             vs attainable here (min(relay, cores / (offline + broker + page server CPU per article))): {}",
+            r.iter()
+                .map(|x| format!("{:.2}", x.0))
+                .collect::<Vec<_>>()
+                .join(", "),
+            r.iter()
+                .map(|x| format!("{:.2}", x.1))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
