@@ -951,6 +951,15 @@ async fn e2e(ctx: &Ctx, round: usize, concurrency: u16, server: &PageServer) -> 
         .env("FRAUDSTAT_METRICS__LISTEN", "127.0.0.1:0")
         .env("FRAUDSTAT_LOG__FORMAT", "json")
         .env("FRAUDSTAT_LOG__LEVEL", "info");
+    // Extra environment for the worker, to try a setting (allocator
+    // options, another log level): LOAD_WORKER_ENV="K=V K2=V2".
+    if let Ok(extra) = std::env::var("LOAD_WORKER_ENV") {
+        for kv in extra.split_whitespace() {
+            if let Some((k, v)) = kv.split_once('=') {
+                cmd.env(k, v);
+            }
+        }
+    }
     let watched_cores = std::thread::available_parallelism().map_or(2, usize::from);
     let drain_conn = ctx.connect("fraudstat load (drain)").await?;
     let mut child = cmd.spawn()?;
