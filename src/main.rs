@@ -79,8 +79,24 @@ enum TopologyAction {
     Delete,
 }
 
+// `mi_option_set` and the index of `mi_option_purge_delay` in mimalloc's
+// `mi_option_e` (15 in both the v2 and the v3 headers the `libmimalloc-sys`
+// 0.1.49 we link builds from; its Rust constants predate v3, so they are
+// not used).
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Return freed memory to the OS at once instead of after 10 ms: pages
+    // are allocated on the fetching threads and freed on the CPU pool's, and
+    // with the delay a worker at concurrency 64 peaked at 163 MiB instead of
+    // 128 MiB, with no throughput difference measured (`scripts/load`).
+    // `MIMALLOC_PURGE_DELAY` in the environment is overridden.
+    // SAFETY: sets one integer option; mimalloc allows it at any time.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     match run().await {
         Ok(code) => code,
         Err(e) => {
