@@ -214,48 +214,24 @@ impl Ledger {
 
     /// As [`Ledger::enqueue`], adding to this ledger.
     pub async fn enqueue_more(&mut self, app: &TestApp, items: &[(String, String)]) {
-        let ledger = self;
-        let conn = Connection::connect(AMQP_URL, ConnectionProperties::default())
-            .await
-            .unwrap();
-        let ch = conn.create_channel().await.unwrap();
-        ch.confirm_select(ConfirmSelectOptions::default())
-            .await
-            .unwrap();
-        for chunk in items.chunks(250) {
-            let mut pending = Vec::new();
-            for (id, url) in chunk {
+        let raw = items
+            .iter()
+            .map(|(id, url)| {
                 let body = serde_json::json!({"url": url, "id": id}).to_string();
-                let confirm = ch
-                    .basic_publish(
-                        "".into(),
-                        app.names.urls.as_str().into(),
-                        BasicPublishOptions {
-                            mandatory: true,
-                            ..Default::default()
-                        },
-                        body.as_bytes(),
-                        BasicProperties::default()
-                            .with_delivery_mode(2)
-                            .with_content_type("application/json".into()),
-                    )
-                    .await
-                    .unwrap();
-                ledger.sent.insert(id.clone(), url.clone());
-                pending.push((id.clone(), confirm));
-            }
-            for (id, confirm) in pending {
-                if let Ok(Confirmation::Ack(None)) = confirm.await {
-                    ledger.confirmed.insert(id);
-                }
-            }
-        }
-        let _ = conn.close(200, "enqueued".into()).await;
+                (
+                    id.clone(),
+                    url.clone(),
+                    body.into_bytes(),
+                    FieldTable::default(),
+                )
+            })
+            .collect();
+        self.enqueue_raw(app, raw).await;
     }
 
-    /// Publishes raw bodies with the headers given, recording each under
-    /// `id` for `url`: for a message too broken to parse, the worker's
-    /// body hash and no URL (`""`).
+    /// Publishes raw bodies with the headers given, pipelining confirms,
+    /// recording each under `id` for `url`: for a message too broken to
+    /// parse, the worker's body hash and no URL (`""`).
     pub async fn enqueue_raw(
         &mut self,
         app: &TestApp,
@@ -268,25 +244,32 @@ impl Ledger {
         ch.confirm_select(ConfirmSelectOptions::default())
             .await
             .unwrap();
-        for (id, url, body, headers) in items {
-            let confirm = ch
-                .basic_publish(
-                    "".into(),
-                    app.names.urls.as_str().into(),
-                    BasicPublishOptions {
-                        mandatory: true,
-                        ..Default::default()
-                    },
-                    &body,
-                    BasicProperties::default()
-                        .with_delivery_mode(2)
-                        .with_headers(headers),
-                )
-                .await
-                .unwrap();
-            self.sent.insert(id.clone(), url);
-            if let Ok(Confirmation::Ack(None)) = confirm.await {
-                self.confirmed.insert(id);
+        for chunk in items.chunks(250) {
+            let mut pending = Vec::new();
+            for (id, url, body, headers) in chunk {
+                let confirm = ch
+                    .basic_publish(
+                        "".into(),
+                        app.names.urls.as_str().into(),
+                        BasicPublishOptions {
+                            mandatory: true,
+                            ..Default::default()
+                        },
+                        body,
+                        BasicProperties::default()
+                            .with_delivery_mode(2)
+                            .with_content_type("application/json".into())
+                            .with_headers(headers.clone()),
+                    )
+                    .await
+                    .unwrap();
+                self.sent.insert(id.clone(), url.clone());
+                pending.push((id.clone(), confirm));
+            }
+            for (id, confirm) in pending {
+                if let Ok(Confirmation::Ack(None)) = confirm.await {
+                    self.confirmed.insert(id);
+                }
             }
         }
         let _ = conn.close(200, "enqueued".into()).await;
