@@ -16,6 +16,8 @@
 //! - [`extract`]: an article to its statistics.
 //! - [`pipeline`]: `decode → clean → extract` on bytes already in hand,
 //!   shared by the worker, the command line and the tests.
+//! - [`hints`]: what the crawler and the URL tell about a page.
+//! - [`text`]: text primitives shared by `clean` and `extract`.
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
@@ -42,10 +44,12 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod fetch;
+pub mod hints;
 pub mod http;
 pub mod input;
 pub mod model;
 pub mod pipeline;
 pub mod retry;
 pub mod telemetry;
+pub mod text;
 pub mod worker;

@@ -14,6 +14,7 @@ use crate::configuration::Settings;
 use crate::decode::{DecodeConfig, Decoder};
 use crate::error::ConfigError;
 use crate::extract::Extractor;
+use crate::hints::Hints;
 use crate::model::{ContentKind, ExtractionResult, HttpInfo, Limit, LimitHit, WorkerInfo};
 
 /// Bounds on the work one page may cause, whatever its size or shape.
@@ -335,9 +336,17 @@ impl Pipeline {
             page.kind = ContentKind::Text;
         }
         gate("decode")?;
+        let hints = Hints::from_document(&doc.final_url, &doc.meta);
         let (mut article, mut limits) =
             self.cleaner
-                .clean_within(&page, Some(&doc.final_url), &self.limits, budget);
+                .clean_within(&page, Some(&doc.final_url), &hints, &self.limits, budget);
+        // The page's own evidence wins; the crawler's fills what it lacks.
+        if article.published.is_none() {
+            article.published.clone_from(&hints.published);
+        }
+        if article.source.is_none() {
+            article.source.clone_from(&hints.source);
+        }
         let charset = std::mem::take(&mut page.charset);
         // The decoded page is the largest buffer still held: gone before
         // extraction allocates its own.
@@ -360,7 +369,7 @@ impl Pipeline {
         }
         let (statistics, hits) =
             self.extractor
-                .extract_within(&article, self.limits.max_figures, budget);
+                .extract_within(&article, &hints, self.limits.max_figures, budget);
         limits.extend(hits);
         // One entry per bound: the first place it stopped the work.
         let mut seen = Vec::with_capacity(limits.len());
@@ -510,7 +519,9 @@ mod tests {
         let article = p.cleaner.clean_text(&text);
         let flag = Arc::new(AtomicBool::new(true));
         let budget = Budget::unlimited().with_cancel(flag);
-        let (stats, hits) = p.extractor.extract_within(&article, 3000, &budget);
+        let (stats, hits) = p
+            .extractor
+            .extract_within(&article, &Hints::default(), 3000, &budget);
         assert!(stats.is_empty());
         assert!(hits.iter().any(|h| h.limit == Limit::Deadline), "{hits:?}");
     }

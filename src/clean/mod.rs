@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use crate::error::ConfigError;
+use crate::hints::Hints;
 use crate::model::{Article, ContentKind, Limit, LimitHit, Page};
 use crate::pipeline::{Budget, PipelineLimits};
 
@@ -71,7 +72,7 @@ impl Cleaner {
     /// Cleans one page. `url` helps with site-specific rules and is optional.
     pub fn clean(&self, page: &Page, url: Option<&str>) -> Article {
         let limits = PipelineLimits::default();
-        self.clean_within(page, url, &limits, &Budget::unlimited())
+        self.clean_within(page, url, &Hints::default(), &limits, &Budget::unlimited())
             .0
     }
 
@@ -83,10 +84,11 @@ impl Cleaner {
         &self,
         page: &Page,
         url: Option<&str>,
+        hints: &Hints,
         limits: &PipelineLimits,
         budget: &Budget,
     ) -> (Article, Vec<LimitHit>) {
-        let _ = url;
+        let _ = (url, hints);
         match page.kind {
             ContentKind::Text => {
                 let (text, hit) = match page.text.char_indices().nth(limits.max_text_chars) {

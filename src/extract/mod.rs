@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use ferrous_opencc::OpenCC;
 
 use crate::error::ConfigError;
+use crate::hints::Hints;
 use crate::model::{Article, Limit, LimitHit, Statistic};
 use crate::pipeline::{Budget, Meter, PipelineLimits};
 
@@ -129,8 +130,13 @@ impl Extractor {
     /// Extracts the statistics of one article.
     pub fn extract(&self, article: &Article) -> Vec<Statistic> {
         let max_figures = PipelineLimits::default().max_figures;
-        self.extract_within(article, max_figures, &Budget::unlimited())
-            .0
+        self.extract_within(
+            article,
+            &Hints::default(),
+            max_figures,
+            &Budget::unlimited(),
+        )
+        .0
     }
 
     /// Extracts the statistics of one article, from at most `max_figures`
@@ -140,9 +146,11 @@ impl Extractor {
     pub fn extract_within(
         &self,
         article: &Article,
+        hints: &Hints,
         max_figures: usize,
         budget: &Budget,
     ) -> (Vec<Statistic>, Vec<LimitHit>) {
+        let _ = hints;
         let mut meter = Meter::new(budget);
         let mut cut = false;
         let stats = self.extract_metered(article, max_figures, &mut meter, &mut cut);

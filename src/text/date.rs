@@ -1,0 +1,1 @@
+//! Dates as pages write them (placeholder: filled by the publication-date work).

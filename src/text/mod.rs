@@ -1,0 +1,6 @@
+//! Text primitives shared by cleaning and extraction: typography
+//! normalisation and dates. `clean` and `extract` both import from here;
+//! nothing here imports from them.
+
+pub mod date;
+pub mod typography;

@@ -1,0 +1,1 @@
+//! Typography normalisation (placeholder: filled by the typography work).
