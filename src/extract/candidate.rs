@@ -535,7 +535,9 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                             && (lex.money_units.at(s, r + digits).is_some()
                                 || lex.currency_suffix.at(s, r + digits).is_some())
                     });
-                    if ctx || paired {
+                    // `冻结1.2亿资金`: the noun after says what the number counts.
+                    let noun_after = lex.money_nouns_after.at(s, q).is_some();
+                    if ctx || paired || noun_after {
                         unit = "元".into();
                         kind = Kind::Money;
                         bare_money = true;

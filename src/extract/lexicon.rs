@@ -180,6 +180,8 @@ struct RawCurrency {
     prefix: BTreeMap<String, String>,
     suffix: BTreeMap<String, String>,
     context: Vec<String>,
+    #[serde(default)]
+    nouns_after: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +219,22 @@ struct RawDistribute {
     list_separators: Vec<String>,
     subset: Vec<String>,
     modifier_fill: Vec<String>,
+    #[serde(default)]
+    topic_endings: Vec<String>,
+    #[serde(default)]
+    framed_topic_openers: Vec<String>,
+    #[serde(default)]
+    framed_topic_endings: Vec<String>,
+    #[serde(default)]
+    passive: Vec<String>,
+    #[serde(default)]
+    ba: Vec<String>,
+    #[serde(default = "default_passive_reach")]
+    passive_reach: usize,
+}
+
+fn default_passive_reach() -> usize {
+    8
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,6 +267,8 @@ struct RawMetric {
     fallback: bool,
     #[serde(default)]
     unit_noun: bool,
+    #[serde(default)]
+    not_after_noun: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -355,6 +375,9 @@ pub struct MetricRule {
     pub fallback: bool,
     /// Whether the figure's counting word stands in for a noun (`刑拘222人`).
     pub unit_noun: bool,
+    /// Words that, between the rule's noun and the figure, make the figure
+    /// count something else (`骗案损失金额下降12%` is no change of cases).
+    pub not_after_noun: Words,
 }
 
 /// A jurisdiction a page may belong to.
@@ -395,6 +418,7 @@ pub struct Lexicon {
     pub(crate) currency_prefix: WordMap<String>,
     pub(crate) currency_suffix: WordMap<String>,
     pub(crate) money_context: Words,
+    pub(crate) money_nouns_after: Words,
     pub(crate) over_prefix: Words,
     pub(crate) about_prefix: Words,
     pub(crate) under_prefix: Words,
@@ -416,6 +440,12 @@ pub struct Lexicon {
     pub(crate) list_separators: Words,
     pub(crate) subset: Words,
     pub(crate) modifier_fill: Words,
+    pub(crate) topic_endings: Words,
+    pub(crate) framed_topic_openers: Words,
+    pub(crate) framed_topic_endings: Words,
+    pub(crate) passive: Words,
+    pub(crate) ba: Words,
+    pub(crate) passive_reach: usize,
     pub(crate) names: Words,
     pub(crate) chrome: Words,
     pub(crate) penalty: Words,
@@ -510,6 +540,7 @@ impl Lexicon {
                 not_nouns: Words::new(&m.not_nouns),
                 fallback: m.fallback,
                 unit_noun: m.unit_noun,
+                not_after_noun: Words::new(&m.not_after_noun),
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();
@@ -541,6 +572,13 @@ impl Lexicon {
                 message: "limits.max_sentence_chars: at least 100".into(),
             });
         }
+        // The reach bounds a look-ahead made for every figure.
+        if !(1..=32).contains(&raw.distribute.passive_reach) {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: "distribute.passive_reach: between 1 and 32".into(),
+            });
+        }
         Ok(Self {
             max_sentence_chars: raw.limits.max_sentence_chars,
             count_units: Words::new(&raw.units.count),
@@ -559,6 +597,7 @@ impl Lexicon {
             currency_prefix: WordMap::new(&raw.currency.prefix),
             currency_suffix: WordMap::new(&raw.currency.suffix),
             money_context: Words::new(&raw.currency.context),
+            money_nouns_after: Words::new(&raw.currency.nouns_after),
             over_prefix: Words::new(&raw.approx.over_prefix),
             about_prefix: Words::new(&raw.approx.about_prefix),
             under_prefix: Words::new(&raw.approx.under_prefix),
@@ -580,6 +619,12 @@ impl Lexicon {
             list_separators: Words::new(&raw.distribute.list_separators),
             subset: Words::new(&raw.distribute.subset),
             modifier_fill: Words::new(&raw.distribute.modifier_fill),
+            topic_endings: Words::new(&raw.distribute.topic_endings),
+            framed_topic_openers: Words::new(&raw.distribute.framed_topic_openers),
+            framed_topic_endings: Words::new(&raw.distribute.framed_topic_endings),
+            passive: Words::new(&raw.distribute.passive),
+            ba: Words::new(&raw.distribute.ba),
+            passive_reach: raw.distribute.passive_reach,
             names: Words::new(&raw.not_statistics.names),
             chrome: Words::new(&raw.not_statistics.chrome),
             penalty: Words::new(&raw.not_statistics.penalty),

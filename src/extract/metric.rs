@@ -46,6 +46,59 @@ fn context(s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx>
     })
 }
 
+/// Whether the figure's counting word stands in for the rule's noun
+/// (`刑拘222人`, `冻结3000万元`).
+fn unit_is_noun(rule: &MetricRule, f: &Figure) -> bool {
+    rule.unit_noun && matches!(f.kind, Kind::Count | Kind::Money) && rule.units.contains(&f.unit)
+}
+
+/// Whether the verb at `vp`, in an earlier clause of the sentence, sits in a
+/// topic clause (`资金止付方面,`, `在资金拦截上,`) that names what the rule
+/// counts: the topic then governs the figures of the clauses after it.
+fn topic_fits(lex: &Lexicon, s: &[char], rule: &MetricRule, f: &Figure, vp: usize, c: &Ctx) -> bool {
+    let a = clause_start(s, vp, c.sent_start);
+    let b = clause_end(s, vp, c.clo);
+    let topic = lex.topic_endings.ending_at(s, b).is_some()
+        || (lex.framed_topic_openers.at(s, a).is_some()
+            && lex.framed_topic_endings.ending_at(s, b).is_some());
+    topic
+        && (rule.nouns.is_empty() || rule.nouns.find(s, a, b).is_some() || unit_is_noun(rule, f))
+}
+
+/// The span after the figure where a verb governs it: the rest of the
+/// clause after 将/把 (`将3000万元依法冻结`), or the few characters right
+/// after a passive marker (`1200万元资金被成功冻结`).
+fn passive_span(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx) -> Option<(usize, usize)> {
+    if lex.ba.rfind(s, c.wlo, f.start).is_some() {
+        return Some((f.end, c.cend));
+    }
+    let (pp, pl) = lex.passive.find(s, f.end, c.cend)?;
+    let lo = pp + pl;
+    Some((lo, (lo + lex.passive_reach).min(c.cend)))
+}
+
+/// Distance of a verb of `rule` after the figure that governs it: one the
+/// rule allows after its figure (`2620名…遣返回国`), or one in the passive.
+fn verb_after(
+    rule: &MetricRule,
+    s: &[char],
+    f: &Figure,
+    c: &Ctx,
+    passive: Option<(usize, usize)>,
+) -> Option<usize> {
+    let found = if rule.after {
+        rule.verbs.find(s, f.end, c.cend)
+    } else {
+        None
+    };
+    let (vp, _) = found.or_else(|| passive.and_then(|(lo, hi)| rule.verbs.find(s, lo, hi)))?;
+    let noun_ok = rule.nouns.is_empty()
+        || rule.nouns.find(s, f.end, vp).is_some()
+        || rule.nouns.rfind(s, c.wlo, f.start).is_some()
+        || (!rule.after && unit_is_noun(rule, f));
+    noun_ok.then(|| vp - f.end + 4)
+}
+
 /// Best rule with a verb: `(rule index, distance, subject start)`.
 fn by_verb(
     lex: &Lexicon,
@@ -61,8 +114,7 @@ fn by_verb(
     } else {
         c.sent_start
     };
-    let next_start = s.len();
-    let _ = next_start;
+    let passive = passive_span(lex, s, f, c);
     let mut best: Option<(usize, usize, usize)> = None;
     for (ri, rule) in lex.metrics.iter().enumerate() {
         if rule.verbs.is_empty() || !kind_fits(rule, f) {
@@ -82,10 +134,8 @@ fn by_verb(
             let noun_ok = rule.nouns.is_empty()
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
                 || rule.nouns.find(s, f.end, c.cend).is_some()
-                || (rule.unit_noun
-                    && vp >= c.clo
-                    && matches!(f.kind, Kind::Count | Kind::Money)
-                    && rule.units.contains(&f.unit));
+                || (vp >= c.clo && unit_is_noun(rule, f))
+                || (vp < c.clo && topic_fits(lex, s, rule, f, vp, c));
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -97,7 +147,8 @@ fn by_verb(
                 break;
             }
             let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
-                || rule.not_nouns.find(s, f.end, c.cend).is_some();
+                || rule.not_nouns.find(s, f.end, c.cend).is_some()
+                || (f.kind == Kind::Change && rule.not_after_noun.find(s, nlo, f.start).is_some());
             if noun_ok && !excluded {
                 // A verb from an earlier clause governs less closely than
                 // one in the figure's own clause, even one after it.
@@ -108,18 +159,10 @@ fn by_verb(
                 break;
             }
         }
-        if rule.after
-            && let Some((vp, _)) = rule.verbs.find(s, f.end, c.cend)
+        if let Some(d) = verb_after(rule, s, f, c, passive)
+            && best.is_none_or(|(_, bd, _)| d < bd)
         {
-            let noun_ok = rule.nouns.is_empty()
-                || rule.nouns.find(s, f.end, vp).is_some()
-                || rule.nouns.rfind(s, c.wlo, f.start).is_some();
-            if noun_ok {
-                let d = vp - f.end + 4;
-                if best.is_none_or(|(_, bd, _)| d < bd) {
-                    best = Some((ri, d, c.wlo));
-                }
-            }
+            best = Some((ri, d, c.wlo));
         }
     }
     best
@@ -146,6 +189,9 @@ fn by_noun(
             continue;
         }
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
+            if rule.not_after_noun.find(s, np + nl, hi).is_some() {
+                continue;
+            }
             Some(hi - (np + nl))
         } else if let Some((np, _)) = rule.nouns.find(s, f.end, after_hi) {
             Some(np - f.end + 8)
@@ -173,7 +219,9 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
             continue;
         }
         if let Some((vp, vl)) = rule.verbs.find(s, a, b)
-            && (rule.nouns.is_empty() || rule.nouns.find(s, vp + vl, b).is_some())
+            && (rule.nouns.is_empty()
+                || rule.nouns.find(s, vp + vl, b).is_some()
+                || unit_is_noun(rule, f))
         {
             return Some(rule.id.clone());
         }
@@ -198,6 +246,85 @@ fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String
     }
     let _ = lex;
     s.get(a..b).map(|w| w.iter().collect()).unwrap_or_default()
+}
+
+/// A figure in a list after 分别, given the metric of its place in the list:
+/// changes take the earlier figures' metrics in order (`破获案件…,抓获…,
+/// 分别同比上升13.5%、2.28%`) or the nouns listed before 分别; counts and
+/// money take the nouns or verbs listed before 分别 (`止付、冻结涉案资金
+/// 分别为2.1亿元、1.3亿元`) when those name a metric.
+fn respectively(
+    lex: &Lexicon,
+    s: &[char],
+    figs: &[Figure],
+    out: &[Figure],
+    i: usize,
+    f: &Figure,
+    c: &Ctx,
+) -> Option<Figure> {
+    let (rp, rl) = lex.respectively.rfind(s, c.clo, f.start)?;
+    let in_group = |g: &Figure| {
+        g.start >= rp + rl && g.end <= c.cend.max(f.end) && g.kind == f.kind && g.start >= c.clo
+    };
+    // The list's figures sit next to this one: walk out from it, not over
+    // every figure of the page.
+    let before = (0..i)
+        .rev()
+        .take_while(|&j| figs.get(j).is_some_and(|g| g.start >= rp + rl))
+        .filter(|&j| figs.get(j).is_some_and(in_group))
+        .count();
+    let after = (i + 1..figs.len())
+        .take_while(|&j| figs.get(j).is_some_and(|g| g.start < c.cend.max(f.end)))
+        .filter(|&j| figs.get(j).is_some_and(in_group))
+        .count();
+    let (k, pos) = (before + 1 + after, before);
+    if k < 2 {
+        return None;
+    }
+    let mut f = f.clone();
+    if f.kind == Kind::Change {
+        let earlier: Vec<&Figure> = out
+            .iter()
+            .rev()
+            .take_while(|g| g.start >= c.sent_start)
+            .filter(|g| g.end <= c.clo && matches!(g.kind, Kind::Count | Kind::Money))
+            .collect();
+        // `earlier` runs backwards: the list's first change takes the
+        // k-th figure back.
+        if let Some(t) = earlier.get(k - 1 - pos).filter(|_| earlier.len() >= k) {
+            f.metric = t.metric.clone();
+            f.subject = t.subject.clone();
+            return Some(f);
+        }
+    }
+    // Nouns listed before 分别.
+    let mut hi = rp;
+    while let Some(len) = lex.change_markers.ending_at(s, hi) {
+        hi -= len;
+    }
+    let mut parts = split_list(lex, s, c.clo, hi);
+    // `立案数和经济损失数,同比分别下降5.7%和4.3%`: the nouns close
+    // the clause before.
+    if parts.is_empty() && c.clo > c.sent_start + 1 {
+        let end = c.clo - 1;
+        let start = clause_start(s, end, c.sent_start);
+        parts = split_list(lex, s, start, end);
+    }
+    let &(a, b) = parts.get(pos).filter(|_| parts.len() == k)?;
+    match f.kind {
+        Kind::Change | Kind::Percent => {
+            let last = parts.last().copied().unwrap_or((a, b));
+            f.metric = of_phrase(lex, s, a, b, &f)
+                .or_else(|| of_phrase(lex, s, last.0, last.1, &f))
+                .filter(|_| f.kind == Kind::Change)
+                .unwrap_or_else(|| "other".into());
+        }
+        // A count or an amount keeps its own reading unless the list
+        // names its metric.
+        _ => f.metric = of_phrase(lex, s, a, b, &f)?,
+    }
+    f.subject = trim_subject(lex, s, a, b);
+    Some(f)
 }
 
 /// Assigns metric and subject; returns the figures with list
@@ -229,68 +356,10 @@ pub fn assign(
             .filter(|g| g.end <= f.start && g.end >= c.sent_start)
             .map(|g| g.end);
 
-        // `分别同比上升13.5%、2.28%`: hand the changes to earlier figures.
-        if matches!(f.kind, Kind::Change | Kind::Percent)
-            && let Some((rp, rl)) = lex.respectively.rfind(s, c.clo, f.start)
-        {
-            let group: Vec<usize> = (0..figs.len())
-                .filter(|&j| {
-                    figs.get(j).is_some_and(|g| {
-                        g.start >= rp + rl
-                            && g.end <= c.cend.max(f.end)
-                            && g.kind == f.kind
-                            && g.start >= c.clo
-                    })
-                })
-                .collect();
-            let k = group.len();
-            let pos = group.iter().position(|&j| j == i).unwrap_or(0);
-            let earlier: Vec<&Figure> = out
-                .iter()
-                .filter(|g| {
-                    g.end <= c.clo
-                        && g.start >= c.sent_start
-                        && matches!(g.kind, Kind::Count | Kind::Money)
-                })
-                .collect();
-            if f.kind == Kind::Change
-                && earlier.len() >= k
-                && k > 1
-                && let Some(t) = earlier.get(earlier.len() - k + pos)
-            {
-                f.metric = t.metric.clone();
-                f.subject = t.subject.clone();
-                out.push(f);
-                continue;
-            }
-            // Nouns listed before 分别.
-            let mut hi = rp;
-            while let Some(len) = lex.change_markers.ending_at(s, hi) {
-                hi -= len;
-            }
-            let mut parts = split_list(lex, s, c.clo, hi);
-            // `立案数和经济损失数,同比分别下降5.7%和4.3%`: the nouns close
-            // the clause before.
-            if parts.is_empty() && c.clo > c.sent_start + 1 {
-                let end = c.clo - 1;
-                let start = clause_start(s, end, c.sent_start);
-                parts = split_list(lex, s, start, end);
-            }
-            if parts.len() == k
-                && k > 1
-                && let Some(&(a, b)) = parts.get(pos)
-            {
-                let last = parts.last().copied().unwrap_or((a, b));
-                f.metric = of_phrase(lex, s, a, b, &f)
-                    .or_else(|| of_phrase(lex, s, last.0, last.1, &f))
-                    .unwrap_or_else(|| "other".into());
-                if f.kind == Kind::Percent {
-                    f.metric = "other".into();
-                }
-                f.subject = trim_subject(lex, s, a, b);
-                out.push(f);
-                continue;
-            }
+        // `分别同比上升13.5%、2.28%`, `止付、冻结资金分别为2.1亿元、1.3亿元`.
+        if let Some(g) = respectively(lex, s, &figs, &out, i, &f, &c) {
+            out.push(g);
+            continue;
         }
 
         // `发案数和损失金额均下降30%`: one change for each noun.
