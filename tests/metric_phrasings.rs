@@ -18,7 +18,10 @@ fn extractor() -> &'static Extractor {
 
 fn extract(text: &str) -> Vec<Statistic> {
     // Script only labels the article; the extractor reads both.
-    let script = if text.chars().any(|c| "們過詐騙獲據資凍結損時經與個這萬億".contains(c)) {
+    let script = if text
+        .chars()
+        .any(|c| "們過詐騙獲據資凍結損時經與個這萬億".contains(c))
+    {
         Script::Hant
     } else {
         Script::Hans
@@ -36,6 +39,7 @@ fn extract(text: &str) -> Vec<Statistic> {
 /// A sentence, a value found in it, the unit of that value and its metric.
 type Row = (&'static str, f64, &'static str, &'static str);
 
+#[rustfmt::skip]
 const ROWS: &[Row] = &[
     // Warnings issued, kept apart from people dissuaded (劝阻 …人).
     ("今年以来，全市反诈中心共发出预警信息3.2万条。", 32_000.0, "条", "warnings_issued"),

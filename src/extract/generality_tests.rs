@@ -117,10 +117,12 @@ fn macau_ring_fenced_funds() {
     check(
         "司警局透過緊急止付機制,今年以來成功圈存涉案款項逾1,800萬澳門元。",
         Script::Hant,
+        // 圈存 holds the money in its account: a freeze, whatever mechanism
+        // an earlier clause names.
         &[(
             18_000_000.0,
             "元",
-            "funds_stopped",
+            "funds_frozen",
             Some("MOP"),
             Some("over"),
             None,

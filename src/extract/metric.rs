@@ -55,14 +55,20 @@ fn unit_is_noun(rule: &MetricRule, f: &Figure) -> bool {
 /// Whether the verb at `vp`, in an earlier clause of the sentence, sits in a
 /// topic clause (`资金止付方面,`, `在资金拦截上,`) that names what the rule
 /// counts: the topic then governs the figures of the clauses after it.
-fn topic_fits(lex: &Lexicon, s: &[char], rule: &MetricRule, f: &Figure, vp: usize, c: &Ctx) -> bool {
+fn topic_fits(
+    lex: &Lexicon,
+    s: &[char],
+    rule: &MetricRule,
+    f: &Figure,
+    vp: usize,
+    c: &Ctx,
+) -> bool {
     let a = clause_start(s, vp, c.sent_start);
     let b = clause_end(s, vp, c.clo);
     let topic = lex.topic_endings.ending_at(s, b).is_some()
         || (lex.framed_topic_openers.at(s, a).is_some()
             && lex.framed_topic_endings.ending_at(s, b).is_some());
-    topic
-        && (rule.nouns.is_empty() || rule.nouns.find(s, a, b).is_some() || unit_is_noun(rule, f))
+    topic && (rule.nouns.is_empty() || rule.nouns.find(s, a, b).is_some() || unit_is_noun(rule, f))
 }
 
 /// The span after the figure where a verb governs it: the rest of the
