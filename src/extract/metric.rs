@@ -25,9 +25,12 @@ struct Ctx {
     clo: usize,
     cend: usize,
     wlo: usize,
+    /// The nearest earlier clause of the sentence that names a topic
+    /// (`资金止付方面,`, `在资金拦截上,`): it governs the clauses after it.
+    topic: Option<(usize, usize)>,
 }
 
-fn context(s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx> {
+fn context(lex: &Lexicon, s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx> {
     let f = figs.get(i)?;
     let sent = seg.sentences.get(seg.sentence_of(f.num_start)?)?;
     let clo = clause_start(s, f.start, sent.start);
@@ -43,7 +46,31 @@ fn context(s: &[char], seg: &Segments, figs: &[Figure], i: usize) -> Option<Ctx>
         clo,
         cend,
         wlo,
+        topic: topic_before(lex, s, sent.start, clo),
     })
+}
+
+/// The nearest clause of `[sent_start, clo)` that names a topic. Bounded by
+/// the sentence, as the verb search is.
+fn topic_before(
+    lex: &Lexicon,
+    s: &[char],
+    sent_start: usize,
+    clo: usize,
+) -> Option<(usize, usize)> {
+    let mut j = clo;
+    while j > sent_start + 1 {
+        let b = j - 1;
+        let a = clause_start(s, b, sent_start);
+        if lex.topic_endings.ending_at(s, b).is_some()
+            || (lex.framed_topic_openers.at(s, a).is_some()
+                && lex.framed_topic_endings.ending_at(s, b).is_some())
+        {
+            return Some((a, b));
+        }
+        j = a;
+    }
+    None
 }
 
 /// Whether the figure's counting word stands in for the rule's noun
@@ -52,23 +79,15 @@ fn unit_is_noun(rule: &MetricRule, f: &Figure) -> bool {
     rule.unit_noun && matches!(f.kind, Kind::Count | Kind::Money) && rule.units.contains(&f.unit)
 }
 
-/// Whether the verb at `vp`, in an earlier clause of the sentence, sits in a
-/// topic clause (`资金止付方面,`, `在资金拦截上,`) that names what the rule
-/// counts: the topic then governs the figures of the clauses after it.
-fn topic_fits(
-    lex: &Lexicon,
-    s: &[char],
-    rule: &MetricRule,
-    f: &Figure,
-    vp: usize,
-    c: &Ctx,
-) -> bool {
-    let a = clause_start(s, vp, c.sent_start);
-    let b = clause_end(s, vp, c.clo);
-    let topic = lex.topic_endings.ending_at(s, b).is_some()
-        || (lex.framed_topic_openers.at(s, a).is_some()
-            && lex.framed_topic_endings.ending_at(s, b).is_some());
-    topic && (rule.nouns.is_empty() || rule.nouns.find(s, a, b).is_some() || unit_is_noun(rule, f))
+/// Whether the verb at `vp` sits in the figure's topic clause and the topic
+/// names what the rule counts.
+fn topic_fits(s: &[char], rule: &MetricRule, f: &Figure, vp: usize, c: &Ctx) -> bool {
+    c.topic.is_some_and(|(a, b)| {
+        (a..b).contains(&vp)
+            && (rule.nouns.is_empty()
+                || rule.nouns.find(s, a, b).is_some()
+                || unit_is_noun(rule, f))
+    })
 }
 
 /// The span after the figure where a verb governs it: the rest of the
@@ -141,7 +160,7 @@ fn by_verb(
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
                 || rule.nouns.find(s, f.end, c.cend).is_some()
                 || (vp >= c.clo && unit_is_noun(rule, f))
-                || (vp < c.clo && topic_fits(lex, s, rule, f, vp, c));
+                || topic_fits(s, rule, f, vp, c);
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
             let crosses = prev_end.is_some_and(|pe| pe > ve)
@@ -174,23 +193,28 @@ fn by_verb(
     best
 }
 
-/// Best rule on nouns alone, looking at `[lo, hi)` and after the figure.
-fn by_noun(
-    lex: &Lexicon,
-    s: &[char],
-    f: &Figure,
+/// Where [`by_noun`] looks: `[lo, hi)` before the figure, `[f.end,
+/// after_hi)` after it, and the topic clause that governs it.
+struct Look {
     lo: usize,
     hi: usize,
     after_hi: usize,
-    fallback: bool,
-) -> Option<usize> {
+    topic: Option<(usize, usize)>,
+}
+
+/// Best rule on nouns alone.
+fn by_noun(lex: &Lexicon, s: &[char], f: &Figure, look: &Look, fallback: bool) -> Option<usize> {
+    let (lo, hi, after_hi) = (look.lo, look.hi, look.after_hi);
+    let (ta, tb) = look.topic.unwrap_or((lo, lo));
     let mut best: Option<(usize, usize)> = None;
     for (ri, rule) in lex.metrics.iter().enumerate() {
         if !rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
         }
+        // `拦阻诈欺件数部分,…则有149件`: the topic rules a metric out too.
         if rule.not_nouns.rfind(s, lo, hi).is_some()
             || rule.not_nouns.find(s, f.end, after_hi).is_some()
+            || rule.not_nouns.find(s, ta, tb).is_some()
         {
             continue;
         }
@@ -234,7 +258,13 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
     }
     let mut probe = f.clone();
     probe.end = b;
-    by_noun(lex, s, &probe, a, b, b, false)
+    let look = Look {
+        lo: a,
+        hi: b,
+        after_hi: b,
+        topic: None,
+    };
+    by_noun(lex, s, &probe, &look, false)
         .and_then(|r| lex.metrics.get(r))
         .map(|r| r.id.clone())
 }
@@ -352,7 +382,7 @@ pub fn assign(
         }
         let Some(f0) = figs.get(i) else { continue };
         let mut f = f0.clone();
-        let Some(c) = context(s, seg, &figs, i) else {
+        let Some(c) = context(lex, s, seg, &figs, i) else {
             out.push(f);
             continue;
         };
@@ -392,7 +422,7 @@ pub fn assign(
             by_verb(lex, s, &f, &c, prev_end)
                 .and_then(|(r, _, lo)| lex.metrics.get(r).map(|m| (m.id.clone(), lo)))
                 .or_else(|| {
-                    by_noun(lex, s, &f, c.wlo, f.start, c.cend, false)
+                    by_noun(lex, s, &f, &c.look(f.start), false)
                         .and_then(|r| lex.metrics.get(r).map(|m| (m.id.clone(), c.wlo)))
                 })
         };
@@ -463,8 +493,8 @@ pub fn assign(
                     f.metric = g.metric.clone();
                     f.subject = g.subject.clone();
                 } else {
-                    if let Some(m) = by_noun(lex, s, &f, c.wlo, f.start, c.cend, true)
-                        .and_then(|r| lex.metrics.get(r))
+                    if let Some(m) =
+                        by_noun(lex, s, &f, &c.look(f.start), true).and_then(|r| lex.metrics.get(r))
                     {
                         f.metric = m.id.clone();
                     }
@@ -496,6 +526,18 @@ pub fn assign(
         out.push(f);
     }
     out
+}
+
+impl Ctx {
+    /// The look of [`by_noun`] for a figure starting at `start`.
+    fn look(&self, start: usize) -> Look {
+        Look {
+            lo: self.wlo,
+            hi: start,
+            after_hi: self.cend,
+            topic: self.topic,
+        }
+    }
 }
 
 impl Lexicon {
