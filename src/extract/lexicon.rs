@@ -229,6 +229,8 @@ struct RawDistribute {
     passive: Vec<String>,
     #[serde(default)]
     ba: Vec<String>,
+    #[serde(default)]
+    beneficiary: Vec<String>,
     #[serde(default = "default_passive_reach")]
     passive_reach: usize,
 }
@@ -445,6 +447,7 @@ pub struct Lexicon {
     pub(crate) framed_topic_endings: Words,
     pub(crate) passive: Words,
     pub(crate) ba: Words,
+    pub(crate) beneficiary: Words,
     pub(crate) passive_reach: usize,
     pub(crate) names: Words,
     pub(crate) chrome: Words,
@@ -624,6 +627,7 @@ impl Lexicon {
             framed_topic_endings: Words::new(&raw.distribute.framed_topic_endings),
             passive: Words::new(&raw.distribute.passive),
             ba: Words::new(&raw.distribute.ba),
+            beneficiary: Words::new(&raw.distribute.beneficiary),
             passive_reach: raw.distribute.passive_reach,
             names: Words::new(&raw.not_statistics.names),
             chrome: Words::new(&raw.not_statistics.chrome),

@@ -414,6 +414,16 @@ pub fn assign(
             }
         }
 
+        // `为85宗个案冻结…`: the figure counts what another action was for.
+        if f.kind == Kind::Count
+            && lex.beneficiary.ending_at(s, f.start).is_some()
+            && let Some((vp, _)) = lex.all_verbs.find(s, f.end, c.cend)
+        {
+            f.subject = trim_subject(lex, s, f.end, vp);
+            out.push(f);
+            continue;
+        }
+
         // A change of a rate (`破案率同比上升36%`) is no taxonomy count.
         let of_rate = f.kind == Kind::Change && lex.share.rfind(s, c.wlo, f.start).is_some();
         let metric = if f.kind == Kind::Percent || of_rate {
