@@ -363,6 +363,84 @@ fn respectively(
     Some(f)
 }
 
+/// Whether the words of `[lo, hi)` name a subject of their own, beyond
+/// change words, comparisons, fillers and dates (`较二〇二三年`).
+fn names_own_subject(lex: &Lexicon, s: &[char], lo: usize, hi: usize) -> bool {
+    let mut rest = 0;
+    let mut j = lo;
+    while j < hi {
+        if let Some(len) = lex
+            .up
+            .at(s, j)
+            .or_else(|| lex.down.at(s, j))
+            .or_else(|| lex.change_markers.at(s, j))
+            .or_else(|| lex.comparison.at(s, j))
+            .or_else(|| lex.modifier_fill.at(s, j))
+        {
+            j += len;
+            continue;
+        }
+        if s.get(j).is_some_and(|c| {
+            ('\u{4e00}'..='\u{9fff}').contains(c)
+                && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
+        }) {
+            rest += 1;
+        }
+        j += 1;
+    }
+    rest >= 2
+}
+
+/// A figure no verb or noun names: a change, a comparison or a subset
+/// takes the metric of the figure it modifies; failing that, nouns alone
+/// or the counting word decide.
+fn inherit(lex: &Lexicon, s: &[char], out: &[Figure], f: &mut Figure, c: &Ctx) {
+    let window: String = s
+        .get(c.wlo..f.start)
+        .map(|w| w.iter().collect())
+        .unwrap_or_default();
+    let own_subject = names_own_subject(lex, s, c.wlo, f.start);
+    // `(约新台币2.44兆元)`: a conversion of the figure before it.
+    let paren = matches!(s.get(c.wlo), Some('(' | '（'));
+    let no_verb = lex.all_verbs.rfind(s, c.clo, f.start).is_none();
+    let linked = paren
+        || (!own_subject
+            && (f.kind == Kind::Change
+                || f.direction.is_some()
+                || lex.subset.find(s, c.clo, f.start).is_some()
+                || lex.comparison_words_in(&window)));
+    // A breakdown in the same counting word with no verb of its
+    // own (`…车手1516人次,…越南籍最多,达274人次`).
+    let breakdown = f.kind == Kind::Count && no_verb;
+    // Only the sentence's figures: stop at its start.
+    let prev = out
+        .iter()
+        .rev()
+        .take_while(|g| g.start >= c.sent_start)
+        .find(|g| {
+            g.end <= f.start
+                && if f.kind == Kind::Change {
+                    matches!(g.kind, Kind::Count | Kind::Money)
+                } else {
+                    g.unit == f.unit
+                }
+        });
+    let prev_same_unit = prev.filter(|g| g.unit == f.unit);
+    if let Some(g) = prev
+        .filter(|_| linked)
+        .or(prev_same_unit.filter(|_| breakdown))
+    {
+        f.metric = g.metric.clone();
+        f.subject = g.subject.clone();
+    } else {
+        if let Some(m) = by_noun(lex, s, f, &c.look(f.start), true).and_then(|r| lex.metrics.get(r))
+        {
+            f.metric = m.id.clone();
+        }
+        f.subject = trim_subject(lex, s, c.wlo, f.start);
+    }
+}
+
 /// Assigns metric and subject; returns the figures with list
 /// distributions (`均`, `各`) expanded.
 ///
@@ -441,76 +519,7 @@ pub fn assign(
                 f.metric = m;
                 f.subject = trim_subject(lex, s, lo, f.start);
             }
-            None if f.kind != Kind::Percent && !of_rate => {
-                // A change, a comparison or a subset takes its figure's metric.
-                let window: String = s
-                    .get(c.wlo..f.start)
-                    .map(|w| w.iter().collect())
-                    .unwrap_or_default();
-                // Whether the words before the figure name a subject of their own.
-                let own_subject = {
-                    let mut rest = 0;
-                    let mut j = c.wlo;
-                    while j < f.start {
-                        if let Some(len) = lex
-                            .up
-                            .at(s, j)
-                            .or_else(|| lex.down.at(s, j))
-                            .or_else(|| lex.change_markers.at(s, j))
-                            .or_else(|| lex.comparison.at(s, j))
-                            .or_else(|| lex.modifier_fill.at(s, j))
-                        {
-                            j += len;
-                            continue;
-                        }
-                        // Dates in the window (`较二〇二三年`) are no subject.
-                        if s.get(j).is_some_and(|c| {
-                            ('\u{4e00}'..='\u{9fff}').contains(c)
-                                && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
-                        }) {
-                            rest += 1;
-                        }
-                        j += 1;
-                    }
-                    rest >= 2
-                };
-                // `(约新台币2.44兆元)`: a conversion of the figure before it.
-                let paren = matches!(s.get(c.wlo), Some('(' | '（'));
-                let no_verb = lex.all_verbs.rfind(s, c.clo, f.start).is_none();
-                let linked = paren
-                    || (!own_subject
-                        && (f.kind == Kind::Change
-                            || f.direction.is_some()
-                            || lex.subset.find(s, c.clo, f.start).is_some()
-                            || lex.comparison_words_in(&window)));
-                // A breakdown in the same counting word with no verb of its
-                // own (`…车手1516人次,…越南籍最多,达274人次`).
-                let breakdown = f.kind == Kind::Count && no_verb;
-                let prev = out.iter().rev().find(|g| {
-                    g.start >= c.sent_start
-                        && g.end <= f.start
-                        && if f.kind == Kind::Change {
-                            matches!(g.kind, Kind::Count | Kind::Money)
-                        } else {
-                            g.unit == f.unit
-                        }
-                });
-                let prev_same_unit = prev.filter(|g| g.unit == f.unit);
-                if let Some(g) = prev
-                    .filter(|_| linked)
-                    .or(prev_same_unit.filter(|_| breakdown))
-                {
-                    f.metric = g.metric.clone();
-                    f.subject = g.subject.clone();
-                } else {
-                    if let Some(m) =
-                        by_noun(lex, s, &f, &c.look(f.start), true).and_then(|r| lex.metrics.get(r))
-                    {
-                        f.metric = m.id.clone();
-                    }
-                    f.subject = trim_subject(lex, s, c.wlo, f.start);
-                }
-            }
+            None if f.kind != Kind::Percent && !of_rate => inherit(lex, s, &out, &mut f, &c),
             None => {
                 f.subject = trim_subject(lex, s, c.wlo, f.start);
             }
