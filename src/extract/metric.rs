@@ -160,6 +160,11 @@ fn by_verb(
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
                 || rule.nouns.find(s, f.end, c.cend).is_some()
                 || (vp >= c.clo && unit_is_noun(rule, f))
+                // `查获诈欺集团84个,计1,024人`: a list item with nothing
+                // but its counting word.
+                || (prev_end.is_some_and(|pe| pe > ve)
+                    && unit_is_noun(rule, f)
+                    && trim_subject(lex, s, nlo, f.start).is_empty())
                 || topic_fits(s, rule, f, vp, c);
             // A verb beyond an earlier figure governs this one only through a
             // list with no verb of its own.
