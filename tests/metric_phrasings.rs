@@ -379,3 +379,28 @@ fn each_phrasing_gets_its_metric() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn an_unbounded_passive_reach_stops_start_up() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let dir = std::env::temp_dir().join(format!("fraudstat-metric-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for name in ["extract-periods.toml", "extract-regions.toml"] {
+        std::fs::copy(root.join(name), dir.join(name)).expect("copy sibling");
+    }
+    let lexicon = std::fs::read_to_string(root.join("lexicon.toml")).expect("lexicon");
+    assert!(
+        lexicon.contains("passive_reach = 10"),
+        "the shipped reach moved"
+    );
+    for bad in ["passive_reach = 0", "passive_reach = 500"] {
+        std::fs::write(
+            dir.join("lexicon.toml"),
+            lexicon.replace("passive_reach = 10", bad),
+        )
+        .expect("write");
+        let err = Extractor::from_file(&dir.join("lexicon.toml")).expect_err(bad);
+        assert!(err.to_string().contains("passive_reach"), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
