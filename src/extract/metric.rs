@@ -22,6 +22,7 @@ fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
 
 struct Ctx {
     sent_start: usize,
+    send: usize,
     clo: usize,
     cend: usize,
     wlo: usize,
@@ -43,6 +44,7 @@ fn context(lex: &Lexicon, s: &[char], seg: &Segments, figs: &[Figure], i: usize)
         .unwrap_or(clo);
     Some(Ctx {
         sent_start: sent.start,
+        send: sent.end,
         clo,
         cend,
         wlo,
@@ -97,14 +99,27 @@ fn passive_span(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx) -> Option<(usize
     if lex.ba.rfind(s, c.wlo, f.start).is_some() {
         return Some((f.end, c.cend));
     }
-    let (pp, pl) = lex.passive.find(s, f.end, c.cend)?;
+    let (pp, pl) = match lex.passive.find(s, f.end, c.cend) {
+        Some(p) => p,
+        // `1178名犯罪嫌疑人,被公安机关押解回国`: the passive opens the next
+        // clause, when the figure's own has no verb.
+        None if lex.all_verbs.find(s, c.clo, c.cend).is_none() => {
+            let lo = c.cend + 1;
+            lex.passive.find(s, lo, (lo + 3).min(c.send))?
+        }
+        None => return None,
+    };
     let lo = pp + pl;
-    Some((lo, (lo + lex.passive_reach).min(c.cend)))
+    let hi = clause_end(s, lo, (lo + lex.passive_reach).min(c.send));
+    Some((lo, hi))
 }
 
 /// Distance of a verb of `rule` after the figure that governs it: one the
-/// rule allows after its figure (`2620名…遣返回国`), or one in the passive.
+/// rule allows after its figure (`2620名…遣返回国`), one in the passive, or
+/// one that qualifies the money noun right after an amount (`94.88万元涉诈
+/// 返还资金`).
 fn verb_after(
+    lex: &Lexicon,
     rule: &MetricRule,
     s: &[char],
     f: &Figure,
@@ -116,7 +131,15 @@ fn verb_after(
     } else {
         None
     };
-    let (vp, _) = found.or_else(|| passive.and_then(|(lo, hi)| rule.verbs.find(s, lo, hi)))?;
+    let modifier = || {
+        let hi = (f.end + lex.passive_reach / 2).min(c.cend);
+        rule.verbs.find(s, f.end, hi).filter(|&(vp, vl)| {
+            f.kind == Kind::Money && lex.money_nouns_after.at(s, vp + vl).is_some()
+        })
+    };
+    let (vp, _) = found
+        .or_else(|| passive.and_then(|(lo, hi)| rule.verbs.find(s, lo, hi)))
+        .or_else(modifier)?;
     let noun_ok = rule.nouns.is_empty()
         || rule.nouns.find(s, f.end, vp).is_some()
         || rule.nouns.rfind(s, c.wlo, f.start).is_some()
@@ -134,7 +157,8 @@ fn by_verb(
 ) -> Option<(usize, usize, usize)> {
     // A change is governed from its own clause only (`实现发案同比下降22%`
     // must not reach back to 破获); a count may continue a list.
-    let verb_lo = if f.kind == Kind::Change || lex.all_verbs.rfind(s, c.clo, f.start).is_some() {
+    // A verb of its own after the figure (`有卅人拿回…`) closes the list too.
+    let verb_lo = if f.kind == Kind::Change || lex.all_verbs.rfind(s, c.clo, c.cend).is_some() {
         c.clo
     } else {
         c.sent_start
@@ -189,7 +213,7 @@ fn by_verb(
                 break;
             }
         }
-        if let Some(d) = verb_after(rule, s, f, c, passive)
+        if let Some(d) = verb_after(lex, rule, s, f, c, passive)
             && best.is_none_or(|(_, bd, _)| d < bd)
         {
             best = Some((ri, d, c.wlo));
