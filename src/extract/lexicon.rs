@@ -236,7 +236,7 @@ struct RawDistribute {
 }
 
 fn default_passive_reach() -> usize {
-    8
+    12
 }
 
 #[derive(Debug, Deserialize)]
