@@ -4,7 +4,11 @@
 //! its clause (or in earlier clauses when the figure continues a list),
 //! checked against the nouns between that verb and the figure; failing a
 //! verb, from nouns alone; failing those, a change or a comparison takes
-//! the metric of the figure it modifies.
+//! the metric of the figure it modifies. A topic clause (`资金止付方面,`,
+//! `在资金拦截上,`) governs the clauses after it; a verb after the figure
+//! governs it in the passive (`被冻结`), after 将/把/对, or where it
+//! qualifies the money noun after an amount (`万元涉诈返还资金`); items
+//! listed before 分别 give their metrics to the figures after it in order.
 
 use super::candidate::{Figure, Kind};
 use super::change::split_list;
