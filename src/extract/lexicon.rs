@@ -295,6 +295,8 @@ struct RawPeriods {
     list_marker: String,
     event_before: Vec<String>,
     reject: Vec<String>,
+    report_after: String,
+    classes: super::period_resolve::RawClasses,
 }
 
 #[derive(Debug, Deserialize)]
@@ -436,6 +438,10 @@ pub struct Lexicon {
     pub(crate) list_marker: regex::Regex,
     pub(crate) event_before: Words,
     pub(crate) period_reject: Words,
+    /// What follows a report's own date (`1月5日电`, `3月2日讯`, `1月5日,…通报`).
+    pub(crate) report_after: regex::Regex,
+    /// Word classes picking a row of the period table.
+    pub(crate) period_classes: super::period_resolve::Classes,
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     /// Every jurisdiction's words together, to find where any can start.
@@ -604,6 +610,13 @@ impl Lexicon {
                 }
             })?,
             period_reject: Words::new(&periods.reject),
+            report_after: regex::Regex::new(&periods.report_after).map_err(|e| {
+                ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("report_after: {e}"),
+                }
+            })?,
+            period_classes: super::period_resolve::Classes::new(&periods.classes),
             jurisdictions,
             jurisdiction_any,
             body_suffixes: Words::new(&regions.bodies.suffixes),
