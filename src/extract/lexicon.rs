@@ -291,6 +291,7 @@ struct RawPeriods {
     max_open_clause: usize,
     trim_lead: Vec<String>,
     comparison: Vec<String>,
+    comparison_joiners: Vec<String>,
     refer_back: Vec<String>,
     list_marker: String,
     event_before: Vec<String>,
@@ -434,6 +435,8 @@ pub struct Lexicon {
     pub(crate) max_open_clause: usize,
     pub(crate) trim_lead: Words,
     pub(crate) comparison: Words,
+    /// Words joining a second comparison base to a first (`及`, `和`).
+    pub(crate) comparison_joiners: Words,
     pub(crate) refer_back: Words,
     pub(crate) list_marker: regex::Regex,
     pub(crate) event_before: Words,
@@ -601,6 +604,7 @@ impl Lexicon {
             max_open_clause: periods.max_open_clause,
             trim_lead: Words::new(&periods.trim_lead),
             comparison: Words::new(&periods.comparison),
+            comparison_joiners: Words::new(&periods.comparison_joiners),
             refer_back: Words::new(&periods.refer_back),
             event_before: Words::new(&periods.event_before),
             list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {

@@ -187,6 +187,7 @@ pub fn phrases_within(
         taken.push((a, b));
         taken_end = taken_end.max(b);
     }
+    let mut prev_base_end: Option<usize> = None;
     for (a, b) in taken {
         if meter.tick() {
             break;
@@ -220,10 +221,18 @@ pub fn phrases_within(
         while a0 > 0 && s.get(a0 - 1).is_some_and(|c| c.is_whitespace()) {
             a0 -= 1;
         }
-        let comparison = lex.comparison.ending_at(s, a0).is_some()
+        // `较2023年及2019年同期`: after a joiner, a base only when the phrase
+        // before the joiner is one.
+        let joined = lex
+            .comparison_joiners
+            .ending_at(s, a0)
+            .is_some_and(|len| prev_base_end.is_some_and(|e| e + len == a0));
+        let comparison = joined
+            || lex.comparison.ending_at(s, a0).is_some()
             || (a >= 1
                 && lex.comparison.ending_at(s, a - 1).is_some()
                 && s.get(a - 1) == Some(&'于'));
+        prev_base_end = comparison.then_some(b);
         out.push(Phrase {
             start: a,
             end: b,
@@ -271,6 +280,9 @@ fn is_report_date(lex: &Lexicon, s: &[char], a: usize, b: usize) -> bool {
     if !day {
         return false;
     }
-    let after: String = s.iter().skip(b).take(16).collect();
+    let after: String = s
+        .get(b..s.len().min(b + 16))
+        .map(|w| w.iter().collect())
+        .unwrap_or_default();
     lex.report_after.is_match(&after)
 }

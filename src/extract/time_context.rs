@@ -36,6 +36,7 @@ pub fn resolve_all(
     let mut out = Vec::with_capacity(phrases.len());
     let mut para = None;
     let mut year: Option<i32> = None;
+    let mut doc_year: Option<i32> = None;
     let mut start: Option<NaiveDate> = None;
     let mut reference: Option<Span> = None;
     for p in phrases {
@@ -49,14 +50,20 @@ pub fn resolve_all(
             year = None;
             start = None;
         }
+        let text = view.simp_slice(p.start, p.end);
+        let kind = period_resolve::classify(&text, cls);
         let ctx = Context {
             published,
-            passage_year: year,
+            // `全年` is about the year stated before it, in its paragraph or
+            // earlier.
+            passage_year: if kind == Kind::FullYear {
+                year.or(doc_year)
+            } else {
+                year
+            },
             passage_start: start,
             reference,
         };
-        let text = view.simp_slice(p.start, p.end);
-        let kind = period_resolve::classify(&text, cls);
         let span = period_resolve::resolve(&text, &ctx, cls);
         out.push(span);
         // A comparison base is not what the passage is about.
@@ -69,6 +76,7 @@ pub fn resolve_all(
             && let Some(d) = span.1.or(span.0)
         {
             year = Some(d.year());
+            doc_year = year;
         }
         if kind == Kind::OpenEnded && span.0.is_some() {
             start = span.0;
@@ -109,6 +117,14 @@ pub fn assign(
         phrases,
         intro_memo: None,
         chosen: Vec::with_capacity(figs.len()),
+        bare_full_year: phrases
+            .iter()
+            .map(|p| {
+                let text = view.simp_slice(p.start, p.end);
+                period_resolve::classify(&text, &lex.period_classes) == Kind::FullYear
+                    && !text.replace("全年", "").contains('年')
+            })
+            .collect(),
     };
     for (i, f) in figs.iter().enumerate() {
         if meter.add(64) {
@@ -140,6 +156,8 @@ struct Tracker<'a> {
     intro_memo: Option<(usize, usize)>,
     /// The phrase chosen for each figure so far.
     chosen: Vec<Option<usize>>,
+    /// Whether each phrase is `全年` with no year of its own.
+    bare_full_year: Vec<bool>,
 }
 
 impl Tracker<'_> {
@@ -176,6 +194,14 @@ impl Tracker<'_> {
             self.phrase(k)
                 .is_some_and(|p| p.end <= f.start && !p.comparison)
         });
+        // `全年` in a list item restates the period the list was introduced
+        // with (`去年…：(一)…全年发出…`).
+        if let Some(k) = in_sentence
+            && self.bare_full_year.get(k) == Some(&true)
+            && let Some(intro) = self.list_intro(s_para)
+        {
+            return Some(intro);
+        }
         in_sentence
             .or_else(|| self.paragraph_opening(s_para, s_start))
             .or_else(|| self.list_intro(s_para))
@@ -210,10 +236,14 @@ impl Tracker<'_> {
                             && !w.iter().any(|c| "，,。；;".contains(*c))
                     })
             });
+        // `较前两年的逾40%`: a change right after its base is the base's.
+        let adjacent = self
+            .s
+            .get(p.end..f.start)
+            .is_some_and(|w| w.iter().all(|c| matches!(c, '的' | '之' | ' ')));
         (no_fig_between || linked)
             && no_dir(p.end, f.start)
-            && f.direction.is_none()
-            && f.kind != FigKind::Change
+            && (adjacent || (f.direction.is_none() && f.kind != FigKind::Change))
     }
 
     /// The latest period named earlier in the paragraph carries on
@@ -252,9 +282,17 @@ impl Tracker<'_> {
             .get(intro.saturating_sub(2))
             .map(|p| p.0)
             .unwrap_or(0);
-        self.starting_in(lo, pa)
+        // Up to the end of the introducing paragraph: an earlier item's own
+        // period (`(一)…全年…`) is not the list's.
+        let hi = self
+            .seg
+            .paragraphs
+            .get(intro)
+            .filter(|_| !self.is_item(intro))
+            .map_or(pa, |p| p.1.min(pa));
+        self.starting_in(lo, hi)
             .rev()
-            .find(|&k| self.phrase(k).is_some_and(|p| p.end <= pa && !p.comparison))
+            .find(|&k| self.phrase(k).is_some_and(|p| p.end <= hi && !p.comparison))
     }
 
     fn is_item(&self, k: usize) -> bool {
