@@ -202,6 +202,11 @@ fn relative_finished(phrase: &str, ctx: &Context) -> Span {
 /// Row "the current, unfinished period": its first day, no end.
 fn current(phrase: &str, ctx: &Context) -> Span {
     let (from, _) = calendar(phrase, ctx);
+    let from = from.or_else(|| {
+        // `本季度`: the quarter the publication date falls in.
+        let d = ctx.published.filter(|_| phrase.contains('季'))?;
+        ymd(d.year(), (d.month() - 1) / 3 * 3 + 1, 1)
+    });
     (from, None)
 }
 
@@ -358,7 +363,7 @@ fn relative(w: &[char]) -> bool {
         )
     }) || (!w.iter().any(|c| *c == '年')
         && w.iter()
-            .any(|c| *c == '半' || *c == '季' || *c == '首' || *c == '头'))
+            .any(|c| matches!(c, '半' | '季' | '首' | '头' | '前')))
 }
 
 /// A number of years or months with no calendar point (`三年来`, `近两年`).

@@ -194,6 +194,13 @@ impl Tracker<'_> {
             self.phrase(k)
                 .is_some_and(|p| p.end <= f.start && !p.comparison)
         });
+        // `同期，…`: the sentence's own phrase is the back reference.
+        if let Some(k) = in_sentence
+            && self.phrase(k).is_some_and(|p| p.start == s_start)
+            && let Some(back) = self.referred_back(figs, i, s_start)
+        {
+            return Some(back);
+        }
         // `全年` in a list item restates the period the list was introduced
         // with (`去年…：(一)…全年发出…`).
         if let Some(k) = in_sentence
