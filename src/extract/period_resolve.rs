@@ -361,7 +361,7 @@ fn relative(w: &[char]) -> bool {
                 | ['上', '个']
                 | ['本', '季']
         )
-    }) || (!w.iter().any(|c| *c == '年')
+    }) || (!w.contains(&'年')
         && w.iter()
             .any(|c| matches!(c, '半' | '季' | '首' | '头' | '前')))
 }

@@ -528,10 +528,10 @@ fn each_row_of_the_table_resolves() {
 
 #[test]
 fn same_period_follows_the_passage() {
-    let reference = Some((opt(Some("2025-01-01")), opt(Some("2025-10-31"))));
+    let reference = (opt(Some("2025-01-01")), opt(Some("2025-10-31")));
     let ctx = Context {
         published: opt(PUB),
-        reference,
+        reference: Some(reference),
         ..Context::default()
     };
     let shifted = (opt(Some("2024-01-01")), opt(Some("2024-10-31")));
@@ -541,10 +541,7 @@ fn same_period_follows_the_passage() {
         resolve("2019年同期", &ctx, classes()),
         (opt(Some("2019-01-01")), opt(Some("2019-10-31")))
     );
-    assert_eq!(
-        resolve("同期", &ctx, classes()),
-        reference.unwrap_or_default()
-    );
+    assert_eq!(resolve("同期", &ctx, classes()), reference);
     // Nothing to refer to: nothing resolved.
     let alone = Context {
         published: opt(PUB),
@@ -561,13 +558,10 @@ fn extractor() -> &'static Extractor {
     })
 }
 
-/// `(value, period.text, from, to)` of every statistic of `text`.
-fn periods(
-    title: Option<&str>,
-    text: &str,
-    published: Option<&str>,
-    hints: &Hints,
-) -> Vec<(f64, Option<String>, Option<String>, Option<String>)> {
+/// `(value, period.text, from, to)` of one statistic.
+type Got = (f64, Option<String>, Option<String>, Option<String>);
+
+fn periods(title: Option<&str>, text: &str, published: Option<&str>, hints: &Hints) -> Vec<Got> {
     let article = Article {
         title: title.map(str::to_string),
         published: published.map(str::to_string),
@@ -584,10 +578,7 @@ fn periods(
         .collect()
 }
 
-fn period_of(
-    got: &[(f64, Option<String>, Option<String>, Option<String>)],
-    value: f64,
-) -> (Option<&str>, Option<&str>, Option<&str>) {
+fn period_of(got: &[Got], value: f64) -> (Option<&str>, Option<&str>, Option<&str>) {
     got.iter()
         .find(|g| g.0 == value)
         .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()))
