@@ -730,3 +730,124 @@ fn a_report_title_covers_the_body_and_a_headline_does_not() {
     );
     assert_eq!(period_of(&got, 1200.0), (None, None, None));
 }
+
+/// `(sentence, value, period.text, from, to)`, each sentence its own
+/// paragraph of a page published on 2025-11-20.
+const IN_TEXT: &[(&str, f64, &str, Option<&str>, Option<&str>)] = &[
+    (
+        "今年第一季度，全市破获诈骗案件410起。",
+        410.0,
+        "今年第一季度",
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "今年1至10月，全省抓获犯罪嫌疑人3300名。",
+        3300.0,
+        "今年1至10月",
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "上月，全区发案57起。",
+        57.0,
+        "上月",
+        Some("2025-10-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "前年八月至十二月，共冻结资金4100万元。",
+        41_000_000.0,
+        "前年八月至十二月",
+        Some("2023-08-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "今年全年预计拦截诈骗电话860万次。",
+        8_600_000.0,
+        "今年全年",
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "本月以来，共劝阻群众2700人。",
+        2700.0,
+        "本月以来",
+        Some("2025-11-01"),
+        None,
+    ),
+    (
+        "114年共受理詐欺案件5210件。",
+        5210.0,
+        "114年",
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "民國113年查獲詐欺集團88個。",
+        88.0,
+        "民國113年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "首季錄得詐騙案1320宗。",
+        1320.0,
+        "首季",
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "首十個月共錄得詐騙案7100宗。",
+        7100.0,
+        "首十個月",
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "上半年，全县破获案件64起。",
+        64.0,
+        "上半年",
+        Some("2025-01-01"),
+        Some("2025-06-30"),
+    ),
+    (
+        "近三年，共挽回损失1.2亿元。",
+        120_000_000.0,
+        "近三年",
+        None,
+        None,
+    ),
+    (
+        "2023年以来，累计打掉团伙45个。",
+        45.0,
+        "2023年以来",
+        Some("2023-01-01"),
+        None,
+    ),
+    (
+        "截至10日18时，已返还资金260万元。",
+        2_600_000.0,
+        "截至10日18时",
+        None,
+        Some("2025-11-10"),
+    ),
+];
+
+#[test]
+fn relative_phrases_are_found_and_resolved_in_text() {
+    let text = IN_TEXT.iter().map(|r| r.0).collect::<Vec<_>>().join("\n");
+    let got = periods(None, &text, Some("2025-11-20"), &Hints::default());
+    let mut failures = Vec::new();
+    for &(sentence, value, phrase, from, to) in IN_TEXT {
+        let want = (Some(phrase), from, to);
+        let have = got
+            .iter()
+            .find(|g| g.0 == value)
+            .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()));
+        if have != Some(want) {
+            failures.push(format!("{sentence}: want {want:?}, got {have:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
