@@ -3,7 +3,9 @@
 //! The text is read on a Simplified view ([`script`]), cut into sentences
 //! and clauses ([`sentence`]); numbers become candidate figures with their
 //! units ([`candidate`]), then get kind and direction ([`change`]), metric
-//! ([`metric`]), period ([`period`]) and region ([`region`]); restatements
+//! ([`metric`]), period ([`period`] finds time phrases, [`time_context`]
+//! picks the one governing each figure, [`period_resolve`] turns it into
+//! dates) and region ([`region`]); restatements
 //! are merged ([`dedup`]). All vocabulary comes from `config/lexicon.toml`
 //! and its siblings ([`lexicon`]).
 
