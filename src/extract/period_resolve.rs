@@ -363,7 +363,7 @@ fn relative(w: &[char]) -> bool {
         )
     }) || (!w.contains(&'年')
         && w.iter()
-            .any(|c| matches!(c, '半' | '季' | '首' | '头' | '前')))
+            .any(|c| matches!(c, '半' | '季' | '首' | '头' | '前' | '昨')))
 }
 
 /// A number of years or months with no calendar point (`三年来`, `近两年`).
@@ -474,7 +474,13 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
                     pts.push(cur);
                     cur = Point::default();
                 }
-                match ctx.published {
+                // `当月`: the month the passage is about, when it is one.
+                let that_month = ctx.reference.and_then(|(f, t)| {
+                    let (f, t) = (f?, t?);
+                    (before == Some('当') && (f.year(), f.month()) == (t.year(), t.month()))
+                        .then_some(f)
+                });
+                match that_month.or(ctx.published) {
                     Some(d) => {
                         let m = if back {
                             d.with_day(1).and_then(|x| x.pred_opt())
@@ -490,6 +496,25 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
                 }
             }
             '日' | '号' if !num.is_empty() => cur.day = small_number(&num),
+            // `昨日`, `今天`, `前日`: a day counted from the publication date.
+            '日' | '天' if matches!(before, Some('昨' | '今' | '前')) && cur.is_empty() => {
+                let back = match before {
+                    Some('昨') => 1,
+                    Some('前') => 2,
+                    _ => 0,
+                };
+                match ctx
+                    .published
+                    .and_then(|d| d.checked_sub_days(chrono::Days::new(back)))
+                {
+                    Some(d) => {
+                        cur.year = Year::Known(d.year());
+                        cur.month = Some(d.month());
+                        cur.day = Some(d.day());
+                    }
+                    None => cur.year = Year::Unknown,
+                }
+            }
             '底' | '末' => cur.end = true,
             '初' => cur.early = true,
             '至' | '到' | '—' | '－' | '-' | '~' | '～' if !cur.is_empty() || !num.is_empty() =>

@@ -501,6 +501,25 @@ const TABLE: &[Row<'static>] = &[
     // A campaign without dates: nothing.
     ("专项行动期间", PUB, None, None, Kind::Campaign, None, None),
     ("会战期间", PUB, None, None, Kind::Campaign, None, None),
+    // A day counted from the publication date (relative, finished).
+    (
+        "昨日",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-11-19"),
+        Some("2025-11-19"),
+    ),
+    (
+        "前天",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-11-18"),
+        Some("2025-11-18"),
+    ),
 ];
 
 #[test]
@@ -542,6 +561,18 @@ fn same_period_follows_the_passage() {
         (opt(Some("2019-01-01")), opt(Some("2019-10-31")))
     );
     assert_eq!(resolve("同期", &ctx, classes()), reference);
+    // `当月` is the passage's month when it is about one, else the page's.
+    let october = (opt(Some("2025-10-01")), opt(Some("2025-10-31")));
+    let in_october = Context {
+        published: opt(PUB),
+        reference: Some(october),
+        ..Context::default()
+    };
+    assert_eq!(resolve("当月", &in_october, classes()), october);
+    assert_eq!(
+        resolve("当月", &ctx, classes()),
+        (opt(Some("2025-11-01")), opt(Some("2025-11-30")))
+    );
     // Nothing to refer to: nothing resolved.
     let alone = Context {
         published: opt(PUB),
