@@ -764,7 +764,15 @@ fn a_report_title_covers_the_body_and_a_headline_does_not() {
 
 /// `(sentence, value, period.text, from, to)`, each sentence its own
 /// paragraph of a page published on 2025-11-20.
-const IN_TEXT: &[(&str, f64, &str, Option<&str>, Option<&str>)] = &[
+type InText = (
+    &'static str,
+    f64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const IN_TEXT: &[InText] = &[
     (
         "今年第一季度，全市破获诈骗案件410起。",
         410.0,
