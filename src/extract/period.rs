@@ -95,40 +95,9 @@ pub fn phrases_within(
 ) -> Vec<Phrase> {
     let spans = FigSpans::new(figs);
     let text: String = s.iter().collect();
-    let mut out: Vec<Phrase> = Vec::new();
-    // Clauses that are themselves open periods (`自夏季…行动开展以来`).
-    let mut cs = 0;
-    for i in 0..=s.len() {
-        if meter.tick() {
-            return out;
-        }
-        if i == s.len() || s.get(i).is_some_and(|&c| is_clause_break(c)) {
-            if i > cs
-                && i - cs <= lex.max_open_clause
-                && lex.open_clause_endings.ending_at(s, i).is_some()
-                && !spans.numeral_within(cs, i)
-            {
-                let mut a = cs;
-                // `该团伙自2022年以来`: the phrase starts at 自.
-                if let Some(k) = (cs..i).find(|&k| matches!(s.get(k), Some('自' | '从'))) {
-                    a = k;
-                }
-                while let Some(len) = lex.trim_lead.at(s, a) {
-                    a += len;
-                }
-                while a < i && s.get(a).is_some_and(|c| c.is_whitespace()) {
-                    a += 1;
-                }
-                if a < i {
-                    out.push(Phrase {
-                        start: a,
-                        end: i,
-                        comparison: false,
-                    });
-                }
-            }
-            cs = i + 1;
-        }
+    let mut out = open_clauses_within(lex, s, &spans, meter);
+    if meter.is_out() {
+        return out;
     }
     // The open-clause phrases: sorted and disjoint (one per clause).
     let open_clauses = out.len();
@@ -240,6 +209,51 @@ pub fn phrases_within(
         });
     }
     out.sort_by_key(|p| p.start);
+    out
+}
+
+/// Clauses that are themselves open periods (`自夏季…行动开展以来`), sorted
+/// and disjoint (one per clause).
+fn open_clauses_within(
+    lex: &Lexicon,
+    s: &[char],
+    spans: &FigSpans,
+    meter: &mut Meter<'_>,
+) -> Vec<Phrase> {
+    let mut out: Vec<Phrase> = Vec::new();
+    let mut cs = 0;
+    for i in 0..=s.len() {
+        if meter.tick() {
+            return out;
+        }
+        if i == s.len() || s.get(i).is_some_and(|&c| is_clause_break(c)) {
+            if i > cs
+                && i - cs <= lex.max_open_clause
+                && lex.open_clause_endings.ending_at(s, i).is_some()
+                && !spans.numeral_within(cs, i)
+            {
+                let mut a = cs;
+                // `该团伙自2022年以来`: the phrase starts at 自.
+                if let Some(k) = (cs..i).find(|&k| matches!(s.get(k), Some('自' | '从'))) {
+                    a = k;
+                }
+                while let Some(len) = lex.trim_lead.at(s, a) {
+                    a += len;
+                }
+                while a < i && s.get(a).is_some_and(|c| c.is_whitespace()) {
+                    a += 1;
+                }
+                if a < i {
+                    out.push(Phrase {
+                        start: a,
+                        end: i,
+                        comparison: false,
+                    });
+                }
+            }
+            cs = i + 1;
+        }
+    }
     out
 }
 
