@@ -313,10 +313,13 @@ struct RawPeriods {
     max_open_clause: usize,
     trim_lead: Vec<String>,
     comparison: Vec<String>,
+    comparison_joiners: Vec<String>,
     refer_back: Vec<String>,
     list_marker: String,
     event_before: Vec<String>,
     reject: Vec<String>,
+    report_after: String,
+    classes: super::period_resolve::RawClasses,
 }
 
 #[derive(Debug, Deserialize)]
@@ -465,10 +468,16 @@ pub struct Lexicon {
     pub(crate) max_open_clause: usize,
     pub(crate) trim_lead: Words,
     pub(crate) comparison: Words,
+    /// Words joining a second comparison base to a first (`及`, `和`).
+    pub(crate) comparison_joiners: Words,
     pub(crate) refer_back: Words,
     pub(crate) list_marker: regex::Regex,
     pub(crate) event_before: Words,
     pub(crate) period_reject: Words,
+    /// What follows a report's own date (`1月5日电`, `3月2日讯`, `1月5日,…通报`).
+    pub(crate) report_after: regex::Regex,
+    /// Word classes picking a row of the period table.
+    pub(crate) period_classes: super::period_resolve::Classes,
     // regions
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     /// Every jurisdiction's words together, to find where any can start.
@@ -644,6 +653,7 @@ impl Lexicon {
             max_open_clause: periods.max_open_clause,
             trim_lead: Words::new(&periods.trim_lead),
             comparison: Words::new(&periods.comparison),
+            comparison_joiners: Words::new(&periods.comparison_joiners),
             refer_back: Words::new(&periods.refer_back),
             event_before: Words::new(&periods.event_before),
             list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
@@ -653,6 +663,13 @@ impl Lexicon {
                 }
             })?,
             period_reject: Words::new(&periods.reject),
+            report_after: regex::Regex::new(&periods.report_after).map_err(|e| {
+                ConfigError::Invalid {
+                    path: periods_path.clone(),
+                    message: format!("report_after: {e}"),
+                }
+            })?,
+            period_classes: super::period_resolve::Classes::new(&periods.classes),
             jurisdictions,
             jurisdiction_any,
             body_suffixes: Words::new(&regions.bodies.suffixes),

@@ -3,7 +3,9 @@
 //! The text is read on a Simplified view ([`script`]), cut into sentences
 //! and clauses ([`sentence`]); numbers become candidate figures with their
 //! units ([`candidate`]), then get kind and direction ([`change`]), metric
-//! ([`metric`]), period ([`period`]) and region ([`region`]); restatements
+//! ([`metric`]), period ([`period`] finds time phrases, [`time_context`]
+//! picks the one governing each figure, [`period_resolve`] turns it into
+//! dates) and region ([`region`]); restatements
 //! are merged ([`dedup`]). All vocabulary comes from `config/lexicon.toml`
 //! and its siblings ([`lexicon`]).
 
@@ -25,12 +27,16 @@ pub mod lexicon;
 pub mod metric;
 pub mod numeral;
 pub mod period;
+pub mod period_resolve;
 pub mod region;
 pub mod script;
 pub mod sentence;
+pub mod time_context;
 
 #[cfg(test)]
 mod generality_tests;
+#[cfg(test)]
+mod period_resolve_tests;
 
 use candidate::Kind;
 use lexicon::Lexicon;
@@ -108,7 +114,7 @@ impl Extractor {
         } else {
             period::phrases_within(lex, &view.simp, &figs, meter)
         };
-        let periods = period::assign(
+        let periods = time_context::assign(
             lex,
             &view,
             &seg,
@@ -150,10 +156,9 @@ impl Extractor {
         max_figures: usize,
         budget: &Budget,
     ) -> (Vec<Statistic>, Vec<LimitHit>) {
-        let _ = hints;
         let mut meter = Meter::new(budget);
         let mut cut = false;
-        let stats = self.extract_metered(article, max_figures, &mut meter, &mut cut);
+        let stats = self.extract_metered(article, hints, max_figures, &mut meter, &mut cut);
         let mut hits = Vec::new();
         if cut {
             hits.push(LimitHit {
@@ -173,16 +178,22 @@ impl Extractor {
     fn extract_metered(
         &self,
         article: &Article,
+        hints: &Hints,
         max_figures: usize,
         meter: &mut Meter<'_>,
         cut: &mut bool,
     ) -> Vec<Statistic> {
         let lex = &*self.lex;
+        // The page's own date, else the one the input message supplies.
+        let iso_date = |p: &str| {
+            p.get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        };
         let published = article
             .published
             .as_deref()
-            .and_then(|p| p.get(..10))
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            .and_then(iso_date)
+            .or_else(|| hints.published.as_deref().and_then(iso_date));
         let body = self.find(&article.text, published, max_figures, meter, cut);
         // The bound is per page: the title has what the body left.
         let left = max_figures.saturating_sub(body.figs.len());
@@ -206,8 +217,21 @@ impl Extractor {
             self.statistics(&body, juris, page_region.as_ref(), false, meter);
         // A report titled for a period (`袁州区2024年1月反诈预警地图`) covers
         // it throughout, when the body names the same period.
-        if let Some(doc) = title.as_ref().and_then(|t| doc_period(t, &body, published)) {
-            for st in body_stats.iter_mut().filter(|st| st.period.text.is_none()) {
+        let doc = title.as_ref().and_then(|t| {
+            time_context::title_period(
+                lex,
+                (&t.view, &t.seg, &t.phrases),
+                (&body.view, &body.seg, &body.phrases),
+                published,
+            )
+            .map(|p| (p, t.figs.is_empty()))
+        });
+        if let Some((doc, whole_body)) = doc {
+            for (st, _) in body_stats
+                .iter_mut()
+                .zip(&heading)
+                .filter(|(st, h)| st.period.text.is_none() && (whole_body || **h))
+            {
                 st.period = doc.clone();
             }
         }
@@ -288,24 +312,4 @@ impl Extractor {
         }
         (stats, heading)
     }
-}
-
-/// The title's time phrase, when the body states the same one.
-fn doc_period(
-    title: &Found,
-    body: &Found,
-    published: Option<NaiveDate>,
-) -> Option<crate::model::Period> {
-    let tp = title.phrases.first()?;
-    let text = title.view.simp_slice(tp.start, tp.end);
-    let bp = body
-        .phrases
-        .iter()
-        .find(|p| body.view.simp_slice(p.start, p.end) == text)?;
-    let (from, to) = period::resolve(&text, published);
-    Some(crate::model::Period {
-        text: Some(body.view.orig_slice(bp.start, bp.end)),
-        from: from.map(|d| d.to_string()),
-        to: to.map(|d| d.to_string()),
-    })
 }

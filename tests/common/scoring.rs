@@ -22,6 +22,13 @@ pub const ATTRS: [&str; 6] = [
     "region",
 ];
 
+/// Resolved attributes, scored on matched pairs beside `ATTRS` (they do not
+/// take part in choosing pairs, as in the scorer).
+pub const RESOLVED: [&str; 2] = ["period.from", "period.to"];
+
+/// What a gold fact needs, besides being found, to be usable for analysis.
+const USABLE: [&str; 4] = ["metric", "period.from", "period.to", "region"];
+
 fn norm_unit(u: Option<&Value>) -> String {
     normalise_unit(u.and_then(Value::as_str).unwrap_or(""))
 }
@@ -107,6 +114,10 @@ pub struct Score {
     pub ok: [usize; 6],
     /// Scored attributes on matched pairs, by `ATTRS` index.
     pub n: [usize; 6],
+    /// Agreeing resolved attributes on matched pairs, by `RESOLVED` index.
+    pub resolved_ok: [usize; 2],
+    /// Matched pairs whose metric, period.from, period.to and region agree.
+    pub usable: usize,
     /// `MISSED` / `EXTRA` / `ATTR` lines per page.
     pub report: String,
 }
@@ -140,10 +151,42 @@ impl Score {
         }
     }
 
+    /// Share of matched pairs whose resolved attribute `k` agrees (1.0
+    /// when none).
+    pub fn resolved_rate(&self, k: usize) -> f64 {
+        if self.tp == 0 {
+            1.0
+        } else {
+            self.resolved_ok.get(k).copied().unwrap_or(0) as f64 / self.tp as f64
+        }
+    }
+
+    /// Share of required gold facts found with metric, period and region right.
+    pub fn usable_rate(&self) -> f64 {
+        if self.tp + self.fneg == 0 {
+            0.0
+        } else {
+            self.usable as f64 / (self.tp + self.fneg) as f64
+        }
+    }
+
     /// One line with P, R and every attribute rate.
     pub fn summary(&self) -> String {
+        let resolved = RESOLVED
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                format!(
+                    "{a}={}/{} ({:.3})",
+                    self.resolved_ok.get(k).copied().unwrap_or(0),
+                    self.tp,
+                    self.resolved_rate(k)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         format!(
-            "precision {:.3} recall {:.3} (tp {} fp {} fn {}); {}",
+            "precision {:.3} recall {:.3} (tp {} fp {} fn {}); {} {resolved}; usable {}/{} ({:.3})",
             self.precision(),
             self.recall(),
             self.tp,
@@ -159,7 +202,10 @@ impl Score {
                     self.rate(k)
                 ))
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" "),
+            self.usable,
+            self.tp + self.fneg,
+            self.usable_rate()
         )
     }
 }
@@ -182,6 +228,8 @@ pub fn score_set(set: &str) -> Score {
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
     let mut ok = [0usize; 6];
     let mut n = [0usize; 6];
+    let mut resolved_ok = [0usize; 2];
+    let mut usable = 0usize;
     let mut report = String::new();
     for name in &names {
         let gold: Value =
@@ -250,6 +298,21 @@ pub fn score_set(set: &str) -> Score {
         }
         for (g, p) in &pairs {
             let mut diffs = Vec::new();
+            usable += usize::from(
+                USABLE
+                    .iter()
+                    .all(|k| norm_attr(get(g, k)) == norm_attr(get(p, k))),
+            );
+            for (k, attr) in RESOLVED.iter().enumerate() {
+                let (gv, pv) = (norm_attr(get(g, attr)), norm_attr(get(p, attr)));
+                if gv == pv {
+                    if let Some(c) = resolved_ok.get_mut(k) {
+                        *c += 1;
+                    }
+                } else {
+                    diffs.push(format!("{attr}: {gv:?} vs {pv:?}"));
+                }
+            }
             for (k, attr) in ATTRS.iter().enumerate() {
                 let gv = norm_attr(get(g, attr));
                 let pv = norm_attr(get(p, attr));
@@ -287,6 +350,8 @@ pub fn score_set(set: &str) -> Score {
         fneg,
         ok,
         n,
+        resolved_ok,
+        usable,
         report,
     }
 }

@@ -1,0 +1,906 @@
+//! The spec's "Resolving a period" table, one row per rule, with phrasings
+//! written for this test (not taken from the corpus): first the resolver
+//! alone on a phrase and its context, then whole sentences through the
+//! extractor, for the time context (which phrase governs a figure).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::Extractor;
+use super::lexicon::Lexicon;
+use super::period_resolve::{Classes, Context, Kind, classify, resolve};
+use crate::hints::Hints;
+use crate::model::{Article, Script};
+
+fn lexicon() -> &'static Lexicon {
+    static LEX: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEX.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Lexicon::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+    })
+}
+
+fn classes() -> &'static Classes {
+    &lexicon().period_classes
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+fn opt(s: Option<&str>) -> Option<NaiveDate> {
+    s.map(date)
+}
+
+/// `(phrase, published, passage year, passage start, kind, from, to)`.
+type Row<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<i32>,
+    Option<&'a str>,
+    Kind,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+const PUB: Option<&str> = Some("2025-11-20");
+
+/// One row (or more) per rule of the table.
+const TABLE: &[Row<'static>] = &[
+    // A date or range with its year: its first day to its last day.
+    (
+        "2022年",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2022-01-01"),
+        Some("2022-12-31"),
+    ),
+    (
+        "2024年1至9月",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2024-01-01"),
+        Some("2024-09-30"),
+    ),
+    (
+        "2021年12月29日至2022年1月3日期间",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2021-12-29"),
+        Some("2022-01-03"),
+    ),
+    (
+        "二〇二三年六月",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2023-06-01"),
+        Some("2023-06-30"),
+    ),
+    // ROC years (Taiwan): 114 + 1911.
+    (
+        "114年",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "民国113年",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "113年1至10月份",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2024-01-01"),
+        Some("2024-10-31"),
+    ),
+    // The same without a year: the passage's year, else the latest such
+    // date on or before publication.
+    (
+        "3至8月",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2025-03-01"),
+        Some("2025-08-31"),
+    ),
+    (
+        "3至8月",
+        PUB,
+        Some(2022),
+        None,
+        Kind::Yearless,
+        Some("2022-03-01"),
+        Some("2022-08-31"),
+    ),
+    (
+        "12月5日",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2024-12-05"),
+        Some("2024-12-05"),
+    ),
+    (
+        "8月15日",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2025-08-15"),
+        Some("2025-08-15"),
+    ),
+    (
+        "6月1日至20日",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2025-06-01"),
+        Some("2025-06-20"),
+    ),
+    ("9月", None, None, None, Kind::Yearless, None, None),
+    // Relative to the publication date, finished.
+    (
+        "去年",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "前年",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2023-01-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "上月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-10-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "上个月",
+        Some("2025-01-08"),
+        None,
+        None,
+        Kind::Relative,
+        Some("2024-12-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "今年第一季度",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "今年1至10月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "前年八月至十二月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2023-08-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "今年首三季",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-09-30"),
+    ),
+    (
+        "首季",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "首十个月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "前7个月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-07-31"),
+    ),
+    (
+        "上半年",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2025-01-01"),
+        Some("2025-06-30"),
+    ),
+    (
+        "下半年",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2024-07-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "去年下半年",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2024-07-01"),
+        Some("2024-12-31"),
+    ),
+    // No publication date: a relative period stays unresolved, but a
+    // stated point in the same range does not.
+    ("今年1至10月", None, None, None, Kind::Relative, None, None),
+    ("去年", None, None, None, Kind::Relative, None, None),
+    (
+        "2021年1月至今年4月",
+        None,
+        None,
+        None,
+        Kind::Relative,
+        Some("2021-01-01"),
+        None,
+    ),
+    // The current, unfinished period on its own: its first day, no end.
+    (
+        "今年",
+        PUB,
+        None,
+        None,
+        Kind::Current,
+        Some("2025-01-01"),
+        None,
+    ),
+    (
+        "本月",
+        PUB,
+        None,
+        None,
+        Kind::Current,
+        Some("2025-11-01"),
+        None,
+    ),
+    (
+        "本季度",
+        PUB,
+        None,
+        None,
+        Kind::Current,
+        Some("2025-10-01"),
+        None,
+    ),
+    // 全年: the passage's year, else the publication year.
+    (
+        "全年",
+        PUB,
+        Some(2023),
+        None,
+        Kind::FullYear,
+        Some("2023-01-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "全年",
+        PUB,
+        None,
+        None,
+        Kind::FullYear,
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "今年全年",
+        PUB,
+        None,
+        None,
+        Kind::FullYear,
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    // Open-ended: its start where stated, no end.
+    (
+        "今年以来",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2025-01-01"),
+        None,
+    ),
+    (
+        "本月以来",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2025-11-01"),
+        None,
+    ),
+    (
+        "2022年以来",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2022-01-01"),
+        None,
+    ),
+    (
+        "2016年起",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2016-01-01"),
+        None,
+    ),
+    (
+        "自去年9月起",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2024-09-01"),
+        None,
+    ),
+    (
+        "年初以来",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2025-01-01"),
+        None,
+    ),
+    ("至今", PUB, None, None, Kind::OpenEnded, None, None),
+    (
+        "2020年5月至今",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2020-05-01"),
+        None,
+    ),
+    // Up to a point: the passage's start where stated, to that day.
+    (
+        "截至2023年底",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2023-12-31"),
+    ),
+    (
+        "截至2023年底",
+        PUB,
+        None,
+        Some("2022-07-01"),
+        Kind::UpTo,
+        Some("2022-07-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "截至今年9月",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2025-09-30"),
+    ),
+    (
+        "截至18日17时",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2025-11-18"),
+    ),
+    (
+        "截至25日",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2025-10-25"),
+    ),
+    (
+        "2012年及以前",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2012-12-31"),
+    ),
+    (
+        "截至目前",
+        PUB,
+        None,
+        Some("2024-03-01"),
+        Kind::UpTo,
+        Some("2024-03-01"),
+        None,
+    ),
+    ("截至目前为止", PUB, None, None, Kind::UpTo, None, None),
+    // A look-back or vague time: nothing.
+    ("一年来", PUB, None, None, Kind::LookBack, None, None),
+    ("近一年", PUB, None, None, Kind::LookBack, None, None),
+    ("过去三年", PUB, None, None, Kind::LookBack, None, None),
+    ("近三年", PUB, None, None, Kind::LookBack, None, None),
+    ("前两年", PUB, None, None, Kind::LookBack, None, None),
+    ("运行5年多来", PUB, None, None, Kind::LookBack, None, None),
+    ("近年来", PUB, None, None, Kind::LookBack, None, None),
+    ("近期", PUB, None, None, Kind::LookBack, None, None),
+    ("近日", PUB, None, None, Kind::LookBack, None, None),
+    ("日前", PUB, None, None, Kind::LookBack, None, None),
+    // A campaign without dates: nothing.
+    ("专项行动期间", PUB, None, None, Kind::Campaign, None, None),
+    ("会战期间", PUB, None, None, Kind::Campaign, None, None),
+    // A day counted from the publication date (relative, finished).
+    (
+        "昨日",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-11-19"),
+        Some("2025-11-19"),
+    ),
+    (
+        "前天",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-11-18"),
+        Some("2025-11-18"),
+    ),
+];
+
+#[test]
+fn each_row_of_the_table_resolves() {
+    let mut failures = Vec::new();
+    for &(phrase, published, year, start, kind, from, to) in TABLE {
+        let ctx = Context {
+            published: opt(published),
+            passage_year: year,
+            passage_start: opt(start),
+            reference: None,
+        };
+        let got_kind = classify(phrase, classes());
+        let got = resolve(phrase, &ctx, classes());
+        if got_kind != kind || got != (opt(from), opt(to)) {
+            failures.push(format!(
+                "{phrase} (published {published:?}, year {year:?}, start {start:?}): \
+                 want {kind:?} {from:?}..{to:?}, got {got_kind:?} {:?}..{:?}",
+                got.0, got.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn same_period_follows_the_passage() {
+    let reference = (opt(Some("2025-01-01")), opt(Some("2025-10-31")));
+    let ctx = Context {
+        published: opt(PUB),
+        reference: Some(reference),
+        ..Context::default()
+    };
+    let shifted = (opt(Some("2024-01-01")), opt(Some("2024-10-31")));
+    assert_eq!(classify("去年同期", classes()), Kind::SamePeriod);
+    assert_eq!(resolve("去年同期", &ctx, classes()), shifted);
+    assert_eq!(
+        resolve("2019年同期", &ctx, classes()),
+        (opt(Some("2019-01-01")), opt(Some("2019-10-31")))
+    );
+    assert_eq!(resolve("同期", &ctx, classes()), reference);
+    // `当月` is the passage's month when it is about one, else the page's.
+    let october = (opt(Some("2025-10-01")), opt(Some("2025-10-31")));
+    let in_october = Context {
+        published: opt(PUB),
+        reference: Some(october),
+        ..Context::default()
+    };
+    assert_eq!(resolve("当月", &in_october, classes()), october);
+    assert_eq!(
+        resolve("当月", &ctx, classes()),
+        (opt(Some("2025-11-01")), opt(Some("2025-11-30")))
+    );
+    // Nothing to refer to: nothing resolved.
+    let alone = Context {
+        published: opt(PUB),
+        ..Context::default()
+    };
+    assert_eq!(resolve("去年同期", &alone, classes()), (None, None));
+}
+
+fn extractor() -> &'static Extractor {
+    static EX: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EX.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+    })
+}
+
+/// `(value, period.text, from, to)` of one statistic.
+type Got = (f64, Option<String>, Option<String>, Option<String>);
+
+fn periods(title: Option<&str>, text: &str, published: Option<&str>, hints: &Hints) -> Vec<Got> {
+    let article = Article {
+        title: title.map(str::to_string),
+        published: published.map(str::to_string),
+        source: None,
+        author: None,
+        script: Script::Hans,
+        text: text.into(),
+    };
+    extractor()
+        .extract_within(&article, hints, 1000, &crate::pipeline::Budget::unlimited())
+        .0
+        .into_iter()
+        .map(|s| (s.value, s.period.text, s.period.from, s.period.to))
+        .collect()
+}
+
+fn period_of(got: &[Got], value: f64) -> (Option<&str>, Option<&str>, Option<&str>) {
+    got.iter()
+        .find(|g| g.0 == value)
+        .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()))
+        .unwrap_or_else(|| panic!("no statistic {value} in {got:?}"))
+}
+
+#[test]
+fn an_event_date_in_the_sentence_is_the_period() {
+    let got = periods(
+        None,
+        "3月12日，县公安局组织集中收网，抓获犯罪嫌疑人14名，冻结涉案资金200万元。",
+        Some("2025-03-20"),
+        &Hints::default(),
+    );
+    let want = (Some("3月12日"), Some("2025-03-12"), Some("2025-03-12"));
+    assert_eq!(period_of(&got, 14.0), want);
+    assert_eq!(period_of(&got, 2_000_000.0), want);
+}
+
+#[test]
+fn a_dateline_or_report_date_is_not_the_period() {
+    let got = periods(
+        None,
+        "新华社南京2月3日电 记者从省公安厅获悉，全省破获电信网络诈骗案件3200起。",
+        Some("2025-02-03"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 3200.0), (None, None, None));
+    let got = periods(
+        None,
+        "6月9日，市公安局通报一起案件。该团伙共有成员41人，涉案金额3000万元。",
+        Some("2025-06-09"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 41.0), (None, None, None));
+}
+
+#[test]
+fn the_paragraph_opening_carries_and_full_year_reads_it() {
+    let got = periods(
+        None,
+        "2022年，全市共侦破诈骗案件900起。全年共抓获犯罪嫌疑人1300名。\n\
+         据统计，今年1至5月，全市发案420起。其中网络贷款类诈骗130起。",
+        Some("2025-06-10"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 1300.0),
+        (Some("全年"), Some("2022-01-01"), Some("2022-12-31"))
+    );
+    assert_eq!(
+        period_of(&got, 130.0),
+        (Some("今年1至5月"), Some("2025-01-01"), Some("2025-05-31"))
+    );
+}
+
+#[test]
+fn an_explicit_back_reference_takes_the_previous_period_and_another_word_does_not() {
+    let got = periods(
+        None,
+        "今年1至9月，全省破获案件5100起。\n同期，全省冻结涉案资金6.2亿元。\n另外，民警走访群众8000人次。",
+        Some("2025-10-15"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 620_000_000.0),
+        (Some("今年1至9月"), Some("2025-01-01"), Some("2025-09-30"))
+    );
+    assert_eq!(period_of(&got, 8000.0), (None, None, None));
+}
+
+#[test]
+fn up_to_takes_the_start_the_passage_states_and_keeps_the_hour() {
+    let got = periods(
+        None,
+        "2022年3月专项行动开展以来，各地迅速行动。截至2024年底，累计抓获犯罪嫌疑人2.1万名。\n\
+         截至8日16时，已追回资金530万元。",
+        Some("2025-04-10"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 21000.0),
+        (Some("截至2024年底"), Some("2022-03-01"), Some("2024-12-31"))
+    );
+    assert_eq!(
+        period_of(&got, 5_300_000.0),
+        (Some("截至8日16时"), None, Some("2025-04-08"))
+    );
+}
+
+#[test]
+fn same_period_is_the_sentence_period_a_year_back() {
+    let got = periods(
+        None,
+        "统计10月全市受理诈骗案件1800件、财损6亿元，与去年同期受理2100件、财损9亿元比较，均有下降。",
+        Some("2025-11-05"),
+        &Hints::default(),
+    );
+    let last_year = (Some("去年同期"), Some("2024-10-01"), Some("2024-10-31"));
+    assert_eq!(period_of(&got, 2100.0), last_year);
+    assert_eq!(period_of(&got, 900_000_000.0), last_year);
+    assert_eq!(
+        period_of(&got, 1800.0),
+        (Some("10月"), Some("2025-10-01"), Some("2025-10-31"))
+    );
+}
+
+#[test]
+fn the_crawler_date_resolves_when_the_page_has_none() {
+    let hints = Hints {
+        published: Some("2024-02-01T08:00:00+08:00".into()),
+        ..Hints::default()
+    };
+    let text = "去年全省共破获电信网络诈骗案件7700起。";
+    let got = periods(None, text, None, &hints);
+    assert_eq!(
+        period_of(&got, 7700.0),
+        (Some("去年"), Some("2023-01-01"), Some("2023-12-31"))
+    );
+    // The page's own date wins over the crawler's.
+    let got = periods(None, text, Some("2022-05-05"), &hints);
+    assert_eq!(
+        period_of(&got, 7700.0),
+        (Some("去年"), Some("2021-01-01"), Some("2021-12-31"))
+    );
+    // Neither: unresolved.
+    let got = periods(None, text, None, &Hints::default());
+    assert_eq!(period_of(&got, 7700.0), (Some("去年"), None, None));
+}
+
+#[test]
+fn a_report_title_covers_the_body_and_a_headline_does_not() {
+    let body = "2024年3月，全区发生电信网络诈骗案件35起。\n民警走访群众1200人次。";
+    let got = periods(
+        Some("某区2024年3月反诈月报"),
+        body,
+        Some("2024-04-02"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 1200.0),
+        (Some("2024年3月"), Some("2024-03-01"), Some("2024-03-31"))
+    );
+    let got = periods(
+        Some("2024年3月全区诈骗案件降至35起"),
+        body,
+        Some("2024-04-02"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 1200.0), (None, None, None));
+}
+
+/// `(sentence, value, period.text, from, to)`, each sentence its own
+/// paragraph of a page published on 2025-11-20.
+type InText = (
+    &'static str,
+    f64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const IN_TEXT: &[InText] = &[
+    (
+        "今年第一季度，全市破获诈骗案件410起。",
+        410.0,
+        "今年第一季度",
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "今年1至10月，全省抓获犯罪嫌疑人3300名。",
+        3300.0,
+        "今年1至10月",
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "上月，全区发案57起。",
+        57.0,
+        "上月",
+        Some("2025-10-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "前年八月至十二月，共冻结资金4100万元。",
+        41_000_000.0,
+        "前年八月至十二月",
+        Some("2023-08-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "今年全年预计拦截诈骗电话860万次。",
+        8_600_000.0,
+        "今年全年",
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "本月以来，共劝阻群众2700人。",
+        2700.0,
+        "本月以来",
+        Some("2025-11-01"),
+        None,
+    ),
+    (
+        "114年共受理詐欺案件5210件。",
+        5210.0,
+        "114年",
+        Some("2025-01-01"),
+        Some("2025-12-31"),
+    ),
+    (
+        "民國113年查獲詐欺集團88個。",
+        88.0,
+        "民國113年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "一一三年全年受理詐欺案件4400件。",
+        4400.0,
+        "一一三年全年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "２０２４年，共止付资金9.6亿元。",
+        960_000_000.0,
+        "２０２４年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "首季錄得詐騙案1320宗。",
+        1320.0,
+        "首季",
+        Some("2025-01-01"),
+        Some("2025-03-31"),
+    ),
+    (
+        "首十個月共錄得詐騙案7100宗。",
+        7100.0,
+        "首十個月",
+        Some("2025-01-01"),
+        Some("2025-10-31"),
+    ),
+    (
+        "上半年，全县破获案件64起。",
+        64.0,
+        "上半年",
+        Some("2025-01-01"),
+        Some("2025-06-30"),
+    ),
+    (
+        "近三年，共挽回损失1.2亿元。",
+        120_000_000.0,
+        "近三年",
+        None,
+        None,
+    ),
+    (
+        "2023年以来，累计打掉团伙45个。",
+        45.0,
+        "2023年以来",
+        Some("2023-01-01"),
+        None,
+    ),
+    (
+        "截至10日18时，已返还资金260万元。",
+        2_600_000.0,
+        "截至10日18时",
+        None,
+        Some("2025-11-10"),
+    ),
+];
+
+#[test]
+fn relative_phrases_are_found_and_resolved_in_text() {
+    let text = IN_TEXT.iter().map(|r| r.0).collect::<Vec<_>>().join("\n");
+    let got = periods(None, &text, Some("2025-11-20"), &Hints::default());
+    let mut failures = Vec::new();
+    for &(sentence, value, phrase, from, to) in IN_TEXT {
+        let want = (Some(phrase), from, to);
+        let have = got
+            .iter()
+            .find(|g| g.0 == value)
+            .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()));
+        if have != Some(want) {
+            failures.push(format!("{sentence}: want {want:?}, got {have:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,354 @@
+//! Which time phrase governs each figure, and what the passage around each
+//! phrase states (its year, an open period's start, the period `同期`
+//! refers to), so that [`period_resolve`] can turn phrases into dates.
+//!
+//! A figure takes, in this order: the phrase before it in its sentence (an
+//! event date such as `8月15日，…抓获…10名` included); the base of a
+//! comparison it follows (`与去年同期受理2738件、财损15亿元比较`); the latest
+//! phrase earlier in its paragraph (the paragraph's opening carried
+//! forward); for a list item, the period of the paragraph introducing the
+//! list; for a sentence that opens with an explicit back reference
+//! (`同期`, `此间`), the previous figure's period. The title's period covers
+//! the body when the title is a report for that period. Everything is one
+//! pass over the phrases and one over the figures.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::candidate::{Figure, Kind as FigKind};
+use super::lexicon::Lexicon;
+use super::period::Phrase;
+use super::period_resolve::{self, Context, Kind, Span};
+use super::script::View;
+use super::sentence::Segments;
+use crate::model::Period;
+use crate::pipeline::Meter;
+
+/// The dates of every phrase, resolved in text order with what the passage
+/// stated before it.
+pub fn resolve_all(
+    lex: &Lexicon,
+    view: &View,
+    seg: &Segments,
+    phrases: &[Phrase],
+    published: Option<NaiveDate>,
+) -> Vec<Span> {
+    let cls = &lex.period_classes;
+    let mut out = Vec::with_capacity(phrases.len());
+    let mut para = None;
+    let mut year: Option<i32> = None;
+    let mut doc_year: Option<i32> = None;
+    let mut start: Option<NaiveDate> = None;
+    let mut reference: Option<Span> = None;
+    for p in phrases {
+        let here = seg
+            .sentence_of(p.start)
+            .and_then(|i| seg.sentences.get(i))
+            .map(|s| s.para);
+        if here != para {
+            // A passage is a paragraph: what it stated ends with it.
+            para = here;
+            year = None;
+            start = None;
+        }
+        let text = view.simp_slice(p.start, p.end);
+        let kind = period_resolve::classify(&text, cls);
+        let ctx = Context {
+            published,
+            // `全年` is about the year stated before it, in its paragraph or
+            // earlier.
+            passage_year: if kind == Kind::FullYear {
+                year.or(doc_year)
+            } else {
+                year
+            },
+            passage_start: start,
+            reference,
+        };
+        let span = period_resolve::resolve(&text, &ctx, cls);
+        out.push(span);
+        // A comparison base is not what the passage is about.
+        if p.comparison || matches!(kind, Kind::SamePeriod) {
+            continue;
+        }
+        // Only a year written out is a stated year: `去年4月以来，截至7月`
+        // ends this July, not last year's.
+        if kind == Kind::Dated
+            && let Some(d) = span.1.or(span.0)
+        {
+            year = Some(d.year());
+            doc_year = year;
+        }
+        if kind == Kind::OpenEnded && span.0.is_some() {
+            start = span.0;
+        }
+        if span.0.is_some() && span.1.is_some() {
+            reference = Some(span);
+        }
+    }
+    out
+}
+
+/// A phrase and its dates as the figure's [`Period`].
+fn period_of(view: &View, p: &Phrase, span: Span) -> Period {
+    Period {
+        text: Some(view.orig_slice(p.start, p.end)),
+        from: span.0.map(|d| d.to_string()),
+        to: span.1.map(|d| d.to_string()),
+    }
+}
+
+/// Chooses, for each figure, the time phrase that governs it, and resolves
+/// it. Figures come in text order.
+#[allow(clippy::too_many_arguments)]
+pub fn assign(
+    lex: &Lexicon,
+    view: &View,
+    seg: &Segments,
+    figs: &[Figure],
+    phrases: &[Phrase],
+    published: Option<NaiveDate>,
+    meter: &mut Meter<'_>,
+) -> Vec<Period> {
+    let spans = resolve_all(lex, view, seg, phrases, published);
+    let mut t = Tracker {
+        lex,
+        s: &view.simp,
+        seg,
+        phrases,
+        intro_memo: None,
+        chosen: Vec::with_capacity(figs.len()),
+        bare_full_year: phrases
+            .iter()
+            .map(|p| {
+                let text = view.simp_slice(p.start, p.end);
+                period_resolve::classify(&text, &lex.period_classes) == Kind::FullYear
+                    && !text.replace("全年", "").contains('年')
+            })
+            .collect(),
+    };
+    for (i, f) in figs.iter().enumerate() {
+        if meter.add(64) {
+            break;
+        }
+        let pick = t.governing(figs, i, f);
+        t.chosen.push(pick);
+    }
+    t.chosen
+        .iter()
+        .map(|c| {
+            c.and_then(|k| phrases.get(k).zip(spans.get(k)))
+                .map(|(p, span)| period_of(view, p, *span))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The state of the walk over the figures.
+struct Tracker<'a> {
+    lex: &'a Lexicon,
+    s: &'a [char],
+    seg: &'a Segments,
+    phrases: &'a [Phrase],
+    /// The paragraph introducing the list an item paragraph belongs to,
+    /// remembered for the last item asked about: a list's items are met in
+    /// order, and walking back over all earlier items for each of their
+    /// figures was quadratic in the length of a list.
+    intro_memo: Option<(usize, usize)>,
+    /// The phrase chosen for each figure so far.
+    chosen: Vec<Option<usize>>,
+    /// Whether each phrase is `全年` with no year of its own.
+    bare_full_year: Vec<bool>,
+}
+
+impl Tracker<'_> {
+    /// Phrases starting in `[lo, hi)`: phrases are sorted by start.
+    fn starting_in(&self, lo: usize, hi: usize) -> std::ops::Range<usize> {
+        let a = self.phrases.partition_point(|p| p.start < lo);
+        let b = self.phrases.partition_point(|p| p.start < hi).max(a);
+        a..b
+    }
+
+    fn phrase(&self, k: usize) -> Option<&Phrase> {
+        self.phrases.get(k)
+    }
+
+    fn governing(&mut self, figs: &[Figure], i: usize, f: &Figure) -> Option<usize> {
+        let sent = self
+            .seg
+            .sentence_of(f.num_start)
+            .and_then(|si| self.seg.sentences.get(si))?;
+        let (s_start, s_para) = (sent.start, sent.para);
+        // In the sentence, before the figure (a phrase is never empty, so
+        // one ending by the figure starts before it).
+        let before = self.starting_in(s_start, f.start);
+        let last = before
+            .clone()
+            .rev()
+            .find(|&k| self.phrase(k).is_some_and(|p| p.end <= f.start));
+        if let Some(k) = last
+            && self.compared(figs, i, f, k)
+        {
+            return Some(k);
+        }
+        let in_sentence = before.rev().find(|&k| {
+            self.phrase(k)
+                .is_some_and(|p| p.end <= f.start && !p.comparison)
+        });
+        // `同期，…`: the sentence's own phrase is the back reference.
+        if let Some(k) = in_sentence
+            && self.phrase(k).is_some_and(|p| p.start == s_start)
+            && let Some(back) = self.referred_back(figs, i, s_start)
+        {
+            return Some(back);
+        }
+        // `全年` in a list item restates the period the list was introduced
+        // with (`去年…：(一)…全年发出…`).
+        if let Some(k) = in_sentence
+            && self.bare_full_year.get(k) == Some(&true)
+            && let Some(intro) = self.list_intro(s_para)
+        {
+            return Some(intro);
+        }
+        in_sentence
+            .or_else(|| self.paragraph_opening(s_para, s_start))
+            .or_else(|| self.list_intro(s_para))
+            .or_else(|| self.referred_back(figs, i, s_start))
+    }
+
+    /// A base value right after its comparison phrase (`较去年9月601件`,
+    /// `与去年同期受理2738件、财损15亿元比较`).
+    fn compared(&self, figs: &[Figure], i: usize, f: &Figure, k: usize) -> bool {
+        let lex = self.lex;
+        let Some(p) = self.phrase(k).filter(|p| p.comparison) else {
+            return false;
+        };
+        let no_dir = |a: usize, b: usize| {
+            lex.up.find(self.s, a, b).is_none() && lex.down.find(self.s, a, b).is_none()
+        };
+        // Figures are in text order: one between the phrase and this figure
+        // would be the one just before it.
+        let prev = i.checked_sub(1).and_then(|j| figs.get(j));
+        let no_fig_between = prev.is_none_or(|g| g.start < p.end || g.end > f.start);
+        // The figure before took the same base and only a list separator
+        // and a noun stand between them (`2738件、财损15亿`).
+        let linked = prev
+            .zip(i.checked_sub(1).and_then(|j| self.chosen.get(j)))
+            .is_some_and(|(g, c)| {
+                *c == Some(k)
+                    && g.end <= f.start
+                    && f.start - g.end <= 8
+                    && self.s.get(g.end..f.start).is_some_and(|w| {
+                        w.first()
+                            .is_some_and(|c| lex.list_separators.contains(&[*c]))
+                            && !w.iter().any(|c| "，,。；;".contains(*c))
+                    })
+            });
+        // `较前两年的逾40%`: a change right after its base is the base's.
+        let adjacent = self
+            .s
+            .get(p.end..f.start)
+            .is_some_and(|w| w.iter().all(|c| matches!(c, '的' | '之' | ' ')));
+        (no_fig_between || linked)
+            && no_dir(p.end, f.start)
+            && (adjacent || (f.direction.is_none() && f.kind != FigKind::Change))
+    }
+
+    /// The latest period named earlier in the paragraph carries on
+    /// (`据悉,2023年1月至今年5月…。…4.9万名…`).
+    fn paragraph_opening(&self, para: usize, s_start: usize) -> Option<usize> {
+        let &(pa, _) = self.seg.paragraphs.get(para)?;
+        self.starting_in(pa, s_start).rev().find(|&k| {
+            self.phrase(k)
+                .is_some_and(|p| p.end <= s_start && !p.comparison)
+        })
+    }
+
+    /// A list item goes on with the period of the paragraph that introduced
+    /// the list.
+    fn list_intro(&mut self, para: usize) -> Option<usize> {
+        let &(pa, _) = self.seg.paragraphs.get(para)?;
+        if !self.is_item(para) {
+            return None;
+        }
+        // Back over the earlier items to the paragraph introducing them.
+        let mut intro = para;
+        while intro > 0 && self.is_item(intro) {
+            // An item already walked back from leads to the same intro.
+            if let Some((item, its_intro)) = self.intro_memo
+                && item == intro
+            {
+                intro = its_intro;
+                break;
+            }
+            intro -= 1;
+        }
+        self.intro_memo = Some((para, intro));
+        let lo = self
+            .seg
+            .paragraphs
+            .get(intro.saturating_sub(2))
+            .map(|p| p.0)
+            .unwrap_or(0);
+        // Up to the end of the introducing paragraph: an earlier item's own
+        // period (`(一)…全年…`) is not the list's.
+        let hi = self
+            .seg
+            .paragraphs
+            .get(intro)
+            .filter(|_| !self.is_item(intro))
+            .map_or(pa, |p| p.1.min(pa));
+        self.starting_in(lo, hi)
+            .rev()
+            .find(|&k| self.phrase(k).is_some_and(|p| p.end <= hi && !p.comparison))
+    }
+
+    fn is_item(&self, k: usize) -> bool {
+        self.seg.paragraphs.get(k).is_some_and(|&(x, y)| {
+            let h: String = self
+                .s
+                .get(x..y.min(x + 8))
+                .map(|w| w.iter().collect())
+                .unwrap_or_default();
+            self.lex.list_marker.is_match(h.trim_start())
+        })
+    }
+
+    /// A sentence opening with an explicit back reference (`同期`, `此间`)
+    /// takes the previous figure's period.
+    fn referred_back(&self, figs: &[Figure], i: usize, s_start: usize) -> Option<usize> {
+        self.lex.refer_back.at(self.s, s_start)?;
+        // Figures are in text order: this walks back over the sentence's
+        // own figures only.
+        let j = (0..i)
+            .rev()
+            .find(|&j| figs.get(j).is_some_and(|g| g.end <= s_start))?;
+        self.chosen.get(j).copied().flatten()
+    }
+}
+
+/// The title's time phrase, when the body names the same period. It
+/// covers the body's figures with no period of their own where the title
+/// is a report for that period (`袁州区2024年1月反诈预警地图`, no figure of
+/// its own), else only the body's headings (`港去年逾九萬罪案增三成` over
+/// `詐騙案錄近四萬宗`): the caller decides which.
+pub fn title_period(
+    lex: &Lexicon,
+    title: (&View, &Segments, &[Phrase]),
+    body: (&View, &Segments, &[Phrase]),
+    published: Option<NaiveDate>,
+) -> Option<Period> {
+    let (tv, _, tp) = title;
+    let (bv, bseg, bp) = body;
+    let first = tp.first()?;
+    let text = tv.simp_slice(first.start, first.end);
+    let k = bp
+        .iter()
+        .position(|p| bv.simp_slice(p.start, p.end) == text)?;
+    let spans = resolve_all(lex, bv, bseg, bp, published);
+    let p = bp.get(k)?;
+    Some(period_of(
+        bv,
+        p,
+        spans.get(k).copied().unwrap_or((None, None)),
+    ))
+}
