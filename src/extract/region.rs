@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 
 use super::candidate::Figure;
 use super::lexicon::{Jurisdiction, Lexicon};
+use super::reporting_body::{Evidence, PageFacts, Resolver};
 use super::sentence::{Segments, clause_start};
 use crate::pipeline::Meter;
 
@@ -179,13 +180,64 @@ fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
         .max_by_key(|(_, n)| *n)
 }
 
+/// How [`page_region_how`] came to its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// A Hong Kong, Macau or Singapore page: the jurisdiction's region.
+    Jurisdiction,
+    /// The reporting body named most often.
+    Body,
+    /// National words outnumbering the bodies.
+    National,
+    /// The place the page keeps naming.
+    Place,
+    /// The jurisdiction's default.
+    Default,
+}
+
 /// The region of the page: the reporting body named most often, national
 /// words, the place the page keeps naming, or the jurisdiction's default.
 pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> Option<String> {
+    page_region_how(lex, s, juris).map(|(r, _)| r)
+}
+
+/// The page's reporting jurisdiction: the text's own heuristics where they
+/// rest on a known body, else the reporting body read from the text,
+/// source line and host ([`reporting_body`]), else what the heuristics
+/// guessed, else the crawler's region hint.
+pub fn resolve_page(
+    lex: &Lexicon,
+    bodies: &Resolver,
+    page: &PageFacts<'_>,
+    juris: Option<&Jurisdiction>,
+) -> Option<String> {
+    let guess = page_region_how(lex, page.body, juris)
+        .or_else(|| page_region_how(lex, page.title, juris));
+    if let Some((r, how)) = &guess {
+        let known = bodies.knows(r) || lex.places.contains(&r.chars().collect::<Vec<_>>());
+        if *how == How::Jurisdiction || (*how == How::Body && known) {
+            return guess.map(|(r, _)| r);
+        }
+    }
+    let found = bodies.resolve(page);
+    match (found, guess) {
+        (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
+        (_, Some((r, _))) => Some(r),
+        (Some(f), None) => Some(f.region),
+        (None, None) => None,
+    }
+}
+
+/// [`page_region`] with the way it was found.
+pub fn page_region_how(
+    lex: &Lexicon,
+    s: &[char],
+    juris: Option<&Jurisdiction>,
+) -> Option<(String, How)> {
     if let Some(j) = juris
         && matches!(j.id.as_str(), "hk" | "mo" | "sg")
     {
-        return Some(j.region.clone());
+        return Some((j.region.clone(), How::Jurisdiction));
     }
     // Reporting bodies, counted; county-level ones win ties.
     let mut bodies: Vec<(String, f64, usize)> = Vec::new();
@@ -280,8 +332,10 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     };
     let national = national_counts(lex, s);
     match (&best_body, &national) {
-        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => return Some(n.0.clone()),
-        (Some(b), _) => return Some(b.0.clone()),
+        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => {
+            return Some((n.0.clone(), How::National));
+        }
+        (Some(b), _) => return Some((b.0.clone(), How::Body)),
         _ => {}
     }
     // The place the page keeps naming.
@@ -317,10 +371,10 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
         places.iter().max_by_key(|p| p.1).cloned()
     };
     match (top_place, national) {
-        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some(p.0),
-        (_, Some(n)) => Some(n.0),
-        (Some(p), None) if p.1 >= 2 => Some(p.0),
-        _ => juris.map(|j| j.region.clone()),
+        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some((p.0, How::Place)),
+        (_, Some(n)) => Some((n.0, How::National)),
+        (Some(p), None) if p.1 >= 2 => Some((p.0, How::Place)),
+        _ => juris.map(|j| (j.region.clone(), How::Default)),
     }
 }
 
