@@ -195,32 +195,35 @@ pub enum How {
     Default,
 }
 
-/// The region of the page: the reporting body named most often, national
-/// words, the place the page keeps naming, or the jurisdiction's default.
-pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> Option<String> {
-    page_region_how(lex, s, juris).map(|(r, _)| r)
-}
-
-/// The page's reporting jurisdiction: the text's own heuristics where they
-/// rest on a known body, else the reporting body read from the text,
-/// source line and host ([`reporting_body`]), else what the heuristics
-/// guessed, else the crawler's region hint.
+/// The page's reporting jurisdiction: the reporting body read from the
+/// text, source line and host ([`reporting_body`]) where the page names
+/// one, else what the text's heuristics make of it ([`page_region_how`]),
+/// else the crawler's region hint.
+///
+/// Hong Kong, Macau and Singapore pages keep their jurisdiction's region,
+/// and a release the heuristics read as province-wide (`全省…`) keeps its
+/// province over a body inside it.
 pub fn resolve_page(
     lex: &Lexicon,
     bodies: &Resolver,
     page: &PageFacts<'_>,
     juris: Option<&Jurisdiction>,
 ) -> Option<String> {
-    let guess = page_region_how(lex, page.body, juris)
-        .or_else(|| page_region_how(lex, page.title, juris));
-    if let Some((r, how)) = &guess {
-        let known = bodies.knows(r) || lex.places.contains(&r.chars().collect::<Vec<_>>());
-        if *how == How::Jurisdiction || (*how == How::Body && known) {
-            return guess.map(|(r, _)| r);
-        }
+    let known = |r: &str| bodies.knows(r) || lex.places.contains(&r.chars().collect::<Vec<_>>());
+    let guess = page_region_how(lex, page.body, juris, &known)
+        .or_else(|| page_region_how(lex, page.title, juris, &known));
+    if let Some((r, How::Jurisdiction)) = &guess {
+        return Some(r.clone());
     }
     let found = bodies.resolve(page);
     match (found, guess) {
+        (Some(f), Some((r, how)))
+            if f.evidence != Evidence::Hint
+                && matches!(how, How::Body | How::Place)
+                && bodies.contains(&r, &f.region) =>
+        {
+            Some(r)
+        }
         (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
         (_, Some((r, _))) => Some(r),
         (Some(f), None) => Some(f.region),
@@ -228,11 +231,16 @@ pub fn resolve_page(
     }
 }
 
-/// [`page_region`] with the way it was found.
+/// The region of the page by the text's heuristics, with the way it was
+/// found: the reporting body named most often, national words, the place
+/// the page keeps naming, or the jurisdiction's default. A body the
+/// heuristics read off the characters before a body word counts only where
+/// `known` knows its name (`刑事警察局` names no place `刑事`).
 pub fn page_region_how(
     lex: &Lexicon,
     s: &[char],
     juris: Option<&Jurisdiction>,
+    known: &dyn Fn(&str) -> bool,
 ) -> Option<(String, How)> {
     if let Some(j) = juris
         && matches!(j.id.as_str(), "hk" | "mo" | "sg")
@@ -275,6 +283,7 @@ pub fn page_region_how(
             };
             if let Some(p) = local_body_before(lex, s, i)
                 && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && known(&p)
             {
                 let placed = s
                     .get(i.saturating_sub(1))

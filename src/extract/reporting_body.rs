@@ -33,6 +33,7 @@ struct RawWeights {
     source_place: f64,
     host: f64,
     min_score: f64,
+    county_share: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,6 +165,7 @@ impl Resolver {
             w.source_place,
             w.host,
             w.min_score,
+            w.county_share,
         ];
         if weights.iter().any(|x| !x.is_finite() || *x < 0.0) {
             return Err(invalid(
@@ -200,6 +202,16 @@ impl Resolver {
     /// Whether `region` is a place or body region the resolver knows.
     pub fn knows(&self, region: &str) -> bool {
         self.gaz.lookup(region).is_some() || self.named.iter().any(|(_, r)| r == region)
+    }
+
+    /// Whether `outer` is a province holding `inner` (and not `inner`).
+    pub fn contains(&self, outer: &str, inner: &str) -> bool {
+        outer != inner
+            && self
+                .gaz
+                .lookup(outer)
+                .is_some_and(|o| o.level == super::gazetteer::Level::Province)
+            && self.gaz.lookup(inner).is_some_and(|i| i.province == outer)
     }
 
     /// A place and the body word after it (through connectors such as
@@ -354,6 +366,30 @@ impl Resolver {
         }
         if let Some(r) = page.hints.host.as_deref().and_then(|h| self.host_region(h)) {
             add(r, self.w.host, Evidence::Host);
+        }
+        // A county body directed by its prefecture's (`在汉中市公安局指挥下，
+        // 镇巴县公安局…`) reports at the level the page names: named about
+        // as often as the prefecture, it takes the prefecture's weight. A
+        // county case quoted in a city's release (`惠州市公安局…博罗县公安局
+        // 接到举报`) stays the city's.
+        let parents: Vec<Option<usize>> = tally
+            .iter()
+            .map(|t| {
+                let place = self.gaz.lookup(&t.0)?;
+                if place.level != super::gazetteer::Level::County || place.parent.is_empty() {
+                    return None;
+                }
+                tally.iter().position(|u| u.0 == place.parent)
+            })
+            .collect();
+        for (k, parent) in parents.iter().enumerate() {
+            if let Some(p) = *parent
+                && let Some(w) = tally.get(p).map(|u| u.1)
+                && let Some(t) = tally.get_mut(k)
+                && t.1 >= w * self.w.county_share
+            {
+                t.1 += w;
+            }
         }
         // Earliest evidence wins a tie: entries keep their first-seen order.
         let best = tally
