@@ -69,6 +69,16 @@ TAIWAN = [
 ]
 
 
+# Divisions created after the package's data (name, province, prefecture).
+NEWER = [
+    ("临平区", "浙江省", "杭州市"),
+    ("钱塘区", "浙江省", "杭州市"),
+]
+
+# Readings pypinyin gets wrong in place names (`都昌` is du-, not dou-).
+READINGS = {"都": "du"}
+
+
 def short_of(name):
     for suf in SUFFIXES:
         if name.endswith(suf) and len(name) > len(suf):
@@ -100,7 +110,10 @@ def strip_ethnic(base):
 
 
 def pinyin(short):
-    return "".join(lazy_pinyin(short)).replace("ü", "v").lower()
+    syllables = lazy_pinyin(short)
+    if len(syllables) == len(short):
+        syllables = [READINGS.get(c, py) for c, py in zip(short, syllables)]
+    return "".join(syllables).replace("ü", "v").lower()
 
 
 def rows_of(dist):
@@ -127,6 +140,8 @@ def rows_of(dist):
         # the province itself.
         parent = "" if (not city or "直辖" in city) else city
         out.append((r["name"], "county", provinces[p], parent))
+    for name, prov, city in NEWER:
+        out.append((name, "county", prov, city))
     for name, level, _ in TAIWAN:
         out.append((name, level, "台湾省", ""))
     out.append(("新加坡", "province", "新加坡", ""))

@@ -225,6 +225,8 @@ pub fn resolve_page(
             Some(r)
         }
         (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
+        // The crawler's filing says more than a jurisdiction's default.
+        (Some(f), Some((_, How::Default))) => Some(f.region),
         (_, Some((r, _))) => Some(r),
         (Some(f), None) => Some(f.region),
         (None, None) => None,
