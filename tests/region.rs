@@ -17,7 +17,11 @@ fn most_common<'a>(regions: impl Iterator<Item = &'a str>) -> Option<String> {
         *n.entry(r).or_default() += 1;
     }
     let top = n.values().copied().max()?;
-    let tops: Vec<&str> = n.iter().filter(|(_, c)| **c == top).map(|(r, _)| *r).collect();
+    let tops: Vec<&str> = n
+        .iter()
+        .filter(|(_, c)| **c == top)
+        .map(|(r, _)| *r)
+        .collect();
     // A tie names no page region.
     (tops.len() == 1).then(|| tops.concat())
 }

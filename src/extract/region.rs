@@ -191,6 +191,8 @@ pub enum How {
     National,
     /// The place the page keeps naming.
     Place,
+    /// A province a release about the whole province names (`全省…`).
+    Province,
     /// The jurisdiction's default.
     Default,
 }
@@ -201,8 +203,8 @@ pub enum How {
 /// else the crawler's region hint.
 ///
 /// Hong Kong, Macau and Singapore pages keep their jurisdiction's region,
-/// and a release the heuristics read as province-wide (`全省…`) keeps its
-/// province over a body inside it.
+/// and a release about a whole province (`全省…`) keeps its province over
+/// a body inside it.
 pub fn resolve_page(
     lex: &Lexicon,
     bodies: &Resolver,
@@ -219,7 +221,7 @@ pub fn resolve_page(
     match (found, guess) {
         (Some(f), Some((r, how)))
             if f.evidence != Evidence::Hint
-                && matches!(how, How::Body | How::Place)
+                && how == How::Province
                 && bodies.contains(&r, &f.region) =>
         {
             Some(r)
@@ -239,6 +241,20 @@ pub fn resolve_page(
 /// heuristics read off the characters before a body word counts only where
 /// `known` knows its name (`刑事警察局` names no place `刑事`).
 pub fn page_region_how(
+    lex: &Lexicon,
+    s: &[char],
+    juris: Option<&Jurisdiction>,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<(String, How)> {
+    let (r, how) = heuristic_region(lex, s, juris, known)?;
+    let province = lex.provinces.contains(&r.chars().collect::<Vec<_>>());
+    if province && matches!(how, How::Body | How::Place) && count_in(&lex.province_scope, s) >= 2 {
+        return Some((r, How::Province));
+    }
+    Some((r, how))
+}
+
+fn heuristic_region(
     lex: &Lexicon,
     s: &[char],
     juris: Option<&Jurisdiction>,
@@ -349,7 +365,18 @@ pub fn page_region_how(
         (Some(b), _) => return Some((b.0.clone(), How::Body)),
         _ => {}
     }
-    // The place the page keeps naming.
+    let top_place = top_place(lex, s);
+    match (top_place, national) {
+        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some((p.0, How::Place)),
+        (_, Some(n)) => Some((n.0, How::National)),
+        (Some(p), None) if p.1 >= 2 => Some((p.0, How::Place)),
+        _ => juris.map(|j| (j.region.clone(), How::Default)),
+    }
+}
+
+/// The place the page keeps naming, with how often; in a province-wide
+/// release (`全省…`), its province, counted at least twice.
+fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     let mut places: Vec<(String, usize)> = Vec::new();
     let mut place_index: FxHashMap<String, usize> = FxHashMap::default();
     let mut i = 0;
@@ -370,7 +397,7 @@ pub fn page_region_how(
             i += 1;
         }
     }
-    let top_place = if count_in(&lex.province_scope, s) >= 2
+    if count_in(&lex.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
             .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
@@ -380,12 +407,6 @@ pub fn page_region_how(
         Some((p.0.clone(), p.1.max(2)))
     } else {
         places.iter().max_by_key(|p| p.1).cloned()
-    };
-    match (top_place, national) {
-        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some((p.0, How::Place)),
-        (_, Some(n)) => Some((n.0, How::National)),
-        (Some(p), None) if p.1 >= 2 => Some((p.0, How::Place)),
-        _ => juris.map(|j| (j.region.clone(), How::Default)),
     }
 }
 

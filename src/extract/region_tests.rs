@@ -204,6 +204,20 @@ fn a_national_body_named_in_passing_leaves_the_county_its_release() {
 }
 
 #[test]
+fn a_national_release_quoting_a_city_stays_national() {
+    let page = Page {
+        text: "公安部19日召开新闻发布会。今年以来，全国公安机关共破获电信网络诈骗案件39.1万起。发布会上，杭州市公安局介绍了打击治理工作经验，杭州警方将继续加大打击力度。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("全国"),
+        "{got:?}"
+    );
+}
+
+#[test]
 fn the_place_a_crime_happened_is_not_the_region() {
     check(&[
         // The victims' home city named again and again; the body is in the

@@ -53,6 +53,7 @@ struct RawRules {
     kept_connectors: Vec<String>,
     named: BTreeMap<String, String>,
     in_passing_after: Vec<String>,
+    directing_after: Vec<String>,
     weights: RawWeights,
     hosts: RawHosts,
 }
@@ -107,6 +108,7 @@ pub struct Resolver {
     named: Vec<(Vec<char>, String)>,
     named_words: Words,
     in_passing_after: Words,
+    directing_after: Words,
     w: RawWeights,
     gov_suffixes: Vec<String>,
     skip_labels: Vec<String>,
@@ -186,6 +188,7 @@ impl Resolver {
                 .map(|(k, v)| (k.chars().collect(), v.clone()))
                 .collect(),
             in_passing_after: Words::new(&r.in_passing_after),
+            directing_after: Words::new(&r.directing_after),
             w: r.weights,
             gov_suffixes: r.hosts.gov_suffixes,
             skip_labels: r.hosts.skip_labels,
@@ -231,12 +234,26 @@ impl Resolver {
         Some((e + l, kept))
     }
 
+    /// Whether the body ending at `end` directs another rather than reports
+    /// (`根据公安部统一部署`, `在汉中市公安局的指挥下`).
+    fn directs(&self, s: &[char], end: usize) -> bool {
+        let e = if s.get(end) == Some(&'的') {
+            end + 1
+        } else {
+            end
+        };
+        self.directing_after.at(s, e).is_some()
+    }
+
     /// Bodies named in `s`, left to right, without overlap; of a compound
-    /// body (`宜春市公安局袁州分局`) only the inner one reports.
+    /// body (`宜春市公安局袁州分局`) only the inner one reports, and a body
+    /// directing another is left out.
     fn bodies(&self, s: &[char]) -> Vec<Body> {
         let mut found: Vec<Body> = Vec::new();
         for m in self.gaz.mentions(s) {
-            if let Some((end, kept)) = self.body_after(s, m.end) {
+            if let Some((end, kept)) = self.body_after(s, m.end)
+                && !self.directs(s, end)
+            {
                 found.push(Body {
                     region: format!("{}{kept}", m.named.short),
                     start: m.start,
@@ -256,7 +273,7 @@ impl Resolver {
             let Some((_, region)) = self.named.iter().find(|(k, _)| k.as_slice() == word) else {
                 continue;
             };
-            if self.in_passing_after.at(s, i + len).is_some() {
+            if self.in_passing_after.at(s, i + len).is_some() || self.directs(s, i + len) {
                 continue;
             }
             found.push(Body {
@@ -339,13 +356,14 @@ impl Resolver {
             };
             add(b.region, w, Evidence::Page);
         }
-        for b in self.bodies(page.body) {
+        // The body a release opens with is its author (`…日，XX县公安局通报`).
+        for (k, b) in self.bodies(page.body).into_iter().enumerate() {
             let mut w = if b.national {
                 self.w.national
             } else {
                 self.w.text
             };
-            if b.start < self.w.lead_chars && !b.national {
+            if k == 0 && b.start < self.w.lead_chars {
                 w += self.w.lead;
             }
             add(b.region, w, Evidence::Page);
