@@ -238,19 +238,12 @@ impl Gazetteer {
         let mut out = Vec::new();
         // Matches come by end position: byte ends map to char ends with
         // one running count.
-        let mut byte = 0usize;
         let mut chars = 0usize;
         let mut iter = text.char_indices().peekable();
         for m in self.matcher.find_overlapping_iter(&text) {
-            while let Some(&(b, c)) = iter.peek() {
-                if b >= m.end() {
-                    break;
-                }
-                byte = b + c.len_utf8();
+            while iter.next_if(|&(b, _)| b < m.end()).is_some() {
                 chars += 1;
-                iter.next();
             }
-            debug_assert_eq!(byte, m.end());
             let Some((named, len)) = self.patterns.get(m.pattern().as_usize()) else {
                 continue;
             };

@@ -206,17 +206,21 @@ impl Extractor {
         // copy cost four bytes a character).
         let title_simp: &[char] = title.as_ref().map_or(&[], |t| &t.view.simp);
         let juris = region::jurisdiction_of(lex, &[title_simp, &body.view.simp]);
-        // Source lines are matched on the Simplified view, as the text is.
+        // Source lines and the region hint are matched on the Simplified
+        // view, as the text is.
+        let simp = |s: &str| View::new(s, self.t2s.as_deref()).simp;
         let sources: Vec<Vec<char>> = [article.source.as_deref(), hints.source.as_deref()]
             .into_iter()
             .flatten()
-            .map(|s| View::new(s, self.t2s.as_deref()).simp)
+            .map(simp)
             .collect();
+        let region_hint: Option<String> = hints.region.as_deref().map(|r| simp(r).iter().collect());
         let facts = reporting_body::PageFacts {
             title: title_simp,
             body: &body.view.simp,
             sources: &sources,
-            hints,
+            host: hints.host.as_deref(),
+            region_hint: region_hint.as_deref(),
         };
         let page_region = region::resolve_page(lex, &self.bodies, &facts, juris);
 

@@ -134,6 +134,14 @@ fn the_source_line_host_and_hint_name_the_region_where_the_text_does_not() {
         (
             Page {
                 text: PLAIN,
+                source: Some("平安洋县"),
+                ..Page::default()
+            },
+            "洋县",
+        ),
+        (
+            Page {
+                text: PLAIN,
                 host: Some("gaj.chengdu.gov.cn"),
                 ..Page::default()
             },
@@ -162,6 +170,14 @@ fn the_source_line_host_and_hint_name_the_region_where_the_text_does_not() {
                 ..Page::default()
             },
             "浙江",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                hint_region: Some("廣東省"),
+                ..Page::default()
+            },
+            "广东",
         ),
         // The page's own body outweighs the crawler's filing.
         (

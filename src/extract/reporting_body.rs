@@ -19,7 +19,6 @@ use serde::Deserialize;
 use super::gazetteer::Gazetteer;
 use super::lexicon::Words;
 use crate::error::ConfigError;
-use crate::hints::Hints;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +50,7 @@ struct RawRules {
     body_words: Vec<String>,
     connectors: Vec<String>,
     kept_connectors: Vec<String>,
+    body_prefixes: Vec<String>,
     named: BTreeMap<String, String>,
     in_passing_after: Vec<String>,
     directing_after: Vec<String>,
@@ -94,8 +94,10 @@ pub struct PageFacts<'a> {
     pub body: &'a [char],
     /// Source lines (`Article.source`, `Hints.source`), Simplified.
     pub sources: &'a [Vec<char>],
-    /// The crawler's hints (host and region are read).
-    pub hints: &'a Hints,
+    /// Host of the page's URL (`Hints.host`).
+    pub host: Option<&'a str>,
+    /// The crawler's region (`Hints.region`), Simplified.
+    pub region_hint: Option<&'a str>,
 }
 
 /// Reads reporting bodies; built once at start-up.
@@ -105,6 +107,7 @@ pub struct Resolver {
     body_words: Words,
     connectors: Words,
     kept_connectors: Words,
+    body_prefixes: Words,
     named: Vec<(Vec<char>, String)>,
     named_words: Words,
     in_passing_after: Words,
@@ -181,6 +184,7 @@ impl Resolver {
             body_words: Words::new(&r.body_words),
             connectors: Words::new(&r.connectors),
             kept_connectors: Words::new(&r.kept_connectors),
+            body_prefixes: Words::new(&r.body_prefixes),
             named_words: Words::new(&named_keys),
             named: r
                 .named
@@ -258,6 +262,14 @@ impl Resolver {
                     region: format!("{}{kept}", m.named.short),
                     start: m.start,
                     end,
+                    national: false,
+                });
+            } else if let Some(l) = self.body_prefixes.ending_at(s, m.start) {
+                // A police account named for its place (`平安成都`).
+                found.push(Body {
+                    region: m.named.short.clone(),
+                    start: m.start.saturating_sub(l),
+                    end: m.end,
                     national: false,
                 });
             }
@@ -382,7 +394,7 @@ impl Resolver {
                 add(m.named.short.clone(), self.w.source_place, Evidence::Page);
             }
         }
-        if let Some(r) = page.hints.host.as_deref().and_then(|h| self.host_region(h)) {
+        if let Some(r) = page.host.and_then(|h| self.host_region(h)) {
             add(r, self.w.host, Evidence::Host);
         }
         // A county body directed by its prefecture's (`在汉中市公安局指挥下，
@@ -425,7 +437,7 @@ impl Resolver {
                 evidence,
             });
         }
-        let hint = page.hints.region.as_deref()?;
+        let hint = page.region_hint?.trim();
         let region = self
             .gaz
             .lookup(hint)
