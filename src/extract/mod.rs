@@ -209,11 +209,14 @@ impl Extractor {
         // Source lines and the region hint are matched on the Simplified
         // view, as the text is.
         let simp = |s: &str| View::new(s, self.t2s.as_deref()).simp;
-        let sources: Vec<Vec<char>> = [article.source.as_deref(), hints.source.as_deref()]
+        // The pipeline copies the crawler's source into a page without
+        // one: the same line counts once.
+        let mut sources: Vec<Vec<char>> = [article.source.as_deref(), hints.source.as_deref()]
             .into_iter()
             .flatten()
             .map(simp)
             .collect();
+        sources.dedup();
         let region_hint: Option<String> = hints.region.as_deref().map(|r| simp(r).iter().collect());
         let facts = reporting_body::PageFacts {
             title: title_simp,
