@@ -208,6 +208,28 @@ fn a_national_body_named_in_passing_leaves_the_county_its_release() {
             },
             "石阡",
         ),
+        // A district bureau named inside its city's keeps the district's level.
+        (
+            Page {
+                text: "近日，宜春市公安局袁州分局破获一起电信网络诈骗案，抓获犯罪嫌疑人9名，冻结资金120万元。",
+                ..Page::default()
+            },
+            "袁州",
+        ),
+        (
+            Page {
+                text: "记者从成都市郫都区公安分局获悉，今年以来该局共劝阻群众2300余人。",
+                ..Page::default()
+            },
+            "郫都",
+        ),
+        (
+            Page {
+                text: "绍兴市柯桥区反电诈中心数据显示，1至6月共拦截诈骗电话1.2万次。",
+                ..Page::default()
+            },
+            "柯桥",
+        ),
         // A county directed by its prefecture keeps the level it is named at.
         (
             Page {
