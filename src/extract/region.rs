@@ -226,6 +226,8 @@ pub fn resolve_page(
         {
             Some(r)
         }
+        // National words outweigh the place in an outlet's name.
+        (Some(f), Some((r, How::National))) if f.evidence <= Evidence::SourcePlace => Some(r),
         (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
         // The crawler's filing says more than a jurisdiction's default.
         (Some(f), Some((_, How::Default))) => Some(f.region),

@@ -256,6 +256,37 @@ fn a_national_release_quoting_a_city_stays_national() {
 }
 
 #[test]
+fn a_dateline_or_outlet_place_does_not_outweigh_national_words() {
+    check(&[
+        (
+            Page {
+                text: "今年以来，全国共破获电信网络诈骗案件12.3万起，全国反诈工作取得明显成效。",
+                source: Some("人民网北京6月1日电"),
+                ..Page::default()
+            },
+            "全国",
+        ),
+        // Filed in Beijing is not Beijing's figures.
+        (
+            Page {
+                text: PLAIN,
+                source: Some("新华社北京6月1日电"),
+                ..Page::default()
+            },
+            "全国",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                source: Some("四川日报"),
+                ..Page::default()
+            },
+            "四川",
+        ),
+    ]);
+}
+
+#[test]
 fn the_place_a_crime_happened_is_not_the_region() {
     check(&[
         // The victims' home city named again and again; the body is in the

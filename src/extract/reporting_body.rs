@@ -54,6 +54,7 @@ struct RawRules {
     named: BTreeMap<String, String>,
     in_passing_after: Vec<String>,
     directing_after: Vec<String>,
+    dateline_marks: Vec<String>,
     weights: RawWeights,
     hosts: RawHosts,
 }
@@ -63,15 +64,17 @@ struct RawFile {
     reporting_body: RawRules,
 }
 
-/// Where a region came from, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a region came from, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Evidence {
-    /// A body named in the title or text, or in the source line.
-    Page,
-    /// The host of the site.
-    Host,
     /// The crawler's region hint.
     Hint,
+    /// A place in the outlet's name (`四川日报`), no body.
+    SourcePlace,
+    /// The host of the site.
+    Host,
+    /// A body named in the title or text, or in the source line.
+    Page,
 }
 
 /// The reporting jurisdiction found for a page.
@@ -112,6 +115,7 @@ pub struct Resolver {
     named_words: Words,
     in_passing_after: Words,
     directing_after: Words,
+    dateline_marks: Words,
     w: RawWeights,
     gov_suffixes: Vec<String>,
     skip_labels: Vec<String>,
@@ -193,6 +197,7 @@ impl Resolver {
                 .collect(),
             in_passing_after: Words::new(&r.in_passing_after),
             directing_after: Words::new(&r.directing_after),
+            dateline_marks: Words::new(&r.dateline_marks),
             w: r.weights,
             gov_suffixes: r.hosts.gov_suffixes,
             skip_labels: r.hosts.skip_labels,
@@ -353,9 +358,7 @@ impl Resolver {
             match tally.iter_mut().find(|t| t.0 == region) {
                 Some(t) => {
                     t.1 += w;
-                    if ev == Evidence::Page {
-                        t.2 = Evidence::Page;
-                    }
+                    t.2 = t.2.max(ev);
                 }
                 None => tally.push((region, w, ev)),
             }
@@ -384,14 +387,19 @@ impl Resolver {
             let bodies = self.bodies(s);
             if let Some(b) = bodies.into_iter().next() {
                 add(b.region, self.w.source_body, Evidence::Page);
-            } else if let Some(m) = self
-                .gaz
-                .mentions(s)
-                .into_iter()
-                .filter(|m| m.named.bare)
-                .min_by_key(|m| (m.start, usize::MAX - m.end))
+            } else if self.dateline_marks.find(s, 0, s.len()).is_none()
+                && let Some(m) = self
+                    .gaz
+                    .mentions(s)
+                    .into_iter()
+                    .filter(|m| m.named.bare)
+                    .min_by_key(|m| (m.start, usize::MAX - m.end))
             {
-                add(m.named.short.clone(), self.w.source_place, Evidence::Page);
+                add(
+                    m.named.short.clone(),
+                    self.w.source_place,
+                    Evidence::SourcePlace,
+                );
             }
         }
         if let Some(r) = page.host.and_then(|h| self.host_region(h)) {
