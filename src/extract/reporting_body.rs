@@ -347,6 +347,33 @@ impl Resolver {
             .map(|(_, r)| r.clone())
     }
 
+    /// A county body directed by its prefecture's (`在汉中市公安局指挥下，
+    /// 镇巴县公安局…`) reports at the level the page names: named about as
+    /// often as the prefecture, it takes the prefecture's weight. A county
+    /// case quoted in a city's release (`惠州市公安局…博罗县公安局接到举报`)
+    /// stays the city's.
+    fn counties_over_prefectures(&self, tally: &mut [(String, f64, Evidence)]) {
+        let parents: Vec<Option<usize>> = tally
+            .iter()
+            .map(|t| {
+                let place = self.gaz.lookup(&t.0)?;
+                if place.level != super::gazetteer::Level::County || place.parent.is_empty() {
+                    return None;
+                }
+                tally.iter().position(|u| u.0 == place.parent)
+            })
+            .collect();
+        for (k, parent) in parents.iter().enumerate() {
+            if let Some(p) = *parent
+                && let Some(w) = tally.get(p).map(|u| u.1)
+                && let Some(t) = tally.get_mut(k)
+                && t.1 >= w * self.w.county_share
+            {
+                t.1 += w;
+            }
+        }
+    }
+
     /// The page's reporting jurisdiction from its own evidence (text,
     /// source line, host), else the crawler's region hint.
     pub fn resolve(&self, page: &PageFacts<'_>) -> Option<Finding> {
@@ -405,30 +432,7 @@ impl Resolver {
         if let Some(r) = page.host.and_then(|h| self.host_region(h)) {
             add(r, self.w.host, Evidence::Host);
         }
-        // A county body directed by its prefecture's (`在汉中市公安局指挥下，
-        // 镇巴县公安局…`) reports at the level the page names: named about
-        // as often as the prefecture, it takes the prefecture's weight. A
-        // county case quoted in a city's release (`惠州市公安局…博罗县公安局
-        // 接到举报`) stays the city's.
-        let parents: Vec<Option<usize>> = tally
-            .iter()
-            .map(|t| {
-                let place = self.gaz.lookup(&t.0)?;
-                if place.level != super::gazetteer::Level::County || place.parent.is_empty() {
-                    return None;
-                }
-                tally.iter().position(|u| u.0 == place.parent)
-            })
-            .collect();
-        for (k, parent) in parents.iter().enumerate() {
-            if let Some(p) = *parent
-                && let Some(w) = tally.get(p).map(|u| u.1)
-                && let Some(t) = tally.get_mut(k)
-                && t.1 >= w * self.w.county_share
-            {
-                t.1 += w;
-            }
-        }
+        self.counties_over_prefectures(&mut tally);
         // Earliest evidence wins a tie: entries keep their first-seen order.
         let best = tally
             .into_iter()
