@@ -179,7 +179,8 @@ fn every_kustomization_lists_its_files_and_the_configmap_is_all_of_config() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_str().unwrap().to_string();
             let manifest = name.ends_with(".yaml") && name != "kustomization.yaml";
-            if manifest || (dir == Path::new("config") && name.ends_with(".toml")) {
+            let rules = name.ends_with(".toml") || name.ends_with(".tsv");
+            if manifest || (dir == Path::new("config") && rules) {
                 assert!(
                     listed.contains(&name),
                     "{}: {name} is not listed",
@@ -205,7 +206,7 @@ fn every_kustomization_lists_its_files_and_the_configmap_is_all_of_config() {
     let mut tomls = BTreeSet::new();
     for entry in std::fs::read_dir(root().join("config")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.ends_with(".toml") {
+        if name.ends_with(".toml") || name.ends_with(".tsv") {
             assert_eq!(
                 data[&name].as_str().unwrap(),
                 read(&format!("config/{name}")),

@@ -23,12 +23,14 @@ use crate::pipeline::{Budget, Meter, PipelineLimits};
 pub mod candidate;
 pub mod change;
 pub mod dedup;
+pub mod gazetteer;
 pub mod lexicon;
 pub mod metric;
 pub mod numeral;
 pub mod period;
 pub mod period_resolve;
 pub mod region;
+pub mod reporting_body;
 pub mod script;
 pub mod sentence;
 pub mod time_context;
@@ -37,6 +39,8 @@ pub mod time_context;
 mod generality_tests;
 #[cfg(test)]
 mod period_resolve_tests;
+#[cfg(test)]
+mod region_tests;
 
 use candidate::Kind;
 use lexicon::Lexicon;
@@ -50,6 +54,7 @@ use sentence::Segments;
 pub struct Extractor {
     lex: Arc<Lexicon>,
     t2s: Option<Arc<OpenCC>>,
+    bodies: Arc<reporting_body::Resolver>,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -69,15 +74,20 @@ struct Found {
 
 impl Extractor {
     /// Loads the lexicon from a TOML file (and `extract-periods.toml`,
-    /// `extract-regions.toml` next to it).
+    /// `extract-regions.toml`, `gazetteer.tsv` next to it).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
         let lex = Lexicon::from_file(path)?;
+        let bodies = reporting_body::Resolver::from_files(
+            &reporting_body::sibling(path, "extract-regions.toml"),
+            &reporting_body::sibling(path, "gazetteer.tsv"),
+        )?;
         let t2s = OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
             .ok()
             .map(Arc::new);
         Ok(Self {
             lex: Arc::new(lex),
             t2s,
+            bodies: Arc::new(bodies),
         })
     }
 
@@ -207,11 +217,26 @@ impl Extractor {
         // copy cost four bytes a character).
         let title_simp: &[char] = title.as_ref().map_or(&[], |t| &t.view.simp);
         let juris = region::jurisdiction_of(lex, &[title_simp, &body.view.simp]);
-        let page_region = region::page_region(lex, &body.view.simp, juris).or_else(|| {
-            title
-                .as_ref()
-                .and_then(|t| region::page_region(lex, &t.view.simp, juris))
-        });
+        // Source lines and the region hint are matched on the Simplified
+        // view, as the text is.
+        let simp = |s: &str| View::new(s, self.t2s.as_deref()).simp;
+        // The pipeline copies the crawler's source into a page without
+        // one: the same line counts once.
+        let mut sources: Vec<Vec<char>> = [article.source.as_deref(), hints.source.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(simp)
+            .collect();
+        sources.dedup();
+        let region_hint: Option<String> = hints.region.as_deref().map(|r| simp(r).iter().collect());
+        let facts = reporting_body::PageFacts {
+            title: title_simp,
+            body: &body.view.simp,
+            sources: &sources,
+            host: hints.host.as_deref(),
+            region_hint: region_hint.as_deref(),
+        };
+        let page_region = region::resolve_page(lex, &self.bodies, &facts, juris);
 
         let (mut body_stats, heading) =
             self.statistics(&body, juris, page_region.as_ref(), false, meter);

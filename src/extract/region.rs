@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 
 use super::candidate::Figure;
 use super::lexicon::{Jurisdiction, Lexicon};
+use super::reporting_body::{Evidence, PageFacts, Resolver};
 use super::sentence::{Segments, clause_start};
 use crate::pipeline::Meter;
 
@@ -179,13 +180,92 @@ fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
         .max_by_key(|(_, n)| *n)
 }
 
-/// The region of the page: the reporting body named most often, national
-/// words, the place the page keeps naming, or the jurisdiction's default.
-pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> Option<String> {
+/// How [`page_region_how`] came to its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// A Hong Kong, Macau or Singapore page: the jurisdiction's region.
+    Jurisdiction,
+    /// The reporting body named most often.
+    Body,
+    /// National words outnumbering the bodies.
+    National,
+    /// The place the page keeps naming.
+    Place,
+    /// A province a release about the whole province names (`全省…`).
+    Province,
+    /// The jurisdiction's default.
+    Default,
+}
+
+/// The page's reporting jurisdiction: the reporting body read from the
+/// text, source line and host ([`reporting_body`]) where the page names
+/// one, else what the text's heuristics make of it ([`page_region_how`]),
+/// else the crawler's region hint.
+///
+/// Hong Kong, Macau and Singapore pages keep their jurisdiction's region,
+/// and a release about a whole province (`全省…`) keeps its province over
+/// a body inside it.
+pub fn resolve_page(
+    lex: &Lexicon,
+    bodies: &Resolver,
+    page: &PageFacts<'_>,
+    juris: Option<&Jurisdiction>,
+) -> Option<String> {
+    let known = |r: &str| bodies.knows(r) || lex.places.contains(&r.chars().collect::<Vec<_>>());
+    let guess = page_region_how(lex, page.body, juris, &known)
+        .or_else(|| page_region_how(lex, page.title, juris, &known));
+    if let Some((r, How::Jurisdiction)) = &guess {
+        return Some(r.clone());
+    }
+    let found = bodies.resolve(page);
+    match (found, guess) {
+        (Some(f), Some((r, how)))
+            if f.evidence != Evidence::Hint
+                && how == How::Province
+                && bodies.contains(&r, &f.region) =>
+        {
+            Some(r)
+        }
+        // National words outweigh the place in an outlet's name.
+        (Some(f), Some((r, How::National))) if f.evidence <= Evidence::SourcePlace => Some(r),
+        (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
+        // The crawler's filing says more than a jurisdiction's default.
+        (Some(f), Some((_, How::Default))) => Some(f.region),
+        (_, Some((r, _))) => Some(r),
+        (Some(f), None) => Some(f.region),
+        (None, None) => None,
+    }
+}
+
+/// The region of the page by the text's heuristics, with the way it was
+/// found: the reporting body named most often, national words, the place
+/// the page keeps naming, or the jurisdiction's default. A body the
+/// heuristics read off the characters before a body word counts only where
+/// `known` knows its name (`刑事警察局` names no place `刑事`).
+pub fn page_region_how(
+    lex: &Lexicon,
+    s: &[char],
+    juris: Option<&Jurisdiction>,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<(String, How)> {
+    let (r, how) = heuristic_region(lex, s, juris, known)?;
+    let province = lex.provinces.contains(&r.chars().collect::<Vec<_>>());
+    if province && matches!(how, How::Body | How::Place) && count_in(&lex.province_scope, s) >= 2 {
+        return Some((r, How::Province));
+    }
+    Some((r, how))
+}
+
+fn heuristic_region(
+    lex: &Lexicon,
+    s: &[char],
+    juris: Option<&Jurisdiction>,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<(String, How)> {
     if let Some(j) = juris
         && matches!(j.id.as_str(), "hk" | "mo" | "sg")
     {
-        return Some(j.region.clone());
+        return Some((j.region.clone(), How::Jurisdiction));
     }
     // Reporting bodies, counted; county-level ones win ties.
     let mut bodies: Vec<(String, f64, usize)> = Vec::new();
@@ -223,6 +303,7 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             };
             if let Some(p) = local_body_before(lex, s, i)
                 && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && known(&p)
             {
                 let placed = s
                     .get(i.saturating_sub(1))
@@ -280,11 +361,24 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
     };
     let national = national_counts(lex, s);
     match (&best_body, &national) {
-        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => return Some(n.0.clone()),
-        (Some(b), _) => return Some(b.0.clone()),
+        (Some(b), Some(n)) if (n.1 as f64) > b.1 + 1.0 => {
+            return Some((n.0.clone(), How::National));
+        }
+        (Some(b), _) => return Some((b.0.clone(), How::Body)),
         _ => {}
     }
-    // The place the page keeps naming.
+    let top_place = top_place(lex, s);
+    match (top_place, national) {
+        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some((p.0, How::Place)),
+        (_, Some(n)) => Some((n.0, How::National)),
+        (Some(p), None) if p.1 >= 2 => Some((p.0, How::Place)),
+        _ => juris.map(|j| (j.region.clone(), How::Default)),
+    }
+}
+
+/// The place the page keeps naming, with how often; in a province-wide
+/// release (`全省…`), its province, counted at least twice.
+fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     let mut places: Vec<(String, usize)> = Vec::new();
     let mut place_index: FxHashMap<String, usize> = FxHashMap::default();
     let mut i = 0;
@@ -305,7 +399,7 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
             i += 1;
         }
     }
-    let top_place = if count_in(&lex.province_scope, s) >= 2
+    if count_in(&lex.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
             .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
@@ -315,12 +409,6 @@ pub fn page_region(lex: &Lexicon, s: &[char], juris: Option<&Jurisdiction>) -> O
         Some((p.0.clone(), p.1.max(2)))
     } else {
         places.iter().max_by_key(|p| p.1).cloned()
-    };
-    match (top_place, national) {
-        (Some(p), Some(n)) if p.1 >= 2 && p.1 > n.1 => Some(p.0),
-        (_, Some(n)) => Some(n.0),
-        (Some(p), None) if p.1 >= 2 => Some(p.0),
-        _ => juris.map(|j| j.region.clone()),
     }
 }
 

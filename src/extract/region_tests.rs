@@ -1,0 +1,464 @@
+//! The region of a figure is the reporting body's jurisdiction: table tests
+//! on releases written for this test (not from the corpus), one group per
+//! way pages from unseen sources went wrong, and checks of the gazetteer.
+
+use std::path::Path;
+
+use super::Extractor;
+use super::gazetteer::{Gazetteer, Level};
+use super::reporting_body::Resolver;
+use crate::hints::Hints;
+use crate::model::{Article, Script};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn extractor() -> &'static Extractor {
+    static EX: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+    EX.get_or_init(|| {
+        Extractor::from_file(&root().join("config/lexicon.toml")).expect("lexicon loads")
+    })
+}
+
+fn resolver() -> &'static Resolver {
+    static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
+    R.get_or_init(|| Resolver::from_dir(&root().join("config")).expect("rules load"))
+}
+
+/// One page: its text and what is known of it besides.
+#[derive(Default, Clone, Copy)]
+struct Page<'a> {
+    text: &'a str,
+    title: Option<&'a str>,
+    source: Option<&'a str>,
+    host: Option<&'a str>,
+    hint_region: Option<&'a str>,
+    hint_source: Option<&'a str>,
+    hant: bool,
+}
+
+/// The region of every statistic of the page, which must have some.
+fn regions(p: &Page<'_>) -> Vec<Option<String>> {
+    let article = Article {
+        title: p.title.map(str::to_string),
+        published: Some("2024-06-30".into()),
+        source: p.source.map(str::to_string),
+        author: None,
+        script: if p.hant { Script::Hant } else { Script::Hans },
+        text: p.text.into(),
+    };
+    let hints = Hints {
+        published: None,
+        source: p.hint_source.map(str::to_string),
+        region: p.hint_region.map(str::to_string),
+        host: p.host.map(str::to_string),
+    };
+    let (stats, _) =
+        extractor().extract_within(&article, &hints, 200, &crate::pipeline::Budget::unlimited());
+    assert!(!stats.is_empty(), "no statistics in {:?}", p.text);
+    stats.into_iter().map(|s| s.region).collect()
+}
+
+fn check(cases: &[(Page<'_>, &str)]) {
+    for (page, want) in cases {
+        let got = regions(page);
+        assert!(
+            got.iter().all(|r| r.as_deref() == Some(*want)),
+            "want {want} for {:?} (source {:?}, host {:?}), got {got:?}",
+            page.text,
+            page.source,
+            page.host
+        );
+    }
+}
+
+const PLAIN: &str =
+    "今年以来，共破获电信网络诈骗案件120起，抓获犯罪嫌疑人210名，冻结涉案资金860万元。";
+
+#[test]
+fn a_body_named_in_the_text_is_the_region() {
+    check(&[
+        (
+            Page {
+                text: "近日，青田县公安局通报，今年以来共破获电信网络诈骗案件56起，抓获犯罪嫌疑人132名。",
+                ..Page::default()
+            },
+            "青田",
+        ),
+        (
+            Page {
+                text: "义乌市反诈中心消息，1至5月全市共劝阻潜在受害人3200余人，避免群众损失1.2亿元。",
+                ..Page::default()
+            },
+            "义乌",
+        ),
+        (
+            Page {
+                text: "记者从资阳警方获悉，今年上半年共抓获电信网络诈骗犯罪嫌疑人86名。",
+                ..Page::default()
+            },
+            "资阳",
+        ),
+    ]);
+}
+
+#[test]
+fn the_source_line_host_and_hint_name_the_region_where_the_text_does_not() {
+    check(&[
+        (
+            Page {
+                text: PLAIN,
+                source: Some("临平区公安分局"),
+                ..Page::default()
+            },
+            "临平",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                hint_source: Some("都昌县公安局"),
+                ..Page::default()
+            },
+            "都昌",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                source: Some("來源：寧波市公安局"),
+                hant: true,
+                ..Page::default()
+            },
+            "宁波",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                source: Some("平安洋县"),
+                ..Page::default()
+            },
+            "洋县",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                host: Some("gaj.chengdu.gov.cn"),
+                ..Page::default()
+            },
+            "成都",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                host: Some("www.yudu.gov.cn"),
+                ..Page::default()
+            },
+            "于都",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                host: Some("gat.sc.gov.cn"),
+                ..Page::default()
+            },
+            "四川",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                hint_region: Some("浙江省"),
+                ..Page::default()
+            },
+            "浙江",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                hint_region: Some("廣東省"),
+                ..Page::default()
+            },
+            "广东",
+        ),
+        // The page's own body outweighs the crawler's filing.
+        (
+            Page {
+                text: "资溪县公安局通报：今年以来共破获电信网络诈骗案件18起。",
+                hint_region: Some("江西省"),
+                ..Page::default()
+            },
+            "资溪",
+        ),
+    ]);
+}
+
+#[test]
+fn a_national_body_named_in_passing_leaves_the_county_its_release() {
+    check(&[
+        (
+            Page {
+                text: "资溪县公安局民警走进社区，指导群众下载国家反诈中心APP。今年以来，全县共破获电信网络诈骗案件18起，抓获犯罪嫌疑人25名。民警提醒，国家反诈中心APP可识别诈骗来电，全国已有数亿人安装国家反诈中心App。",
+                ..Page::default()
+            },
+            "资溪",
+        ),
+        (
+            Page {
+                text: "根据公安部统一部署，石阡县公安局开展专项行动，共打掉犯罪团伙4个，抓获犯罪嫌疑人37名。石阡县公安局提醒广大群众提高警惕。",
+                ..Page::default()
+            },
+            "石阡",
+        ),
+        // A district bureau named inside its city's keeps the district's level.
+        (
+            Page {
+                text: "近日，宜春市公安局袁州分局破获一起电信网络诈骗案，抓获犯罪嫌疑人9名，冻结资金120万元。",
+                ..Page::default()
+            },
+            "袁州",
+        ),
+        (
+            Page {
+                text: "记者从成都市郫都区公安分局获悉，今年以来该局共劝阻群众2300余人。",
+                ..Page::default()
+            },
+            "郫都",
+        ),
+        (
+            Page {
+                text: "绍兴市柯桥区反电诈中心数据显示，1至6月共拦截诈骗电话1.2万次。",
+                ..Page::default()
+            },
+            "柯桥",
+        ),
+        // A county directed by its prefecture keeps the level it is named at.
+        (
+            Page {
+                text: "在赣州市公安局统一指挥下，于都县公安局成功侦破一起电信网络诈骗案。于都县公安局共抓获犯罪嫌疑人12名，冻结涉案资金50万元。",
+                ..Page::default()
+            },
+            "于都",
+        ),
+    ]);
+}
+
+#[test]
+fn a_national_release_quoting_a_city_stays_national() {
+    let page = Page {
+        text: "公安部19日召开新闻发布会。今年以来，全国公安机关共破获电信网络诈骗案件39.1万起。发布会上，杭州市公安局介绍了打击治理工作经验，杭州警方将继续加大打击力度。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("全国"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_dateline_or_outlet_place_does_not_outweigh_national_words() {
+    check(&[
+        (
+            Page {
+                text: "今年以来，全国共破获电信网络诈骗案件12.3万起，全国反诈工作取得明显成效。",
+                source: Some("人民网北京6月1日电"),
+                ..Page::default()
+            },
+            "全国",
+        ),
+        // Filed in Beijing is not Beijing's figures.
+        (
+            Page {
+                text: PLAIN,
+                source: Some("新华社北京6月1日电"),
+                ..Page::default()
+            },
+            "全国",
+        ),
+        (
+            Page {
+                text: PLAIN,
+                source: Some("四川日报"),
+                ..Page::default()
+            },
+            "四川",
+        ),
+    ]);
+}
+
+#[test]
+fn the_place_a_crime_happened_is_not_the_region() {
+    check(&[
+        // The victims' home city named again and again; the body is in the
+        // source line.
+        (
+            Page {
+                text: "家住广州的李女士被骗。经查，广州籍受害人共12名，涉案资金300万元，犯罪嫌疑人藏匿在柬埔寨。",
+                source: Some("都昌县公安局"),
+                ..Page::default()
+            },
+            "都昌",
+        ),
+        // A foreign town before a police word names no reporting body.
+        (
+            Page {
+                text: "龙岩市公安局通报，从缅甸妙瓦底警方手中接回犯罪嫌疑人46名。妙瓦底警方此前已抓获该团伙。",
+                ..Page::default()
+            },
+            "龙岩",
+        ),
+    ]);
+}
+
+#[test]
+fn hong_kong_macau_taiwan_and_singapore_bodies_name_their_region() {
+    check(&[
+        (
+            Page {
+                text: "警務處表示，今年首季共接獲電話騙案1,234宗，損失金額達3億元。",
+                hant: true,
+                ..Page::default()
+            },
+            "香港",
+        ),
+        (
+            Page {
+                text: "司警局公佈，今年上半年共錄得電訊詐騙案156宗，涉及金額4,500萬元。",
+                hant: true,
+                ..Page::default()
+            },
+            "澳门",
+        ),
+        (
+            Page {
+                text: "內政部警政署刑事警察局統計，今年1至5月共查獲詐欺車手1,200人。",
+                hant: true,
+                ..Page::default()
+            },
+            "台湾",
+        ),
+        // `刑事警察局` named twice is no place `刑事`.
+        (
+            Page {
+                text: "刑事警察局指出，今年上半年詐騙財損達45億元。刑事警察局呼籲民眾提高警覺。",
+                hant: true,
+                ..Page::default()
+            },
+            "台湾",
+        ),
+        (
+            Page {
+                text: "港警聯同銀行截停可疑交易，上月共凍結款項2,100萬元。",
+                hant: true,
+                ..Page::default()
+            },
+            "香港",
+        ),
+        (
+            Page {
+                text: "高雄市政府警察局表示，今年以來共破獲詐欺集團35個，查扣不法所得2,300萬元。",
+                hant: true,
+                ..Page::default()
+            },
+            "高雄",
+        ),
+        (
+            Page {
+                text: "新北市警察局統計，上半年共受理詐騙案件3,456件。",
+                hant: true,
+                ..Page::default()
+            },
+            "新北",
+        ),
+        (
+            Page {
+                text: "新加坡警察部队说，今年上半年共接获诈骗案9500起，损失至少3亿8000万元。",
+                ..Page::default()
+            },
+            "新加坡",
+        ),
+    ]);
+}
+
+#[test]
+fn a_sentence_naming_another_body_keeps_its_region() {
+    let page = Page {
+        text: "成都市公安局通报，今年以来共破获电信网络诈骗案件800起。同期，重庆市公安局破获案件300起。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("成都"),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|r| r.as_deref() == Some("重庆")), "{got:?}");
+}
+
+#[test]
+fn the_gazetteer_loads_with_every_level() {
+    let g = Gazetteer::from_file(&root().join("config/gazetteer.tsv")).expect("gazetteer loads");
+    let count = |l: Level| g.places().iter().filter(|p| p.level == l).count();
+    // 34 province-level areas and Singapore; 333 prefectures and Taiwan's
+    // 22 counties and cities; about 2,850 counties and districts.
+    assert_eq!(count(Level::Province), 35);
+    assert!((350..=370).contains(&count(Level::Prefecture)));
+    assert!((2800..=2900).contains(&count(Level::County)));
+    let short = |n: &str| g.lookup(n).map(|p| p.short.clone());
+    assert_eq!(short("成都市").as_deref(), Some("成都"));
+    assert_eq!(short("恩施土家族苗族自治州").as_deref(), Some("恩施"));
+    assert_eq!(short("洋县").as_deref(), Some("洋县"));
+    assert_eq!(short("袁州区").as_deref(), Some("袁州"));
+    assert_eq!(g.lookup("吉林").map(|p| p.level), Some(Level::Province));
+    assert_eq!(g.lookup("袁州").map(|p| p.parent.as_str()), Some("宜春"));
+    assert_eq!(
+        g.by_pinyin("chengdu").map(|p| p.short.as_str()),
+        Some("成都")
+    );
+    // 台州 and 泰州 spell the same: neither is read from a host.
+    assert!(g.by_pinyin("taizhou").is_none());
+}
+
+#[test]
+fn a_broken_gazetteer_or_rule_file_stops_start_up() {
+    assert!(Gazetteer::parse("成都市\t成都\tcity\t四川\t\tchengdu\t1\n").is_err());
+    assert!(Gazetteer::parse("成都市\t成都\n").is_err());
+    assert!(Gazetteer::parse("# nothing\n").is_err());
+    let dir = std::env::temp_dir().join(format!("fraudstat-region-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let regions =
+        std::fs::read_to_string(root().join("config/extract-regions.toml")).expect("regions file");
+    std::fs::write(
+        dir.join("extract-regions.toml"),
+        regions.replace("county_share = 0.6", "county_share = \"most\""),
+    )
+    .expect("write");
+    std::fs::copy(
+        root().join("config/gazetteer.tsv"),
+        dir.join("gazetteer.tsv"),
+    )
+    .expect("copy");
+    assert!(Resolver::from_dir(&dir).is_err());
+    std::fs::write(dir.join("extract-regions.toml"), &regions).expect("write");
+    assert!(Resolver::from_dir(&dir).is_ok());
+    std::fs::write(dir.join("gazetteer.tsv"), "成都市\t成都\n").expect("write");
+    assert!(Resolver::from_dir(&dir).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hosts_name_places_by_pinyin_and_abbreviation() {
+    let r = resolver();
+    let host = |h: &str| r.host_region(h);
+    assert_eq!(host("gaj.chengdu.gov.cn").as_deref(), Some("成都"));
+    assert_eq!(host("gat.sc.gov.cn").as_deref(), Some("四川"));
+    assert_eq!(host("www.yangxian.gov.cn").as_deref(), Some("洋县"));
+    assert_eq!(host("www.police.gov.hk").as_deref(), Some("香港"));
+    assert_eq!(host("www.gov.mo").as_deref(), Some("澳门"));
+    assert_eq!(host("police.kcg.gov.tw").as_deref(), Some("高雄"));
+    assert_eq!(host("www.police.gov.sg").as_deref(), Some("新加坡"));
+    assert_eq!(host("www.mps.gov.cn").as_deref(), Some("全国"));
+    // Not a government site, or a label that spells two places.
+    assert_eq!(host("www.chengdu.com"), None);
+    assert_eq!(host("gaj.taizhou.gov.cn"), None);
+}

@@ -1,0 +1,472 @@
+//! The page's reporting jurisdiction: the police body (or court,
+//! procuratorate, anti-fraud centre) that publishes the figures, read from
+//! the text, the source line, the site's host and, failing all of those, the
+//! crawler's region hint.
+//!
+//! The figures of a release belong to the body that reports them, at the
+//! level the page names (`袁州区公安分局` → `袁州`, not its prefecture), not to
+//! the place a crime happened (`缅甸妙瓦底`) nor to a national body named in
+//! passing (`下载国家反诈中心APP`). Rules and weights are in the
+//! `[reporting_body]` section of `config/extract-regions.toml`; places come
+//! from `config/gazetteer.tsv` ([`super::gazetteer`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use super::gazetteer::Gazetteer;
+use super::lexicon::Words;
+use crate::error::ConfigError;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeights {
+    text: f64,
+    title: f64,
+    lead: f64,
+    lead_chars: usize,
+    national: f64,
+    source_body: f64,
+    source_place: f64,
+    host: f64,
+    min_score: f64,
+    county_share: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHosts {
+    gov_suffixes: Vec<String>,
+    skip_labels: Vec<String>,
+    labels: BTreeMap<String, String>,
+    suffixes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    body_words: Vec<String>,
+    connectors: Vec<String>,
+    kept_connectors: Vec<String>,
+    body_prefixes: Vec<String>,
+    named: BTreeMap<String, String>,
+    in_passing_after: Vec<String>,
+    directing_after: Vec<String>,
+    dateline_marks: Vec<String>,
+    weights: RawWeights,
+    hosts: RawHosts,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFile {
+    reporting_body: RawRules,
+}
+
+/// Where a region came from, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    /// The crawler's region hint.
+    Hint,
+    /// A place in the outlet's name (`四川日报`), no body.
+    SourcePlace,
+    /// The host of the site.
+    Host,
+    /// A body named in the title or text, or in the source line.
+    Page,
+}
+
+/// The reporting jurisdiction found for a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Region as reported (`成都`, `洋县`, `全国`, `香港`).
+    pub region: String,
+    /// Summed weight of the evidence for it.
+    pub score: f64,
+    /// The strongest kind of evidence behind it.
+    pub evidence: Evidence,
+}
+
+/// A page's text and what is known of it besides: source lines and hints.
+#[derive(Debug, Clone, Copy)]
+pub struct PageFacts<'a> {
+    /// The title, Simplified.
+    pub title: &'a [char],
+    /// The body, Simplified.
+    pub body: &'a [char],
+    /// Source lines (`Article.source`, `Hints.source`), Simplified.
+    pub sources: &'a [Vec<char>],
+    /// Host of the page's URL (`Hints.host`).
+    pub host: Option<&'a str>,
+    /// The crawler's region (`Hints.region`), Simplified.
+    pub region_hint: Option<&'a str>,
+}
+
+/// Reads reporting bodies; built once at start-up.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    gaz: Gazetteer,
+    body_words: Words,
+    connectors: Words,
+    kept_connectors: Words,
+    body_prefixes: Words,
+    named: Vec<(Vec<char>, String)>,
+    named_words: Words,
+    in_passing_after: Words,
+    directing_after: Words,
+    dateline_marks: Words,
+    w: RawWeights,
+    gov_suffixes: Vec<String>,
+    skip_labels: Vec<String>,
+    host_labels: FxHashMap<String, String>,
+    host_suffixes: Vec<(String, String)>,
+}
+
+/// A body found in a text: its region and `char` span.
+#[derive(Debug, Clone, PartialEq)]
+struct Body {
+    region: String,
+    start: usize,
+    end: usize,
+    national: bool,
+}
+
+fn invalid(path: &Path, message: String) -> ConfigError {
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+impl Resolver {
+    /// Loads the `[reporting_body]` section of `regions` and the gazetteer.
+    pub fn from_files(regions: &Path, gazetteer: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(regions).map_err(|source| ConfigError::Io {
+            path: regions.to_path_buf(),
+            source,
+        })?;
+        let raw: RawFile = toml::from_str(&text).map_err(|e| invalid(regions, e.to_string()))?;
+        let gaz = Gazetteer::from_file(gazetteer)?;
+        Self::new(raw.reporting_body, gaz, regions)
+    }
+
+    /// Loads from the rule directory holding `extract-regions.toml` and
+    /// `gazetteer.tsv`.
+    pub fn from_dir(dir: &Path) -> Result<Self, ConfigError> {
+        Self::from_files(
+            &dir.join("extract-regions.toml"),
+            &dir.join("gazetteer.tsv"),
+        )
+    }
+
+    fn new(r: RawRules, gaz: Gazetteer, path: &Path) -> Result<Self, ConfigError> {
+        if r.body_words.is_empty() {
+            return Err(invalid(path, "reporting_body.body_words: empty".into()));
+        }
+        let w = &r.weights;
+        let weights = [
+            w.text,
+            w.title,
+            w.lead,
+            w.national,
+            w.source_body,
+            w.source_place,
+            w.host,
+            w.min_score,
+            w.county_share,
+        ];
+        if weights.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            return Err(invalid(
+                path,
+                "reporting_body.weights: finite, not negative".into(),
+            ));
+        }
+        let named_keys: Vec<&String> = r.named.keys().collect();
+        Ok(Self {
+            gaz,
+            body_words: Words::new(&r.body_words),
+            connectors: Words::new(&r.connectors),
+            kept_connectors: Words::new(&r.kept_connectors),
+            body_prefixes: Words::new(&r.body_prefixes),
+            named_words: Words::new(&named_keys),
+            named: r
+                .named
+                .iter()
+                .map(|(k, v)| (k.chars().collect(), v.clone()))
+                .collect(),
+            in_passing_after: Words::new(&r.in_passing_after),
+            directing_after: Words::new(&r.directing_after),
+            dateline_marks: Words::new(&r.dateline_marks),
+            w: r.weights,
+            gov_suffixes: r.hosts.gov_suffixes,
+            skip_labels: r.hosts.skip_labels,
+            host_labels: r.hosts.labels.into_iter().collect(),
+            host_suffixes: r.hosts.suffixes.into_iter().collect(),
+        })
+    }
+
+    /// The gazetteer the resolver reads places from.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gaz
+    }
+
+    /// Whether `region` is a place or body region the resolver knows.
+    pub fn knows(&self, region: &str) -> bool {
+        self.gaz.lookup(region).is_some() || self.named.iter().any(|(_, r)| r == region)
+    }
+
+    /// Whether `outer` is a province holding `inner` (and not `inner`).
+    pub fn contains(&self, outer: &str, inner: &str) -> bool {
+        outer != inner
+            && self
+                .gaz
+                .lookup(outer)
+                .is_some_and(|o| o.level == super::gazetteer::Level::Province)
+            && self.gaz.lookup(inner).is_some_and(|i| i.province == outer)
+    }
+
+    /// A place and the body word after it (through connectors such as
+    /// `政府`, `人民`), ending at `end`.
+    fn body_after(&self, s: &[char], place_end: usize) -> Option<(usize, String)> {
+        let mut e = place_end;
+        let mut kept = String::new();
+        for _ in 0..2 {
+            if let Some(l) = self.kept_connectors.at(s, e) {
+                kept.extend(s.get(e..e + l).into_iter().flatten());
+                e += l;
+            } else if let Some(l) = self.connectors.at(s, e) {
+                e += l;
+            }
+        }
+        let l = self.body_words.at(s, e)?;
+        Some((e + l, kept))
+    }
+
+    /// Whether the body ending at `end` directs another rather than reports
+    /// (`根据公安部统一部署`, `在汉中市公安局的指挥下`).
+    fn directs(&self, s: &[char], end: usize) -> bool {
+        let e = if s.get(end) == Some(&'的') {
+            end + 1
+        } else {
+            end
+        };
+        self.directing_after.at(s, e).is_some()
+    }
+
+    /// Bodies named in `s`, left to right, without overlap; of a compound
+    /// body (`宜春市公安局袁州分局`) only the inner one reports, and a body
+    /// directing another is left out.
+    fn bodies(&self, s: &[char]) -> Vec<Body> {
+        let mut found: Vec<Body> = Vec::new();
+        for m in self.gaz.mentions(s) {
+            if let Some((end, kept)) = self.body_after(s, m.end)
+                && !self.directs(s, end)
+            {
+                found.push(Body {
+                    region: format!("{}{kept}", m.named.short),
+                    start: m.start,
+                    end,
+                    national: false,
+                });
+            } else if let Some(l) = self.body_prefixes.ending_at(s, m.start) {
+                // A police account named for its place (`平安成都`).
+                found.push(Body {
+                    region: m.named.short.clone(),
+                    start: m.start.saturating_sub(l),
+                    end: m.end,
+                    national: false,
+                });
+            }
+        }
+        for i in 0..s.len() {
+            if !s.get(i).is_some_and(|&c| self.named_words.may_start(c)) {
+                continue;
+            }
+            let Some(len) = self.named_words.at(s, i) else {
+                continue;
+            };
+            let word = s.get(i..i + len).unwrap_or(&[]);
+            let Some((_, region)) = self.named.iter().find(|(k, _)| k.as_slice() == word) else {
+                continue;
+            };
+            if self.in_passing_after.at(s, i + len).is_some() || self.directs(s, i + len) {
+                continue;
+            }
+            found.push(Body {
+                region: region.clone(),
+                start: i,
+                end: i + len,
+                national: region == "全国",
+            });
+        }
+        found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<Body> = Vec::new();
+        for b in found {
+            if kept.last().is_some_and(|k| b.start < k.end) {
+                continue;
+            }
+            if let Some(k) = kept.last()
+                && k.end == b.start
+                && !k.national
+            {
+                kept.pop();
+            }
+            kept.push(b);
+        }
+        kept
+    }
+
+    /// The region a host names: a known suffix (`gov.hk`), else a label
+    /// under a government suffix spelled as a place (`gaj.chengdu.gov.cn`)
+    /// or listed as an abbreviation (`gat.sc.gov.cn`).
+    pub fn host_region(&self, host: &str) -> Option<String> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let gov = self
+            .gov_suffixes
+            .iter()
+            .find(|suf| host.ends_with(&format!(".{suf}")))?;
+        let labels: Vec<&str> = host
+            .strip_suffix(&format!(".{gov}"))?
+            .split('.')
+            .filter(|l| !self.skip_labels.iter().any(|s| s == l))
+            .collect();
+        // The most specific label first: `xx.chengdu` is a district site
+        // of Chengdu when `xx` names nothing.
+        for label in labels.iter() {
+            if let Some(r) = self.host_labels.get(*label) {
+                return Some(r.clone());
+            }
+            if let Some(p) = self.gaz.by_pinyin(label) {
+                return Some(p.short.clone());
+            }
+        }
+        self.host_suffixes
+            .iter()
+            .find(|(suf, _)| *suf == *gov)
+            .map(|(_, r)| r.clone())
+    }
+
+    /// A county body directed by its prefecture's (`在汉中市公安局指挥下，
+    /// 镇巴县公安局…`) reports at the level the page names: named about as
+    /// often as the prefecture, it takes the prefecture's weight. A county
+    /// case quoted in a city's release (`惠州市公安局…博罗县公安局接到举报`)
+    /// stays the city's.
+    fn counties_over_prefectures(&self, tally: &mut [(String, f64, Evidence)]) {
+        let parents: Vec<Option<usize>> = tally
+            .iter()
+            .map(|t| {
+                let place = self.gaz.lookup(&t.0)?;
+                if place.level != super::gazetteer::Level::County || place.parent.is_empty() {
+                    return None;
+                }
+                tally.iter().position(|u| u.0 == place.parent)
+            })
+            .collect();
+        for (k, parent) in parents.iter().enumerate() {
+            if let Some(p) = *parent
+                && let Some(w) = tally.get(p).map(|u| u.1)
+                && let Some(t) = tally.get_mut(k)
+                && t.1 >= w * self.w.county_share
+            {
+                t.1 += w;
+            }
+        }
+    }
+
+    /// The page's reporting jurisdiction from its own evidence (text,
+    /// source line, host), else the crawler's region hint.
+    pub fn resolve(&self, page: &PageFacts<'_>) -> Option<Finding> {
+        let mut tally: Vec<(String, f64, Evidence)> = Vec::new();
+        let mut add = |region: String, w: f64, ev: Evidence| {
+            if w <= 0.0 {
+                return;
+            }
+            match tally.iter_mut().find(|t| t.0 == region) {
+                Some(t) => {
+                    t.1 += w;
+                    t.2 = t.2.max(ev);
+                }
+                None => tally.push((region, w, ev)),
+            }
+        };
+        for b in self.bodies(page.title) {
+            let w = if b.national {
+                self.w.national
+            } else {
+                self.w.title
+            };
+            add(b.region, w, Evidence::Page);
+        }
+        // The body a release opens with is its author (`…日，XX县公安局通报`).
+        for (k, b) in self.bodies(page.body).into_iter().enumerate() {
+            let mut w = if b.national {
+                self.w.national
+            } else {
+                self.w.text
+            };
+            if k == 0 && b.start < self.w.lead_chars {
+                w += self.w.lead;
+            }
+            add(b.region, w, Evidence::Page);
+        }
+        for s in page.sources {
+            let bodies = self.bodies(s);
+            if let Some(b) = bodies.into_iter().next() {
+                add(b.region, self.w.source_body, Evidence::Page);
+            } else if self.dateline_marks.find(s, 0, s.len()).is_none()
+                && let Some(m) = self
+                    .gaz
+                    .mentions(s)
+                    .into_iter()
+                    .filter(|m| m.named.bare)
+                    .min_by_key(|m| (m.start, usize::MAX - m.end))
+            {
+                add(
+                    m.named.short.clone(),
+                    self.w.source_place,
+                    Evidence::SourcePlace,
+                );
+            }
+        }
+        if let Some(r) = page.host.and_then(|h| self.host_region(h)) {
+            add(r, self.w.host, Evidence::Host);
+        }
+        self.counties_over_prefectures(&mut tally);
+        // Earliest evidence wins a tie: entries keep their first-seen order.
+        let best = tally
+            .into_iter()
+            .fold(None::<(String, f64, Evidence)>, |best, t| match best {
+                Some(b) if b.1 >= t.1 => Some(b),
+                _ => Some(t),
+            });
+        if let Some((region, score, evidence)) = best
+            && score >= self.w.min_score
+        {
+            return Some(Finding {
+                region,
+                score,
+                evidence,
+            });
+        }
+        let hint = page.region_hint?.trim();
+        let region = self
+            .gaz
+            .lookup(hint)
+            .map(|p| p.short.clone())
+            .unwrap_or_else(|| hint.to_string());
+        Some(Finding {
+            region,
+            score: 0.0,
+            evidence: Evidence::Hint,
+        })
+    }
+}
+
+/// The path of a sibling of the lexicon file.
+pub fn sibling(lexicon: &Path, name: &str) -> PathBuf {
+    lexicon
+        .parent()
+        .map(|p| p.join(name))
+        .unwrap_or_else(|| PathBuf::from(name))
+}
