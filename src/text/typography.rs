@@ -205,7 +205,8 @@ fn strip_and_fold(text: &[char]) -> Vec<(char, usize)> {
 fn is_emphasis(before: Option<char>, after: Option<char>) -> bool {
     let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let blank = |c: Option<char>| c.is_none_or(char::is_whitespace);
-    !(alnum(before) && alnum(after)) && !(blank(before) && blank(after))
+    let literal = (alnum(before) && alnum(after)) || (blank(before) && blank(after));
+    !literal
 }
 
 /// Whether the space run `run` between `left` and `right` goes.
