@@ -225,3 +225,42 @@ fn typographic_variants_score_as_the_plain_corpus() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn spans_point_into_the_page_text() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ex = fraudstat::extract::Extractor::from_file(&root.join("config/lexicon.toml"))
+        .expect("lexicon");
+    let text = "今年以来，警方抓获犯罪嫌疑人 **25** 人，冻结涉案资金 １．５ 万元，劝阻群众\u{3000}1\u{a0}200 余人。";
+    let article = fraudstat::model::Article {
+        title: None,
+        published: Some("2024-06-30".into()),
+        source: None,
+        author: None,
+        script: fraudstat::model::Script::Hans,
+        text: text.into(),
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let found: Vec<(f64, String, String)> = ex
+        .extract(&article)
+        .into_iter()
+        .map(|s| {
+            let quoted: String = chars
+                .get(s.span[0]..s.span[1])
+                .unwrap_or_default()
+                .iter()
+                .collect();
+            (s.value, s.unit, quoted)
+        })
+        .collect();
+    let want = [
+        (25.0, "人", "25** 人"),
+        (15000.0, "元", "１．５ 万元"),
+        (1200.0, "人", "1\u{a0}200 余人"),
+    ];
+    let want: Vec<(f64, String, String)> = want
+        .iter()
+        .map(|(v, u, q)| (*v, (*u).to_string(), (*q).to_string()))
+        .collect();
+    assert_eq!(found, want);
+}
