@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use ferrous_opencc::OpenCC;
 
-use crate::text::typography::{self, Normalized};
+use crate::text::typography::{self, Normalized, OffsetMap};
 
 /// The page text and its normalised Simplified twin.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct View {
     /// [`View::orig_range`].
     pub simp: Vec<char>,
     /// From view offsets to `orig` offsets.
-    map: Normalized,
+    map: OffsetMap,
 }
 
 impl View {
@@ -27,10 +27,9 @@ impl View {
     /// stay aligned with the normalised text.
     pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
         let orig: Vec<char> = text.chars().collect();
-        let map = typography::normalize_chars(&orig);
-        let normal = map.text();
+        let Normalized { chars: base, map } = typography::normalize_chars(&orig);
+        let normal: String = base.iter().collect();
         let text = normal.as_str();
-        let base = &map.chars;
         // Text with no Traditional form (English pages, most mainland
         // pages) is its own Simplified view, and the dictionary walk is the
         // costly part of the extractor.
@@ -57,7 +56,7 @@ impl View {
                         .collect()
                 }
             }
-            _ => base.clone(),
+            _ => base,
         };
         let simp = simp.into_iter().map(normalize_char).collect();
         Self { orig, simp, map }

@@ -37,11 +37,65 @@ use std::ops::Range;
 pub struct Normalized {
     /// The normalised characters.
     pub chars: Vec<char>,
+    /// From offsets in `chars` to offsets in the input.
+    pub map: OffsetMap,
+}
+
+/// From character offsets in a normalised text to character offsets in the
+/// text it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
     /// For each normalised character, the index of the input character it
-    /// came from; strictly increasing.
+    /// came from (strictly increasing); empty when nothing was removed, so
+    /// that a page without web typography pays nothing for its map.
     starts: Vec<usize>,
+    /// Number of normalised characters.
+    len: usize,
     /// Number of characters of the input.
     orig_len: usize,
+}
+
+impl OffsetMap {
+    /// Input index of normalised character `i`.
+    fn start(&self, i: usize) -> Option<usize> {
+        if i >= self.len {
+            None
+        } else if self.starts.is_empty() {
+            Some(i)
+        } else {
+            self.starts.get(i).copied()
+        }
+    }
+
+    /// Number of characters of the input.
+    pub fn orig_len(&self) -> usize {
+        self.orig_len
+    }
+
+    /// Input character range of the normalised character range `[a, b)`
+    /// (clamped to the text). A non-empty span maps to the input from its
+    /// first character to its last, so markers and spaces removed just
+    /// outside it stay outside (`**25人**` → the span of `25人`); an empty
+    /// span maps to the empty range before the input character of its
+    /// position (after the last kept one at the end).
+    pub fn orig_range(&self, a: usize, b: usize) -> Range<usize> {
+        let n = self.len;
+        let a = a.min(n);
+        let b = b.clamp(a, n);
+        // Past the last character is just after it, not after what was
+        // removed behind it.
+        let after = |i: usize| {
+            i.checked_sub(1)
+                .and_then(|k| self.start(k))
+                .map_or(0, |s| s + 1)
+        };
+        let at = |i: usize| self.start(i).unwrap_or_else(|| after(n));
+        if a == b {
+            let p = at(a);
+            return p..p;
+        }
+        at(a)..after(b)
+    }
 }
 
 impl Normalized {
@@ -62,38 +116,12 @@ impl Normalized {
 
     /// Number of characters of the input.
     pub fn orig_len(&self) -> usize {
-        self.orig_len
+        self.map.orig_len
     }
 
-    /// Whether nothing was changed (every input character kept as it was
-    /// is not checked: only that none was removed).
-    pub fn is_same_length(&self) -> bool {
-        self.chars.len() == self.orig_len
-    }
-
-    /// Input character range of the normalised character range `[a, b)`
-    /// (clamped to the text). A non-empty span maps to the input from its
-    /// first character to its last, so markers and spaces removed just
-    /// outside it stay outside (`**25人**` → the span of `25人`); an empty
-    /// span maps to the empty range before the input character of its
-    /// position (after the last kept one at the end).
+    /// See [`OffsetMap::orig_range`].
     pub fn orig_range(&self, a: usize, b: usize) -> Range<usize> {
-        let n = self.chars.len();
-        let a = a.min(n);
-        let b = b.clamp(a, n);
-        // Past the last character is just after it, not after what was
-        // removed behind it.
-        let after = |i: usize| {
-            i.checked_sub(1)
-                .and_then(|k| self.starts.get(k))
-                .map_or(0, |&s| s + 1)
-        };
-        let at = |i: usize| self.starts.get(i).copied().unwrap_or_else(|| after(n));
-        if a == b {
-            let p = at(a);
-            return p..p;
-        }
-        at(a)..after(b)
+        self.map.orig_range(a, b)
     }
 
     /// Byte range in `original` (the text this was made from) of the byte
@@ -129,16 +157,13 @@ pub fn normalize(text: &str) -> Normalized {
 /// [`normalize`] on characters.
 pub fn normalize_chars(text: &[char]) -> Normalized {
     let kept = strip_and_fold(text);
-    let mut out = Normalized {
-        chars: Vec::with_capacity(kept.len()),
-        starts: Vec::with_capacity(kept.len()),
-        orig_len: text.len(),
-    };
+    let mut chars = Vec::with_capacity(kept.len());
+    let mut starts = Vec::with_capacity(kept.len());
     let mut i = 0;
     while let Some(&(c, at)) = kept.get(i) {
         if !is_horizontal_space(c) {
-            out.chars.push(c);
-            out.starts.push(at);
+            chars.push(c);
+            starts.push(at);
             i += 1;
             continue;
         }
@@ -147,17 +172,28 @@ pub fn normalize_chars(text: &[char]) -> Normalized {
             j += 1;
         }
         let run = kept.get(i..j).unwrap_or_default();
-        let left = out.chars.last().copied();
+        let left = chars.last().copied();
         let right = kept.get(j).map(|&(c, _)| c);
         if !removable(left, right, run) {
             for &(c, at) in run {
-                out.chars.push(c);
-                out.starts.push(at);
+                chars.push(c);
+                starts.push(at);
             }
         }
         i = j;
     }
-    out
+    let len = chars.len();
+    if len == text.len() {
+        starts = Vec::new();
+    }
+    Normalized {
+        chars,
+        map: OffsetMap {
+            starts,
+            len,
+            orig_len: text.len(),
+        },
+    }
 }
 
 /// First step: zero-width characters and emphasis markers out, full-width
@@ -373,6 +409,14 @@ mod tests {
         assert_eq!(n.orig_range(40, 50), orig.len()..orig.len());
         let bytes = n.orig_byte_range(src, 2 * 3..2 * 3 + 2);
         assert_eq!(src.get(bytes), Some("25"));
+    }
+
+    #[test]
+    fn plain_text_maps_to_itself() {
+        let n = normalize("　　今年以来，抓获25人。");
+        assert_eq!(n.text(), "　　今年以来，抓获25人。");
+        assert_eq!(n.orig_range(8, 11), 8..11);
+        assert_eq!(n.orig_range(13, 13), 13..13);
     }
 
     proptest! {
