@@ -307,7 +307,7 @@ fn doc_period(
         .find(|p| body.view.simp_slice(p.start, p.end) == text)?;
     let (from, to) = period::resolve(&text, published);
     Some(crate::model::Period {
-        text: Some(body.view.orig_slice(bp.start, bp.end)),
+        text: Some(body.view.phrase_slice(bp.start, bp.end)),
         from: from.map(|d| d.to_string()),
         to: to.map(|d| d.to_string()),
     })

@@ -393,7 +393,7 @@ pub fn assign(
         .iter()
         .map(|c| match c.and_then(|k| phrases.get(k)) {
             Some(p) => {
-                let text = view.orig_slice(p.start, p.end);
+                let text = view.phrase_slice(p.start, p.end);
                 let simp = view.simp_slice(p.start, p.end);
                 let (from, to) = resolve(&simp, published);
                 Period {

@@ -75,6 +75,17 @@ impl View {
             .unwrap_or_default()
     }
 
+    /// The page's wording of the view range `[a, b)` in the page's script,
+    /// with typography normalised (`2024 年 **1** 月` reads `2024年1月`): for
+    /// quoted phrases that analysts compare, such as a period's text.
+    pub fn phrase_slice(&self, a: usize, b: usize) -> String {
+        (a..b.min(self.simp.len()))
+            .filter_map(|i| self.map.orig_index(i))
+            .filter_map(|k| self.orig.get(k).copied())
+            .map(typography::fold)
+            .collect()
+    }
+
     /// Simplified text of `[a, b)`.
     pub fn simp_slice(&self, a: usize, b: usize) -> String {
         self.simp

@@ -72,6 +72,12 @@ impl OffsetMap {
         self.orig_len
     }
 
+    /// Input index of normalised character `i` (whose normalised form is
+    /// [`fold`] of that input character).
+    pub fn orig_index(&self, i: usize) -> Option<usize> {
+        self.start(i)
+    }
+
     /// Input character range of the normalised character range `[a, b)`
     /// (clamped to the text). A non-empty span maps to the input from its
     /// first character to its last, so markers and spaces removed just
@@ -312,7 +318,7 @@ fn is_zero_width(c: char) -> bool {
 }
 
 /// Full-width digits, letters and number signs to ASCII.
-fn fold(c: char) -> char {
+pub fn fold(c: char) -> char {
     match c {
         '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '％' | '＋' | '－' | '／' | '＄' => {
             char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)

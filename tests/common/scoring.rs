@@ -34,14 +34,11 @@ fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
 /// counts it.
 const USABLE: [&str; 4] = ["metric", "period.from", "period.to", "region"];
 
-/// How free-text attributes are put in one form before comparing.
-type TextNorm = fn(&str) -> String;
-
-fn norm_attr(v: Option<&Value>, text: TextNorm) -> Option<String> {
+fn norm_attr(v: Option<&Value>) -> Option<String> {
     let s = match v? {
         Value::Null => return None,
-        Value::String(s) => text(s),
-        other => text(&other.to_string()),
+        Value::String(s) => normalise_text(s),
+        other => normalise_text(&other.to_string()),
     };
     (!s.is_empty()).then_some(s)
 }
@@ -57,7 +54,6 @@ fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
 fn matching<'a>(
     gold: &[&'a Value],
     pred: &[&'a Value],
-    text: TextNorm,
 ) -> (Vec<(&'a Value, &'a Value)>, Vec<&'a Value>, Vec<&'a Value>) {
     let mut used = vec![false; pred.len()];
     let mut pairs = Vec::new();
@@ -73,7 +69,7 @@ fn matching<'a>(
             {
                 let agree = ATTRS
                     .iter()
-                    .filter(|k| norm_attr(get(g, k), text) == norm_attr(get(p, k), text))
+                    .filter(|k| norm_attr(get(g, k)) == norm_attr(get(p, k)))
                     .count();
                 if hit.is_none_or(|(_, best)| agree > best) {
                     hit = Some((j, agree));
@@ -187,15 +183,12 @@ impl Score {
 /// Runs the real cleaner and extractor (crate `config/`) over every page
 /// that has a gold file in `fixtures/<set>/gold` and scores the result.
 pub fn score_set(set: &str) -> Score {
-    score_variant(set, &|page| page.to_string(), normalise_text)
+    score_variant(set, &|page| page.to_string())
 }
 
 /// [`score_set`] on every page rewritten by `page` (a typographic variant
-/// of the set), with free-text attributes (`period.text`) compared after
-/// `text`, so that a period quoted from the variant page can equal the
-/// gold one.
-pub fn score_variant(set: &str, page: &dyn Fn(&str) -> String, text: TextNorm) -> Score {
-    let norm = text;
+/// of the set), scored against the same gold files by the same rules.
+pub fn score_variant(set: &str, page: &dyn Fn(&str) -> String) -> Score {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cleaner = Cleaner::from_file(&root.join("config/clean.toml")).expect("clean config");
     let ex = Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon");
@@ -250,14 +243,14 @@ pub fn score_variant(set: &str, page: &dyn Fn(&str) -> String, text: TextNorm) -
             .copied()
             .filter(|s| s.get("optional") == Some(&Value::Bool(true)))
             .collect();
-        let (pairs, missed, extra) = matching(&required, &pred, norm);
-        let (_, _, extra) = matching(&optional, &extra, norm);
+        let (pairs, missed, extra) = matching(&required, &pred);
+        let (_, _, extra) = matching(&optional, &extra);
         usable += pairs
             .iter()
             .filter(|(g, p)| {
                 USABLE
                     .iter()
-                    .all(|k| norm_attr(get(g, k), norm) == norm_attr(get(p, k), norm))
+                    .all(|k| norm_attr(get(g, k)) == norm_attr(get(p, k)))
             })
             .count();
         tp += pairs.len();
@@ -288,8 +281,8 @@ pub fn score_variant(set: &str, page: &dyn Fn(&str) -> String, text: TextNorm) -
         for (g, p) in &pairs {
             let mut diffs = Vec::new();
             for (k, attr) in ATTRS.iter().enumerate() {
-                let gv = norm_attr(get(g, attr), norm);
-                let pv = norm_attr(get(p, attr), norm);
+                let gv = norm_attr(get(g, attr));
+                let pv = norm_attr(get(p, attr));
                 if matches!(*attr, "direction" | "per") && gv.is_none() && pv.is_none() {
                     continue;
                 }
