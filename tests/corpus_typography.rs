@@ -256,3 +256,36 @@ fn spans_point_into_the_page_text() {
         .collect();
     assert_eq!(found, want);
 }
+
+#[test]
+fn web_typography_phrasings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ex = fraudstat::extract::Extractor::from_file(&root.join("config/lexicon.toml"))
+        .expect("lexicon");
+    let cases: &[(&str, f64, &str)] = &[
+        ("警方共抓获犯罪嫌疑人 25 人。", 25.0, "人"),
+        ("为群众挽回损失 **2000 余万元**。", 20_000_000.0, "元"),
+        ("涉案金额\u{a0}1.2\u{a0}亿元。", 120_000_000.0, "元"),
+        ("冻结涉诈资金 13.5 万元。", 135_000.0, "元"),
+        ("破获案件 __１２__ 起。", 12.0, "起"),
+        ("劝阻群众\u{3000}１．５\u{3000}万人。", 15_000.0, "人"),
+        ("詐騙案件受理九萬三三七九件。", 93_379.0, "件"),
+        ("查獲車手六萬五四二人。", 60_542.0, "人"),
+    ];
+    for &(text, value, unit) in cases {
+        let article = fraudstat::model::Article {
+            title: None,
+            published: Some("2024-06-30".into()),
+            source: None,
+            author: None,
+            script: fraudstat::model::Script::Hans,
+            text: text.into(),
+        };
+        let found: Vec<(f64, String)> = ex
+            .extract(&article)
+            .into_iter()
+            .map(|s| (s.value, s.unit))
+            .collect();
+        assert_eq!(found, vec![(value, unit.to_string())], "in {text:?}");
+    }
+}
