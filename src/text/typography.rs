@@ -22,9 +22,12 @@
 //!   digits (`2023 2024` must stay two numbers; `6 300` stays a grouped
 //!   number for the numeral reader), next to Latin words (`Apple Pay`,
 //!   `ETtoday 新聞`) and next to ASCII punctuation, and between two
-//!   ideographs it removes only a single ordinary space (a wide or repeated
-//!   space there separates fields: `来源：新华网　　作者：`). Line breaks
-//!   are never touched.
+//!   ideographs (or CJK punctuation) it removes only a single space, tab or
+//!   no-break space (a wide or repeated space there separates fields:
+//!   `来源：新华网　　作者：`). Line breaks are never touched.
+//!
+//! Period texts the extractor quotes are read back through this pass too
+//! (`2024年1月` for `2024 年 **1** 月`); sentences and spans keep the page.
 //!
 //! Every character of the result comes from exactly one character of the
 //! input, in order, so an offset map ([`Normalized::orig_range`]) takes any
