@@ -128,3 +128,27 @@ fn back_references_are_not_new_figures() {
 fn narrative_one_is_not_a_statistic() {
     assert_none("一名男子在社交软件上认识一个自称客服的人,一起去银行。");
 }
+
+#[test]
+fn pair_pronouns_are_not_statistics() {
+    assert_none("目前，两人均已被刑事拘留，案件正在进一步侦办中。");
+    assert_none("到案后，二人对犯罪事实供认不讳。");
+    assert_none("民警迅速出击，将两人抓获归案。");
+    assert_none("經查，兩人分工明確，一人負責收卡，一人負責轉帳。");
+    assert_none("民警随即对二人开展审讯，两人交代了作案经过。");
+    assert_none("他们两人系夫妻关系。");
+}
+
+#[test]
+fn counts_of_people_stay_statistics() {
+    assert_only("此次行动共抓获犯罪嫌疑人2人。", &[(2.0, "人")]);
+    assert_only("共抓获犯罪嫌疑人两人。", &[(2.0, "人")]);
+    assert_only("警方抓获两名犯罪嫌疑人。", &[(2.0, "名")]);
+    assert_only("劝阻群众两人次。", &[(2.0, "人次")]);
+    assert_only("今年以来共劝返滞留境外人员二十人。", &[(20.0, "人")]);
+}
+
+#[test]
+fn group_size_thresholds_qualify_another_figure() {
+    assert_only("打掉两人以上犯罪团伙5个。", &[(5.0, "个")]);
+}

@@ -1,6 +1,6 @@
 //! Properties of the numeral scanner: Chinese numerals written by an
-//! independent writer (`chinese-number`) and by our own digit-by-digit and
-//! mixed writers read back exactly; `scan` never panics and its spans are
+//! independent writer (`chinese-number`) and by our own digit-by-digit,
+//! Taiwanese digit-group and mixed writers read back exactly; `scan` never panics and its spans are
 //! sane on arbitrary text; every figure of the gold corpus is found in its
 //! quote.
 
@@ -51,6 +51,43 @@ fn digit_by_digit(n: u64, zero: char) -> String {
         .bytes()
         .map(|b| digit_char(u64::from(b - b'0'), zero))
         .collect()
+}
+
+/// `九萬三三七九`, `一億二三四五萬六七八九`: the head group written as
+/// `chinese-number` writes it, the groups after 萬/億 digit by digit with
+/// their leading zeros left out, as Taiwanese pages do; `None` where that
+/// form is ambiguous (a last group of one digit reads as the short form
+/// `六萬五` = 65000; `三四` is a range).
+fn digit_groups(n: u64, variant: ChineseVariant) -> Option<String> {
+    let (wan, yi) = match variant {
+        ChineseVariant::Traditional => ('萬', '億'),
+        ChineseVariant::Simple => ('万', '亿'),
+    };
+    let head = |g: u64| {
+        g.to_chinese(variant, ChineseCase::Lower, ChineseCountMethod::TenThousand)
+            .ok()
+    };
+    let tail = |g: u64| (g >= 10 && !is_range_pair(g)).then(|| digit_by_digit(g, '〇'));
+    let low = n % 10_000;
+    let mid = n / 10_000 % 10_000;
+    let high = n / 100_000_000;
+    if high > 0 {
+        let mut s = head(high)?;
+        s.push(yi);
+        if mid > 0 {
+            if mid >= 10 && is_range_pair(mid) {
+                return None;
+            }
+            s.push_str(&digit_by_digit(mid, '〇'));
+            s.push(wan);
+        }
+        s.push_str(&tail(low)?);
+        Some(s)
+    } else if mid > 0 {
+        Some(format!("{}{wan}{}", head(mid)?, tail(low)?))
+    } else {
+        None
+    }
 }
 
 /// A 2-digit string of consecutive ascending digits (`三四`) means "three or
@@ -272,6 +309,16 @@ proptest! {
     }
 
     #[test]
+    fn digit_groups_read_back(
+        n in 10_000u64..1_000_000_000_000,
+        variant in prop::sample::select(VARIANTS.to_vec()),
+    ) {
+        let s = digit_groups(n, variant);
+        prop_assume!(s.is_some());
+        assert_reads(&s.unwrap_or_default(), n)?;
+    }
+
+    #[test]
     fn arabic_commas_read_back(n in any::<u64>()) {
         let s = with_commas(n);
         assert_reads(&s, n)?;
@@ -304,6 +351,19 @@ proptest! {
 fn sparse_number() -> impl Strategy<Value = u64> {
     prop::collection::btree_map(0u32..16, 1u64..10, 1..4)
         .prop_map(|m| m.iter().map(|(&e, &d)| d * 10u64.pow(e)).sum())
+}
+
+#[test]
+fn digit_group_writer_writes_taiwanese_forms() {
+    let t = ChineseVariant::Traditional;
+    assert_eq!(digit_groups(93379, t).as_deref(), Some("九萬三三七九"));
+    assert_eq!(digit_groups(60542, t).as_deref(), Some("六萬五四二"));
+    assert_eq!(
+        digit_groups(123_456_789, t).as_deref(),
+        Some("一億二三四五萬六七八九")
+    );
+    assert_eq!(digit_groups(60_005, t), None);
+    assert_eq!(digit_groups(65_005, t).as_deref(), Some("六萬五〇〇五"));
 }
 
 #[test]

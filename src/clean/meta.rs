@@ -107,9 +107,26 @@ fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
 }
 
 /// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
-/// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`.
-/// Returns it with its byte range.
+/// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`,
+/// also as web editors write them (`２０２４年`, `**2024** 年 1 月 5 日`).
+/// Returns it with its byte range in `s`.
 pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
+    let n = crate::text::typography::normalize(s);
+    let t = n.text();
+    if t == s {
+        return find_plain_date(s, rules);
+    }
+    let (d, a, b) = find_plain_date(&t, rules)?;
+    let r = n.orig_byte_range(s, a..b);
+    // Markers and spaces dropped before or after a date that opens or
+    // closes the line are the date's (`**2024-01-05**` opens its line).
+    let start = if a == 0 { 0 } else { r.start };
+    let end = if b == t.len() { s.len() } else { r.end };
+    Some((d, start, end))
+}
+
+/// [`find_date`] on text with plain typography.
+fn find_plain_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
     let mut best: Option<(Shown, usize, usize)> = None;
     let mut consider = |cand: Option<(Shown, usize, usize)>| {
         if let Some(c) = cand
@@ -213,7 +230,7 @@ pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
         .filter(|l| !l.is_empty() && s.starts_with(l.as_str()))
         .max_by_key(|l| l.len())?;
     let after = s.get(label.len()..)?;
-    let trimmed = after.trim_start_matches([' ', ':', '：']);
+    let trimmed = after.trim_start_matches([' ', '\u{3000}', '\u{a0}', ':', '：']);
     if trimmed.len() == after.len() && !after.is_empty() {
         // `时间过得…`: a label must be followed by a separator.
         return None;
@@ -255,6 +272,8 @@ struct Dateline {
 fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
     let m = &rules.meta;
     let head: String = s.chars().take(40).collect();
+    // `人民网北京 1 月 5 日电`, `１月５日電`: read as plainly written.
+    let head = crate::text::typography::normalize(&head).text();
     let head = head.trim_start_matches(['【', '〔', '[', ' ']);
     let mut found: Option<(usize, Option<u32>, u32)> = None;
     if let Some(re) = MONTH_DAY.as_ref() {
@@ -838,6 +857,22 @@ mod tests {
         assert_eq!(date("2024年13月40日"), None);
         assert_eq!(date("今年1至9月"), None);
         assert_eq!(date("1月5日电"), None);
+    }
+
+    #[test]
+    fn dates_with_web_typography() {
+        let r = rules();
+        assert_eq!(date("2024 年 1 月 5 日").as_deref(), Some("2024-01-05"));
+        assert_eq!(date("２０２４年１月５日").as_deref(), Some("2024-01-05"));
+        assert_eq!(
+            date("**2024**-**01**-**05** **10**:**32**").as_deref(),
+            Some("2024-01-05T10:32:00+08:00")
+        );
+        assert!(starts_with_date("**2024**年**1**月**5**日 来源：某报", &r));
+        let line = "发布时间：\u{3000}２０２４年１月５日　来源：某报";
+        let (meta, rest) = split_date_prefix(line, &r).unwrap_or_default();
+        assert_eq!(meta, "发布时间：\u{3000}２０２４年１月５日");
+        assert_eq!(rest, "来源：某报");
     }
 
     #[test]

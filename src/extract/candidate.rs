@@ -367,6 +367,9 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
     if lex.credit_after.at(s, f.end).is_some() {
         return None;
     }
+    if is_pair_pronoun(lex, s, &f, clause_lo) {
+        return None;
+    }
     let lo = if short_line {
         line_lo
     } else if clause_lo > line_lo
@@ -405,6 +408,24 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
         return None;
     }
     Some(f)
+}
+
+/// `两人均已被刑事拘留`, `民警将二人抓获`: "the two of them", which names
+/// people already counted, not a count of its own.
+fn is_pair_pronoun(lex: &Lexicon, s: &[char], f: &Figure, clause_lo: usize) -> bool {
+    if lex.pair_pronouns.at(s, f.start) != Some(f.end.saturating_sub(f.start)) {
+        return false;
+    }
+    let mut head = clause_lo;
+    while head < f.start
+        && s.get(head)
+            .is_some_and(|c| c.is_whitespace() || matches!(c, '“' | '「' | '"'))
+    {
+        head += 1;
+    }
+    head == f.start
+        || lex.pair_before.ending_at(s, f.start).is_some()
+        || lex.pair_after.at(s, f.end).is_some()
 }
 
 fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {

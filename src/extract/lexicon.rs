@@ -251,6 +251,12 @@ struct RawNot {
     credit_after: Vec<String>,
     ordinal_prefix: Vec<String>,
     rank_units: Vec<String>,
+    #[serde(default)]
+    pair_pronouns: Vec<String>,
+    #[serde(default)]
+    pair_before: Vec<String>,
+    #[serde(default)]
+    pair_after: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -460,6 +466,9 @@ pub struct Lexicon {
     pub(crate) credit_after: Words,
     pub(crate) ordinal_prefix: Words,
     pub(crate) rank_units: Words,
+    pub(crate) pair_pronouns: Words,
+    pub(crate) pair_before: Words,
+    pub(crate) pair_after: Words,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
     // periods
@@ -646,6 +655,9 @@ impl Lexicon {
             credit_after: Words::new(&raw.not_statistics.credit_after),
             ordinal_prefix: Words::new(&raw.not_statistics.ordinal_prefix),
             rank_units: Words::new(&raw.not_statistics.rank_units),
+            pair_pronouns: Words::new(&raw.not_statistics.pair_pronouns),
+            pair_before: Words::new(&raw.not_statistics.pair_before),
+            pair_after: Words::new(&raw.not_statistics.pair_after),
             metrics,
             all_verbs: Words::new(&all_verbs),
             period_regex,

@@ -330,7 +330,10 @@ impl Extractor {
                 period: found.periods.get(k).cloned().unwrap_or_default(),
                 region: regions.get(k).cloned().flatten(),
                 sentence,
-                span: [f.start, f.end],
+                span: {
+                    let r = found.view.orig_range(f.start, f.end);
+                    [r.start, r.end]
+                },
                 in_title,
             });
             heading.push(is_heading);

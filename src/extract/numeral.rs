@@ -534,6 +534,13 @@ impl State {
                 if r.ndigits > e || (r.has_point && r.ndigits != e) {
                     return None;
                 }
+                // Taiwanese pages read the group after 萬/億 digit by digit
+                // and leave its leading zeros out (`六萬五四二` = 60542);
+                // only a lone digit there is the short form (`六萬五` =
+                // 65000), as a lone digit after 十百千 is (`三百五`).
+                if e >= 4 && r.ndigits >= 2 && !r.has_point {
+                    return Some(v);
+                }
                 v.shift(e - r.ndigits)
             }
             _ => Some(v),
@@ -1096,6 +1103,15 @@ mod tests {
             ("兩萬", 20000.0),
             ("廿三點五億", 2350000000.0),
             ("八萬四二一六", 84216.0),
+            ("九萬三三七九", 93379.0),
+            ("六萬五四二", 60542.0),
+            ("六万五〇二", 60502.0),
+            ("十二萬三五", 120035.0),
+            ("一億二三四五萬六七八九", 123456789.0),
+            ("一億二三四萬五七", 102340057.0),
+            ("六萬五", 65000.0),
+            ("六萬五千四百二十", 65420.0),
+            ("三百五", 350.0),
             ("六萬五千八百二十四", 65824.0),
             ("六十三億三千萬", 6330000000.0),
             ("三點九八萬", 39800.0),

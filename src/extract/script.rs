@@ -1,22 +1,35 @@
-//! A Simplified view of a text that keeps character offsets aligned with
-//! the original, so that matches on the view map back to the page.
+//! The view of a text the scanners read: typography normalised
+//! ([`crate::text::typography`]) and converted to Simplified, with an
+//! offset map so that matches on the view map back to the page.
+
+use std::ops::Range;
 
 use ferrous_opencc::OpenCC;
 
-/// The page text and its Simplified twin, character for character.
+use crate::text::typography::{self, Normalized, OffsetMap};
+
+/// The page text and its normalised Simplified twin.
 #[derive(Debug, Clone)]
 pub struct View {
     /// The text as the page writes it.
     pub orig: Vec<char>,
-    /// The same text converted to Simplified one character at a time.
+    /// The normalised text converted to Simplified one character at a
+    /// time: offsets into it are view offsets, mapped back to `orig` by
+    /// [`View::orig_range`].
     pub simp: Vec<char>,
+    /// From view offsets to `orig` offsets.
+    map: OffsetMap,
 }
 
 impl View {
-    /// Converts `text`; characters whose conversion is not exactly one
-    /// character keep their original form, so offsets stay aligned.
+    /// Normalises and converts `text`; characters whose conversion is not
+    /// exactly one character keep their original form, so view offsets
+    /// stay aligned with the normalised text.
     pub fn new(text: &str, t2s: Option<&OpenCC>) -> Self {
         let orig: Vec<char> = text.chars().collect();
+        let Normalized { chars: base, map } = typography::normalize_chars(&orig);
+        let normal: String = base.iter().collect();
+        let text = normal.as_str();
         // Text with no Traditional form (English pages, most mainland
         // pages) is its own Simplified view, and the dictionary walk is the
         // costly part of the extractor.
@@ -25,10 +38,10 @@ impl View {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
                 let whole: Vec<char> = cc.convert(text).chars().collect();
-                if whole.len() == orig.len() {
+                if whole.len() == base.len() {
                     whole
                 } else {
-                    orig.iter()
+                    base.iter()
                         .map(|&c| {
                             if (c as u32) < 0x2E80 {
                                 return c;
@@ -43,18 +56,34 @@ impl View {
                         .collect()
                 }
             }
-            _ => orig.clone(),
+            _ => base,
         };
         let simp = simp.into_iter().map(normalize_char).collect();
-        Self { orig, simp }
+        Self { orig, simp, map }
     }
 
-    /// Original text of `[a, b)`.
+    /// Character range in the original text of the view range `[a, b)`.
+    pub fn orig_range(&self, a: usize, b: usize) -> Range<usize> {
+        self.map.orig_range(a, b)
+    }
+
+    /// Original text of the view range `[a, b)`.
     pub fn orig_slice(&self, a: usize, b: usize) -> String {
         self.orig
-            .get(a..b.min(self.orig.len()))
+            .get(self.orig_range(a, b))
             .map(|s| s.iter().collect())
             .unwrap_or_default()
+    }
+
+    /// The page's wording of the view range `[a, b)` in the page's script,
+    /// with typography normalised (`2024 年 **1** 月` reads `2024年1月`): for
+    /// quoted phrases that analysts compare, such as a period's text.
+    pub fn phrase_slice(&self, a: usize, b: usize) -> String {
+        (a..b.min(self.simp.len()))
+            .filter_map(|i| self.map.orig_index(i))
+            .filter_map(|k| self.orig.get(k).copied())
+            .map(typography::fold)
+            .collect()
     }
 
     /// Simplified text of `[a, b)`.

@@ -91,7 +91,7 @@ pub fn resolve_all(
 /// A phrase and its dates as the figure's [`Period`].
 fn period_of(view: &View, p: &Phrase, span: Span) -> Period {
     Period {
-        text: Some(view.orig_slice(p.start, p.end)),
+        text: Some(view.phrase_slice(p.start, p.end)),
         from: span.0.map(|d| d.to_string()),
         to: span.1.map(|d| d.to_string()),
     }

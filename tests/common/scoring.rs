@@ -213,6 +213,12 @@ impl Score {
 /// Runs the real cleaner and extractor (crate `config/`) over every page
 /// that has a gold file in `fixtures/<set>/gold` and scores the result.
 pub fn score_set(set: &str) -> Score {
+    score_variant(set, &|page| page.to_string())
+}
+
+/// [`score_set`] on every page rewritten by `page` (a typographic variant
+/// of the set), scored against the same gold files by the same rules.
+pub fn score_variant(set: &str, page: &dyn Fn(&str) -> String) -> Score {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cleaner = Cleaner::from_file(&root.join("config/clean.toml")).expect("clean config");
     let ex = Extractor::from_file(&root.join("config/lexicon.toml")).expect("lexicon");
@@ -240,9 +246,9 @@ pub fn score_set(set: &str) -> Score {
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| name.replace(".json", ".txt"));
-        let text = std::fs::read_to_string(pages_dir.join(&page_name)).expect("page file");
+        let plain = std::fs::read_to_string(pages_dir.join(&page_name)).expect("page file");
         let page = Page {
-            text,
+            text: page(&plain),
             charset: "utf-8".into(),
             charset_source: CharsetSource::Detected,
             kind: ContentKind::Text,
