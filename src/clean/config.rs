@@ -176,6 +176,13 @@ pub struct MetaWords {
     /// Days a labelled date may follow the dateline's day and still be the
     /// article's date (a paper printed the next morning).
     pub dateline_grace_days: i64,
+    /// Non-blank lines after the headline read for its information bar.
+    pub bar_lines: usize,
+    /// Longest bar line, in characters; longer lines are text.
+    pub bar_max_chars: usize,
+    /// `<meta>` keys containing one of these may lend their date's year to
+    /// a year-less bar date.
+    pub reference_key_words: Vec<String>,
 }
 
 /// A word list compiled for one-pass substring search.
