@@ -87,6 +87,11 @@ pub struct ChromeWords {
     pub caption_prefixes: Vec<String>,
     /// Words that start the footer.
     pub stop_markers: Vec<String>,
+    /// Footer markers that may instead head a related-reading block inside
+    /// the article (`延伸阅读`): its links go, the text after them stays.
+    pub related_markers: Vec<String>,
+    /// Link lines such a block holds at most before text resumes.
+    pub max_related_links: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -714,6 +714,8 @@ fn choose(
     let mut total = 0.0;
     let mut seen_text = false;
     let mut first_kept: Option<usize> = None;
+    // Blocks read since a related-reading heading, while inside its list.
+    let mut related: Option<usize> = None;
     for (bi, b) in blocks.iter().enumerate().filter(|(_, b)| counted(b)) {
         if !inside.get(b.owner).copied().unwrap_or(false)
             || excluded.get(b.owner).copied().unwrap_or(false)
@@ -721,6 +723,18 @@ fn choose(
             continue;
         }
         let verdict = judge(rules, b, seen_text);
+        if let Some(n) = related {
+            if verdict == Verdict::Keep && is_running_text(b, &rules.tuning) {
+                related = None;
+            } else if matches!(verdict, Verdict::Stop | Verdict::Related)
+                || n >= rules.tuning.max_related_blocks
+            {
+                break;
+            } else {
+                related = Some(n + 1);
+                continue;
+            }
+        }
         if let Some(tr) = trace.as_deref_mut()
             && verdict != Verdict::Keep
         {
@@ -739,6 +753,10 @@ fn choose(
                 continue;
             }
             Verdict::Stop => break,
+            Verdict::Related => {
+                related = Some(0);
+                continue;
+            }
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
             if body.heading.is_none() {
@@ -788,6 +806,9 @@ enum Verdict {
     DropPhrase,
     /// A trailing block (related news, comments) starts: stop reading.
     Stop,
+    /// A related-reading heading: its links are dropped, and the text may
+    /// go on after them.
+    Related,
 }
 
 fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
@@ -808,6 +829,9 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         return Verdict::DropPhrase;
     }
     if b.len < t.short_paragraph_len {
+        if seen_text && starts(&rules.related_markers) {
+            return Verdict::Related;
+        }
         if starts(&rules.tail_markers) {
             // Before any body text it heads a box above the article.
             return if seen_text {
@@ -825,6 +849,12 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         }
     }
     Verdict::Keep
+}
+
+/// Whether a block reads as running text rather than a headline link: a
+/// sentence ends in it (headlines carry no full stop).
+fn is_running_text(b: &Block, t: &Tuning) -> bool {
+    b.text.contains('。') || (b.text.trim_end().ends_with('.') && b.len >= t.short_paragraph_len)
 }
 
 /// Whether an element inside the chosen content is chrome (Readability's
