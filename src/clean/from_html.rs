@@ -152,6 +152,7 @@ pub fn clean_within(
             around_body: page_meta.published,
         },
         known,
+        &|d| meta::reconcile_with_dateline(d, &paragraphs, rules),
         rules,
     );
     Cleaned {

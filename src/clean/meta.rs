@@ -427,6 +427,20 @@ pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
     }
 }
 
+/// Reconciles a date shown outside the text (the headline's bar) with the
+/// dateline of the article's first paragraphs, as a labelled date is: a
+/// mirror's own stamp loses to the dateline's day when they are days apart.
+pub fn reconcile_with_dateline(shown: Shown, a: &Analysis, rules: &Rules) -> Shown {
+    let dl = a
+        .body
+        .iter()
+        .filter_map(|&i| a.lines.get(i))
+        .filter(|l| l.kind == Kind::Prose)
+        .take(3)
+        .find_map(|l| dateline(&l.text, rules));
+    combine_dates(Some(shown), dl.as_ref(), &[], rules).unwrap_or(shown)
+}
+
 /// The metadata lines before the footer, the article's own first: those
 /// from the headline (or the first paragraph) down, then those above it,
 /// nearest first. A sidebar's `来源:`/date lines above the article lose to

@@ -154,17 +154,19 @@ fn bar_after<'a>(
     let mut left = 0usize;
     let mut prev: Option<String> = None;
     let mut year_less: Option<BarDate> = None;
-    for (i, raw) in lines.enumerate() {
+    let mut opening = skip_opening;
+    for raw in lines {
         let line = raw.trim();
         if line.is_empty() {
             continue;
         }
+        let first = std::mem::take(&mut opening);
         let chars = line.chars().count();
         if chars <= max_chars && is_headline(&squash(line), &title) {
             if year_less.is_some() {
                 break;
             }
-            if i == 0 && skip_opening {
+            if first {
                 continue;
             }
             headlines += 1;
@@ -259,10 +261,13 @@ pub struct HtmlDates {
 /// the body, the crawler's date, and a date in its URL (the fetched one,
 /// `<link rel=canonical>` or `og:url`), in that order. The bar comes before
 /// the lines around the body, which also hold the related-news lists.
+/// `reconcile` settles the bar's date with the text's dateline (a mirror's
+/// own stamp against the day the text was filed).
 pub fn choose_html(
     ex: &HtmlExtract,
     dates: HtmlDates,
     known: &Known<'_>,
+    reconcile: &dyn Fn(Shown) -> Shown,
     rules: &Rules,
 ) -> Option<String> {
     let urls = known
@@ -280,7 +285,10 @@ pub fn choose_html(
                 tag_references(ex.meta.iter().map(|(k, v)| (k.as_str(), v.as_str())), rules);
             refs.extend(known.hint_date());
             refs.extend(url_latest);
-            dates.bar?.resolve(&refs).map(|d| d.format(offset))
+            dates
+                .bar?
+                .resolve(&refs)
+                .map(|d| reconcile(d).format(offset))
         })
         .or(dates.around_body)
         .or_else(|| known.published.map(str::to_string))
@@ -379,6 +387,10 @@ mod tests {
         assert_eq!(bar(&page, TITLE), None);
         // The `<title>` line opening the page is followed by navigation.
         assert_eq!(bar(&format!("{TITLE}\n2024-02-29\n"), TITLE), None);
+        assert_eq!(
+            bar(&format!("\n  \n{TITLE}\n今天是2024年2月29日\n"), TITLE),
+            None
+        );
         assert_eq!(bar("", TITLE), None);
         assert_eq!(bar("2024-01-05", ""), None);
     }
@@ -394,6 +406,74 @@ mod tests {
             &format!("{TITLE}，记者从市公安局获悉今年以来全市破获电诈案件"),
             &t
         ));
+    }
+
+    fn shown(y: i32, m: u32, d: u32) -> Shown {
+        Shown {
+            year: y,
+            month: m,
+            day: d,
+            time: None,
+        }
+    }
+
+    #[test]
+    fn the_sources_of_a_date_in_order() {
+        let r = rules();
+        let ex = HtmlExtract {
+            meta: vec![(
+                "og:url".to_string(),
+                "https://a.example.com/2024/0105/1.html".to_string(),
+            )],
+            ..HtmlExtract::default()
+        };
+        let same = |d: Shown| d;
+        let none = Known::default();
+        let pick = |dates: HtmlDates, known: &Known<'_>| choose_html(&ex, dates, known, &same, &r);
+        let bar = Some(BarDate::Full(shown(2024, 1, 5)));
+        // The bar beats labelled lines around the body (lists live there).
+        let d = HtmlDates {
+            bar,
+            around_body: Some("2023-12-30".into()),
+            ..HtmlDates::default()
+        };
+        assert_eq!(pick(d, &none).as_deref(), Some("2024-01-05"));
+        // Tags and the body's own lines beat the bar.
+        let d = HtmlDates {
+            tag: Some("2024-01-04".into()),
+            bar,
+            ..HtmlDates::default()
+        };
+        assert_eq!(pick(d, &none).as_deref(), Some("2024-01-04"));
+        // Without page dates: the crawler's, then the URL's.
+        let hinted = Known {
+            url: None,
+            published: Some("2024-02-01"),
+        };
+        assert_eq!(
+            pick(HtmlDates::default(), &hinted).as_deref(),
+            Some("2024-02-01")
+        );
+        assert_eq!(
+            pick(HtmlDates::default(), &none).as_deref(),
+            Some("2024-01-05")
+        );
+        // A year-less bar takes the hint's year before the URL's.
+        let d = HtmlDates {
+            bar: Some(BarDate::YearLess(MonthDay {
+                month: 12,
+                day: 30,
+                time: None,
+            })),
+            ..HtmlDates::default()
+        };
+        assert_eq!(pick(d.clone(), &hinted).as_deref(), Some("2023-12-30"));
+        // The dateline reconciliation applies to the bar.
+        let filed = |_: Shown| shown(2023, 12, 29);
+        assert_eq!(
+            choose_html(&ex, d, &hinted, &filed, &r).as_deref(),
+            Some("2023-12-29")
+        );
     }
 
     #[test]
