@@ -16,8 +16,9 @@ use fraudstat::extract::Extractor;
 use fraudstat::pipeline::{Document, Pipeline};
 
 /// The share of pages whose date is right, as reached when the test was
-/// written (56 of 60 before rounding down); the aim was 0.90.
-const MIN_ACCURACY: f64 = 0.90;
+/// written: 60 of 60 (main before the publication-date work: 47 of 60,
+/// 0.783; the aim was 0.90). A page lost here is a class of layout lost.
+const MIN_ACCURACY: f64 = 1.0;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
