@@ -146,6 +146,7 @@ fn bar_after<'a>(
     rules: &Rules,
 ) -> Option<BarDate> {
     let title = squash(title);
+    let title_head = title.chars().next();
     let max_lines = rules.meta.bar_lines;
     let max_chars = rules.meta.bar_max_chars;
     let mut headlines = 0;
@@ -162,7 +163,12 @@ fn bar_after<'a>(
         }
         let first = std::mem::take(&mut opening);
         let chars = line.chars().count();
-        if chars <= max_chars && is_headline(&squash(line), &title) {
+        // Most lines share no character with the headline's ends: they are
+        // told apart without building a squashed copy.
+        let may_be_headline = chars <= max_chars
+            && (title_head.is_some_and(|c| line.contains(c))
+                || line.chars().next().is_some_and(|c| title.contains(c)));
+        if may_be_headline && is_headline(&squash(line), &title) {
             if year_less.is_some() {
                 break;
             }
