@@ -5,11 +5,13 @@
 //! 2019-09-09 16:01:46`, `| 发布时间: 2018-05-17 |`, a year and a
 //! `09/07` in separate elements). Pages also carry dates that are not the
 //! article's: related-news lists and “more from this author” lists, comment
-//! threads, footers (`Copyright 2005-2024`). So the bar right after the
-//! headline is read first, only up to where the text begins; metadata tags,
-//! labelled lines elsewhere, the crawler's hint and a date in the URL come
-//! after it. A bar date without a year (`10-08`) takes it from another
-//! date the page or its URL gives.
+//! threads, footers (`Copyright 2005-2024`). So the bar is read only right
+//! after the headline, up to where the text begins, and it comes before the
+//! labelled lines of the page around the body (where those lists are);
+//! only the page's date tags and the body's own labelled lines and
+//! datelines come before it. The crawler's hint and a date in the URL come
+//! last. A bar date without a year (`10-08`) takes it from another date the
+//! page, the crawler or the URL gives.
 //!
 //! Every reader here looks at a bounded number of lines after at most
 //! [`MAX_HEADLINES`] places, so the cost stays linear in the page.
