@@ -160,7 +160,9 @@ static MONTH_DAY_NUMERIC: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2})[-/](\d{1,2})(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?").ok()
 });
 static URL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[^0-9]|$)").ok()
+    // Bounded by path separators (or the `t` of `t20240105_`), so that a
+    // digit run inside a hash or an id (`doc-a20240105b`) is not a date.
+    Regex::new(r"(?:^|[/_.\-t])((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_.\-]|$)").ok()
 });
 static URL_MONTH: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})[-/_]?(\d{2})/").ok());
@@ -572,6 +574,8 @@ mod tests {
         assert_eq!(u("https://a.example.com/c_1125327450.htm"), None);
         assert_eq!(u("https://20240105.example.com/a.html?d=20240105"), None);
         assert_eq!(u("https://a.example.com/2024/1399/x.html"), None);
+        assert_eq!(u("https://a.example.com/doc-a20240105b.html"), None);
+        assert_eq!(u("pages/000_9f20240105c1.txt"), None);
         let ym = url_date("https://x.example.com/news/201902/1.html").and_then(|d| d.latest());
         assert_eq!(ym, NaiveDate::from_ymd_opt(2019, 2, 28));
     }
