@@ -80,7 +80,8 @@ fn labelled_value<'a>(line: &'a str, rules: &Rules) -> Option<&'a str> {
             let at = line.find(l.as_str())?;
             let after = line.get(at + l.len()..)?;
             let v = after.trim_start_matches([' ', ':', '：', '\u{3000}']);
-            (v.len() < after.len()).then_some(v)
+            // `发表于10-08` needs no colon; `时间过得…` is no label.
+            (v.len() < after.len() || l.ends_with(['于', '於'])).then_some(v)
         })
 }
 
@@ -376,6 +377,10 @@ mod tests {
             Some("2024-01-05T21:30:00+08:00")
         );
         assert_eq!(with("发布时间：18-03-08").as_deref(), Some("2018-03-08"));
+        assert_eq!(
+            with("发表于01-05 21:30").as_deref(),
+            Some("2024-01-05T21:30:00+08:00")
+        );
         // Year-less: the reference (1 March 2024) lends its year.
         assert_eq!(with("发布时间：01-05").as_deref(), Some("2024-01-05"));
         assert_eq!(with("发布时间：10-08").as_deref(), Some("2023-10-08"));
