@@ -11,18 +11,12 @@ use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_lab
 pub use crate::text::date::Shown;
 use crate::text::date::{self, hanzi_small};
 
-static MONTH_DAY: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{1,2})月(\d{1,2})日").ok());
 static DAY_ONLY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"([\d一二三四五六七八九十廿卅]{1,3})日").ok());
 static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)copyright\s*(?:©|\(c\)|\?)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})")
         .ok()
 });
-
-fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
-    m.and_then(|m| m.as_str().parse().ok())
-}
 
 /// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
 /// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`.
@@ -90,17 +84,14 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
     let head: String = s.chars().take(40).collect();
     let head = head.trim_start_matches(['【', '〔', '[', ' ']);
     let mut found: Option<(usize, Option<u32>, u32)> = None;
-    if let Some(re) = MONTH_DAY.as_ref() {
-        for c in re.captures_iter(head) {
-            let Some(m0) = c.get(0) else { continue };
-            let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs
-                .iter()
-                .any(|v| rest.starts_with(v.as_str()))
-            {
-                found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
-                break;
-            }
+    for (month, day, start, end) in date::month_days(head) {
+        let rest = head.get(end..).unwrap_or("");
+        if m.dateline_verbs
+            .iter()
+            .any(|v| rest.starts_with(v.as_str()))
+        {
+            found = Some((start, Some(month), day));
+            break;
         }
     }
     if found.is_none()

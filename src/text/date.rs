@@ -346,6 +346,21 @@ pub fn month_day(s: &str) -> Option<(MonthDay, usize, usize)> {
     })
 }
 
+/// Every `M月D日` in `s` with its byte range, in order, as written (the
+/// caller judges the numbers): datelines (`1月5日电`) are found this way.
+pub fn month_days(s: &str) -> impl Iterator<Item = (u32, u32, usize, usize)> + '_ {
+    MONTH_DAY_HANZI
+        .as_ref()
+        .into_iter()
+        .flat_map(move |re| re.captures_iter(s))
+        .filter_map(|c| {
+            let m0 = c.get(0)?;
+            // The date alone: a dateline's verb follows the `日`.
+            let end = m0.start() + m0.as_str().find('日')? + '日'.len_utf8();
+            Some((num(c.get(1))?, num(c.get(2))?, m0.start(), end))
+        })
+}
+
 /// The date in a URL's path: `/2024/0105/`, `/202401/t20240105_123.html`,
 /// `/c/2019-11-25/doc-…`, `/a/20200911/…`, `/2019-12/10/c_…`; or only the
 /// year and month (`/news/201909/1220000.shtml`). The host and query are
@@ -529,6 +544,12 @@ mod tests {
         assert_eq!(md("比分 3-2"), None);
         assert!(md("于1月5日发布").is_some());
         assert_eq!(md("13-40"), None);
+        let all: Vec<_> = month_days("1月5日电 2月 3日讯")
+            .map(|(m, d, _, _)| (m, d))
+            .collect();
+        assert_eq!(all, vec![(1, 5), (2, 3)]);
+        let (_, _, start, end) = month_days("中新社1月5日 10:00电").next().expect("one");
+        assert_eq!(&"中新社1月5日 10:00电"[start..end], "1月5日");
         // 29 February exists only in leap years.
         let leap = MonthDay {
             month: 2,
