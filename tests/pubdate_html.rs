@@ -120,3 +120,37 @@ fn roc_dates_on_taiwan_pages() -> Result<(), Box<dyn Error>> {
     }
     Ok(())
 }
+
+/// Text pages (saved copies) go through the same readers after their own
+/// labelled lines and datelines.
+#[test]
+fn text_pages_read_the_bar_and_the_url_too() -> Result<(), Box<dyn Error>> {
+    let c = cleaner()?;
+    let clean = |text: &str, url: Option<&str>| {
+        let page = Page {
+            text: text.to_string(),
+            charset: "utf-8".into(),
+            charset_source: fraudstat::model::CharsetSource::Meta,
+            kind: ContentKind::Text,
+        };
+        c.clean_within(
+            &page,
+            url,
+            &Hints::default(),
+            &PipelineLimits::default(),
+            &Budget::unlimited(),
+        )
+        .0
+        .published
+    };
+    let bar = format!("首页 > 新闻\n{TITLE}\n原创 某某日报 2024-01-05 16:01\n{TEXT}\n{TEXT}");
+    assert_eq!(
+        clean(&bar, None).as_deref(),
+        Some("2024-01-05T16:01:00+08:00")
+    );
+    let bare = format!("首页 > 新闻\n{TITLE}\n{TEXT}\n{TEXT}");
+    assert_eq!(clean(&bare, None), None);
+    let url = "https://www.example.gov.cn/jwdt/2024/0105/c12.html";
+    assert_eq!(clean(&bare, Some(url)).as_deref(), Some("2024-01-05"));
+    Ok(())
+}
