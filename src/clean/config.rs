@@ -188,6 +188,8 @@ pub struct MetaWords {
     /// `<meta>` keys containing one of these may lend their date's year to
     /// a year-less bar date.
     pub reference_key_words: Vec<String>,
+    /// A bar line with one of these links to another article (`上一篇`).
+    pub pager_words: Vec<String>,
 }
 
 /// A word list compiled for one-pass substring search.

@@ -69,6 +69,16 @@ fn is_running_text(line: &str, rules: &Rules) -> bool {
         && date::find_date(line, rules.meta.roc_year_max).is_none()
 }
 
+/// Whether a line links to the previous or next article (`上一篇：…`):
+/// the date in it is that article's.
+fn is_pager(line: &str, rules: &Rules) -> bool {
+    rules
+        .meta
+        .pager_words
+        .iter()
+        .any(|w| !w.is_empty() && line.contains(w.as_str()))
+}
+
 /// The value after a date label (`发布时间：`, `时间:`) in `line`, if any.
 fn labelled_value<'a>(line: &'a str, rules: &Rules) -> Option<&'a str> {
     rules
@@ -190,9 +200,14 @@ fn bar_after<'a>(
             continue;
         }
         left -= 1;
-        if is_running_text(line, rules) {
+        // The text, or a related-news or comment block, ends the bar; a
+        // bar line may name the comments (`2024-01-05 来源：… 网友评论`).
+        let footer = chars <= 30
+            && rules.sets.stop.found_in(line)
+            && date::find_date(line, rules.meta.roc_year_max).is_none();
+        if footer || is_running_text(line, rules) {
             left = 0;
-        } else if chars <= max_chars && !line.contains('。') {
+        } else if chars <= max_chars && !line.contains('。') && !is_pager(line, rules) {
             match bar_line_date(line, prev.as_deref(), rules) {
                 Some(d @ BarDate::Full(_)) => return Some(d),
                 Some(d) => year_less = year_less.or(Some(d)),
@@ -390,6 +405,15 @@ mod tests {
         );
         // A score or a count is not a date.
         assert_eq!(with("点赞 3-2"), None);
+        // Links to the next article and related lists carry other dates.
+        assert_eq!(with("上一篇：某县警方通报 2023-12-30"), None);
+        assert_eq!(
+            bar(
+                &format!("导航\n{TITLE}\n相关新闻\n另一条新闻 2023-12-30\n"),
+                TITLE
+            ),
+            None
+        );
     }
 
     #[test]
