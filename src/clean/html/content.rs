@@ -722,19 +722,10 @@ fn choose(
         {
             continue;
         }
-        let verdict = judge(rules, b, seen_text);
-        if let Some(n) = related {
-            if verdict == Verdict::Keep && is_running_text(b, &rules.tuning) {
-                related = None;
-            } else if matches!(verdict, Verdict::Stop | Verdict::Related)
-                || n >= rules.tuning.max_related_blocks
-            {
-                break;
-            } else {
-                related = Some(n + 1);
-                continue;
-            }
-        }
+        let verdict = match in_related(&mut related, judge(rules, b, seen_text), b, rules) {
+            Some(v) => v,
+            None => continue,
+        };
         if let Some(tr) = trace.as_deref_mut()
             && verdict != Verdict::Keep
         {
@@ -849,6 +840,32 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         }
     }
     Verdict::Keep
+}
+
+/// Passes a block's verdict through an open related-reading block
+/// (`related`: blocks read since its heading): its links are dropped
+/// (`None`), running text closes it and is kept, and a footer marker or a
+/// list too long for it ends the reading (`Stop`).
+fn in_related(
+    related: &mut Option<usize>,
+    verdict: Verdict,
+    b: &Block,
+    rules: &HtmlRules,
+) -> Option<Verdict> {
+    let Some(n) = *related else {
+        return Some(verdict);
+    };
+    if verdict == Verdict::Keep && is_running_text(b, &rules.tuning) {
+        *related = None;
+        Some(verdict)
+    } else if matches!(verdict, Verdict::Stop | Verdict::Related)
+        || n >= rules.tuning.max_related_blocks
+    {
+        Some(Verdict::Stop)
+    } else {
+        *related = Some(n + 1);
+        None
+    }
 }
 
 /// Whether a block reads as running text rather than a headline link: a
