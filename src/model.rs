@@ -4,7 +4,7 @@
 //! found), `clean` turns a page into an [`Article`], `extract` turns an
 //! article into [`Statistic`]s, and the whole lot is published as one
 //! [`ExtractionResult`]. Field names here are the wire format of
-//! `../shared/spec/interfaces.md` and `statistics.md`: renaming one breaks
+//! `docs/interfaces.md` and `statistics.md`: renaming one breaks
 //! every consumer downstream.
 
 use serde::{Deserialize, Serialize};

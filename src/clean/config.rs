@@ -87,6 +87,11 @@ pub struct ChromeWords {
     pub caption_prefixes: Vec<String>,
     /// Words that start the footer.
     pub stop_markers: Vec<String>,
+    /// Footer markers that may instead head a related-reading block inside
+    /// the article (`延伸阅读`): its links go, the text after them stays.
+    pub related_markers: Vec<String>,
+    /// Link lines such a block holds at most before text resumes.
+    pub max_related_links: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +181,15 @@ pub struct MetaWords {
     /// Days a labelled date may follow the dateline's day and still be the
     /// article's date (a paper printed the next morning).
     pub dateline_grace_days: i64,
+    /// Non-blank lines after the headline read for its information bar.
+    pub bar_lines: usize,
+    /// Longest bar line, in characters; longer lines are text.
+    pub bar_max_chars: usize,
+    /// `<meta>` keys containing one of these may lend their date's year to
+    /// a year-less bar date.
+    pub reference_key_words: Vec<String>,
+    /// A bar line with one of these links to another article (`上一篇`).
+    pub pager_words: Vec<String>,
 }
 
 /// A word list compiled for one-pass substring search.

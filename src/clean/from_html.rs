@@ -6,6 +6,7 @@
 use super::config::Rules;
 use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
 use super::meta::{self, PageMeta};
+use super::pubdate::{self, Known};
 use super::text::{self, cjk_count};
 use super::{ruby, spam};
 use crate::model::LimitHit;
@@ -34,17 +35,20 @@ pub fn clean(page: &str, html_rules: &HtmlRules, rules: &Rules) -> Cleaned {
         page,
         html_rules,
         rules,
+        &Known::default(),
         &PipelineLimits::unlimited(),
         &Budget::unlimited(),
     )
 }
 
 /// [`clean`] within the element and text bounds of `limits`, giving up
-/// (with a meaningless result) once `budget` is exceeded.
+/// (with a meaningless result) once `budget` is exceeded. `known` is what
+/// the caller knows besides the page (its URL, the crawler's date).
 pub fn clean_within(
     page: &str,
     html_rules: &HtmlRules,
     rules: &Rules,
+    known: &Known<'_>,
     limits: &PipelineLimits,
     budget: &Budget,
 ) -> Cleaned {
@@ -136,12 +140,24 @@ pub fn clean_within(
             rules.spam.spun_min_hits,
         );
     }
+    let bar = title
+        .as_deref()
+        .and_then(|t| pubdate::headline_bar(ex.page_text.lines(), t, rules));
+    let published = pubdate::choose_html(
+        &ex,
+        pubdate::HtmlDates {
+            tag: tags.published,
+            in_body: para_meta.published,
+            bar,
+            around_body: page_meta.published,
+        },
+        known,
+        &|d| meta::reconcile_with_dateline(d, &paragraphs, rules),
+        rules,
+    );
     Cleaned {
         title,
-        published: tags
-            .published
-            .or(para_meta.published)
-            .or(page_meta.published),
+        published,
         // A credited 来源 line outside the body beats a dateline inside it
         // (`齊魯網?閃電新聞1月10日訊` is the site, 來源 names the outlet),
         // which is also the order the plain-text reading uses.

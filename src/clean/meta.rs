@@ -8,103 +8,15 @@ use regex::Regex;
 use super::config::Rules;
 use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_label};
 
-/// A calendar date with an optional time of day, as shown on a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shown {
-    /// Gregorian year.
-    pub year: i32,
-    /// Month, 1–12.
-    pub month: u32,
-    /// Day, 1–31.
-    pub day: u32,
-    /// Hour, minute, second, when shown.
-    pub time: Option<(u32, u32, u32)>,
-}
+pub use crate::text::date::Shown;
+use crate::text::date::{self, hanzi_small};
 
-impl Shown {
-    /// RFC 3339 with `offset` when a time is known, else an ISO date.
-    pub fn format(&self, offset: &str) -> String {
-        match self.time {
-            Some((h, mi, s)) => format!(
-                "{:04}-{:02}-{:02}T{h:02}:{mi:02}:{s:02}{offset}",
-                self.year, self.month, self.day
-            ),
-            None => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
-        }
-    }
-
-    fn valid(&self) -> bool {
-        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day).is_some()
-            && self.time.is_none_or(|(h, m, s)| h < 24 && m < 60 && s < 60)
-    }
-}
-
-// Date syntax is fixed by the calendar, not vocabulary, so it lives here.
-static GREGORIAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*|[Tt])(?:星期.|週.|周.|\([一二三四五六日]\)|（[一二三四五六日]）)?\s*(上午|下午|中午|晚上|早上|凌晨)?\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?",
-    )
-    .ok()
-});
-static ROC: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:：](\d{2}))?")
-        .ok()
-});
-static HANZI: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日",
-    )
-    .ok()
-});
-static MONTH_DAY: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{1,2})月(\d{1,2})日").ok());
 static DAY_ONLY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"([\d一二三四五六七八九十廿卅]{1,3})日").ok());
 static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)copyright\s*(?:©|\(c\)|\?)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})")
         .ok()
 });
-
-fn hanzi_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '○' | '零' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// `十二` → 12, `廿` → 20, `三十一` → 31, `五` → 5.
-fn hanzi_small(s: &str) -> Option<u32> {
-    if s.chars().all(|c| c.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    let mut total = 0;
-    let mut cur = 0;
-    for c in s.chars() {
-        match c {
-            '十' => {
-                total += if cur == 0 { 10 } else { cur * 10 };
-                cur = 0;
-            }
-            '廿' => total += 20,
-            '卅' => total += 30,
-            c => cur = hanzi_digit(c)?,
-        }
-    }
-    Some(total + cur)
-}
-
-fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
-    m.and_then(|m| m.as_str().parse().ok())
-}
 
 /// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
 /// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`,
@@ -127,92 +39,7 @@ pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
 
 /// [`find_date`] on text with plain typography.
 fn find_plain_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
-    let mut best: Option<(Shown, usize, usize)> = None;
-    let mut consider = |cand: Option<(Shown, usize, usize)>| {
-        if let Some(c) = cand
-            && c.0.valid()
-            && best.as_ref().is_none_or(|b| c.1 < b.1)
-        {
-            best = Some(c);
-        }
-    };
-    if let Some(re) = GREGORIAN.as_ref() {
-        consider(re.captures(s).and_then(|c| {
-            let m0 = c.get(0)?;
-            // `下午3:20` is 15:20; `上午`/`凌晨` hours stand as written.
-            let pm = c
-                .get(4)
-                .is_some_and(|m| matches!(m.as_str(), "下午" | "晚上" | "中午"));
-            let time = match (num(c.get(5)), num(c.get(6))) {
-                (Some(h), Some(mi)) => {
-                    let h = if pm && h < 12 { h + 12 } else { h };
-                    Some((h, mi, num(c.get(7)).unwrap_or(0)))
-                }
-                _ => None,
-            };
-            Some((
-                Shown {
-                    year: i32::try_from(num(c.get(1))?).ok()?,
-                    month: num(c.get(2))?,
-                    day: num(c.get(3))?,
-                    time,
-                },
-                m0.start(),
-                m0.end(),
-            ))
-        }));
-    }
-    if let Some(re) = ROC.as_ref() {
-        consider(re.captures(s).and_then(|c| {
-            let m0 = c.get(0)?;
-            // A 4-digit year also matches `\d{2,3}` at its tail; skip those.
-            let y = c.get(1)?;
-            if s.get(..y.start())
-                .and_then(|p| p.chars().last())
-                .is_some_and(|ch| ch.is_ascii_digit())
-            {
-                return None;
-            }
-            let roc: i32 = y.as_str().parse().ok()?;
-            if roc >= rules.meta.roc_year_max || roc < 1 {
-                return None;
-            }
-            let time = match (num(c.get(4)), num(c.get(5))) {
-                (Some(h), Some(mi)) => Some((h, mi, 0)),
-                _ => None,
-            };
-            Some((
-                Shown {
-                    year: roc + 1911,
-                    month: num(c.get(2))?,
-                    day: num(c.get(3))?,
-                    time,
-                },
-                m0.start(),
-                m0.end(),
-            ))
-        }));
-    }
-    if let Some(re) = HANZI.as_ref() {
-        consider(re.captures(s).and_then(|c| {
-            let m0 = c.get(0)?;
-            let mut y = 0i32;
-            for ch in c.get(1)?.as_str().chars() {
-                y = y * 10 + i32::try_from(hanzi_digit(ch)?).ok()?;
-            }
-            Some((
-                Shown {
-                    year: y,
-                    month: hanzi_small(c.get(2)?.as_str())?,
-                    day: hanzi_small(c.get(3)?.as_str())?,
-                    time: None,
-                },
-                m0.start(),
-                m0.end(),
-            ))
-        }));
-    }
-    best
+    date::find_date(s, rules.meta.roc_year_max)
 }
 
 /// Whether a line opens with a full date.
@@ -276,17 +103,14 @@ fn dateline(s: &str, rules: &Rules) -> Option<Dateline> {
     let head = crate::text::typography::normalize(&head).text();
     let head = head.trim_start_matches(['【', '〔', '[', ' ']);
     let mut found: Option<(usize, Option<u32>, u32)> = None;
-    if let Some(re) = MONTH_DAY.as_ref() {
-        for c in re.captures_iter(head) {
-            let Some(m0) = c.get(0) else { continue };
-            let rest = head.get(m0.end()..).unwrap_or("");
-            if m.dateline_verbs
-                .iter()
-                .any(|v| rest.starts_with(v.as_str()))
-            {
-                found = Some((m0.start(), num(c.get(1)), num(c.get(2)).unwrap_or(0)));
-                break;
-            }
+    for (month, day, start, end) in date::month_days(head) {
+        let rest = head.get(end..).unwrap_or("");
+        if m.dateline_verbs
+            .iter()
+            .any(|v| rest.starts_with(v.as_str()))
+        {
+            found = Some((start, Some(month), day));
+            break;
         }
     }
     if found.is_none()
@@ -613,6 +437,20 @@ pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
     }
 }
 
+/// Reconciles a date shown outside the text (the headline's bar) with the
+/// dateline of the article's first paragraphs, as a labelled date is: a
+/// mirror's own stamp loses to the dateline's day when they are days apart.
+pub fn reconcile_with_dateline(shown: Shown, a: &Analysis, rules: &Rules) -> Shown {
+    let dl = a
+        .body
+        .iter()
+        .filter_map(|&i| a.lines.get(i))
+        .filter(|l| l.kind == Kind::Prose)
+        .take(3)
+        .find_map(|l| dateline(&l.text, rules));
+    combine_dates(Some(shown), dl.as_ref(), &[], rules).unwrap_or(shown)
+}
+
 /// The metadata lines before the footer, the article's own first: those
 /// from the headline (or the first paragraph) down, then those above it,
 /// nearest first. A sidebar's `来源:`/date lines above the article lose to
@@ -778,34 +616,7 @@ pub fn is_meta_line(s: &str, rules: &Rules) -> bool {
 /// `2024-01-09 10:32`, `2024年1月9日`): RFC 3339 with the tag's own offset,
 /// or the default one when it gives none; an ISO date when no time is given.
 pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
-    let (d, _, end) = find_date(v, rules)?;
-    if d.time.is_none() {
-        return Some(d.format(""));
-    }
-    let rest = v.get(end..).unwrap_or("").trim_start();
-    // Fractions of a second carry no meaning here.
-    let rest = rest
-        .strip_prefix('.')
-        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
-        .unwrap_or(rest);
-    let offset = if rest.starts_with(['Z', 'z']) {
-        "+00:00".to_string()
-    } else if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
-        let digits: String = rest
-            .chars()
-            .skip(1)
-            .filter(char::is_ascii_digit)
-            .take(4)
-            .collect();
-        match (digits.get(..2), digits.get(2..4)) {
-            (Some(h), Some(m)) => format!("{sign}{h}:{m}"),
-            (Some(h), None) => format!("{sign}{h}:00"),
-            _ => rules.meta.default_offset.clone(),
-        }
-    } else {
-        rules.meta.default_offset.clone()
-    };
-    Some(d.format(&offset))
+    date::format_timestamp(v, &rules.meta.default_offset, rules.meta.roc_year_max)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod from_html;
 pub mod html;
 pub mod meta;
+pub mod pubdate;
 pub mod ruby;
 pub mod script;
 pub mod spam;
@@ -88,7 +89,10 @@ impl Cleaner {
         limits: &PipelineLimits,
         budget: &Budget,
     ) -> (Article, Vec<LimitHit>) {
-        let _ = (url, hints);
+        let known = pubdate::Known {
+            url,
+            published: hints.published.as_deref(),
+        };
         match page.kind {
             ContentKind::Text => {
                 let (text, hit) = match page.text.char_indices().nth(limits.max_text_chars) {
@@ -101,12 +105,18 @@ impl Cleaner {
                     ),
                     None => (page.text.as_str(), None),
                 };
-                let article = self.clean_text_within(text, budget);
+                let article = self.clean_text_within(text, &known, budget);
                 (article, hit.into_iter().collect())
             }
             ContentKind::Html => {
-                let c =
-                    from_html::clean_within(&page.text, &self.html, &self.rules, limits, budget);
+                let c = from_html::clean_within(
+                    &page.text,
+                    &self.html,
+                    &self.rules,
+                    &known,
+                    limits,
+                    budget,
+                );
                 let hits = c.limit.into_iter().collect();
                 (Self::article_of(c), hits)
             }
@@ -132,12 +142,26 @@ impl Cleaner {
 
     /// Cleans plain text (a saved copy of a page).
     pub fn clean_text(&self, text: &str) -> Article {
-        self.clean_text_within(text, &Budget::unlimited())
+        self.clean_text_within(text, &pubdate::Known::default(), &Budget::unlimited())
     }
 
-    fn clean_text_within(&self, text: &str, budget: &Budget) -> Article {
+    fn clean_text_within(
+        &self,
+        text: &str,
+        known: &pubdate::Known<'_>,
+        budget: &Budget,
+    ) -> Article {
         let analysis = text::analyse_within(text, &self.rules, budget);
         let meta = meta::extract(&analysis, &self.rules);
+        let published = meta.published.or_else(|| {
+            let from = analysis.title.unwrap_or(0);
+            pubdate::fallback_text(
+                analysis.lines.iter().skip(from).map(|l| l.text.as_str()),
+                analysis.title_text(),
+                known,
+                &self.rules,
+            )
+        });
         let title = analysis
             .title_text()
             .map(|t| meta::clean_title(t, &self.rules))
@@ -146,7 +170,7 @@ impl Cleaner {
         let script = script::detect_parts(&[title.as_deref().unwrap_or(""), &body]);
         Article {
             title,
-            published: meta.published,
+            published,
             source: meta.source,
             author: meta.author,
             script,

@@ -25,6 +25,8 @@ pub enum Kind {
     Bullet,
     /// The start of the footer (related news, comments).
     Stop,
+    /// A related-reading block inside the article: its heading and links.
+    Related,
     /// Source, date, author or byline.
     Meta,
     /// A paragraph of running text.
@@ -471,7 +473,64 @@ fn build_lines<'a>(
         let kind = classify(&raw, rules);
         lines.push(Line { text: raw, kind });
     }
+    mark_related_blocks(&mut lines, rules);
     lines
+}
+
+/// Whether a stop line heads a related-reading block (`延伸阅读`,
+/// `【相关新闻】`, `相關新聞：`).
+fn is_related_marker(s: &str, rules: &Rules) -> bool {
+    let t = s.trim_matches(['【', '】', '[', ']', ':', '：', ' ', '>', '»']);
+    t.chars().count() <= 8
+        && rules
+            .chrome
+            .related_markers
+            .iter()
+            .any(|m| !m.is_empty() && t.starts_with(m.as_str()))
+}
+
+/// Re-marks related-reading blocks inside the article: a related marker
+/// followed, within `max_related_links` non-blank lines, by running text
+/// (a line with a full stop) is no footer. The marker and the headline
+/// links before that text become [`Kind::Related`], which neither ends nor
+/// joins the article. Each line is looked at a bounded number of times.
+fn mark_related_blocks(lines: &mut [Line], rules: &Rules) {
+    let max = rules.chrome.max_related_links;
+    let mut i = 0;
+    while i < lines.len() {
+        let opens = lines
+            .get(i)
+            .is_some_and(|l| l.kind == Kind::Stop && is_related_marker(&l.text, rules));
+        if !opens {
+            i += 1;
+            continue;
+        }
+        let mut links = 0;
+        let mut resumes = None;
+        for (j, l) in lines.iter().enumerate().skip(i + 1) {
+            if l.kind == Kind::Blank {
+                continue;
+            }
+            if matches!(l.kind, Kind::Prose | Kind::Short) && l.text.contains('。') {
+                resumes = Some(j);
+                break;
+            }
+            if l.kind == Kind::Stop || links >= max {
+                break;
+            }
+            links += 1;
+        }
+        let Some(end) = resumes else {
+            i += 1;
+            continue;
+        };
+        for l in lines.iter_mut().take(end).skip(i) {
+            if l.kind != Kind::Blank {
+                l.kind = Kind::Related;
+            }
+        }
+        i = end;
+    }
 }
 
 /// Classifies paragraphs an HTML extractor already chose: every prose or
@@ -729,7 +788,7 @@ fn densest_block(lines: &[Line]) -> Option<Block> {
                 }
             }
             Kind::Short => hard_run = 0,
-            Kind::Blank | Kind::Meta | Kind::Caption => {}
+            Kind::Blank | Kind::Meta | Kind::Caption | Kind::Related => {}
         }
     }
     close(&mut cur, &mut best);

@@ -714,13 +714,18 @@ fn choose(
     let mut total = 0.0;
     let mut seen_text = false;
     let mut first_kept: Option<usize> = None;
+    // Blocks read since a related-reading heading, while inside its list.
+    let mut related: Option<usize> = None;
     for (bi, b) in blocks.iter().enumerate().filter(|(_, b)| counted(b)) {
         if !inside.get(b.owner).copied().unwrap_or(false)
             || excluded.get(b.owner).copied().unwrap_or(false)
         {
             continue;
         }
-        let verdict = judge(rules, b, seen_text);
+        let verdict = match in_related(&mut related, judge(rules, b, seen_text), b, rules) {
+            Some(v) => v,
+            None => continue,
+        };
         if let Some(tr) = trace.as_deref_mut()
             && verdict != Verdict::Keep
         {
@@ -739,6 +744,10 @@ fn choose(
                 continue;
             }
             Verdict::Stop => break,
+            Verdict::Related => {
+                related = Some(0);
+                continue;
+            }
         }
         if dom.get(b.owner).name == local_name!("h1") && !seen_text {
             if body.heading.is_none() {
@@ -788,6 +797,9 @@ enum Verdict {
     DropPhrase,
     /// A trailing block (related news, comments) starts: stop reading.
     Stop,
+    /// A related-reading heading: its links are dropped, and the text may
+    /// go on after them.
+    Related,
 }
 
 fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
@@ -808,6 +820,9 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         return Verdict::DropPhrase;
     }
     if b.len < t.short_paragraph_len {
+        if seen_text && starts(&rules.related_markers) {
+            return Verdict::Related;
+        }
         if starts(&rules.tail_markers) {
             // Before any body text it heads a box above the article.
             return if seen_text {
@@ -825,6 +840,38 @@ fn judge(rules: &HtmlRules, b: &Block, seen_text: bool) -> Verdict {
         }
     }
     Verdict::Keep
+}
+
+/// Passes a block's verdict through an open related-reading block
+/// (`related`: blocks read since its heading): its links are dropped
+/// (`None`), running text closes it and is kept, and a footer marker or a
+/// list too long for it ends the reading (`Stop`).
+fn in_related(
+    related: &mut Option<usize>,
+    verdict: Verdict,
+    b: &Block,
+    rules: &HtmlRules,
+) -> Option<Verdict> {
+    let Some(n) = *related else {
+        return Some(verdict);
+    };
+    if verdict == Verdict::Keep && is_running_text(b, &rules.tuning) {
+        *related = None;
+        Some(verdict)
+    } else if matches!(verdict, Verdict::Stop | Verdict::Related)
+        || n >= rules.tuning.max_related_blocks
+    {
+        Some(Verdict::Stop)
+    } else {
+        *related = Some(n + 1);
+        None
+    }
+}
+
+/// Whether a block reads as running text rather than a headline link: a
+/// sentence ends in it (headlines carry no full stop).
+fn is_running_text(b: &Block, t: &Tuning) -> bool {
+    b.text.contains('。') || (b.text.trim_end().ends_with('.') && b.len >= t.short_paragraph_len)
 }
 
 /// Whether an element inside the chosen content is chrome (Readability's

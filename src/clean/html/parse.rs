@@ -547,7 +547,8 @@ impl<'r> Builder<'r> {
         self.close_in(|n| n == name, scope);
     }
 
-    /// Records `<meta>`, `<time datetime>` and JSON-LD openings.
+    /// Records `<meta>`, `<time datetime>`, `<link rel=canonical>` and
+    /// JSON-LD openings.
     fn meta_item(&mut self, name: &LocalName, attrs: &[Attr<'_>]) {
         let attr = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.value.as_ref());
         match *name {
@@ -565,6 +566,16 @@ impl<'r> Builder<'r> {
             local_name!("time") => {
                 if let Some(dt) = attr("datetime") {
                     self.head.items.push(HeadItem::Time(dt.to_string()));
+                }
+            }
+            // The page's own address may carry its date (`/2024/0105/`).
+            local_name!("link") => {
+                if attr("rel").is_some_and(|r| r.trim().eq_ignore_ascii_case("canonical"))
+                    && let Some(href) = attr("href")
+                {
+                    self.head
+                        .items
+                        .push(HeadItem::Meta("canonical".into(), href.to_string()));
                 }
             }
             _ => {}

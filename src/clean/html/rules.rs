@@ -38,6 +38,7 @@ pub struct HtmlRules {
     maybe: Option<Regex>,
     pub(crate) drop_paragraph: Option<AhoCorasick>,
     pub(crate) tail_markers: Vec<String>,
+    pub(crate) related_markers: Vec<String>,
     pub(crate) drop_prefix: Vec<String>,
     pub(crate) comma_chars: Vec<char>,
     /// Attributes the parser keeps (lower-case), besides those of
@@ -94,6 +95,9 @@ pub struct Tuning {
     pub long_block_len: f32,
     /// "Short" for drop_paragraph and tail_markers.
     pub short_paragraph_len: f32,
+    /// Blocks after a related-reading heading read as its links before,
+    /// without running text, it is taken for the page's footer.
+    pub max_related_blocks: usize,
     /// Containers of quotes below this link density are never pruned.
     pub quote_max_link_density: f32,
     /// Containers with at least this many clause separators are never pruned.
@@ -233,6 +237,7 @@ struct RawPhrases {
     drop_paragraph: Vec<String>,
     drop_prefix: Vec<String>,
     tail_markers: Vec<String>,
+    related_markers: Vec<String>,
 }
 
 impl HtmlRules {
@@ -348,6 +353,12 @@ impl HtmlRules {
             tail_markers: raw
                 .phrases
                 .tail_markers
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            related_markers: raw
+                .phrases
+                .related_markers
                 .iter()
                 .map(|s| s.to_lowercase())
                 .collect(),
