@@ -839,7 +839,8 @@ const IN_TEXT: &[InText] = &[
     (
         "２０２４年，共止付资金9.6亿元。",
         960_000_000.0,
-        "２０２４年",
+        // period.text is quoted with web typography normalised.
+        "2024年",
         Some("2024-01-01"),
         Some("2024-12-31"),
     ),
