@@ -227,16 +227,18 @@ fn open_clauses_within(
             return out;
         }
         if i == s.len() || s.get(i).is_some_and(|&c| is_clause_break(c)) {
+            // `该团伙自2022年以来`: the phrase starts at 自, and a long clause
+            // (a body's full name before it) is one when 自 is near its end.
+            let lo = cs.max(i.saturating_sub(lex.max_open_clause));
+            let mark = (lo..i).find(|&k| matches!(s.get(k), Some('自' | '从')));
+            let short = i - cs <= lex.max_open_clause;
+            let checked_from = if short { Some(cs) } else { mark };
             if i > cs
-                && i - cs <= lex.max_open_clause
                 && lex.open_clause_endings.ending_at(s, i).is_some()
-                && !spans.numeral_within(cs, i)
+                && let Some(from) = checked_from
+                && !spans.numeral_within(from, i)
             {
-                let mut a = cs;
-                // `该团伙自2022年以来`: the phrase starts at 自.
-                if let Some(k) = (cs..i).find(|&k| matches!(s.get(k), Some('自' | '从'))) {
-                    a = k;
-                }
+                let mut a = mark.unwrap_or(cs);
                 while let Some(len) = lex.trim_lead.at(s, a) {
                     a += len;
                 }

@@ -905,3 +905,112 @@ fn relative_phrases_are_found_and_resolved_in_text() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Classes found on fresh pages: `(text, value, phrase, from, to)`, each
+/// text its own paragraph, published 2025-11-20.
+const FRESH_CLASSES: &[(&str, f64, &str, Option<&str>, Option<&str>)] = &[
+    // A Chinese-numeral year written with an Arabic zero.
+    (
+        "二0一九年，该中心共拦截诈骗电话3100个。",
+        3100.0,
+        "二0一九年",
+        Some("2019-01-01"),
+        Some("2019-12-31"),
+    ),
+    // `迄` joins a range, so the range after `与` is a comparison base and
+    // the figure keeps the sentence's own period.
+    (
+        "今年5月份全县受理诈骗案件88件，与自去年6月份迄今年4月份的平均数相比，减少11件。",
+        11.0,
+        "今年5月份",
+        Some("2025-05-01"),
+        Some("2025-05-31"),
+    ),
+    // A span counted back (`2年内`) is a look-back, not the paragraph's date.
+    (
+        "从2021年3月5日至今，该平台运行良好。2年内共处置预警线索5200条。",
+        5200.0,
+        "2年内",
+        None,
+        None,
+    ),
+    // `第3季` without `度` is a quarter.
+    (
+        "2024年第3季，全市共破获电诈案件610起。",
+        610.0,
+        "2024年第3季",
+        Some("2024-07-01"),
+        Some("2024-09-30"),
+    ),
+    // A bracketed aside's period does not carry past the bracket.
+    (
+        "2025年1至9月全省发案9100起(去年同期11200起)。冻结涉案资金4700万元。",
+        47_000_000.0,
+        "2025年1至9月",
+        Some("2025-01-01"),
+        Some("2025-09-30"),
+    ),
+];
+
+#[test]
+fn fresh_classes_are_found_and_resolved() {
+    let text = FRESH_CLASSES
+        .iter()
+        .map(|r| r.0)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let got = periods(None, &text, Some("2025-11-20"), &Hints::default());
+    let mut failures = Vec::new();
+    for &(sentence, value, phrase, from, to) in FRESH_CLASSES {
+        let want = (Some(phrase), from, to);
+        let have = got
+            .iter()
+            .find(|g| g.0 == value)
+            .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()));
+        if have != Some(want) {
+            failures.push(format!("{sentence}: want {want:?}, got {have:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_span_of_years_with_respectively_gives_each_figure_its_year() {
+    let got = periods(
+        None,
+        "2022年至2024年，全市分别抓获诈骗嫌疑人1200人、1500人、1700人。",
+        Some("2025-03-01"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 1200.0),
+        (
+            Some("2022年至2024年"),
+            Some("2022-01-01"),
+            Some("2022-12-31")
+        )
+    );
+    assert_eq!(
+        period_of(&got, 1700.0),
+        (
+            Some("2022年至2024年"),
+            Some("2024-01-01"),
+            Some("2024-12-31")
+        )
+    );
+    // Two figures for three years: the span stays whole.
+    let got = periods(
+        None,
+        "2022年至2024年，全市分别抓获诈骗嫌疑人2200人、2500人。",
+        Some("2025-03-01"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 2200.0),
+        (
+            Some("2022年至2024年"),
+            Some("2022-01-01"),
+            Some("2024-12-31")
+        )
+    );
+}

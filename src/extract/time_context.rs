@@ -55,8 +55,11 @@ pub fn resolve_all(
         let ctx = Context {
             published,
             // `全年` is about the year stated before it, in its paragraph or
-            // earlier.
-            passage_year: if kind == Kind::FullYear {
+            // earlier; so is a year-less date on a page with no publication
+            // date, the nearest stated year being all there is to go on.
+            passage_year: if kind == Kind::FullYear
+                || (kind == Kind::Yearless && published.is_none())
+            {
                 year.or(doc_year)
             } else {
                 year
@@ -133,14 +136,69 @@ pub fn assign(
         let pick = t.governing(figs, i, f);
         t.chosen.push(pick);
     }
-    t.chosen
+    let mut out: Vec<Period> = t
+        .chosen
         .iter()
         .map(|c| {
             c.and_then(|k| phrases.get(k).zip(spans.get(k)))
                 .map(|(p, span)| period_of(view, p, *span))
                 .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    per_year_lists(lex, view, seg, figs, phrases, &spans, &t.chosen, &mut out);
+    out
+}
+
+/// `2019年至2021年，…分别起诉3.9万人、5万人、4万人`: a span of whole years
+/// followed by `分别` and exactly one figure per year gives each figure its
+/// own year, in order. Any other count leaves the span as it is.
+#[allow(clippy::too_many_arguments)]
+fn per_year_lists(
+    lex: &Lexicon,
+    view: &View,
+    seg: &Segments,
+    figs: &[Figure],
+    phrases: &[Phrase],
+    spans: &[Span],
+    chosen: &[Option<usize>],
+    out: &mut [Period],
+) {
+    let mut i = 0;
+    while i < figs.len() {
+        let Some(k) = chosen.get(i).copied().flatten() else {
+            i += 1;
+            continue;
+        };
+        // The run of figures in one sentence taking the same phrase.
+        let sent = |j: usize| figs.get(j).and_then(|f| seg.sentence_of(f.num_start));
+        let mut j = i + 1;
+        while j < figs.len() && chosen.get(j) == Some(&Some(k)) && sent(j) == sent(i) {
+            j += 1;
+        }
+        let years = spans.get(k).and_then(|&(a, b)| whole_years(a?, b?));
+        let respectively = phrases.get(k).zip(figs.get(i)).is_some_and(|(p, f)| {
+            p.end <= f.start && lex.respectively.find(&view.simp, p.end, f.start).is_some()
+        });
+        if let Some((y0, n)) = years
+            && respectively
+            && n == j - i
+        {
+            for (idx, period) in out.iter_mut().enumerate().take(j).skip(i) {
+                let y = y0 + (idx - i) as i32;
+                period.from = NaiveDate::from_ymd_opt(y, 1, 1).map(|d| d.to_string());
+                period.to = NaiveDate::from_ymd_opt(y, 12, 31).map(|d| d.to_string());
+            }
+        }
+        i = j;
+    }
+}
+
+/// The first year and the number of years of a span that is whole years,
+/// more than one.
+fn whole_years(a: NaiveDate, b: NaiveDate) -> Option<(i32, usize)> {
+    let whole = (a.month(), a.day(), b.month(), b.day()) == (1, 1, 12, 31);
+    let n = b.year() - a.year() + 1;
+    (whole && (2..=12).contains(&n)).then_some((a.year(), n as usize))
 }
 
 /// The state of the walk over the figures.
@@ -191,8 +249,9 @@ impl Tracker<'_> {
             return Some(k);
         }
         let in_sentence = before.rev().find(|&k| {
-            self.phrase(k)
-                .is_some_and(|p| p.end <= f.start && !p.comparison)
+            self.phrase(k).is_some_and(|p| {
+                p.end <= f.start && !p.comparison && !self.closed_aside(p, f.start)
+            })
         });
         // `同期，…`: the sentence's own phrase is the back reference.
         if let Some(k) = in_sentence
@@ -258,9 +317,28 @@ impl Tracker<'_> {
     fn paragraph_opening(&self, para: usize, s_start: usize) -> Option<usize> {
         let &(pa, _) = self.seg.paragraphs.get(para)?;
         self.starting_in(pa, s_start).rev().find(|&k| {
-            self.phrase(k)
-                .is_some_and(|p| p.end <= s_start && !p.comparison)
+            self.phrase(k).is_some_and(|p| {
+                p.end <= s_start && !p.comparison && !self.closed_aside(p, s_start)
+            })
         })
+    }
+
+    /// Whether `p` sits in a bracketed aside that closes before `at`
+    /// (`…22476起(去年同期28625起)。…8160万元`): the aside's period is its
+    /// own, not the one the passage goes on with. Scans are bounded, so
+    /// this stays linear.
+    fn closed_aside(&self, p: &Phrase, at: usize) -> bool {
+        const REACH: usize = 48;
+        let opened = (p.start.saturating_sub(REACH)..p.start)
+            .rev()
+            .map_while(|j| self.s.get(j))
+            .find(|c| matches!(c, '(' | '（' | ')' | '）' | '。' | '\n'))
+            .is_some_and(|c| matches!(c, '(' | '（'));
+        opened
+            && self
+                .s
+                .get(p.end..at.min(p.end + REACH))
+                .is_some_and(|w| w.iter().any(|c| matches!(c, ')' | '）')))
     }
 
     /// A list item goes on with the period of the paragraph that introduced
