@@ -908,7 +908,7 @@ fn relative_phrases_are_found_and_resolved_in_text() {
 
 /// Classes found on fresh pages: `(text, value, phrase, from, to)`, each
 /// text its own paragraph, published 2025-11-20.
-const FRESH_CLASSES: &[(&str, f64, &str, Option<&str>, Option<&str>)] = &[
+const FRESH_CLASSES: &[InText] = &[
     // A Chinese-numeral year written with an Arabic zero.
     (
         "二0一九年，该中心共拦截诈骗电话3100个。",
