@@ -1014,3 +1014,28 @@ fn a_span_of_years_with_respectively_gives_each_figure_its_year() {
         )
     );
 }
+
+#[test]
+fn a_long_clause_opening_with_a_name_and_a_page_with_no_date() {
+    let got = periods(
+        None,
+        "某某市打击治理电信网络新型违法犯罪工作领导小组办公室（简称“市反诈办”）自2020年5月12日挂牌运行至今，共劝阻群众8800人。",
+        Some("2025-03-01"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 8800.0),
+        (Some("自2020年5月12日挂牌运行至今"), Some("2020-05-12"), None)
+    );
+    // No publication date: a year-less range takes the year stated last.
+    let got = periods(
+        None,
+        "二〇二三年七月，市反诈中心上线预警平台。\n一至九月，全市共破获诈骗案件520起。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 520.0),
+        (Some("一至九月"), Some("2023-01-01"), Some("2023-09-30"))
+    );
+}
