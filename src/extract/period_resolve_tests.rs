@@ -1025,7 +1025,11 @@ fn a_long_clause_opening_with_a_name_and_a_page_with_no_date() {
     );
     assert_eq!(
         period_of(&got, 8800.0),
-        (Some("自2020年5月12日挂牌运行至今"), Some("2020-05-12"), None)
+        (
+            Some("自2020年5月12日挂牌运行至今"),
+            Some("2020-05-12"),
+            None
+        )
     );
     // No publication date: a year-less range takes the year stated last.
     let got = periods(
