@@ -169,6 +169,7 @@ fn by_verb(
     };
     let passive = passive_span(lex, s, f, c);
     let mut best: Option<(usize, usize, usize)> = None;
+    let mut best_vp = usize::MAX;
     for (ri, rule) in lex.metrics.iter().enumerate() {
         if rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
@@ -211,8 +212,14 @@ fn by_verb(
                 // A verb from an earlier clause governs less closely than
                 // one in the figure's own clause, even one after it.
                 let d = f.start - ve + if vp < c.clo { 12 } else { 0 };
-                if best.is_none_or(|(_, bd, _)| d < bd) {
+                // On a tie the longer verb wins: `返还冻结资金` returns money,
+                // `劝阻拦截金额` spares it; the 冻结 or 拦截 inside only
+                // qualifies the noun.
+                if best.is_none_or(|(_, bd, _)| d < bd)
+                    || (best.is_some_and(|(_, bd, _)| d == bd) && vp < best_vp)
+                {
                     best = Some((ri, d, nlo));
+                    best_vp = vp;
                 }
                 break;
             }
