@@ -409,7 +409,6 @@ const ROWS: &[Row] = &[
     ("警方拘捕8人，案件共涉15名受害人。", 15.0, "名", "other"),
     ("行動中共有230名騙徒被捕。", 230.0, "名", "suspects_arrested"),
     // Cases tied to suspects or linked into a series are not cases reported.
-    ("被捕男子涉嫌與7宗網購騙案有關。", 7.0, "宗", "other"),
     ("专案组已串并各地案件150余起。", 150.0, "起", "other"),
     ("省厅挂牌督办3起重大电诈案件。", 3.0, "起", "other"),
     ("长者被骗人数按年下降12.5%。", 12.5, "%", "other"),
