@@ -396,6 +396,31 @@ const ROWS: &[Row] = &[
     ("詐騙案件受理數較去年同期減少1,234件，降幅9.8%。", 9.8, "%", "cases_reported"),
     ("共攔阻詐騙金額新臺幣12億元，攔阻件數2,345件。", 2_345.0, "件", "other"),
     ("截至10月底，共凍結涉詐帳戶1.2萬個。", 12_000.0, "个", "other"),
+    // Money verbs: losses spared, money recovered, payment stopped.
+    ("反诈中心及时拦截市民损失300余万元。", 3_000_000.0, "元", "losses_avoided"),
+    ("民警劝阻拦截金额达80万元。", 800_000.0, "元", "losses_avoided"),
+    ("民警帮助事主保住卡内存款12万元。", 120_000.0, "元", "losses_avoided"),
+    ("警方協助阻止了3,000萬港元資金流失。", 30_000_000.0, "元", "losses_avoided"),
+    ("警方今年共起回被騙款項4,200萬港元。", 42_000_000.0, "元", "funds_returned"),
+    ("分局向受害人返还冻结资金共56万元。", 560_000.0, "元", "funds_returned"),
+    ("民警联系银行停止支付涉案资金35万元。", 350_000.0, "元", "funds_stopped"),
+    // Victims next to an arrest are not the arrested; swindlers caught are.
+    ("警方拘捕8人，案件共涉15名受害人。", 8.0, "人", "suspects_arrested"),
+    ("警方拘捕8人，案件共涉15名受害人。", 15.0, "名", "other"),
+    ("行動中共有230名騙徒被捕。", 230.0, "名", "suspects_arrested"),
+    // Cases tied to suspects or linked into a series are not cases reported.
+    ("专案组已串并各地案件150余起。", 150.0, "起", "other"),
+    ("省厅挂牌督办3起重大电诈案件。", 3.0, "起", "other"),
+    ("长者被骗人数按年下降12.5%。", 12.5, "%", "other"),
+    // HK / TW verbs of cases stopped or solved, and operations counted in 起.
+    ("警員今年成功制止45宗騙案。", 45.0, "宗", "people_protected"),
+    ("今年共發起跨境集中收網行動6起。", 6.0, "起", "operations_launched"),
+    // Changes of the arrests count, and changes listed without nouns.
+    ("破案数和抓获人数同比分别上升12%和18.5%。", 12.0, "%", "cases_solved"),
+    ("破案数和抓获人数同比分别上升12%和18.5%。", 18.5, "%", "suspects_arrested"),
+    ("今年全区发案数、损失数同比分别下降31%、22%,环比分别下降14%、9%。", 14.0, "%", "cases_reported"),
+    ("今年全区发案数、损失数同比分别下降31%、22%,环比分别下降14%、9%。", 9.0, "%", "other"),
+    ("全市共立案电诈案件1200起，比2022年与2021年同期分别下降15%及7%。", 7.0, "%", "cases_reported"),
 ];
 
 #[test]

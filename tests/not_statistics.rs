@@ -152,3 +152,27 @@ fn counts_of_people_stay_statistics() {
 fn group_size_thresholds_qualify_another_figure() {
     assert_only("打掉两人以上犯罪团伙5个。", &[(5.0, "个")]);
 }
+
+#[test]
+fn slogans_in_quotes_are_not_statistics() {
+    assert_none("全县围绕“建好一个平台,用好两支队伍,落实三项机制”的思路推进反诈工作。");
+    assert_none("全市呈现出“两个下降、一个上升”的良好态势。");
+    // A figure in digits inside quotes stays: quotes also hold data.
+    assert_only("通报称“今年共破获案件35起”。", &[(35.0, "起")]);
+}
+
+#[test]
+fn like_collecting_rules_are_not_statistics() {
+    assert_none("转发本文集赞30个即可领取反诈帆布袋一个。");
+}
+
+#[test]
+fn boards_counted_in_kuai_are_not_money() {
+    assert_only("在村口设置反诈宣传牌3000余块。", &[(3000.0, "块")]);
+    assert_only("张某被骗走3000块。", &[(3000.0, "元")]);
+}
+
+#[test]
+fn online_and_offline_campaigns_are_counted() {
+    assert_only("民警组织开展12次线上线下反诈宣讲。", &[(12.0, "次")]);
+}

@@ -131,6 +131,35 @@ fn has_multiplier_char(s: &[char], a: usize, b: usize) -> bool {
     })
 }
 
+/// Whether a money context word (`损失`, `被骗`) sits in the clause before
+/// `start`, read over its last 12 characters only: scanning back to the
+/// clause start was quadratic on a clause of endless figures.
+fn money_context_before(lex: &Lexicon, s: &[char], start: usize) -> bool {
+    let lo = start.saturating_sub(12);
+    let clause_lo = super::sentence::clause_start(s, start, lo);
+    lex.money_context.rfind(s, clause_lo, start).is_some()
+}
+
+/// `按照“健全一套体系,完善两大平台,创建四项机制”`: a small number in
+/// Chinese numerals inside a quotation is the wording of a slogan. The
+/// nearest quotation mark before it (within `slogan_reach`) must open one.
+fn in_slogan(lex: &Lexicon, s: &[char], n: &Num, f: &Figure, line_lo: usize) -> bool {
+    let chinese = s
+        .get(n.start..n.end)
+        .is_some_and(|w| !w.is_empty() && w.iter().all(|c| is_chinese_digit(*c)));
+    if !chinese || f.value > lex.slogan_max_value {
+        return false;
+    }
+    let lo = n.start.saturating_sub(lex.slogan_reach).max(line_lo);
+    s.get(lo..n.start)
+        .and_then(|w| {
+            w.iter()
+                .rev()
+                .find(|c| matches!(c, '“' | '”' | '「' | '」' | '『' | '』'))
+        })
+        .is_some_and(|c| matches!(c, '“' | '「' | '『'))
+}
+
 fn is_chinese_digit(c: char) -> bool {
     "〇○零一二三四五六七八九十两廿卅百千万亿壹贰叁肆伍陆柒捌玖拾佰仟".contains(c)
 }
@@ -384,6 +413,9 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
     if lex.chrome.rfind(s, lo, n.start).is_some() {
         return None;
     }
+    if in_slogan(lex, s, n, &f, line_lo) {
+        return None;
+    }
     // Statutory maximums describe the law, not what the police achieved.
     if lex.penalty.rfind(s, clause_lo, n.start).is_some() {
         return None;
@@ -509,7 +541,10 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 kind = Kind::Money;
                 currency = Some(cur);
                 p = q + len;
-            } else if let Some(len) = lex.money_units.at(s, q) {
+            } else if let Some(len) = lex.money_units.at(s, q).filter(|&len| {
+                lex.money_needs_context.at(s, q) != Some(len)
+                    || money_context_before(lex, s, n.start)
+            }) {
                 unit = "元".into();
                 kind = Kind::Money;
                 p = q + len;
@@ -520,7 +555,9 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
             } else if let Some(len) = lex.count_units.at(s, q) {
                 // `3个月`, `24小时`: a duration, not a count.
                 let nc = lex.not_count.at(s, q).unwrap_or(0);
-                if nc > len || lex.count_blockers.at(s, q + len).is_some() {
+                let blocked = lex.count_blockers.at(s, q + len).is_some()
+                    && lex.count_blocker_exceptions.at(s, q + len).is_none();
+                if nc > len || blocked {
                     return None;
                 }
                 unit = s.get(q..q + len)?.iter().collect();
@@ -534,12 +571,7 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                     bare_money = true;
                     p = q;
                 } else if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
-                    // Only the last 12 characters of the clause are read:
-                    // scanning back to the clause start was quadratic on a
-                    // clause of endless figures.
-                    let lo = n.start.saturating_sub(12);
-                    let clause_lo = super::sentence::clause_start(s, n.start, lo);
-                    let ctx = lex.money_context.rfind(s, clause_lo, n.start).is_some();
+                    let ctx = money_context_before(lex, s, n.start);
                     // `3,570万及3,790万澳门元`: the first of a pair of amounts.
                     let paired = lex.list_separators.at(s, q).is_some_and(|len| {
                         let r = q + len;

@@ -162,7 +162,11 @@ impl<V: Clone> WordMap<V> {
 struct RawUnits {
     count: Vec<String>,
     count_blockers: Vec<String>,
+    #[serde(default)]
+    count_blocker_exceptions: Vec<String>,
     not_count: Vec<String>,
+    #[serde(default)]
+    money_needs_context: Vec<String>,
     money: Vec<String>,
     percent: Vec<String>,
     percent_words: Vec<String>,
@@ -257,6 +261,10 @@ struct RawNot {
     pair_before: Vec<String>,
     #[serde(default)]
     pair_after: Vec<String>,
+    #[serde(default)]
+    slogan_max_value: f64,
+    #[serde(default)]
+    slogan_reach: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -415,6 +423,17 @@ pub struct Lexicon {
     pub(crate) max_sentence_chars: usize,
     pub(crate) count_units: Words,
     pub(crate) count_blockers: Words,
+    /// Words after a counting word that a blocker would take for itself
+    /// (`28次线上线下活动`: 线上 is no `1号线`).
+    pub(crate) count_blocker_exceptions: Words,
+    /// Money words that are money only among money context words
+    /// (`宣传牌2万块` counts boards).
+    pub(crate) money_needs_context: Words,
+    /// A number in Chinese numerals up to this value inside a quotation is
+    /// slogan wording (`“健全一套体系,完善两大平台”`).
+    pub(crate) slogan_max_value: f64,
+    /// How far back (characters) an opening quotation mark is looked for.
+    pub(crate) slogan_reach: usize,
     pub(crate) not_count: Words,
     pub(crate) money_units: Words,
     pub(crate) percent: Words,
@@ -604,6 +623,10 @@ impl Lexicon {
             max_sentence_chars: raw.limits.max_sentence_chars,
             count_units: Words::new(&raw.units.count),
             count_blockers: Words::new(&raw.units.count_blockers),
+            count_blocker_exceptions: Words::new(&raw.units.count_blocker_exceptions),
+            money_needs_context: Words::new(&raw.units.money_needs_context),
+            slogan_max_value: raw.not_statistics.slogan_max_value,
+            slogan_reach: raw.not_statistics.slogan_reach.min(200),
             not_count: Words::new(&raw.units.not_count),
             money_units: Words::new(&raw.units.money),
             percent: Words::new(&raw.units.percent),

@@ -169,6 +169,7 @@ fn by_verb(
     };
     let passive = passive_span(lex, s, f, c);
     let mut best: Option<(usize, usize, usize)> = None;
+    let mut best_vp = usize::MAX;
     for (ri, rule) in lex.metrics.iter().enumerate() {
         if rule.verbs.is_empty() || !kind_fits(rule, f) {
             continue;
@@ -211,8 +212,14 @@ fn by_verb(
                 // A verb from an earlier clause governs less closely than
                 // one in the figure's own clause, even one after it.
                 let d = f.start - ve + if vp < c.clo { 12 } else { 0 };
-                if best.is_none_or(|(_, bd, _)| d < bd) {
+                // On a tie the longer verb wins: `返还冻结资金` returns money,
+                // `劝阻拦截金额` spares it; the 冻结 or 拦截 inside only
+                // qualifies the noun.
+                if best.is_none_or(|(_, bd, _)| d < bd)
+                    || (best.is_some_and(|(_, bd, _)| d == bd) && vp < best_vp)
+                {
                     best = Some((ri, d, nlo));
+                    best_vp = vp;
                 }
                 break;
             }
@@ -365,6 +372,15 @@ fn respectively(
             f.subject = t.subject.clone();
             return Some(f);
         }
+        if let Some(t) = repeated_list(lex, s, out, c, k, pos).or_else(|| {
+            baselines_only(lex, s, c, rp)
+                .then(|| earlier.first().copied())
+                .flatten()
+        }) {
+            f.metric = t.metric.clone();
+            f.subject = t.subject.clone();
+            return Some(f);
+        }
     }
     // Nouns listed before 分别.
     let mut hi = rp;
@@ -394,6 +410,50 @@ fn respectively(
     }
     f.subject = trim_subject(lex, s, a, b);
     Some(f)
+}
+
+/// `发案率、损失率同比分别下降54%、45%,环比分别下降59%、56%`: a list of
+/// changes with no nouns of its own, right after a list of as many changes,
+/// repeats that list's subjects in order.
+fn repeated_list<'a>(
+    lex: &Lexicon,
+    s: &[char],
+    out: &'a [Figure],
+    c: &Ctx,
+    k: usize,
+    pos: usize,
+) -> Option<&'a Figure> {
+    if c.clo <= c.sent_start + 1 {
+        return None;
+    }
+    let own_lo = lex
+        .respectively
+        .rfind(s, c.clo, c.cend)
+        .map_or(c.clo, |(p, _)| p);
+    if names_own_subject(lex, s, c.clo, own_lo) {
+        return None;
+    }
+    let prev_lo = clause_start(s, c.clo - 1, c.sent_start);
+    lex.respectively.find(s, prev_lo, c.clo)?;
+    let prev: Vec<&Figure> = out
+        .iter()
+        .rev()
+        .take_while(|g| g.start >= prev_lo)
+        .filter(|g| g.kind == Kind::Change && g.end <= c.clo)
+        .collect();
+    // `prev` runs backwards.
+    (prev.len() == k)
+        .then(|| prev.get(k - 1 - pos).copied())
+        .flatten()
+}
+
+/// `3548宗,比2023年与2019年同期分别上升18%及5.5%`: the words before 分别
+/// name only the times compared with, so every change is of the figure
+/// before.
+fn baselines_only(lex: &Lexicon, s: &[char], c: &Ctx, rp: usize) -> bool {
+    rp > c.clo
+        && lex.comparison.find(s, c.clo, rp).is_some()
+        && !names_own_subject(lex, s, c.clo, rp)
 }
 
 /// Whether the words of `[lo, hi)` name a subject of their own, beyond
