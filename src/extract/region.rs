@@ -218,11 +218,26 @@ pub fn resolve_page(
         return Some(r.clone());
     }
     let found = bodies.resolve(page);
+    // A local release (`我县…县公安局`) that names no body with a place is
+    // its own area's, not the country's its national words mention.
+    let weak = found.as_ref().is_none_or(|f| f.evidence == Evidence::Hint);
+    let vague = guess
+        .as_ref()
+        .is_none_or(|(_, how)| matches!(how, How::National | How::Default));
+    if weak
+        && vague
+        && let Some(r) = bodies.local_scope(page.body)
+    {
+        return Some(r);
+    }
     match (found, guess) {
+        // A city's release that names its province less often than itself
+        // (`全省公安系统唯一获评` in passing) stays the city's.
         (Some(f), Some((r, how)))
             if f.evidence != Evidence::Hint
                 && how == How::Province
-                && bodies.contains(&r, &f.region) =>
+                && bodies.contains(&r, &f.region)
+                && occurrences(page.body, &r) >= occurrences(page.body, &f.region) =>
         {
             Some(r)
         }
@@ -498,12 +513,16 @@ pub fn assign(
                 if let Some(len) = lex.area_each.ending_at(s, b) {
                     b -= len;
                 }
+                // `民雄乡(34件)`: the count in brackets after the area.
+                if b > clo && s.get(b - 1).is_some_and(|c| matches!(c, '(' | '（')) {
+                    b -= 1;
+                }
                 let name_len = b.saturating_sub(clo);
                 let name = s.get(clo..b).unwrap_or(&[]);
                 if (2..=3).contains(&name_len)
                     && name.iter().all(|c| {
                         ('\u{4e00}'..='\u{9fff}').contains(c)
-                            && !"有是在共了为达又还再另均各其中和及与计总".contains(*c)
+                            && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
                     })
                 {
                     return Some(name.iter().collect());
