@@ -427,6 +427,19 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     }
 }
 
+/// `民雄乡(34件)`: an area with its level (`乡`, `镇`, `市`…) heading the
+/// clause, its count in brackets after it, as lists of areas give them.
+fn bracketed_area(s: &[char], clo: usize, start: usize) -> Option<String> {
+    let open = start.checked_sub(1)?;
+    if !s.get(open).is_some_and(|c| matches!(c, '(' | '（')) {
+        return None;
+    }
+    let name = s.get(clo..open)?;
+    let han = name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    let level = name.last().is_some_and(|c| "乡镇市区县村".contains(*c));
+    (han && level && (2..=4).contains(&name.len())).then(|| name.iter().collect())
+}
+
 /// Sets each figure's region: world figures, sub-areas named right before
 /// it, else the page's region.
 pub fn assign(
@@ -448,6 +461,9 @@ pub fn assign(
             let clo = clause_start(s, f.start, sent_start);
             if lex.global.rfind(s, clo, f.start).is_some() {
                 return Some("全球".to_string());
+            }
+            if let Some(area) = bracketed_area(s, clo, f.start) {
+                return Some(area);
             }
             // A body of another area in the sentence, named with its
             // administrative level (`北京市公安局…`); the page's own body
@@ -513,10 +529,7 @@ pub fn assign(
                 if let Some(len) = lex.area_each.ending_at(s, b) {
                     b -= len;
                 }
-                // `民雄乡(34件)`: the count in brackets after the area.
-                if b > clo && s.get(b - 1).is_some_and(|c| matches!(c, '(' | '（')) {
-                    b -= 1;
-                }
+
                 let name_len = b.saturating_sub(clo);
                 let name = s.get(clo..b).unwrap_or(&[]);
                 if (2..=3).contains(&name_len)

@@ -373,8 +373,8 @@ impl Resolver {
     /// place (`我市…全市…市公安局`, `我县…县公安局`): the level its scope
     /// words speak for, and the place of that level the text names most
     /// (a county counts for its prefecture in a city's release:
-    /// `独山子区` → 克拉玛依). None where the scope words are too few or
-    /// no place of that level is named, or two tie.
+    /// `独山子区` → 克拉玛依), the first named of equals. None where the
+    /// scope words are too few or no place of that level is named.
     pub fn local_scope(&self, s: &[char]) -> Option<String> {
         let count = |w: &Words| {
             let mut n = 0;
@@ -399,8 +399,20 @@ impl Resolver {
         } else {
             super::gazetteer::Level::Prefecture
         };
+        let mut mentions = self.gaz.mentions(s);
+        // By start, longest first: one sweep sees whether an earlier name
+        // covers a later one.
+        mentions.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut tally: Vec<(String, usize)> = Vec::new();
-        for m in self.gaz.mentions(s) {
+        let mut reach = 0;
+        for m in &mentions {
+            // `独山` inside `独山子区`, `公安` of `市公安局`: a name inside a
+            // longer name or a body word is no mention of its own.
+            let inside = m.end <= reach;
+            reach = reach.max(m.end);
+            if inside || (!m.named.full && self.body_words.at(s, m.start).is_some()) {
+                continue;
+            }
             let Some(place) = self.gaz.lookup(&m.named.short) else {
                 continue;
             };
@@ -413,17 +425,22 @@ impl Resolver {
                 }
                 _ => continue,
             };
+            // A full name (`嘉鱼县`) is surer than a short one.
+            let w = if m.named.full { 2 } else { 1 };
             match tally.iter_mut().find(|t| t.0 == region) {
-                Some(t) => t.1 += 1,
-                None => tally.push((region, 1)),
+                Some(t) => t.1 += w,
+                None => tally.push((region, w)),
             }
         }
-        tally.sort_by(|a, b| b.1.cmp(&a.1));
-        match tally.as_slice() {
-            [a, b, ..] if a.1 == b.1 => None,
-            [a, ..] => Some(a.0.clone()),
-            [] => None,
-        }
+        // The most named; of equals, the first named (the outlet or
+        // dateline opening the page).
+        tally
+            .into_iter()
+            .fold(None::<(String, usize)>, |best, t| match best {
+                Some(b) if b.1 >= t.1 => Some(b),
+                _ => Some(t),
+            })
+            .map(|t| t.0)
     }
 
     /// A county body directed by its prefecture's (`在汉中市公安局指挥下，
