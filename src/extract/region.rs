@@ -218,11 +218,26 @@ pub fn resolve_page(
         return Some(r.clone());
     }
     let found = bodies.resolve(page);
+    // A local release (`我县…县公安局`) that names no body with a place is
+    // its own area's, not the country's its national words mention.
+    let weak = found.as_ref().is_none_or(|f| f.evidence == Evidence::Hint);
+    let vague = guess
+        .as_ref()
+        .is_none_or(|(_, how)| matches!(how, How::National | How::Default));
+    if weak
+        && vague
+        && let Some(r) = bodies.local_scope(page.body)
+    {
+        return Some(r);
+    }
     match (found, guess) {
+        // A city's release that names its province less often than itself
+        // (`全省公安系统唯一获评` in passing) stays the city's.
         (Some(f), Some((r, how)))
             if f.evidence != Evidence::Hint
                 && how == How::Province
-                && bodies.contains(&r, &f.region) =>
+                && bodies.contains(&r, &f.region)
+                && occurrences(page.body, &r) >= occurrences(page.body, &f.region) =>
         {
             Some(r)
         }
@@ -412,6 +427,19 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     }
 }
 
+/// `民雄乡(34件)`: an area with its level (`乡`, `镇`, `市`…) heading the
+/// clause, its count in brackets after it, as lists of areas give them.
+fn bracketed_area(s: &[char], clo: usize, start: usize) -> Option<String> {
+    let open = start.checked_sub(1)?;
+    if !s.get(open).is_some_and(|c| matches!(c, '(' | '（')) {
+        return None;
+    }
+    let name = s.get(clo..open)?;
+    let han = name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    let level = name.last().is_some_and(|c| "乡镇市区县村".contains(*c));
+    (han && level && (2..=4).contains(&name.len())).then(|| name.iter().collect())
+}
+
 /// Sets each figure's region: world figures, sub-areas named right before
 /// it, else the page's region.
 pub fn assign(
@@ -433,6 +461,9 @@ pub fn assign(
             let clo = clause_start(s, f.start, sent_start);
             if lex.global.rfind(s, clo, f.start).is_some() {
                 return Some("全球".to_string());
+            }
+            if let Some(area) = bracketed_area(s, clo, f.start) {
+                return Some(area);
             }
             // A body of another area in the sentence, named with its
             // administrative level (`北京市公安局…`); the page's own body
@@ -498,12 +529,13 @@ pub fn assign(
                 if let Some(len) = lex.area_each.ending_at(s, b) {
                     b -= len;
                 }
+
                 let name_len = b.saturating_sub(clo);
                 let name = s.get(clo..b).unwrap_or(&[]);
                 if (2..=3).contains(&name_len)
                     && name.iter().all(|c| {
                         ('\u{4e00}'..='\u{9fff}').contains(c)
-                            && !"有是在共了为达又还再另均各其中和及与计总".contains(*c)
+                            && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
                     })
                 {
                     return Some(name.iter().collect());

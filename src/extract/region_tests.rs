@@ -462,3 +462,82 @@ fn hosts_name_places_by_pinyin_and_abbreviation() {
     assert_eq!(host("www.chengdu.com"), None);
     assert_eq!(host("gaj.taizhou.gov.cn"), None);
 }
+
+#[test]
+fn a_local_release_naming_no_body_is_its_own_area_not_the_country() {
+    check(&[
+        (
+            Page {
+                text: "全国电诈案件持续高发，我县今年以来共破获电信网络诈骗案件36起，抓获犯罪嫌疑人52名。县公安局介绍，全县反诈宣传已覆盖通山县城区每个小区。",
+                ..Page::default()
+            },
+            "通山",
+        ),
+        // A district names the city above it.
+        (
+            Page {
+                text: "在全国、全省发案上升的形势下，我市今年1至5月电诈发案同比下降21%。市公安局表示，全市共劝阻群众860人，推进会在龙湾区召开。",
+                ..Page::default()
+            },
+            "温州",
+        ),
+    ]);
+}
+
+#[test]
+fn a_city_release_mentioning_its_province_in_passing_stays_the_citys() {
+    check(&[(
+        Page {
+            text: "汕头市公安局通报，今年以来全市共破获电信网络诈骗案件210起，抓获犯罪嫌疑人330名。汕头的反诈预警平台获评广东省十佳项目，是全省公安系统唯一入选的，也在全省推广。",
+            ..Page::default()
+        },
+        "汕头",
+    )]);
+}
+
+#[test]
+fn a_hong_kong_release_named_by_its_bureau_only_is_hong_kongs() {
+    check(&[(
+        Page {
+            text: "商罪科指出，去年共接獲投資騙案5,120宗，損失金額達31億元。",
+            hant: true,
+            ..Page::default()
+        },
+        "香港",
+    )]);
+}
+
+#[test]
+fn a_place_name_that_is_also_a_word_is_no_body() {
+    // 会同 ("together with") is also a county; 会同市 is no place.
+    let text: Vec<char> = "省公安厅会同市公安局召开发布会，通报全省反诈成效。"
+        .chars()
+        .collect();
+    let facts = super::reporting_body::PageFacts {
+        title: &[],
+        body: &text,
+        sources: &[],
+        host: None,
+        region_hint: None,
+    };
+    let found = resolver().resolve(&facts);
+    assert!(
+        found.as_ref().is_none_or(|f| f.region != "会同"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_area_listed_with_its_count_in_brackets_is_the_figures_region() {
+    let got = regions(&Page {
+        text: "嘉义县警察局统计，今年上半年受理诈骗案件240件；另以行政区统计，东石乡(41件)为高发地区。",
+        ..Page::default()
+    });
+    assert!(got.contains(&Some("东石乡".to_string())), "{got:?}");
+    // A rate or a sum heading its clause names no area.
+    let got = regions(&Page {
+        text: "青田县公安局介绍，辖区各乡镇累计劝阻群众300人次，劝阻率100%，涉款200万元。",
+        ..Page::default()
+    });
+    assert!(got.iter().all(|r| r.as_deref() == Some("青田")), "{got:?}");
+}

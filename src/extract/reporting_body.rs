@@ -55,6 +55,9 @@ struct RawRules {
     in_passing_after: Vec<String>,
     directing_after: Vec<String>,
     dateline_marks: Vec<String>,
+    city_scope: Vec<String>,
+    county_scope: Vec<String>,
+    min_scope: usize,
     weights: RawWeights,
     hosts: RawHosts,
 }
@@ -116,6 +119,9 @@ pub struct Resolver {
     in_passing_after: Words,
     directing_after: Words,
     dateline_marks: Words,
+    city_scope: Words,
+    county_scope: Words,
+    min_scope: usize,
     w: RawWeights,
     gov_suffixes: Vec<String>,
     skip_labels: Vec<String>,
@@ -198,6 +204,9 @@ impl Resolver {
             in_passing_after: Words::new(&r.in_passing_after),
             directing_after: Words::new(&r.directing_after),
             dateline_marks: Words::new(&r.dateline_marks),
+            city_scope: Words::new(&r.city_scope),
+            county_scope: Words::new(&r.county_scope),
+            min_scope: r.min_scope,
             w: r.weights,
             gov_suffixes: r.hosts.gov_suffixes,
             skip_labels: r.hosts.skip_labels,
@@ -254,6 +263,18 @@ impl Resolver {
         self.directing_after.at(s, e).is_some()
     }
 
+    /// Whether the level written after a short name that is also a common
+    /// word fits the place (`会同县公安局`, not `省公安厅会同市公安局`,
+    /// where 会同 means "together with").
+    fn level_fits(&self, s: &[char], end: usize, short: &str, bare: bool) -> bool {
+        match s.get(end) {
+            Some(&c) if !bare && matches!(c, '市' | '县' | '区') => {
+                self.gaz.lookup(&format!("{short}{c}")).is_some()
+            }
+            _ => true,
+        }
+    }
+
     /// Bodies named in `s`, left to right, without overlap; of a compound
     /// body (`宜春市公安局袁州分局`) only the inner one reports, and a body
     /// directing another is left out.
@@ -262,6 +283,7 @@ impl Resolver {
         for m in self.gaz.mentions(s) {
             if let Some((end, kept)) = self.body_after(s, m.end)
                 && !self.directs(s, end)
+                && self.level_fits(s, m.end, &m.named.short, m.named.bare)
             {
                 found.push(Body {
                     region: format!("{}{kept}", m.named.short),
@@ -345,6 +367,80 @@ impl Resolver {
             .iter()
             .find(|(suf, _)| *suf == *gov)
             .map(|(_, r)| r.clone())
+    }
+
+    /// The area of a local release that never names its own body with a
+    /// place (`我市…全市…市公安局`, `我县…县公安局`): the level its scope
+    /// words speak for, and the place of that level the text names most
+    /// (a county counts for its prefecture in a city's release:
+    /// `独山子区` → 克拉玛依), the first named of equals. None where the
+    /// scope words are too few or no place of that level is named.
+    pub fn local_scope(&self, s: &[char]) -> Option<String> {
+        let count = |w: &Words| {
+            let mut n = 0;
+            let mut i = 0;
+            while i < s.len() {
+                match w.at(s, i) {
+                    Some(l) => {
+                        n += 1;
+                        i += l;
+                    }
+                    None => i += 1,
+                }
+            }
+            n
+        };
+        let (city, county) = (count(&self.city_scope), count(&self.county_scope));
+        if city.max(county) < self.min_scope {
+            return None;
+        }
+        let want = if county > city {
+            super::gazetteer::Level::County
+        } else {
+            super::gazetteer::Level::Prefecture
+        };
+        let mut mentions = self.gaz.mentions(s);
+        // By start, longest first: one sweep sees whether an earlier name
+        // covers a later one.
+        mentions.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut tally: Vec<(String, usize)> = Vec::new();
+        let mut reach = 0;
+        for m in &mentions {
+            // `独山` inside `独山子区`, `公安` of `市公安局`: a name inside a
+            // longer name or a body word is no mention of its own.
+            let inside = m.end <= reach;
+            reach = reach.max(m.end);
+            if inside || (!m.named.full && self.body_words.at(s, m.start).is_some()) {
+                continue;
+            }
+            let Some(place) = self.gaz.lookup(&m.named.short) else {
+                continue;
+            };
+            let region = match (want, place.level) {
+                (w, l) if w == l => place.short.clone(),
+                (super::gazetteer::Level::Prefecture, super::gazetteer::Level::County)
+                    if !place.parent.is_empty() =>
+                {
+                    place.parent.clone()
+                }
+                _ => continue,
+            };
+            // A full name (`嘉鱼县`) is surer than a short one.
+            let w = if m.named.full { 2 } else { 1 };
+            match tally.iter_mut().find(|t| t.0 == region) {
+                Some(t) => t.1 += w,
+                None => tally.push((region, w)),
+            }
+        }
+        // The most named; of equals, the first named (the outlet or
+        // dateline opening the page).
+        tally
+            .into_iter()
+            .fold(None::<(String, usize)>, |best, t| match best {
+                Some(b) if b.1 >= t.1 => Some(b),
+                _ => Some(t),
+            })
+            .map(|t| t.0)
     }
 
     /// A county body directed by its prefecture's (`在汉中市公安局指挥下，
