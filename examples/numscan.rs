@@ -4,7 +4,7 @@ fn main() {
         let v = fraudstat::extract::script::View::new(&a, cc.as_ref());
         let s: String = v.simp.iter().collect();
         println!("{s}");
-        for m in fraudstat::extract::numeral::scan(&s) {
+        for m in fraudstat::text::numeral::scan(&s) {
             println!(
                 "{:?} {} {:?} {}",
                 s.get(m.start..m.end),

@@ -13,7 +13,7 @@ mod common;
 use common::scoring::{Score, score_set, score_variant};
 
 fn is_han(c: char) -> bool {
-    fraudstat::text::typography::is_ideograph(c)
+    fraudstat::text::chars::is_han(c)
 }
 
 /// Digits (ASCII or full-width), Latin letters and the percent sign that

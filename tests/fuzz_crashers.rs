@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use fraudstat::configuration::Settings;
 use fraudstat::decode::decode;
-use fraudstat::extract::numeral::{parse, scan};
 use fraudstat::input::{InputMessage, KeptInput, body_id};
 use fraudstat::pipeline::{Document, Pipeline};
+use fraudstat::text::numeral::{parse, scan};
 
 /// A hang guard per input (the debug build is some ten times slower than
 /// the release build fuzzing runs).

@@ -18,8 +18,8 @@ use std::sync::OnceLock;
 use fraudstat::clean::Cleaner;
 use fraudstat::decode::decode;
 use fraudstat::extract::Extractor;
-use fraudstat::extract::numeral;
 use fraudstat::model::{Article, CharsetSource, ContentKind, Page, Script};
+use fraudstat::text::numeral;
 use proptest::prelude::*;
 
 fn root() -> PathBuf {

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use chinese_number::{ChineseCase, ChineseCountMethod, ChineseVariant, NumberToChinese};
-use fraudstat::extract::numeral::{NumeralForm, bare_units, parse, scan};
+use fraudstat::text::numeral::{NumeralForm, bare_units, parse, scan};
 use proptest::prelude::*;
 
 const VARIANTS: [ChineseVariant; 2] = [ChineseVariant::Simple, ChineseVariant::Traditional];

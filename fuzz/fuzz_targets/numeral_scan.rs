@@ -3,7 +3,7 @@
 //! char boundaries, finite non-negative values, `parse` agreeing with `scan`).
 #![no_main]
 
-use fraudstat::extract::numeral::{bare_units, parse, scan};
+use fraudstat::text::numeral::{bare_units, parse, scan};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -166,15 +166,9 @@ pub fn is_pinyin(content: &str, neutral: &[String]) -> bool {
     toned || neutral.iter().any(|n| n == trimmed)
 }
 
-/// Whether a character is a CJK ideograph (including 〇).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{4E00}'..='\u{9FFF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}'
-        | '〇')
-}
+/// Whether a character is a Han ideograph: the program's one notion,
+/// [`crate::text::chars::is_han`].
+pub use crate::text::chars::is_han as is_cjk;
 
 #[cfg(test)]
 mod tests {

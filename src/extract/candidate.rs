@@ -3,8 +3,9 @@
 //! are not statistics (dates, ordinals, names, thresholds, labels).
 
 use super::lexicon::Lexicon;
-use super::numeral::{self, NumeralForm};
 use crate::pipeline::{Budget, Meter};
+use crate::text::chars::is_han;
+use crate::text::numeral::{self, NumeralForm};
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,7 +529,7 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 value *= 10.0;
                 p = q + len;
                 if let Some(c) = s.get(p)
-                    && let Some(d) = digit_value(*c)
+                    && let Some(d) = numeral::digit(*c).map(f64::from)
                     && !s.get(p + 1).is_some_and(|c| {
                         lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c)
                     })
@@ -687,23 +688,6 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     })
 }
 
-fn digit_value(c: char) -> Option<f64> {
-    let v = match c {
-        '0'..='9' => c as u32 - '0' as u32,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    };
-    Some(f64::from(v))
-}
-
 /// Drops figures that qualify another figure: `百万元以上案件1512起`,
 /// `10万元以上的有7起`, `5万元到10万元的有5起`, `超过100万元的案件`.
 fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
@@ -733,8 +717,7 @@ fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
                 f.start < f.num_start && lex.over_prefix.ending_at(s, f.num_start).is_some();
             over_prefix
                 && s.get(f.end) == Some(&'的')
-                && s.get(f.end + 1)
-                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                && s.get(f.end + 1).is_some_and(|c| is_han(*c))
                 && lex.case_nouns.at(s, f.end + 1).is_some()
         };
         if let Some(d) = drop.get_mut(i) {

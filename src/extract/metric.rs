@@ -15,6 +15,7 @@ use super::change::split_list;
 use super::lexicon::{Lexicon, MetricRule};
 use super::sentence::{Segments, clause_end, clause_start};
 use crate::pipeline::Meter;
+use crate::text::chars::is_han;
 
 fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {
     let k = f.kind.as_str();
@@ -474,8 +475,7 @@ fn names_own_subject(lex: &Lexicon, s: &[char], lo: usize, hi: usize) -> bool {
             continue;
         }
         if s.get(j).is_some_and(|c| {
-            ('\u{4e00}'..='\u{9fff}').contains(c)
-                && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
+            is_han(*c) && !"〇○零一二三四五六七八九十两年月日份季度前同期".contains(*c)
         }) {
             rest += 1;
         }

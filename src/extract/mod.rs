@@ -26,7 +26,6 @@ pub mod dedup;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod metric;
-pub mod numeral;
 pub mod period;
 pub mod period_resolve;
 pub mod region;

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::lexicon::Words;
+use crate::text::numeral::{digit, small_number};
 
 /// `from` and `to` of a period; `None` where the page does not let one
 /// work it out.
@@ -283,7 +284,7 @@ fn same_period(phrase: &str, ctx: &Context) -> Span {
     };
     let w: Vec<char> = phrase.chars().collect();
     let shift = match points(&w, ctx).first().map(|p| p.year) {
-        Some(Year::Known(y)) if phrase.chars().next().is_some_and(|c| cn_digit(c).is_some()) => {
+        Some(Year::Known(y)) if phrase.chars().next().is_some_and(|c| digit(c).is_some()) => {
             y - from.year()
         }
         _ if phrase.starts_with("前年") => -2,
@@ -301,49 +302,6 @@ fn shift_years(d: NaiveDate, by: i32) -> Option<NaiveDate> {
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
-}
-
-fn cn_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '0'..='9' => c as u32 - '0' as u32,
-        '０'..='９' => c as u32 - '０' as u32,
-        '〇' | '○' | '零' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// Reads a small number written with Arabic or Chinese digits (`12`, `十二`, `二〇二三`).
-fn small_number(w: &[char]) -> Option<u32> {
-    if w.is_empty() || w.len() > 6 {
-        return None;
-    }
-    if w.contains(&'十') || w.contains(&'廿') || w.contains(&'卅') {
-        let mut total = 0;
-        let mut cur = 0;
-        for &c in w {
-            match c {
-                '十' => {
-                    total += if cur == 0 { 10 } else { cur * 10 };
-                    cur = 0;
-                }
-                '廿' => total += 20,
-                '卅' => total += 30,
-                _ => cur = cn_digit(c)?,
-            }
-        }
-        return Some(total + cur);
-    }
-    w.iter()
-        .try_fold(0u32, |acc, &c| Some(acc * 10 + cn_digit(c)?))
 }
 
 fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
@@ -370,7 +328,7 @@ fn relative(w: &[char]) -> bool {
 fn duration(w: &[char]) -> bool {
     w.iter()
         .any(|c| matches!(c, '年' | '月' | '天' | '周' | '季'))
-        && w.iter().any(|c| cn_digit(*c).is_some() || *c == '十')
+        && w.iter().any(|c| digit(*c).is_some() || *c == '十')
 }
 
 /// A year as a phrase gives it.
@@ -445,7 +403,7 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
     let mut cur = Point::default();
     let mut num: Vec<char> = Vec::new();
     for (i, &c) in w.iter().enumerate() {
-        if cn_digit(c).is_some() || matches!(c, '十' | '廿' | '卅') {
+        if digit(c).is_some() || matches!(c, '十' | '廿' | '卅') {
             num.push(c);
             continue;
         }
@@ -695,7 +653,7 @@ fn quarter(w: &[char]) -> Option<(u32, u32)> {
     let n = qi
         .checked_sub(1)
         .and_then(|k| w.get(k))
-        .and_then(|&c| cn_digit(c))
+        .and_then(|&c| digit(c))
         .filter(|n| (1..=4).contains(n));
     let lead = qi.checked_sub(2).and_then(|k| w.get(k)).copied();
     match (n, lead) {
@@ -717,7 +675,7 @@ fn first_months(w: &[char]) -> Option<u32> {
         .get(pos + 1..)?
         .iter()
         .copied()
-        .take_while(|c| cn_digit(*c).is_some() || *c == '十')
+        .take_while(|c| digit(*c).is_some() || *c == '十')
         .collect();
     small_number(&rest).filter(|n| (1..=12).contains(n))
 }

@@ -8,6 +8,7 @@ use super::lexicon::{Jurisdiction, Lexicon};
 use super::reporting_body::{Evidence, PageFacts, Resolver};
 use super::sentence::{Segments, clause_start};
 use crate::pipeline::Meter;
+use crate::text::chars::is_han;
 
 fn count_hits(words: &super::lexicon::Words, s: &[char], starts: &[usize]) -> usize {
     let mut n = 0;
@@ -117,7 +118,7 @@ fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<Str
     let mut a = e;
     while a > 0 && e - a < 3 {
         let c = s.get(a - 1).copied()?;
-        if !('\u{4e00}'..='\u{9fff}').contains(&c) || stop.contains(c) {
+        if !is_han(c) || stop.contains(c) {
             break;
         }
         a -= 1;
@@ -435,7 +436,7 @@ fn bracketed_area(s: &[char], clo: usize, start: usize) -> Option<String> {
         return None;
     }
     let name = s.get(clo..open)?;
-    let han = name.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    let han = name.iter().all(|c| is_han(*c));
     let level = name.last().is_some_and(|c| "乡镇市区县村".contains(*c));
     (han && level && (2..=4).contains(&name.len())).then(|| name.iter().collect())
 }
@@ -534,7 +535,7 @@ pub fn assign(
                 let name = s.get(clo..b).unwrap_or(&[]);
                 if (2..=3).contains(&name_len)
                     && name.iter().all(|c| {
-                        ('\u{4e00}'..='\u{9fff}').contains(c)
+                        is_han(*c)
                             && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
                     })
                 {

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::numeral;
+
 /// A calendar date with an optional time of day, as shown on a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shown {
@@ -167,42 +169,10 @@ static URL_DAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static URL_MONTH: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})[-/_]?(\d{2})/").ok());
 
-fn hanzi_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '○' | '零' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-/// A small number in digits or Chinese numerals: `十二` → 12, `廿` → 20,
-/// `三十一` → 31, `五` → 5, `07` → 7.
+/// A small number in digits or Chinese numerals (`十二`, `廿`, `07`), read
+/// by the one small-number reader, [`numeral::small_number`].
 pub fn hanzi_small(s: &str) -> Option<u32> {
-    if s.chars().all(|c| c.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    let mut total = 0;
-    let mut cur = 0;
-    for c in s.chars() {
-        match c {
-            '十' => {
-                total += if cur == 0 { 10 } else { cur * 10 };
-                cur = 0;
-            }
-            '廿' => total += 20,
-            '卅' => total += 30,
-            c => cur = hanzi_digit(c)?,
-        }
-    }
-    Some(total + cur)
+    numeral::small_number(&s.chars().collect::<Vec<_>>())
 }
 
 fn num(m: Option<regex::Match<'_>>) -> Option<u32> {
@@ -280,10 +250,7 @@ fn hanzi(s: &str) -> Option<(Shown, usize, usize)> {
     let re = HANZI.as_ref()?;
     re.captures_iter(s).take(MAX_TRIES).find_map(|c| {
         let m0 = c.get(0)?;
-        let mut y = 0i32;
-        for ch in c.get(1)?.as_str().chars() {
-            y = y * 10 + i32::try_from(hanzi_digit(ch)?).ok()?;
-        }
+        let y = i32::try_from(hanzi_small(c.get(1)?.as_str())?).ok()?;
         let d = Shown {
             year: y,
             month: hanzi_small(c.get(2)?.as_str())?,

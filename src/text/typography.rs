@@ -35,6 +35,8 @@
 
 use std::ops::Range;
 
+use super::chars::is_han;
+
 /// A normalised text and the way back to the text it came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Normalized {
@@ -274,22 +276,12 @@ fn removable(left: Option<char>, right: Option<char>, run: &[(char, usize)]) -> 
 
 /// Characters a typographic space may be removed next to.
 fn is_tight(c: char) -> bool {
-    c.is_ascii_digit() || is_unit_sign(c) || is_ideograph(c) || is_cjk_punct(c)
+    c.is_ascii_digit() || is_unit_sign(c) || is_han(c) || is_cjk_punct(c)
 }
 
 /// Signs that belong to the number before them.
 fn is_unit_sign(c: char) -> bool {
     matches!(c, '%' | '‰' | '℃')
-}
-
-/// CJK ideographs (and `〇`, which writes zero).
-pub fn is_ideograph(c: char) -> bool {
-    matches!(c,
-        '\u{3007}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FFFF}')
 }
 
 /// CJK and full-width punctuation, and the quotes and dashes CJK text uses.

@@ -6,6 +6,7 @@ use markup5ever::{LocalName, local_name};
 use super::dom::{Dom, Ix};
 use super::rules::{HtmlRules, Tuning};
 use crate::pipeline::{Budget, Meter};
+use crate::text::chars::is_unspaced_script;
 
 /// The article body found in a page.
 #[derive(Debug, Default)]
@@ -175,12 +176,6 @@ fn is_container(name: &LocalName) -> bool {
     )
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
-}
-
 /// Length in units and clause separators of a piece of text.
 fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
     let mut latin = 0u32;
@@ -196,7 +191,7 @@ fn measure(s: &str, rules: &HtmlRules) -> (f32, u32) {
             } else if rules.comma_chars.contains(&c) {
                 commas += 1;
             }
-        } else if is_cjk(c) {
+        } else if is_unspaced_script(c) {
             cjk += 1;
         } else if rules.comma_chars.contains(&c) {
             commas += 1;

@@ -48,6 +48,49 @@ pub struct NumeralMatch {
     pub approx: bool,
 }
 
+/// The value of one plain digit character: ASCII and full-width digits,
+/// `〇○零`, `一`–`九` and `两`/`兩`. Financial forms (`壹`, `伍`) are left
+/// out, because outside a numeral they are words.
+///
+/// Dates, ordinals and `三成三` read their digits through this one table,
+/// so that every part of the program agrees on what a digit is.
+pub fn digit(c: char) -> Option<u32> {
+    match classify(c)? {
+        Tok::Digit { d, plain: true, .. } => Some(u32::from(d)),
+        _ => None,
+    }
+}
+
+/// A small whole number as dates and ordinals write it: `12`, `１２`,
+/// `十二`, `廿` (20), `三十一`, and digit by digit `二〇二三` (2023) or
+/// `二一` (21). At most six characters; anything else is `None`.
+///
+/// Unlike [`parse`] this reads no multipliers (`万`) and no decimals, and
+/// keeps digit-by-digit years whole, which is what a date needs.
+pub fn small_number(w: &[char]) -> Option<u32> {
+    if w.is_empty() || w.len() > 6 {
+        return None;
+    }
+    if w.iter().any(|c| matches!(c, '十' | '廿' | '卅')) {
+        let mut total = 0;
+        let mut cur = 0;
+        for &c in w {
+            match c {
+                '十' => {
+                    total += if cur == 0 { 10 } else { cur * 10 };
+                    cur = 0;
+                }
+                '廿' => total += 20,
+                '卅' => total += 30,
+                _ => cur = digit(c)?,
+            }
+        }
+        return Some(total + cur);
+    }
+    w.iter()
+        .try_fold(0u32, |acc, &c| Some(acc * 10 + digit(c)?))
+}
+
 /// Parses a string that is wholly one numeral; `None` otherwise.
 ///
 /// Accepts everything [`scan`] finds (including `22%`, `百分之卅二`, `三成三`,
