@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::config::Rules;
+pub use super::line_date::{find_date, split_date_prefix, starts_with_date};
 use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_label};
 
 pub use crate::text::date::Shown;
@@ -17,64 +18,6 @@ static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)copyright\s*(?:©|\(c\)|\?)?\s*(?:\d{4}(?:\s*-\s*\d{4})?)?\s*([a-z0-9][a-z0-9.\-]*\.[a-z]{2,})")
         .ok()
 });
-
-/// Finds the first full date (with the year) in `s`: `2024-01-09 10:32:26`,
-/// `2024年01月09日 10:32`, `2021/06/20`, ROC `114年3月5日`, `二〇二四年一月九日`,
-/// also as web editors write them (`２０２４年`, `**2024** 年 1 月 5 日`).
-/// Returns it with its byte range in `s`.
-pub fn find_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
-    let n = crate::text::typography::normalize(s);
-    let t = n.text();
-    if t == s {
-        return find_plain_date(s, rules);
-    }
-    let (d, a, b) = find_plain_date(&t, rules)?;
-    let r = n.orig_byte_range(s, a..b);
-    // Markers and spaces dropped before or after a date that opens or
-    // closes the line are the date's (`**2024-01-05**` opens its line).
-    let start = if a == 0 { 0 } else { r.start };
-    let end = if b == t.len() { s.len() } else { r.end };
-    Some((d, start, end))
-}
-
-/// [`find_date`] on text with plain typography.
-fn find_plain_date(s: &str, rules: &Rules) -> Option<(Shown, usize, usize)> {
-    date::find_date(s, rules.meta.roc_year_max)
-}
-
-/// Whether a line opens with a full date.
-pub fn starts_with_date(s: &str, rules: &Rules) -> bool {
-    find_date(s, rules).is_some_and(|(_, start, _)| start == 0)
-}
-
-/// Splits `date 2025-12-24 警方前日…` / `发布时间:2024-11-02 00:06:35 来源…`
-/// into the labelled date and the rest of the line.
-pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
-    let label = rules
-        .meta
-        .date_labels
-        .iter()
-        .filter(|l| !l.is_empty() && s.starts_with(l.as_str()))
-        .max_by_key(|l| l.len())?;
-    let after = s.get(label.len()..)?;
-    let trimmed = after.trim_start_matches([' ', '\u{3000}', '\u{a0}', ':', '：']);
-    if trimmed.len() == after.len() && !after.is_empty() {
-        // `时间过得…`: a label must be followed by a separator.
-        return None;
-    }
-    let (_, start, end) = find_date(trimmed, rules)?;
-    if start != 0 {
-        return None;
-    }
-    let offset = s.len() - trimmed.len();
-    let meta = s.get(..offset + end)?.trim().to_string();
-    let rest = s
-        .get(offset + end..)?
-        .trim_start_matches([' ', '|', '｜', ',', '，'])
-        .trim()
-        .to_string();
-    Some((meta, rest))
-}
 
 /// Metadata found on a page.
 #[derive(Debug, Clone, Default, PartialEq)]

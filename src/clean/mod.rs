@@ -16,6 +16,7 @@ use crate::pipeline::{Budget, PipelineLimits};
 pub mod config;
 pub mod from_html;
 pub mod html;
+pub mod line_date;
 pub mod meta;
 pub mod pubdate;
 pub mod ruby;

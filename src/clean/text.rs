@@ -4,6 +4,7 @@
 //! sub-headings and short body lines, and its headline.
 
 use super::config::Rules;
+use super::line_date;
 use super::ruby::{self, is_cjk};
 use super::spam;
 use crate::pipeline::{Budget, Meter};
@@ -307,7 +308,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     }
     if !spam::has_cjk(s) {
         // `2021-06-20 02:27:26` alone on a line is the page's date.
-        if super::meta::starts_with_date(s, rules) {
+        if line_date::starts_with_date(s, rules) {
             return Kind::Meta;
         }
         return Kind::Noise;
@@ -339,7 +340,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if starts_with_label(unbracketed, &m.all_labels) && !sentence {
         return Kind::Meta;
     }
-    if !prose_like && !sentence && super::meta::starts_with_date(s, rules) {
+    if !prose_like && !sentence && line_date::starts_with_date(s, rules) {
         return Kind::Meta;
     }
     if is_journal_line(s) || is_byline(s, rules) {
@@ -375,7 +376,7 @@ fn is_title_like(s: &str, rules: &Rules) -> bool {
         && !s.ends_with(['。', ':', '：', ';', '；', ','])
         && !starts_with_any(s, &rules.meta.not_title_prefixes)
         // A timestamp or a photo credit inside is a dateline or caption.
-        && super::meta::find_date(s, rules).is_none()
+        && line_date::find_date(s, rules).is_none()
         && !has_clock_time(s)
         && !rules.sets.caption_markers.found_in(s)
 }
@@ -386,7 +387,7 @@ fn is_headline_shaped(s: &str, rules: &Rules) -> bool {
     s.chars().count() <= rules.text.max_title_chars.min(48)
         && !s.contains(['。', '；', ';'])
         && !ends_sentence(s)
-        && super::meta::find_date(s, rules).is_none()
+        && line_date::find_date(s, rules).is_none()
 }
 
 /// `12:08` or `07:48:21` somewhere in the line.
@@ -459,7 +460,7 @@ fn build_lines<'a>(
         if raw.is_empty() && lines.last().is_some_and(|l| l.kind == Kind::Blank) {
             continue;
         }
-        if let Some((meta, rest)) = super::meta::split_date_prefix(&raw, rules) {
+        if let Some((meta, rest)) = line_date::split_date_prefix(&raw, rules) {
             lines.push(Line {
                 kind: Kind::Meta,
                 text: meta,
