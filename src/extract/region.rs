@@ -538,8 +538,7 @@ fn governing_area(
     }
     let b = named
         .iter()
-        .filter(|b| b.start >= para_start && b.end <= f.start && !b.national)
-        .next_back()?;
+        .rfind(|b| b.start >= para_start && b.end <= f.start && !b.national)?;
     // `组织茂名、佛山、中山市警方…`: the last of several areas' police is
     // no one sub-area.
     let listed = b

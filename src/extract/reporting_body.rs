@@ -344,7 +344,7 @@ impl Resolver {
             // names the county only with its level written (`会同县`).
             let word = !m.named.full
                 && (self.body_words.at(s, m.start).is_some()
-                    || self.word_names.iter().any(|w| *w == m.named.short));
+                    || self.word_names.contains(&m.named.short));
             if word || self.handed_to(s, m.start) {
                 continue;
             }
