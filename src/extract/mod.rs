@@ -283,6 +283,7 @@ impl Extractor {
         let mut spare = Meter::never();
         let regions = region::assign(
             lex,
+            &self.bodies,
             &found.view.simp,
             &found.seg,
             &found.figs,

@@ -231,7 +231,26 @@ pub fn resolve_page(
     {
         return Some(r);
     }
+    if let Some(f) = &found {
+        // A page speaking for its city (`我市…全市…`) that names a national
+        // body it worked with (`与公安部工作组赶赴…`) is the city's.
+        if f.region == "全国"
+            && let Some(r) = bodies.local_scope(page.body)
+        {
+            return Some(r);
+        }
+        if let Some(r) = bodies.city_over_quoted_district(f, page.body) {
+            return Some(r);
+        }
+    }
     match (found, guess) {
+        // A provincial outlet's name (`四川日报`) gives way to the city the
+        // page keeps naming inside that province (`广元集中发还…`).
+        (Some(f), Some((r, How::Place | How::Body)))
+            if f.evidence == Evidence::SourcePlace && bodies.within(&f.region, &r) =>
+        {
+            Some(r)
+        }
         // A city's release that names its province less often than itself
         // (`全省公安系统唯一获评` in passing) stays the city's.
         (Some(f), Some((r, how)))
@@ -441,16 +460,149 @@ fn bracketed_area(s: &[char], clo: usize, start: usize) -> Option<String> {
     (han && level && (2..=4).contains(&name.len())).then(|| name.iter().collect())
 }
 
+/// Whether the clause at `c` is headed by an area of the page's
+/// (`许昌共抓获…`, `行动中郑州共抓获…`, `10月高雄查扣…`): an optional lead
+/// (a date, `行动中`), a place, then a word that makes it the subject.
+fn clause_head(
+    lex: &Lexicon,
+    bodies: &Resolver,
+    s: &[char],
+    c: usize,
+    page: &str,
+) -> Option<String> {
+    // The lead ends where the place starts (`专项行动中` ends in `行动中`).
+    let led = |a: usize| {
+        a == c
+            || bodies.clause_lead_ending_at(s, a)
+            || (a >= c + 2
+                && s.get(a - 1)
+                    .is_some_and(|ch| matches!(ch, '月' | '日' | '年'))
+                && s.get(c..a - 1)
+                    .is_some_and(|d| d.iter().all(char::is_ascii_digit)))
+    };
+    let a = (c..=c + 6).find(|&a| lex.places.at(s, a).is_some() && led(a))?;
+    let len = lex.places.at(s, a)?;
+    let place: String = s.get(a..a + len)?.iter().collect();
+    let after = a + len;
+    let heads = s
+        .get(after)
+        .is_some_and(|ch| ch.is_ascii_digit() || "同共各立发".contains(*ch))
+        || bodies.clause_head_at(s, after);
+    (heads && bodies.within(page, &place)).then_some(place)
+}
+
+/// The sub-area of the page's that governs a figure without naming itself
+/// right before it: an area heading the figure's clause after a lead, or an
+/// earlier clause of its sentence (`许昌共抓获3人，拆除站点1处`); the body
+/// the figure's clause says acted (`44名…被温州警方押解回国`); the last body
+/// named before it in its sentence or paragraph (`会同百色市公安机关…。
+/// …一举摧毁团伙35个`). A scope word (`全省`) or the page's own area in
+/// between hands the figure back to the page.
+#[allow(clippy::too_many_arguments)]
+fn governing_area(
+    lex: &Lexicon,
+    bodies: &Resolver,
+    s: &[char],
+    named: &[super::reporting_body::Body],
+    f: &Figure,
+    (para_start, sent_start, sent_end): (usize, usize, usize),
+    clo: usize,
+    page: &str,
+) -> Option<String> {
+    let scope_or_page = |lo: usize, hi: usize| {
+        lex.scope_words.find(s, lo, hi).is_some()
+            || s.get(lo..hi).is_some_and(|w| {
+                let p: Vec<char> = page.chars().collect();
+                !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
+            })
+    };
+    let mut c = clo;
+    loop {
+        if lex.scope_words.at(s, c).is_some() {
+            break;
+        }
+        if let Some(area) = clause_head(lex, bodies, s, c, page) {
+            return Some(area);
+        }
+        if c <= sent_start {
+            break;
+        }
+        c = clause_start(s, c - 1, sent_start);
+    }
+    let cl_end = super::sentence::clause_end(s, f.end, sent_end);
+    if let Some(p) = (f.end..cl_end).find(|&i| s.get(i) == Some(&'被'))
+        && let Some(b) = named.iter().find(|b| b.start == p + 1 && b.end <= cl_end)
+        && bodies.within(page, &b.region)
+    {
+        return Some(b.region.clone());
+    }
+    let b = named
+        .iter()
+        .rfind(|b| b.start >= para_start && b.end <= f.start && !b.national)?;
+    // `组织茂名、佛山、中山市警方…`: the last of several areas' police is
+    // no one sub-area.
+    let listed = b
+        .start
+        .checked_sub(1)
+        .and_then(|k| s.get(k))
+        .is_some_and(|c| "、和及与".contains(*c));
+    if listed
+        || b.region == page
+        || !bodies.within(page, &b.region)
+        || scope_or_page(b.end, f.start)
+    {
+        return None;
+    }
+    Some(b.region.clone())
+}
+
+/// `…几个地区有:秀江6起`: a local area name heading its own clause in a
+/// sentence that breaks figures down by area; it holds even where the
+/// sentence names the reporting body (`从袁州公安分局各辖区看…`).
+fn area_in_breakdown(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    clo: usize,
+    (sent_start, sent_end): (usize, usize),
+) -> Option<String> {
+    lex.area_context.find(s, sent_start, sent_end)?;
+    let mut b = f.start;
+    if let Some(len) = lex.area_each.ending_at(s, b) {
+        b -= len;
+    }
+    let name_len = b.saturating_sub(clo);
+    let name = s.get(clo..b).unwrap_or(&[]);
+    if (2..=3).contains(&name_len)
+        && name.iter().all(|c| {
+            is_han(*c) && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
+        })
+    {
+        return Some(name.iter().collect());
+    }
+    // `三阳、湛郎各5起` is split by the metric stage; its subject is the area.
+    if lex.area_each.ending_at(s, f.start).is_some() {
+        let subj: Vec<char> = f.subject.chars().collect();
+        if (2..=3).contains(&subj.len()) {
+            return Some(f.subject.clone());
+        }
+    }
+    None
+}
+
 /// Sets each figure's region: world figures, sub-areas named right before
 /// it, else the page's region.
 pub fn assign(
     lex: &Lexicon,
+    bodies: &Resolver,
     s: &[char],
     seg: &Segments,
     figs: &[Figure],
     page: Option<&String>,
     meter: &mut Meter<'_>,
 ) -> Vec<Option<String>> {
+    // Bodies named in each paragraph, read once for its figures.
+    let mut named: FxHashMap<usize, Vec<super::reporting_body::Body>> = FxHashMap::default();
     figs.iter()
         .take_while(|_| !meter.add(64))
         .map(|f| {
@@ -464,6 +616,14 @@ pub fn assign(
                 return Some("全球".to_string());
             }
             if let Some(area) = bracketed_area(s, clo, f.start) {
+                return Some(area);
+            }
+            let sent_end = seg
+                .sentence_of(f.num_start)
+                .and_then(|k| seg.sentences.get(k))
+                .map(|x| x.end)
+                .unwrap_or(s.len());
+            if let Some(area) = area_in_breakdown(lex, s, f, clo, (sent_start, sent_end)) {
                 return Some(area);
             }
             // A body of another area in the sentence, named with its
@@ -518,36 +678,31 @@ pub fn assign(
                     }
                 }
             }
-            // `…几个地区有:秀江6起`: a local area name heading its own clause
-            // in a sentence that breaks figures down by area.
-            let sent_end = seg
-                .sentence_of(f.num_start)
-                .and_then(|k| seg.sentences.get(k))
-                .map(|x| x.end)
-                .unwrap_or(s.len());
-            if lex.area_context.find(s, sent_start, sent_end).is_some() {
-                let mut b = f.start;
-                if let Some(len) = lex.area_each.ending_at(s, b) {
-                    b -= len;
-                }
-
-                let name_len = b.saturating_sub(clo);
-                let name = s.get(clo..b).unwrap_or(&[]);
-                if (2..=3).contains(&name_len)
-                    && name.iter().all(|c| {
-                        is_han(*c)
-                            && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
-                    })
-                {
-                    return Some(name.iter().collect());
-                }
-                // `三阳、湛郎各5起` is split by the metric stage; its subject
-                // is the area.
-                if lex.area_each.ending_at(s, f.start).is_some() {
-                    let subj: Vec<char> = f.subject.chars().collect();
-                    if (2..=3).contains(&subj.len()) {
-                        return Some(f.subject.clone());
+            if let Some(p) = page
+                && let Some(sent) = seg
+                    .sentence_of(f.num_start)
+                    .and_then(|k| seg.sentences.get(k))
+                && let Some(&(pa, pb)) = seg.paragraphs.get(sent.para)
+            {
+                let in_para = named.entry(sent.para).or_insert_with(|| {
+                    let mut v = bodies.bodies_in(s.get(pa..pb).unwrap_or(&[]));
+                    for b in &mut v {
+                        b.start += pa;
+                        b.end += pa;
                     }
+                    v
+                });
+                if let Some(area) = governing_area(
+                    lex,
+                    bodies,
+                    s,
+                    in_para,
+                    f,
+                    (pa, sent_start, sent_end),
+                    clo,
+                    p,
+                ) {
+                    return Some(area);
                 }
             }
             page.cloned()

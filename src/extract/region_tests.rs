@@ -541,3 +541,168 @@ fn an_area_listed_with_its_count_in_brackets_is_the_figures_region() {
     });
     assert!(got.iter().all(|r| r.as_deref() == Some("青田")), "{got:?}");
 }
+
+/// The region of each statistic, by its value.
+fn by_value(p: &Page<'_>) -> Vec<(f64, Option<String>)> {
+    let article = Article {
+        title: p.title.map(str::to_string),
+        published: Some("2024-06-30".into()),
+        source: p.source.map(str::to_string),
+        author: None,
+        script: if p.hant { Script::Hant } else { Script::Hans },
+        text: p.text.into(),
+    };
+    let (stats, _) = extractor().extract_within(
+        &article,
+        &Hints::default(),
+        200,
+        &crate::pipeline::Budget::unlimited(),
+    );
+    stats.into_iter().map(|s| (s.value, s.region)).collect()
+}
+
+fn region_of(got: &[(f64, Option<String>)], value: f64) -> Option<&str> {
+    got.iter()
+        .find(|(v, _)| (*v - value).abs() < 1e-6)
+        .and_then(|(_, r)| r.as_deref())
+}
+
+#[test]
+fn a_sub_area_governing_a_clause_or_paragraph_takes_its_figures() {
+    let got = by_value(&Page {
+        text: "江苏省公安厅通报，今年以来全省共破获电信网络诈骗案件3200起。\n专项行动中无锡共抓获犯罪嫌疑人56人，捣毁窝点7处；常州共抓获犯罪嫌疑人31人，捣毁窝点4处。\n省公安厅工作组会同南通市公安机关制定行动方案。经过连续攻坚，公安部门一举打掉犯罪团伙12个，抓获犯罪嫌疑人88名。\n江阴市公安局侦破一起刷单诈骗案，抓获犯罪嫌疑人23名，冻结资金180万元。\n另有46名犯罪嫌疑人被扬州警方从柬埔寨押解回国。",
+        ..Page::default()
+    });
+    for (v, want) in [
+        (3200.0, "江苏"),
+        (56.0, "无锡"),
+        (7.0, "无锡"),
+        (31.0, "常州"),
+        (4.0, "常州"),
+        (12.0, "南通"),
+        (88.0, "南通"),
+        (23.0, "江阴"),
+        (1_800_000.0, "江阴"),
+        (46.0, "扬州"),
+    ] {
+        assert_eq!(region_of(&got, v), Some(want), "{v}: {got:?}");
+    }
+    // Several cities' police together, or a scope word after the body,
+    // leave the figure the province's.
+    let got = by_value(&Page {
+        text: "湖北省公安厅组织襄阳、十堰、孝感市警方深入研判。初步查明，涉案人员遍及全国9个省份。\n荆州市公安局介绍了经验。全省共止付资金2.3亿元。",
+        ..Page::default()
+    });
+    assert_eq!(region_of(&got, 9.0), Some("湖北"), "{got:?}");
+    assert_eq!(region_of(&got, 230_000_000.0), Some("湖北"), "{got:?}");
+    // A date may lead the clause an area heads.
+    let got = by_value(&Page {
+        text: "內政部警政署統計，全台本月受理詐騙案件1.2萬件。此外，10月台中查扣不法所得3.2億元。",
+        hant: true,
+        ..Page::default()
+    });
+    assert_eq!(region_of(&got, 12_000.0), Some("台湾"), "{got:?}");
+    assert_eq!(region_of(&got, 320_000_000.0), Some("台中"), "{got:?}");
+}
+
+#[test]
+fn words_that_are_no_place_here_name_no_region() {
+    let resolve = |t: &str| {
+        let text: Vec<char> = t.chars().collect();
+        resolver().resolve(&super::reporting_body::PageFacts {
+            title: &[],
+            body: &text,
+            sources: &[],
+            host: None,
+            region_hint: None,
+        })
+    };
+    // 公安 (公安县) at the head of a body word; 会同 "together with".
+    for t in [
+        "经开区公安分局通报，今年以来共破获案件12起。",
+        "人民银行会同公安部建立涉诈资金监测机制，拦截涉诈交易2.1亿笔。",
+    ] {
+        let found = resolve(t);
+        assert!(
+            found
+                .as_ref()
+                .is_none_or(|f| f.region != "公安" && f.region != "会同"),
+            "{t}: {found:?}"
+        );
+    }
+    // A body a suspect is handed to, or a district branch quoted once out
+    // of the lead, is not the city speaking; the branch keeps its own case.
+    let got = by_value(&Page {
+        text: "上半年，反诈专班围绕预警劝阻、止付冻结、宣传防范三项重点工作持续发力，组织民警深入社区、学校、企业开展面对面宣传，发放宣传资料，推动反诈知识进家入户，群众识骗防骗能力明显提升，各类诈骗警情高发势头得到有效遏制，人民群众的获得感、幸福感、安全感不断增强，社会治安大局持续平稳向好。\n齐齐哈尔市组建反诈专班以来，全市共破获电信诈骗案件320起。全市共抓获犯罪嫌疑人88名，其中5人移交佛山公安局。市公安局提醒群众提高警惕。近日，昂昂溪公安分局民警又抓获嫌疑人1名。",
+        ..Page::default()
+    });
+    assert_eq!(region_of(&got, 320.0), Some("齐齐哈尔"), "{got:?}");
+    assert_eq!(region_of(&got, 88.0), Some("齐齐哈尔"), "{got:?}");
+    assert_eq!(region_of(&got, 1.0), Some("昂昂溪"), "{got:?}");
+}
+
+#[test]
+fn a_city_district_branch_reports_at_the_level_its_city_gives_it() {
+    check(&[
+        // A Taiwan city's precinct (大安 is also a Jilin county) is the city.
+        (
+            Page {
+                text: "臺中市政府警察局大安分局統計，今年上半年受理詐欺案件320件，財損金額1.2億元。",
+                hant: true,
+                ..Page::default()
+            },
+            "台中",
+        ),
+        // A bracketed aside between a district and its branch.
+        (
+            Page {
+                text: "金水（郑东新区）公安分局通报，今年以来共破获案件86起，追回资金320万元。金水警方提醒群众。",
+                ..Page::default()
+            },
+            "金水",
+        ),
+    ]);
+}
+
+#[test]
+fn a_city_release_naming_a_national_body_or_its_provinces_paper_is_the_citys() {
+    check(&[
+        (
+            Page {
+                text: "今年6月，我市新城区发生多起刷单诈骗案。专案组与公安部工作组赶赴柬埔寨开展工作。呼和浩特市反电信网络诈骗犯罪中心介绍，今年以来全市公安机关共抓获嫌疑人420人，全市止付资金2100万元。",
+                ..Page::default()
+            },
+            "呼和浩特",
+        ),
+        (
+            Page {
+                text: "绵阳举行追赃挽损集中返还仪式。今年以来，绵阳电诈案件发案1800余件，绵阳共追回资金900万元。",
+                source: Some("四川日报"),
+                ..Page::default()
+            },
+            "绵阳",
+        ),
+    ]);
+}
+
+#[test]
+fn a_hong_kong_page_without_its_police_named_is_hong_kongs() {
+    check(&[
+        (
+            Page {
+                text: "警方表示，今年首季接獲網上情緣騙案120宗，涉款3,200萬元。警方提醒市民可致電防騙易熱線18222查詢。",
+                hant: true,
+                ..Page::default()
+            },
+            "香港",
+        ),
+        (
+            Page {
+                text: "立法會會議上，保安局局長答覆議員提問：去年電話騙案共3,456宗，本地電訊商已加強攔截可疑來電。",
+                hant: true,
+                ..Page::default()
+            },
+            "香港",
+        ),
+    ]);
+}

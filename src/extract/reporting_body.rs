@@ -58,6 +58,10 @@ struct RawRules {
     city_scope: Vec<String>,
     county_scope: Vec<String>,
     min_scope: usize,
+    word_names: Vec<String>,
+    handed_to_before: Vec<String>,
+    clause_leads: Vec<String>,
+    clause_heads: Vec<String>,
     weights: RawWeights,
     hosts: RawHosts,
 }
@@ -122,6 +126,10 @@ pub struct Resolver {
     city_scope: Words,
     county_scope: Words,
     min_scope: usize,
+    word_names: Vec<String>,
+    handed_to_before: Words,
+    clause_leads: Words,
+    clause_heads: Words,
     w: RawWeights,
     gov_suffixes: Vec<String>,
     skip_labels: Vec<String>,
@@ -131,11 +139,15 @@ pub struct Resolver {
 
 /// A body found in a text: its region and `char` span.
 #[derive(Debug, Clone, PartialEq)]
-struct Body {
-    region: String,
-    start: usize,
-    end: usize,
-    national: bool,
+pub struct Body {
+    /// Region as reported (`成都`, `全国`).
+    pub region: String,
+    /// First character.
+    pub start: usize,
+    /// One past the body word.
+    pub end: usize,
+    /// Whether a national body named it (`公安部`).
+    pub national: bool,
 }
 
 fn invalid(path: &Path, message: String) -> ConfigError {
@@ -207,6 +219,10 @@ impl Resolver {
             city_scope: Words::new(&r.city_scope),
             county_scope: Words::new(&r.county_scope),
             min_scope: r.min_scope,
+            word_names: r.word_names,
+            handed_to_before: Words::new(&r.handed_to_before),
+            clause_leads: Words::new(&r.clause_leads),
+            clause_heads: Words::new(&r.clause_heads),
             w: r.weights,
             gov_suffixes: r.hosts.gov_suffixes,
             skip_labels: r.hosts.skip_labels,
@@ -238,7 +254,9 @@ impl Resolver {
     /// A place and the body word after it (through connectors such as
     /// `政府`, `人民`), ending at `end`.
     fn body_after(&self, s: &[char], place_end: usize) -> Option<(usize, String)> {
-        let mut e = place_end;
+        // `上街(高新区)公安分局`: a bracketed aside between a place and its
+        // body word names the same body.
+        let mut e = bracket_end(s, place_end).unwrap_or(place_end);
         let mut kept = String::new();
         for _ in 0..2 {
             if let Some(l) = self.kept_connectors.at(s, e) {
@@ -250,6 +268,46 @@ impl Resolver {
         }
         let l = self.body_words.at(s, e)?;
         Some((e + l, kept))
+    }
+
+    /// Whether the body starting at `start` is one a case or suspect is
+    /// handed to (`其中3人转交东莞公安局`), not the one reporting.
+    fn handed_to(&self, s: &[char], start: usize) -> bool {
+        self.handed_to_before.ending_at(s, start).is_some()
+    }
+
+    /// Whether some place called `inner` lies inside `outer` (a province
+    /// or prefecture); `全国` holds every mainland place.
+    pub fn within(&self, outer: &str, inner: &str) -> bool {
+        if outer == inner {
+            return false;
+        }
+        if outer == "全国" {
+            return self.gaz.lookup(inner).is_some_and(|p| {
+                !matches!(p.province.as_str(), "台湾" | "香港" | "澳门" | "新加坡")
+            });
+        }
+        self.gaz
+            .places()
+            .iter()
+            .any(|p| p.short == inner && (p.province == outer || p.parent == outer))
+    }
+
+    /// The bodies named in `s`, left to right (see [`Self::bodies`]).
+    pub fn bodies_in(&self, s: &[char]) -> Vec<Body> {
+        self.bodies(s)
+    }
+
+    /// Whether a word that may lead a clause before the area heading it
+    /// (`行动中郑州共抓获`) ends at `i`.
+    pub fn clause_lead_ending_at(&self, s: &[char], i: usize) -> bool {
+        self.clause_leads.ending_at(s, i).is_some()
+    }
+
+    /// Whether a word after an area at `i` makes the area the clause's
+    /// subject (`郑州共抓获`, `高雄查扣`).
+    pub fn clause_head_at(&self, s: &[char], i: usize) -> bool {
+        self.clause_heads.at(s, i).is_some()
     }
 
     /// Whether the body ending at `end` directs another rather than reports
@@ -281,6 +339,15 @@ impl Resolver {
     fn bodies(&self, s: &[char]) -> Vec<Body> {
         let mut found: Vec<Body> = Vec::new();
         for m in self.gaz.mentions(s) {
+            // `公安` of `公安分局` (公安县), `会同` of `人民银行会同公安部`
+            // ("together with"): a county's short name that is also a word
+            // names the county only with its level written (`会同县`).
+            let word = !m.named.full
+                && (self.body_words.at(s, m.start).is_some()
+                    || self.word_names.contains(&m.named.short));
+            if word || self.handed_to(s, m.start) {
+                continue;
+            }
             if let Some((end, kept)) = self.body_after(s, m.end)
                 && !self.directs(s, end)
                 && self.level_fits(s, m.end, &m.named.short, m.named.bare)
@@ -312,7 +379,10 @@ impl Resolver {
             let Some((_, region)) = self.named.iter().find(|(k, _)| k.as_slice() == word) else {
                 continue;
             };
-            if self.in_passing_after.at(s, i + len).is_some() || self.directs(s, i + len) {
+            if self.in_passing_after.at(s, i + len).is_some()
+                || self.directs(s, i + len)
+                || self.handed_to(s, i)
+            {
                 continue;
             }
             found.push(Body {
@@ -328,10 +398,17 @@ impl Resolver {
             if kept.last().is_some_and(|k| b.start < k.end) {
                 continue;
             }
+            // Of a compound body only the inner one reports, when it lies
+            // inside the outer one's area: `大安分局` of `台北市政府警察局`
+            // is a Taipei district, not the 大安 of Jilin, and reports as
+            // Taipei.
             if let Some(k) = kept.last()
                 && k.end == b.start
                 && !k.national
             {
+                if !self.within(&k.region, &b.region) {
+                    continue;
+                }
                 kept.pop();
             }
             kept.push(b);
@@ -413,7 +490,7 @@ impl Resolver {
             if inside || (!m.named.full && self.body_words.at(s, m.start).is_some()) {
                 continue;
             }
-            let Some(place) = self.gaz.lookup(&m.named.short) else {
+            let Some(place) = self.place_of(s, m) else {
                 continue;
             };
             let region = match (want, place.level) {
@@ -441,6 +518,44 @@ impl Resolver {
                 _ => Some(t),
             })
             .map(|t| t.0)
+    }
+
+    /// The city a release speaks for (`全市…`, `市公安局…`) where the body
+    /// found is one district branch of it named once, out of the lead
+    /// (`红岗公安分局刑侦大队抓获…` in a 大庆 release): a case the city's
+    /// release quotes. A county-level city (`新密市`) speaks of itself as
+    /// `全市`, so only districts (`…区`) give way.
+    pub fn city_over_quoted_district(&self, found: &Finding, s: &[char]) -> Option<String> {
+        if found.evidence != Evidence::Page || found.score > self.w.text {
+            return None;
+        }
+        let district = self
+            .gaz
+            .places()
+            .iter()
+            .find(|p| p.short == found.region && p.level == super::gazetteer::Level::County)?;
+        if !district.name.ends_with('区') || district.parent.is_empty() {
+            return None;
+        }
+        let city = self.local_scope(s)?;
+        (city == district.parent).then_some(city)
+    }
+
+    /// The place a mention stands for: a full county name (`朝阳区`) is
+    /// that county where only one carries it, and none where several do
+    /// (Beijing's and Changchun's); a short name, its highest-level place.
+    fn place_of(
+        &self,
+        s: &[char],
+        m: &super::gazetteer::Mention<'_>,
+    ) -> Option<&super::gazetteer::Place> {
+        if !(m.named.full && m.named.level == super::gazetteer::Level::County) {
+            return self.gaz.lookup(&m.named.short);
+        }
+        let name: String = s.get(m.start..m.end)?.iter().collect();
+        let mut same = self.gaz.places().iter().filter(|p| p.name == name);
+        let first = same.next()?;
+        same.all(|p| p.parent == first.parent).then_some(first)
     }
 
     /// A county body directed by its prefecture's (`在汉中市公安局指挥下，
@@ -557,6 +672,28 @@ impl Resolver {
             evidence: Evidence::Hint,
         })
     }
+}
+
+/// One past a bracketed aside opening at `i` (`(高新区)`, nested brackets
+/// included), if it closes within a few characters.
+fn bracket_end(s: &[char], i: usize) -> Option<usize> {
+    if !s.get(i).is_some_and(|c| matches!(c, '(' | '（')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (k, c) in s.iter().enumerate().skip(i).take(16) {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The path of a sibling of the lexicon file.
