@@ -39,6 +39,9 @@ pub fn resolve_all(
     let mut doc_year: Option<i32> = None;
     let mut start: Option<NaiveDate> = None;
     let mut reference: Option<Span> = None;
+    // `上周(7月20日至26日)…上周前三大…`: a relative word the page has given
+    // dates for stands for them again further on.
+    let mut defined: Vec<(String, Span)> = Vec::new();
     for p in phrases {
         let here = seg
             .sentence_of(p.start)
@@ -67,7 +70,18 @@ pub fn resolve_all(
             passage_start: start,
             reference,
         };
-        let span = period_resolve::resolve(&text, &ctx, cls);
+        let span = match period_resolve::explicit(&text) {
+            Some((head, _)) => {
+                let span = period_resolve::resolve(&text, &ctx, cls);
+                defined.push((head.to_string(), span));
+                span
+            }
+            None => defined
+                .iter()
+                .rev()
+                .find(|(head, _)| *head == text)
+                .map_or_else(|| period_resolve::resolve(&text, &ctx, cls), |d| d.1),
+        };
         out.push(span);
         // A comparison base is not what the passage is about.
         if p.comparison || matches!(kind, Kind::SamePeriod) {
