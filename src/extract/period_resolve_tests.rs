@@ -1264,6 +1264,22 @@ const REGIONAL_CLASSES: &[InText] = &[
         None,
         None,
     ),
+    // A look-back governs its own sentence; the next goes back to the
+    // year the paragraph opened with.
+    (
+        "2024年，全市警方深化反诈宣传，推出多项举措。一年来，共拦截诈骗电话5300万次。警方还联合银行快速处置涉诈警情8400起。",
+        8400.0,
+        "2024年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "2023年，全区开展反诈宣传。近一年来，共劝阻潜在受害人6900名。",
+        6900.0,
+        "近一年来",
+        None,
+        None,
+    ),
     (
         "今(2024年)年3月，全县受理诈骗案件77件。",
         77.0,
