@@ -321,7 +321,7 @@ pub fn choose_html(
 
 /// The publication date of a text page whose labelled lines and datelines
 /// gave none: the bar after its headline (line `title` of `lines`), the
-/// crawler's date, or a date in its URL.
+/// crawler's date, a date in its URL, or an English date by the headline.
 pub fn fallback_text<'a>(
     lines: impl Iterator<Item = &'a str>,
     title: Option<&str>,
@@ -330,8 +330,9 @@ pub fn fallback_text<'a>(
 ) -> Option<String> {
     let (url_full, url_latest) = url_evidence(known.url.into_iter());
     let offset = rules.meta.default_offset.as_str();
+    let lines: Vec<&str> = lines.collect();
     title
-        .and_then(|t| bar_after(lines, t, false, rules))
+        .and_then(|t| bar_after(lines.iter().copied(), t, false, rules))
         .and_then(|b| {
             let refs: Vec<NaiveDate> = known.hint_date().into_iter().chain(url_latest).collect();
             b.resolve(&refs)
@@ -339,6 +340,18 @@ pub fn fallback_text<'a>(
         .map(|d| d.format(offset))
         .or_else(|| known.published.map(str::to_string))
         .or_else(|| url_full.map(|d| d.format(offset)))
+        .or_else(|| english_near_headline(&lines, rules).map(|d| d.format(offset)))
+}
+
+/// A date in English (`May 1, 2020`) in the headline's line or the bar's
+/// lines after it, as aggregators print a Chinese article's date: the last
+/// resort, when the page shows no date the Chinese way.
+fn english_near_headline(lines: &[&str], rules: &Rules) -> Option<Shown> {
+    lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .take(rules.meta.bar_lines + 1)
+        .find_map(|l| date::english_date(l).map(|(d, _, _)| d))
 }
 
 #[cfg(test)]
@@ -430,6 +443,27 @@ mod tests {
         );
         assert_eq!(bar("", TITLE), None);
         assert_eq!(bar("2024-01-05", ""), None);
+    }
+
+    #[test]
+    fn an_english_date_by_the_headline_is_the_last_resort() {
+        let r = rules();
+        let run =
+            |page: &str, known: &Known<'_>| fallback_text(page.lines(), Some(TITLE), known, &r);
+        let page = format!("{TITLE} Dec 3, 2022 警方表示，今年以来共接获骗案报告130宗。");
+        assert_eq!(run(&page, &Known::default()).as_deref(), Some("2022-12-03"));
+        // The crawler's date comes first.
+        let known = Known {
+            url: None,
+            published: Some("2022-12-04"),
+        };
+        assert_eq!(run(&page, &known).as_deref(), Some("2022-12-04"));
+        // Far below the headline, in a related list, it is another article's.
+        let far = format!(
+            "{TITLE}\n{}另一篇 Dec 3, 2022",
+            "正文一段\n".repeat(r.meta.bar_lines + 1)
+        );
+        assert_eq!(run(&far, &Known::default()), None);
     }
 
     #[test]

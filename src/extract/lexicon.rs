@@ -333,6 +333,10 @@ struct RawPeriods {
     event_before: Vec<String>,
     reject: Vec<String>,
     report_after: String,
+    fraction_before: Vec<String>,
+    fraction_after: Vec<String>,
+    compare_verbs: Vec<String>,
+    compare_pair_joiners: Vec<String>,
     classes: super::period_resolve::RawClasses,
 }
 
@@ -504,6 +508,12 @@ pub struct Lexicon {
     pub(crate) period_reject: Words,
     /// What follows a report's own date (`1月5日电`, `3月2日讯`, `1月5日,…通报`).
     pub(crate) report_after: regex::Regex,
+    /// Around a `1/3` that is a share, not a day (`占1/3左右`).
+    pub(crate) fraction_before: Words,
+    pub(crate) fraction_after: Words,
+    /// `比较10月份与9月份`: the first of two compared periods is the subject.
+    pub(crate) compare_verbs: Words,
+    pub(crate) compare_pair_joiners: Words,
     /// Word classes picking a row of the period table.
     pub(crate) period_classes: super::period_resolve::Classes,
     // regions
@@ -704,6 +714,10 @@ impl Lexicon {
                     message: format!("report_after: {e}"),
                 }
             })?,
+            fraction_before: Words::new(&periods.fraction_before),
+            fraction_after: Words::new(&periods.fraction_after),
+            compare_verbs: Words::new(&periods.compare_verbs),
+            compare_pair_joiners: Words::new(&periods.compare_pair_joiners),
             period_classes: super::period_resolve::Classes::new(&periods.classes),
             jurisdictions,
             jurisdiction_any,

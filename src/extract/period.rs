@@ -175,6 +175,9 @@ pub fn phrases_within(
         if spans.overlaps(a, b) {
             continue;
         }
+        if is_fraction(lex, s, a, b) {
+            continue;
+        }
         if is_report_date(lex, s, a, b) {
             continue;
         }
@@ -196,8 +199,10 @@ pub fn phrases_within(
             .comparison_joiners
             .ending_at(s, a0)
             .is_some_and(|len| prev_base_end.is_some_and(|e| e + len == a0));
+        let compared_pair = lex.compare_verbs.ending_at(s, a0).is_some()
+            && lex.compare_pair_joiners.at(s, b).is_some();
         let comparison = joined
-            || lex.comparison.ending_at(s, a0).is_some()
+            || (lex.comparison.ending_at(s, a0).is_some() && !compared_pair)
             || (a >= 1
                 && lex.comparison.ending_at(s, a - 1).is_some()
                 && s.get(a - 1) == Some(&'于'));
@@ -209,7 +214,40 @@ pub fn phrases_within(
         });
     }
     out.sort_by_key(|p| p.start);
+    merge_bracketed_dates(s, &mut out);
     out
+}
+
+/// `上周(7月20日至26日)`, `去年(2024年)`: a relative word and the dates
+/// the page gives for it in brackets right after are one phrase, so that
+/// the dates decide it (`period_resolve::explicit`).
+fn merge_bracketed_dates(s: &[char], out: &mut Vec<Phrase>) {
+    let mut k = 0;
+    while k + 1 < out.len() {
+        let (Some(p), Some(q)) = (out.get(k), out.get(k + 1)) else {
+            break;
+        };
+        let opens = s.get(p.end).is_some_and(|c| matches!(c, '(' | '（'));
+        let closes = s.get(q.end).is_some_and(|c| matches!(c, ')' | '）'));
+        let head_has_no_number = s.get(p.start..p.end).is_some_and(|w| {
+            !w.iter()
+                .any(|&c| crate::text::numeral::digit(c).is_some() || c == '十')
+        });
+        if opens && closes && q.start == p.end + 1 && head_has_no_number {
+            let end = q.end + 1;
+            if let Some(p) = out.get_mut(k) {
+                p.end = end;
+            }
+            out.remove(k + 1);
+        }
+        k += 1;
+    }
+}
+
+/// Whether the `1/3` at `[a, b)` is a share (`占1/3左右`), not a day.
+fn is_fraction(lex: &Lexicon, s: &[char], a: usize, b: usize) -> bool {
+    s.get(a..b).is_some_and(|w| w.contains(&'/'))
+        && (lex.fraction_before.ending_at(s, a).is_some() || lex.fraction_after.at(s, b).is_some())
 }
 
 /// Clauses that are themselves open periods (`自夏季…行动开展以来`), sorted

@@ -122,6 +122,7 @@ pub enum Kind {
 
 /// Which row of the table `phrase` (Simplified) falls under.
 pub fn classify(phrase: &str, cls: &Classes) -> Kind {
+    let phrase = explicit(phrase).map_or(phrase, |(_, dates)| dates);
     let w: Vec<char> = phrase.chars().collect();
     let pts = points(&w, &Context::default());
     let has_point = !pts.is_empty();
@@ -142,7 +143,7 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
     if cls.full_year.find(&w, 0, w.len()).is_some() {
         return Kind::FullYear;
     }
-    let part = quarter(&w).is_some() || first_months(&w).is_some();
+    let part = quarter(&w).is_some() || first_months(&w).is_some() || previous_quarter(&w);
     if cls.look_back.find(&w, 0, w.len()).is_some() || (!has_point && !part && duration(&w)) {
         return Kind::LookBack;
     }
@@ -151,6 +152,10 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
         .iter()
         .any(|e| phrase.ends_with(e.as_str()))
     {
+        return Kind::OpenEnded;
+    }
+    // `自2024年底上线后`: a start with no end, whatever follows the phrase.
+    if phrase.starts_with('自') && has_point && !w.iter().any(|&c| is_range_separator(c)) {
         return Kind::OpenEnded;
     }
     if cls.current.iter().any(|c| c == phrase) {
@@ -170,6 +175,7 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
 
 /// Works out `from` and `to` of a Simplified time phrase in its context.
 pub fn resolve(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
+    let phrase = explicit(phrase).map_or(phrase, |(_, dates)| dates);
     match classify(phrase, cls) {
         Kind::Dated => dated(phrase, ctx),
         Kind::Yearless => yearless(phrase, ctx),
@@ -181,6 +187,19 @@ pub fn resolve(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
         Kind::LookBack | Kind::Campaign => (None, None),
         Kind::SamePeriod => same_period(phrase, ctx),
     }
+}
+
+/// A relative word with the dates it stands for in brackets
+/// (`上周(7月20日至26日)`, `去年(2024年)`): the word and the dates, which
+/// decide. The word has no number of its own, so `由上月20日至昨日(31日)`
+/// is not one.
+pub fn explicit(phrase: &str) -> Option<(&str, &str)> {
+    let open = phrase.find(['(', '（'])?;
+    let head = phrase.get(..open)?;
+    let rest = phrase.get(open..)?;
+    let inner = rest.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
+    let numbered = |t: &str| t.chars().any(|c| digit(c).is_some() || c == '十');
+    (!head.is_empty() && !numbered(head) && numbered(inner)).then_some((head, inner))
 }
 
 /// Row "a date or range with its year": its first day to its last day.
@@ -316,12 +335,48 @@ fn relative(w: &[char]) -> bool {
             p,
             ['今' | '去' | '前' | '本' | '明' | '当' | '上', '年']
                 | ['上' | '本' | '当', '月']
-                | ['上', '个']
+                | ['上', '个' | '周' | '星']
                 | ['本', '季']
         )
     }) || (!w.contains(&'年')
         && w.iter()
             .any(|c| matches!(c, '半' | '季' | '首' | '头' | '前' | '昨')))
+}
+
+fn is_range_separator(c: char) -> bool {
+    matches!(c, '至' | '到' | '迄' | '—' | '－' | '-' | '~' | '～')
+}
+
+/// `上季度`, `上一季`: the quarter before the publication date's.
+fn previous_quarter(w: &[char]) -> bool {
+    w.windows(2).any(|p| matches!(p, ['上', '季']))
+        || w.windows(3).any(|p| matches!(p, ['上', '一' | '个', '季']))
+}
+
+/// `上周`, `本周`: Monday to Sunday of the week before the publication
+/// date's, or of its own.
+fn week(w: &[char], ctx: &Context) -> Option<Span> {
+    let text: String = w.iter().collect();
+    let back = if ["上周", "上星期", "上个星期", "上礼拜", "上个礼拜"]
+        .iter()
+        .any(|x| text.contains(x))
+    {
+        7
+    } else if ["本周", "本星期", "这周", "这星期"]
+        .iter()
+        .any(|x| text.contains(x))
+    {
+        0
+    } else {
+        return None;
+    };
+    let Some(d) = ctx.published else {
+        return Some((None, None));
+    };
+    let monday = d.checked_sub_days(chrono::Days::new(
+        u64::from(d.weekday().num_days_from_monday()) + back,
+    ))?;
+    Some((Some(monday), monday.checked_add_days(chrono::Days::new(6))))
 }
 
 /// A number of years or months with no calendar point (`三年来`, `近两年`).
@@ -426,7 +481,28 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
                 }
                 cur.month = small_number(&num);
             }
-            '月' if matches!(before, Some('上' | '本' | '当' | '个')) => {
+            // `同月14日`: the month the passage is about, when it is one.
+            '月' if before == Some('同') && num.is_empty() => {
+                let month = ctx.reference.and_then(|(f, t)| {
+                    let (f, t) = (f?, t?);
+                    ((f.year(), f.month()) == (t.year(), t.month())).then_some(f)
+                });
+                if let Some(m) = month {
+                    if cur.month.is_some() {
+                        pts.push(cur);
+                        cur = Point::default();
+                    }
+                    cur.year = Year::Known(m.year());
+                    cur.month = Some(m.month());
+                }
+            }
+            // `上个月`, not the `个月` of `首十个月`.
+            '月' if matches!(before, Some('上' | '本' | '当'))
+                || (before == Some('个')
+                    && i.checked_sub(2)
+                        .and_then(|k| w.get(k))
+                        .is_some_and(|c| matches!(c, '上' | '本' | '当'))) =>
+            {
                 let back = w.get(..i).is_some_and(|x| x.contains(&'上'));
                 if cur.month.is_some() {
                     pts.push(cur);
@@ -571,6 +647,9 @@ fn calendar(phrase: &str, ctx: &Context) -> Span {
     if let Some(p) = month_slash_day(phrase) {
         pts = vec![p];
     }
+    if let Some(span) = week(&w, ctx) {
+        return span;
+    }
     if let Some(span) = part_of_year(&w, &pts, ctx) {
         return span;
     }
@@ -621,6 +700,18 @@ fn month_slash_day(phrase: &str) -> Option<Point> {
 /// publication), or `None` when the phrase names none.
 fn part_of_year(w: &[char], pts: &[Point], ctx: &Context) -> Option<Span> {
     let text: String = w.iter().collect();
+    if previous_quarter(w) {
+        let Some(d) = ctx.published else {
+            return Some((None, None));
+        };
+        let q = (d.month() - 1) / 3;
+        let (y, q) = if q == 0 {
+            (d.year() - 1, 4)
+        } else {
+            (d.year(), q)
+        };
+        return Some((ymd(y, 3 * q - 2, 1), last_day(y, 3 * q)));
+    }
     let (m1, m2) = if text.contains("上半年") || text.contains("前半年") {
         (1, 6)
     } else if text.contains("下半年") || text.contains("后半年") {
@@ -656,6 +747,9 @@ fn quarter(w: &[char]) -> Option<(u32, u32)> {
         .and_then(|&c| digit(c))
         .filter(|n| (1..=4).contains(n));
     let lead = qi.checked_sub(2).and_then(|k| w.get(k)).copied();
+    if previous_quarter(w) {
+        return None;
+    }
     match (n, lead) {
         (Some(n), Some('首' | '前' | '头')) => Some((1, 3 * n)),
         (Some(n), _) => Some((3 * n - 2, 3 * n)),

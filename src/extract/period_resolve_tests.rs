@@ -225,6 +225,25 @@ const TABLE: &[Row<'static>] = &[
         Some("2023-08-01"),
         Some("2023-12-31"),
     ),
+    // The year stated wins, with or without a publication date.
+    (
+        "二○一三年首十个月",
+        None,
+        None,
+        None,
+        Kind::Dated,
+        Some("2013-01-01"),
+        Some("2013-10-31"),
+    ),
+    (
+        "2016年首九个月",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2016-01-01"),
+        Some("2016-09-30"),
+    ),
     (
         "今年首三季",
         PUB,
@@ -519,6 +538,140 @@ const TABLE: &[Row<'static>] = &[
         Kind::Relative,
         Some("2025-11-18"),
         Some("2025-11-18"),
+    ),
+    // Hong Kong and Macau "first N months / quarters": January to the N-th
+    // month of the year stated, else of the passage, else the latest one
+    // finished by the publication date.
+    (
+        "二〇一七年首八个月",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2017-01-01"),
+        Some("2017-08-31"),
+    ),
+    (
+        "今年首三季",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-09-30"),
+    ),
+    (
+        "首季",
+        PUB,
+        Some(2023),
+        None,
+        Kind::Relative,
+        Some("2023-01-01"),
+        Some("2023-03-31"),
+    ),
+    (
+        "首5个月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-05-31"),
+    ),
+    (
+        "今年首4月",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-01-01"),
+        Some("2025-04-30"),
+    ),
+    // A relative word with its dates in brackets: the dates decide.
+    (
+        "上周(3月2日至8日)",
+        PUB,
+        None,
+        None,
+        Kind::Yearless,
+        Some("2025-03-02"),
+        Some("2025-03-08"),
+    ),
+    (
+        "去年(2023年)",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2023-01-01"),
+        Some("2023-12-31"),
+    ),
+    (
+        "今(2024年)年3月",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2024-03-01"),
+        Some("2024-03-31"),
+    ),
+    // Weeks: Monday to Sunday; the last one is finished, this one is not.
+    (
+        "上周",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-11-10"),
+        Some("2025-11-16"),
+    ),
+    (
+        "本周",
+        PUB,
+        None,
+        None,
+        Kind::Current,
+        Some("2025-11-17"),
+        None,
+    ),
+    // The quarter before the publication date's, not the first quarter.
+    (
+        "上一季度",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-07-01"),
+        Some("2025-09-30"),
+    ),
+    (
+        "上季",
+        Some("2025-02-10"),
+        None,
+        None,
+        Kind::Relative,
+        Some("2024-10-01"),
+        Some("2024-12-31"),
+    ),
+    // Open-ended: `迄今` alone states no start; `自…` states one.
+    ("迄今", PUB, None, None, Kind::OpenEnded, None, None),
+    (
+        "自2023年底",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2023-12-31"),
+        None,
+    ),
+    (
+        "自去年6月",
+        PUB,
+        None,
+        None,
+        Kind::OpenEnded,
+        Some("2024-06-01"),
+        None,
     ),
 ];
 
@@ -1042,4 +1195,125 @@ fn a_long_clause_opening_with_a_name_and_a_page_with_no_date() {
         period_of(&got, 520.0),
         (Some("一至九月"), Some("2023-01-01"), Some("2023-09-30"))
     );
+}
+
+/// Classes met on Hong Kong, Macau and Taiwan pages: `(text, value,
+/// phrase, from, to)`, each text its own paragraph, published 2025-11-20.
+const REGIONAL_CLASSES: &[InText] = &[
+    // A share written as a fraction is no date.
+    (
+        "今年上半年，网购类诈骗占全部发案的1/5左右，造成损失占总损失的35%。",
+        35.0,
+        "今年上半年",
+        Some("2025-01-01"),
+        Some("2025-06-30"),
+    ),
+    // The dates in brackets decide, and the same word later stands for them.
+    (
+        "上周(11月9日至15日)，全市受理诈骗案件820件。",
+        820.0,
+        "上周(11月9日至15日)",
+        Some("2025-11-09"),
+        Some("2025-11-15"),
+    ),
+    (
+        "上周三类高发诈骗中，刷单返利类诈骗210件。",
+        210.0,
+        "上周",
+        Some("2025-11-09"),
+        Some("2025-11-15"),
+    ),
+    // `迄今` is the figure's own phrase, nearer than the start before it.
+    (
+        "该平台自2023年3月上线后，迄今已拦截诈骗电话6100个。",
+        6100.0,
+        "迄今",
+        None,
+        None,
+    ),
+    // `自…后，截至…`: the start stated before an up-to phrase.
+    (
+        "自去年5月专班成立后，发案逐月下降，截至今年8月，专班共接获求助1730宗。",
+        1730.0,
+        "截至今年8月",
+        Some("2024-05-01"),
+        Some("2025-08-31"),
+    ),
+    // The quarter before is a comparison base, not the figure's period.
+    (
+        "2025年第三季度，全市发案1260起，比上一季度减少15%。",
+        15.0,
+        "2025年第三季度",
+        Some("2025-07-01"),
+        Some("2025-09-30"),
+    ),
+    // `比较8月份与7月份`: the first is what the passage goes on about.
+    (
+        "会上首先比较8月份与7月份的发案数。其中，电诈发案减少12%，财损减少9%。",
+        12.0,
+        "8月份",
+        Some("2025-08-01"),
+        Some("2025-08-31"),
+    ),
+    // A holiday campaign in the figure's sentence beats the day of the
+    // meeting that opened the paragraph.
+    (
+        "10月9日，省公安厅召开会议部署冬季行动。会上通报，国庆长假期间全省摧毁诈骗窝点37处。",
+        37.0,
+        "国庆长假期间",
+        None,
+        None,
+    ),
+    // A look-back governs its own sentence; the next goes back to the
+    // year the paragraph opened with.
+    (
+        "2024年，全市警方深化反诈宣传，推出多项举措。一年来，共拦截诈骗电话5300万次。警方还联合银行快速处置涉诈警情8400起。",
+        8400.0,
+        "2024年",
+        Some("2024-01-01"),
+        Some("2024-12-31"),
+    ),
+    (
+        "2023年，全区开展反诈宣传。近一年来，共劝阻潜在受害人6900名。",
+        6900.0,
+        "近一年来",
+        None,
+        None,
+    ),
+    (
+        "今(2024年)年3月，全县受理诈骗案件77件。",
+        77.0,
+        "今(2024年)年3月",
+        Some("2024-03-01"),
+        Some("2024-03-31"),
+    ),
+    (
+        "澳门司警局表示，二〇二四年首七个月，共录得电话诈骗案件140宗。",
+        140.0,
+        "二〇二四年首七个月",
+        Some("2024-01-01"),
+        Some("2024-07-31"),
+    ),
+];
+
+#[test]
+fn regional_classes_are_found_and_resolved() {
+    let text = REGIONAL_CLASSES
+        .iter()
+        .map(|r| r.0)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let got = periods(None, &text, Some("2025-11-20"), &Hints::default());
+    let mut failures = Vec::new();
+    for &(sentence, value, phrase, from, to) in REGIONAL_CLASSES {
+        let want = (Some(phrase), from, to);
+        let have = got
+            .iter()
+            .find(|g| g.0 == value)
+            .map(|g| (g.1.as_deref(), g.2.as_deref(), g.3.as_deref()));
+        if have != Some(want) {
+            failures.push(format!("{sentence}: want {want:?}, got {have:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

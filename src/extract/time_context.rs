@@ -39,6 +39,9 @@ pub fn resolve_all(
     let mut doc_year: Option<i32> = None;
     let mut start: Option<NaiveDate> = None;
     let mut reference: Option<Span> = None;
+    // `上周(7月20日至26日)…上周前三大…`: a relative word the page has given
+    // dates for stands for them again further on.
+    let mut defined: Vec<(String, Span)> = Vec::new();
     for p in phrases {
         let here = seg
             .sentence_of(p.start)
@@ -67,7 +70,18 @@ pub fn resolve_all(
             passage_start: start,
             reference,
         };
-        let span = period_resolve::resolve(&text, &ctx, cls);
+        let span = match period_resolve::explicit(&text) {
+            Some((head, _)) => {
+                let span = period_resolve::resolve(&text, &ctx, cls);
+                defined.push((head.to_string(), span));
+                span
+            }
+            None => defined
+                .iter()
+                .rev()
+                .find(|(head, _)| *head == text)
+                .map_or_else(|| period_resolve::resolve(&text, &ctx, cls), |d| d.1),
+        };
         out.push(span);
         // A comparison base is not what the passage is about.
         if p.comparison || matches!(kind, Kind::SamePeriod) {
@@ -128,7 +142,15 @@ pub fn assign(
                     && !text.replace("全年", "").contains('年')
             })
             .collect(),
+        look_back: Vec::new(),
     };
+    t.look_back = phrases
+        .iter()
+        .map(|p| {
+            let text = view.simp_slice(p.start, p.end);
+            period_resolve::classify(&text, &lex.period_classes) == Kind::LookBack
+        })
+        .collect();
     for (i, f) in figs.iter().enumerate() {
         if meter.add(64) {
             break;
@@ -216,6 +238,8 @@ struct Tracker<'a> {
     chosen: Vec<Option<usize>>,
     /// Whether each phrase is `全年` with no year of its own.
     bare_full_year: Vec<bool>,
+    /// Whether each phrase is a look-back (`一年来`).
+    look_back: Vec<bool>,
 }
 
 impl Tracker<'_> {
@@ -314,13 +338,28 @@ impl Tracker<'_> {
 
     /// The latest period named earlier in the paragraph carries on
     /// (`据悉,2023年1月至今年5月…。…4.9万名…`).
+    ///
+    /// A look-back inside the paragraph (`2019年，…。一年来，…拦截…。…还处置
+    /// 警情1.5万起`) governs its own sentence; the sentences after it go
+    /// back to the dated phrase the paragraph opened with.
     fn paragraph_opening(&self, para: usize, s_start: usize) -> Option<usize> {
         let &(pa, _) = self.seg.paragraphs.get(para)?;
-        self.starting_in(pa, s_start).rev().find(|&k| {
+        let mut carried = self.starting_in(pa, s_start).rev().filter(|&k| {
             self.phrase(k).is_some_and(|p| {
                 p.end <= s_start && !p.comparison && !self.closed_aside(p, s_start)
             })
-        })
+        });
+        let latest = carried.next()?;
+        if self.look_back.get(latest) != Some(&true) {
+            return Some(latest);
+        }
+        let opening = carried.next_back().filter(|&k| {
+            self.look_back.get(k) == Some(&false)
+                && self
+                    .phrase(k)
+                    .is_some_and(|p| self.seg.sentence_of(p.start) == self.seg.sentence_of(pa))
+        });
+        Some(opening.unwrap_or(latest))
     }
 
     /// Whether `p` sits in a bracketed aside that closes before `at`

@@ -187,8 +187,11 @@ fn clock(h: Option<u32>, m: Option<u32>, s: Option<u32>) -> Option<(u32, u32, u3
 /// date glued to other digits (`12019-01-05`, an id) is not a date.
 fn glued(s: &str, start: usize, end: usize) -> bool {
     let b = s.as_bytes();
+    // `2019年02月23日447`: a view count run into the bar after a closing
+    // `日` leaves the date whole.
+    let closed = s.get(..end).is_some_and(|d| d.ends_with('日'));
     (start > 0 && b.get(start - 1).is_some_and(u8::is_ascii_digit))
-        || b.get(end).is_some_and(u8::is_ascii_digit)
+        || (!closed && b.get(end).is_some_and(u8::is_ascii_digit))
 }
 
 /// Matches of one pattern tried per call; a line with more candidates
@@ -310,6 +313,67 @@ pub fn month_day(s: &str) -> Option<(MonthDay, usize, usize)> {
         let ok = NaiveDate::from_ymd_opt(2000, md.month, md.day).is_some()
             && md.time.is_none_or(|(h, m, s)| h < 24 && m < 60 && s < 60);
         ok.then_some((md, m0.start(), m0.end()))
+    })
+}
+
+static ENGLISH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let month = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?";
+    Regex::new(&format!(
+        r"\b(?:{month}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})|(\d{{1,2}})\s+{month},?\s+(\d{{4}}))\b"
+    ))
+    .ok()
+});
+
+/// The month a `Jan`, `Sept`, `December` names, 1–12.
+fn english_month(m: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let m = m.to_ascii_lowercase();
+    let k = MONTHS.iter().position(|x| m.starts_with(x))?;
+    u32::try_from(k + 1).ok()
+}
+
+/// The first date written in English in `s` (`May 1, 2020`, `Jan. 5, 2024`,
+/// `5 January 2024`), as aggregators show a Chinese article's date, with
+/// its byte range. A month name must be one, in full or cut short:
+/// `Mayor 1, 2020` is none.
+pub fn english_date(s: &str) -> Option<(Shown, usize, usize)> {
+    let re = ENGLISH.as_ref()?;
+    re.captures_iter(s).take(MAX_TRIES).find_map(|c| {
+        let m0 = c.get(0)?;
+        let (name, day, year) = match (c.get(1), c.get(4)) {
+            (Some(n), _) => (n, c.get(2)?, c.get(3)?),
+            (None, Some(d)) => (c.get(5)?, d, c.get(6)?),
+            _ => return None,
+        };
+        let word = m0.as_str().get(name.start() - m0.start()..)?;
+        let word: String = word.chars().take_while(char::is_ascii_alphabetic).collect();
+        let full = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        let lower = word.to_ascii_lowercase();
+        if !full.iter().any(|f| f.starts_with(lower.as_str())) {
+            return None;
+        }
+        let d = Shown {
+            year: year.as_str().parse().ok()?,
+            month: english_month(name.as_str())?,
+            day: day.as_str().parse().ok()?,
+            time: None,
+        };
+        d.valid().then_some((d, m0.start(), m0.end()))
     })
 }
 
@@ -460,8 +524,29 @@ mod tests {
         // Digits glued on either side make an id, not a date.
         assert_eq!(date("编号12024-01-05"), None);
         assert_eq!(date("2024-01-051"), None);
+        // A count run in after `日` is not part of the date.
+        assert_eq!(date("2019年02月23日447未知").as_deref(), Some("2019-02-23"));
         assert_eq!(date("今年1至9月"), None);
         assert_eq!(date("1月5日电"), None);
+    }
+
+    #[test]
+    fn english_dates_as_aggregators_print_them() {
+        let en = |s: &str| english_date(s).map(|(d, _, _)| d.format("+08:00"));
+        assert_eq!(
+            en("警方呼吁市民提防骗案 Mar 7, 2021 警方表示").as_deref(),
+            Some("2021-03-07")
+        );
+        assert_eq!(en("Sept. 30, 2019").as_deref(), Some("2019-09-30"));
+        assert_eq!(
+            en("updated 12 December 2022").as_deref(),
+            Some("2022-12-12")
+        );
+        assert_eq!(en("August 2nd, 2023").as_deref(), Some("2023-08-02"));
+        // Not a month, or not a day of it.
+        assert_eq!(en("Mayor 3, 2020"), None);
+        assert_eq!(en("Feb 30, 2021"), None);
+        assert_eq!(en("共3, 2020宗"), None);
     }
 
     #[test]
