@@ -59,7 +59,13 @@ pub fn assign(
 
         let (kind, direction) = match f.kind {
             Kind::Percent => match dir {
-                Some((d, (p, _))) if share.is_none_or(|(sp, _)| sp < p) => (Kind::Change, Some(d)),
+                // `上升比率达41.4%`: a rate right after the direction word is
+                // the rate of the change.
+                Some((d, (p, _)))
+                    if share.is_none_or(|(sp, _)| sp < p || rate_of_change(lex, s, sp)) =>
+                {
+                    (Kind::Change, Some(d))
+                }
                 None if marker.is_some() && share.is_none() => (Kind::Change, None),
                 _ => (Kind::Percent, None),
             },
@@ -123,6 +129,18 @@ pub fn assign(
         }
     }
     figs.len()
+}
+
+/// Whether the share word at `sp` names the rate of a change, right after
+/// its direction word (`增长率`, `上升比率`), not a share of something.
+pub fn rate_of_change(lex: &Lexicon, s: &[char], sp: usize) -> bool {
+    let dir_ends = |i: usize| {
+        lex.up
+            .ending_at(s, i)
+            .or(lex.down.ending_at(s, i))
+            .is_some()
+    };
+    dir_ends(sp) || (sp > 0 && s.get(sp - 1) == Some(&'比') && dir_ends(sp - 1))
 }
 
 /// Splits `s[a..b]` into list items at separators.

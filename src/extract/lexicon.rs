@@ -285,6 +285,20 @@ struct RawMetric {
     unit_noun: bool,
     #[serde(default)]
     not_after_noun: Vec<String>,
+    #[serde(default)]
+    fraud_scope: bool,
+    #[serde(default)]
+    scope_nouns: Vec<String>,
+}
+
+/// `[metric_scope]`: words that tell fraud from other crime, and words of
+/// intent that make a figure hypothetical.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawMetricScope {
+    fraud: Vec<String>,
+    other_crime: Vec<String>,
+    intent: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +311,8 @@ struct RawLexicon {
     distribute: RawDistribute,
     not_statistics: RawNot,
     metric: Vec<RawMetric>,
+    #[serde(default)]
+    metric_scope: RawMetricScope,
     #[serde(default)]
     limits: RawLimits,
 }
@@ -401,6 +417,12 @@ pub struct MetricRule {
     /// Words that, between the rule's noun and the figure, make the figure
     /// count something else (`骗案损失金额下降12%` is no change of cases).
     pub not_after_noun: Words,
+    /// Whether the rule counts fraud only: a noun phrase naming another
+    /// crime (`毒品犯罪案件`) and no fraud word rules it out.
+    pub fraud_scope: bool,
+    /// Words naming crime at large for this rule alone (`犯罪案件`,
+    /// `罪案`): they rule it out unless a fraud word qualifies them.
+    pub scope_nouns: Words,
 }
 
 /// A jurisdiction a page may belong to.
@@ -494,6 +516,12 @@ pub struct Lexicon {
     pub(crate) pair_after: Words,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
+    /// Words that make a crime fraud (`诈`, `骗案`).
+    pub(crate) fraud_words: Words,
+    /// Words naming crime other than fraud (`毒品`, `涉枪`).
+    pub(crate) other_crime: Words,
+    /// Words of intent before a figure (`欲将1300万元…`): no result.
+    pub(crate) intent: Words,
     // periods
     pub(crate) period_regex: Vec<regex::Regex>,
     pub(crate) open_clause_endings: Words,
@@ -591,6 +619,8 @@ impl Lexicon {
                 fallback: m.fallback,
                 unit_noun: m.unit_noun,
                 not_after_noun: Words::new(&m.not_after_noun),
+                fraud_scope: m.fraud_scope,
+                scope_nouns: Words::new(&m.scope_nouns),
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();
@@ -693,6 +723,9 @@ impl Lexicon {
             pair_after: Words::new(&raw.not_statistics.pair_after),
             metrics,
             all_verbs: Words::new(&all_verbs),
+            fraud_words: Words::new(&raw.metric_scope.fraud),
+            other_crime: Words::new(&raw.metric_scope.other_crime),
+            intent: Words::new(&raw.metric_scope.intent),
             period_regex,
             open_clause_endings: Words::new(&periods.open_clause_endings),
             max_open_clause: periods.max_open_clause,

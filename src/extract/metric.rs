@@ -8,10 +8,14 @@
 //! `在资金拦截上,`) governs the clauses after it; a verb after the figure
 //! governs it in the passive (`被冻结`), after 将/把/对, or where it
 //! qualifies the money noun after an amount (`万元涉诈返还资金`); items
-//! listed before 分别 give their metrics to the figures after it in order.
+//! listed before 分别 give their metrics to the figures after it in order
+//! (a run of changes joined by `和`/`、` is such a list without 分别).
+//! Acts the taxonomy does not count (逮捕, 起诉, 查询 …) are verbs of an
+//! `other` rule, so they govern as any verb; fraud-only rules give way to
+//! `other` when the noun phrase names another crime and no fraud word.
 
 use super::candidate::{Figure, Kind};
-use super::change::split_list;
+use super::change::{rate_of_change, split_list};
 use super::lexicon::{Lexicon, MetricRule};
 use super::sentence::{Segments, clause_end, clause_start};
 use crate::pipeline::Meter;
@@ -31,6 +35,10 @@ struct Ctx {
     clo: usize,
     cend: usize,
     wlo: usize,
+    /// End of the figure's own list item after it: nouns and verbs past a
+    /// `、` or an opening bracket belong to the next item (`…下跌9.1%、
+    /// 家庭暴力刑事案件…`, `220人(其中抓获网上逃犯90人)`).
+    nend: usize,
     /// The nearest earlier clause of the sentence that names a topic
     /// (`资金止付方面,`, `在资金拦截上,`): it governs the clauses after it.
     topic: Option<(usize, usize)>,
@@ -47,12 +55,16 @@ fn context(lex: &Lexicon, s: &[char], seg: &Segments, figs: &[Figure], i: usize)
         .filter(|g| g.end <= f.start && g.end >= sent.start)
         .map(|g| g.end.max(clo))
         .unwrap_or(clo);
+    let nend = (f.end..cend)
+        .find(|&j| matches!(s.get(j), Some('、' | '(' | '（')))
+        .unwrap_or(cend);
     Some(Ctx {
         sent_start: sent.start,
         send: sent.end,
         clo,
         cend,
         wlo,
+        nend,
         topic: topic_before(lex, s, sent.start, clo),
     })
 }
@@ -86,6 +98,24 @@ fn unit_is_noun(rule: &MetricRule, f: &Figure) -> bool {
     rule.unit_noun && matches!(f.kind, Kind::Count | Kind::Money) && rule.units.contains(&f.unit)
 }
 
+/// Whether the words of `spans` put the figure out of a fraud-only rule's
+/// scope: they name another crime (`毒品犯罪案件`, `涉枪爆案件`) or crime at
+/// large (`犯罪案件`) and no fraud word qualifies it (`电信网络诈骗等新型侵财
+/// 犯罪案件` stays in).
+fn out_of_scope(lex: &Lexicon, rule: &MetricRule, s: &[char], spans: &[(usize, usize)]) -> bool {
+    if !rule.fraud_scope && rule.scope_nouns.is_empty() {
+        return false;
+    }
+    let names_other = spans.iter().any(|&(a, b)| {
+        (rule.fraud_scope && lex.other_crime.find(s, a, b).is_some())
+            || rule.scope_nouns.find(s, a, b).is_some()
+    });
+    names_other
+        && !spans
+            .iter()
+            .any(|&(a, b)| lex.fraud_words.find(s, a, b).is_some())
+}
+
 /// Whether the verb at `vp` sits in the figure's topic clause and the topic
 /// names what the rule counts.
 fn topic_fits(s: &[char], rule: &MetricRule, f: &Figure, vp: usize, c: &Ctx) -> bool {
@@ -102,7 +132,7 @@ fn topic_fits(s: &[char], rule: &MetricRule, f: &Figure, vp: usize, c: &Ctx) -> 
 /// after a passive marker (`1200万元资金被成功冻结`).
 fn passive_span(lex: &Lexicon, s: &[char], f: &Figure, c: &Ctx) -> Option<(usize, usize)> {
     if lex.ba.rfind(s, c.wlo, f.start).is_some() {
-        return Some((f.end, c.cend));
+        return Some((f.end, c.nend));
     }
     let (pp, pl) = match lex.passive.find(s, f.end, c.cend) {
         Some(p) => p,
@@ -132,7 +162,7 @@ fn verb_after(
     passive: Option<(usize, usize)>,
 ) -> Option<usize> {
     let found = if rule.after {
-        rule.verbs.find(s, f.end, c.cend)
+        rule.verbs.find(s, f.end, c.nend)
     } else {
         None
     };
@@ -149,7 +179,8 @@ fn verb_after(
         || rule.nouns.find(s, f.end, vp).is_some()
         || rule.nouns.rfind(s, c.wlo, f.start).is_some()
         || (!rule.after && unit_is_noun(rule, f));
-    noun_ok.then(|| vp - f.end + 4)
+    let in_scope = !out_of_scope(lex, rule, s, &[(c.wlo, f.start), (f.end, vp)]);
+    (noun_ok && in_scope).then(|| vp - f.end + 4)
 }
 
 /// Best rule with a verb: `(rule index, distance, subject start)`.
@@ -158,8 +189,13 @@ fn by_verb(
     s: &[char],
     f: &Figure,
     c: &Ctx,
-    prev_end: Option<usize>,
+    prev: Option<&Figure>,
 ) -> Option<(usize, usize, usize)> {
+    let prev_end = prev.map(|g| g.end);
+    // An earlier figure in the same counting word that no metric claimed
+    // (`接获18,515宗求助,当中209宗…`) shows that a verb before it does not
+    // run through the list.
+    let prev_unclaimed = prev.is_some_and(|g| g.metric == "other" && g.unit == f.unit);
     // A change is governed from its own clause only (`实现发案同比下降22%`
     // must not reach back to 破获); a count may continue a list.
     // A verb of its own after the figure (`有卅人拿回…`) closes the list too.
@@ -188,7 +224,7 @@ fn by_verb(
             // when the verb is in the figure's own clause.
             let noun_ok = rule.nouns.is_empty()
                 || rule.nouns.rfind(s, nlo, f.start).is_some()
-                || rule.nouns.find(s, f.end, c.cend).is_some()
+                || rule.nouns.find(s, f.end, c.nend).is_some()
                 || (vp >= c.clo && unit_is_noun(rule, f))
                 // `查获诈欺集团84个,计1,024人`: a list item with nothing
                 // but its counting word.
@@ -203,12 +239,13 @@ fn by_verb(
                     .all_verbs
                     .rfind(s, prev_end.unwrap_or(0), f.start)
                     .is_some();
-            if crosses {
+            if crosses || (prev_unclaimed && prev_end.is_some_and(|pe| pe > ve)) {
                 break;
             }
             let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
-                || rule.not_nouns.find(s, f.end, c.cend).is_some()
-                || (f.kind == Kind::Change && rule.not_after_noun.find(s, nlo, f.start).is_some());
+                || rule.not_nouns.find(s, f.end, c.nend).is_some()
+                || (f.kind == Kind::Change && rule.not_after_noun.find(s, nlo, f.start).is_some())
+                || out_of_scope(lex, rule, s, &[(nlo, f.start), (f.end, c.nend)]);
             if noun_ok && !excluded {
                 // A verb from an earlier clause governs less closely than
                 // one in the figure's own clause, even one after it.
@@ -259,6 +296,9 @@ fn by_noun(lex: &Lexicon, s: &[char], f: &Figure, look: &Look, fallback: bool) -
         {
             continue;
         }
+        if out_of_scope(lex, rule, s, &[(lo, hi), (f.end, after_hi)]) {
+            continue;
+        }
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {
             if rule.not_after_noun.find(s, np + nl, hi).is_some() {
                 continue;
@@ -293,6 +333,7 @@ fn of_phrase(lex: &Lexicon, s: &[char], a: usize, b: usize, f: &Figure) -> Optio
             && (rule.nouns.is_empty()
                 || rule.nouns.find(s, vp + vl, b).is_some()
                 || unit_is_noun(rule, f))
+            && !out_of_scope(lex, rule, s, &[(vp + vl, b)])
         {
             return Some(rule.id.clone());
         }
@@ -326,10 +367,12 @@ fn trim_subject(lex: &Lexicon, s: &[char], mut a: usize, mut b: usize) -> String
 }
 
 /// A figure in a list after 分别, given the metric of its place in the list:
-/// changes take the earlier figures' metrics in order (`破获案件…,抓获…,
-/// 分别同比上升13.5%、2.28%`) or the nouns listed before 分别; counts and
-/// money take the nouns or verbs listed before 分别 (`止付、冻结涉案资金
-/// 分别为2.1亿元、1.3亿元`) when those name a metric.
+/// changes take the nouns listed in their own clause (`破获电诈案件、抓获
+/// 犯罪嫌疑人同比分别上升39%和81%`), else the earlier figures' metrics in
+/// order (`破获案件…,抓获…,分别同比上升13.5%、2.28%`); counts and money
+/// take the nouns or verbs listed before 分别 (`止付、冻结涉案资金分别为
+/// 2.1亿元、1.3亿元`) when those name a metric. A run of changes joined by
+/// list separators (`…同比上升5.06%和13.71%`) is such a list without 分别.
 fn respectively(
     lex: &Lexicon,
     s: &[char],
@@ -339,7 +382,10 @@ fn respectively(
     f: &Figure,
     c: &Ctx,
 ) -> Option<Figure> {
-    let (rp, rl) = lex.respectively.rfind(s, c.clo, f.start)?;
+    let (rp, rl) = lex
+        .respectively
+        .rfind(s, c.clo, f.start)
+        .or_else(|| change_run_start(lex, s, figs, i, c))?;
     let in_group = |g: &Figure| {
         g.start >= rp + rl && g.end <= c.cend.max(f.end) && g.kind == f.kind && g.start >= c.clo
     };
@@ -358,8 +404,15 @@ fn respectively(
     if k < 2 {
         return None;
     }
-    let mut f = f.clone();
+    let hi = strip_change_words(lex, s, c.clo, rp);
     if f.kind == Kind::Change {
+        // Nouns of the clause's own come first: earlier figures of the
+        // sentence may count other things.
+        if names_own_subject(lex, s, c.clo, hi)
+            && let Some(g) = by_listed_nouns(lex, s, f, c, hi, (k, pos), false)
+        {
+            return Some(g);
+        }
         let earlier: Vec<&Figure> = out
             .iter()
             .rev()
@@ -368,6 +421,7 @@ fn respectively(
             .collect();
         // `earlier` runs backwards: the list's first change takes the
         // k-th figure back.
+        let mut f = f.clone();
         if let Some(t) = earlier.get(k - 1 - pos).filter(|_| earlier.len() >= k) {
             f.metric = t.metric.clone();
             f.subject = t.subject.clone();
@@ -383,20 +437,82 @@ fn respectively(
             return Some(f);
         }
     }
-    // Nouns listed before 分别.
-    let mut hi = rp;
-    while let Some(len) = lex.change_markers.ending_at(s, hi) {
-        hi -= len;
+    by_listed_nouns(lex, s, f, c, hi, (k, pos), true)
+}
+
+/// `hi` moved back over the change words and fillers that end a list of
+/// nouns (`…嫌疑人数同比上升`).
+fn strip_change_words(lex: &Lexicon, s: &[char], lo: usize, mut hi: usize) -> usize {
+    while hi > lo
+        && let Some(len) = lex
+            .change_markers
+            .ending_at(s, hi)
+            .or_else(|| lex.up.ending_at(s, hi))
+            .or_else(|| lex.down.ending_at(s, hi))
+            .or_else(|| lex.modifier_fill.ending_at(s, hi))
+    {
+        hi -= len.min(hi - lo);
     }
+    hi
+}
+
+/// Start of a run of changes in the figure's clause joined only by list
+/// separators (`5.06%和13.71%`), when the figure is in one.
+fn change_run_start(
+    lex: &Lexicon,
+    s: &[char],
+    figs: &[Figure],
+    i: usize,
+    c: &Ctx,
+) -> Option<(usize, usize)> {
+    let f = figs.get(i)?;
+    if f.kind != Kind::Change {
+        return None;
+    }
+    let joined = |a: &Figure, b: &Figure| {
+        a.end <= b.start
+            && a.kind == Kind::Change
+            && b.kind == Kind::Change
+            && s.get(a.end..b.start).is_some_and(|w| {
+                let w: Vec<char> = w.iter().copied().filter(|ch| !ch.is_whitespace()).collect();
+                lex.list_separators.contains(&w)
+            })
+    };
+    let mut first = i;
+    while first > 0
+        && let (Some(a), Some(b)) = (figs.get(first - 1), figs.get(first))
+        && a.start >= c.clo
+        && joined(a, b)
+    {
+        first -= 1;
+    }
+    let next_joined = figs
+        .get(i + 1)
+        .is_some_and(|b| b.end <= c.cend && joined(f, b));
+    (first < i || next_joined).then(|| figs.get(first).map(|g| (g.start, 0)))?
+}
+
+/// The figure given the metric of the `pos`-th of `k` nouns listed before
+/// `hi` in its clause (or, with `prev_clause`, closing the clause before:
+/// `立案数和经济损失数,同比分别下降5.7%和4.3%`). A count or an amount keeps
+/// its own reading unless the list names its metric.
+fn by_listed_nouns(
+    lex: &Lexicon,
+    s: &[char],
+    f: &Figure,
+    c: &Ctx,
+    hi: usize,
+    (k, pos): (usize, usize),
+    prev_clause: bool,
+) -> Option<Figure> {
     let mut parts = split_list(lex, s, c.clo, hi);
-    // `立案数和经济损失数,同比分别下降5.7%和4.3%`: the nouns close
-    // the clause before.
-    if parts.is_empty() && c.clo > c.sent_start + 1 {
+    if prev_clause && parts.is_empty() && c.clo > c.sent_start + 1 {
         let end = c.clo - 1;
         let start = clause_start(s, end, c.sent_start);
         parts = split_list(lex, s, start, end);
     }
     let &(a, b) = parts.get(pos).filter(|_| parts.len() == k)?;
+    let mut f = f.clone();
     match f.kind {
         Kind::Change | Kind::Percent => {
             let last = parts.last().copied().unwrap_or((a, b));
@@ -405,8 +521,6 @@ fn respectively(
                 .filter(|_| f.kind == Kind::Change)
                 .unwrap_or_else(|| "other".into());
         }
-        // A count or an amount keeps its own reading unless the list
-        // names its metric.
         _ => f.metric = of_phrase(lex, s, a, b, &f)?,
     }
     f.subject = trim_subject(lex, s, a, b);
@@ -495,7 +609,7 @@ fn inherit(lex: &Lexicon, s: &[char], out: &[Figure], f: &mut Figure, c: &Ctx) {
     let own_subject = names_own_subject(lex, s, c.wlo, f.start);
     // `(约新台币2.44兆元)`: a conversion of the figure before it.
     let paren = matches!(s.get(c.wlo), Some('(' | '（'));
-    let no_verb = lex.all_verbs.rfind(s, c.clo, f.start).is_none();
+    let no_verb = lex.all_verbs.rfind(s, c.clo, c.cend).is_none();
     let linked = paren
         || (!own_subject
             && (f.kind == Kind::Change
@@ -503,7 +617,9 @@ fn inherit(lex: &Lexicon, s: &[char], out: &[Figure], f: &mut Figure, c: &Ctx) {
                 || lex.subset.find(s, c.clo, f.start).is_some()
                 || lex.comparison_words_in(&window)));
     // A breakdown in the same counting word with no verb of its
-    // own (`…车手1516人次,…越南籍最多,达274人次`).
+    // own (`…车手1516人次,…越南籍最多,达274人次`); a verb after the figure
+    // (`向5000余名群众返还资金`) makes it the object of another act, and
+    // a semicolon closes the list.
     let breakdown = f.kind == Kind::Count && no_verb;
     // Only the sentence's figures: stop at its start.
     let prev = out
@@ -518,7 +634,12 @@ fn inherit(lex: &Lexicon, s: &[char], out: &[Figure], f: &mut Figure, c: &Ctx) {
                     g.unit == f.unit
                 }
         });
-    let prev_same_unit = prev.filter(|g| g.unit == f.unit);
+    let prev_same_unit = prev.filter(|g| {
+        g.unit == f.unit
+            && !s
+                .get(g.end..f.start)
+                .is_some_and(|w| w.iter().any(|&ch| matches!(ch, ';' | '；')))
+    });
     if let Some(g) = prev
         .filter(|_| linked)
         .or(prev_same_unit.filter(|_| breakdown))
@@ -557,11 +678,9 @@ pub fn assign(
             out.push(f);
             continue;
         };
-        let prev_end = i
-            .checked_sub(1)
-            .and_then(|j| figs.get(j))
-            .filter(|g| g.end <= f.start && g.end >= c.sent_start)
-            .map(|g| g.end);
+        let prev = out
+            .last()
+            .filter(|g| g.end <= f.start && g.end >= c.sent_start);
 
         // `分别同比上升13.5%、2.28%`, `止付、冻结资金分别为2.1亿元、1.3亿元`.
         if let Some(g) = respectively(lex, s, &figs, &out, i, &f, &c) {
@@ -595,12 +714,26 @@ pub fn assign(
             continue;
         }
 
-        // A change of a rate (`破案率同比上升36%`) is no taxonomy count.
-        let of_rate = f.kind == Kind::Change && lex.share.rfind(s, c.wlo, f.start).is_some();
+        // `民众欲将1300万元现金存入…`: an intended act is no result.
+        if matches!(f.kind, Kind::Count | Kind::Money)
+            && lex.intent.rfind(s, c.clo, f.start).is_some()
+        {
+            f.subject = trim_subject(lex, s, c.wlo, f.start);
+            out.push(f);
+            continue;
+        }
+
+        // A change of a rate (`破案率同比上升36%`) is no taxonomy count; a
+        // rate of the change itself (`上升比率达41.4%`) is the change.
+        let of_rate = f.kind == Kind::Change
+            && lex
+                .share
+                .rfind(s, c.wlo, f.start)
+                .is_some_and(|(sp, _)| !rate_of_change(lex, s, sp));
         let metric = if f.kind == Kind::Percent || of_rate {
             None
         } else {
-            by_verb(lex, s, &f, &c, prev_end)
+            by_verb(lex, s, &f, &c, prev)
                 .and_then(|(r, _, lo)| lex.metrics.get(r).map(|m| (m.id.clone(), lo)))
                 .or_else(|| {
                     by_noun(lex, s, &f, &c.look(f.start), false)
@@ -646,7 +779,7 @@ impl Ctx {
         Look {
             lo: self.wlo,
             hi: start,
-            after_hi: self.cend,
+            after_hi: self.nend,
             topic: self.topic,
         }
     }
