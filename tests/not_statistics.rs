@@ -176,3 +176,74 @@ fn boards_counted_in_kuai_are_not_money() {
 fn online_and_offline_campaigns_are_counted() {
     assert_only("民警组织开展12次线上线下反诈宣讲。", &[(12.0, "次")]);
 }
+
+#[test]
+fn durations_with_a_fraction_are_not_statistics() {
+    assert_none("民警蹲守了2个多小时,终于等到嫌疑人现身。");
+    assert_none("专案组连续奋战3个半月,摸清了窝点位置。");
+    assert_only("历经1个多星期的追踪,警方抓获嫌疑人12名。", &[(12.0, "名")]);
+}
+
+#[test]
+fn earlier_occasions_are_not_new_counts() {
+    assert_only(
+        "这是该局第三次集中押解,前两次分别在去年春季和秋季,此次押解嫌疑人31名。",
+        &[(31.0, "名")],
+    );
+}
+
+#[test]
+fn the_size_of_a_list_just_named_is_not_a_statistic() {
+    assert_none("全市围绕宣传、打击、防范三条主线推进反诈工作。");
+    assert_none("工作组赴东港区、西山区、南湖区三个重点地区督导检查。");
+    assert_none("民警走访银行、通信和物流三类企业。");
+    // a partial list or named people leave the count standing
+    assert_only("抓获刘某、陈某等三名犯罪嫌疑人。", &[(3.0, "名")]);
+}
+
+#[test]
+fn digit_counts_of_phone_numbers_are_not_statistics() {
+    assert_none("诈骗来电的号码往往不是十一位数字,而是七位、九位甚至12位数字。");
+    assert_none("来电显示为6位数的短号码时要多加小心。");
+    assert_only("现场有5位专家为群众解答疑问。", &[(5.0, "位")]);
+}
+
+#[test]
+fn operator_and_account_classes_are_names() {
+    assert_none("警方查获一家违规经营的二类电信公司。");
+    assert_none("银行对可疑的二类户采取了限额措施。");
+}
+
+#[test]
+fn a_round_multiplier_in_a_quoted_pitch_is_not_money() {
+    assert_none("骗子在群里打出“动动手指,月入万元”的广告招揽兼职。");
+    assert_only(
+        "骗子以“日赚千元”为诱饵,骗走受害人3.2万元。",
+        &[(32000.0, "元")],
+    );
+}
+
+#[test]
+fn issues_of_a_publication_are_counted_unless_labelled_by_year() {
+    assert_only("全年推送以案说法专栏30余期。", &[(30.0, "期")]);
+    assert_none("刊于《公安研究》2022年7期。");
+}
+
+#[test]
+fn restatements_are_one_fact() {
+    // a repeated paragraph, small figures too
+    assert_only(
+        "今年以来,警方破获冒充客服诈骗案8起。\n今年以来,警方破获冒充客服诈骗案8起。",
+        &[(8.0, "起")],
+    );
+    // a run-in headline restating the body in other numerals
+    assert_only(
+        "上月接获百宗求职骗案 上月警方共接获100宗求职骗案,较去年同期上升。",
+        &[(100.0, "宗")],
+    );
+    // small round counts of different things stay two
+    assert_only(
+        "全市300余个社区设立反诈站点。警方全年制作短视频300余个。",
+        &[(300.0, "个"), (300.0, "个")],
+    );
+}

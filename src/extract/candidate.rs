@@ -148,7 +148,9 @@ fn in_slogan(lex: &Lexicon, s: &[char], n: &Num, f: &Figure, line_lo: usize) -> 
     let chinese = s
         .get(n.start..n.end)
         .is_some_and(|w| !w.is_empty() && w.iter().all(|c| is_chinese_digit(*c)));
-    if !chinese || f.value > lex.slogan_max_value {
+    // `“足不出户,日赚千元”`: a lone round multiplier is slogan wording too.
+    let lone_multiplier = n.end == n.start + 1 && has_multiplier_char(s, n.start, n.end);
+    if !chinese || f.value > lex.slogan_max_value && !lone_multiplier {
         return false;
     }
     let lo = n.start.saturating_sub(lex.slogan_reach).max(line_lo);
@@ -159,6 +161,80 @@ fn in_slogan(lex: &Lexicon, s: &[char], n: &Num, f: &Figure, line_lo: usize) -> 
                 .find(|c| matches!(c, '“' | '”' | '「' | '」' | '『' | '』'))
         })
         .is_some_and(|c| matches!(c, '“' | '「' | '『'))
+}
+
+/// `五位、六位甚至10位数字`: the counts of a list share the noun after its
+/// last item, so a list ending in a measure (`10位数字`, not_count) is no
+/// count of people either. `unit_at` is where the unit of `len` chars sits.
+fn shares_measure(lex: &Lexicon, s: &[char], unit_at: usize, len: usize) -> bool {
+    let Some(unit) = s.get(unit_at..unit_at + len) else {
+        return false;
+    };
+    let mut j = unit_at + len;
+    // A few more items at most: the look stays short on any page.
+    for _ in 0..4 {
+        // the joiner (`、`, `或`, `甚至`): at most two characters
+        let mut gap = 0;
+        while gap < 2
+            && s.get(j).is_some_and(|c| {
+                !c.is_ascii_digit() && !is_chinese_digit(*c) && !is_break(Some(c)) || *c == '、'
+            })
+        {
+            j += 1;
+            gap += 1;
+        }
+        let digits_from = j;
+        while s
+            .get(j)
+            .is_some_and(|c| c.is_ascii_digit() || is_chinese_digit(*c))
+        {
+            j += 1;
+        }
+        if gap == 0 || j == digits_from || s.get(j..j + len) != Some(unit) {
+            return false;
+        }
+        if lex.not_count.at(s, j).is_some_and(|nc| nc > len) {
+            return true;
+        }
+        j += len;
+    }
+    false
+}
+
+/// `聚焦网络、资金、信息三条战线`, `对甲县、乙县、丙县三个重点地区`: a small
+/// number in Chinese numerals right after a list of exactly that many items
+/// counts the list the sentence has just named, which reports nothing.
+fn sizes_list(s: &[char], n: &Num, f: &Figure, clause_lo: usize) -> bool {
+    let chinese = s
+        .get(n.start..n.end)
+        .is_some_and(|w| !w.is_empty() && w.iter().all(|c| is_chinese_digit(*c)));
+    if !chinese || f.kind != Kind::Count || !(2.0..=10.0).contains(&f.value) {
+        return false;
+    }
+    let Some(clause) = s.get(clause_lo..n.start) else {
+        return false;
+    };
+    let items: Vec<&[char]> = clause.split(|c| *c == '、').collect();
+    // `甲、乙和丙三家`: the last two items joined by a word
+    let joined = items
+        .last()
+        .is_some_and(|w| w.iter().any(|c| matches!(c, '和' | '及' | '与')));
+    let count = items.len() + usize::from(joined);
+    // `张某、李某等三名嫌疑人`: a partial list, or one of people, leaves
+    // the number as the count.
+    let partial = items.last().is_some_and(|w| w.last() == Some(&'等'))
+        || items.iter().any(|w| w.contains(&'某'));
+    // The first item may carry the clause's verb; the others are names.
+    !partial
+        && count == f.value as usize
+        && items.len() >= 2
+        && items.iter().skip(1).all(|w| {
+            (1..=10).contains(&w.len())
+                && !w
+                    .iter()
+                    // plain digits only: 陆 of `陆川县` is a financial six
+                    .any(|c| numeral::digit(*c).is_some() || c.is_whitespace())
+        })
 }
 
 fn is_chinese_digit(c: char) -> bool {
@@ -414,7 +490,7 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
     if lex.chrome.rfind(s, lo, n.start).is_some() {
         return None;
     }
-    if in_slogan(lex, s, n, &f, line_lo) {
+    if in_slogan(lex, s, n, &f, line_lo) || sizes_list(s, n, &f, clause_lo) {
         return None;
     }
     // Statutory maximums describe the law, not what the police achieved.
@@ -558,7 +634,11 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
                 let nc = lex.not_count.at(s, q).unwrap_or(0);
                 let blocked = lex.count_blockers.at(s, q + len).is_some()
                     && lex.count_blocker_exceptions.at(s, q + len).is_none();
-                if nc > len || blocked {
+                if nc > len || blocked || shares_measure(lex, s, q, len) {
+                    return None;
+                }
+                let issue = lex.issue_units.at(s, q) == Some(len);
+                if issue && n.start > 0 && s.get(n.start - 1) == Some(&'年') {
                     return None;
                 }
                 unit = s.get(q..q + len)?.iter().collect();

@@ -10,6 +10,29 @@ fn same_fact(a: &Statistic, b: &Statistic) -> bool {
     close && a.unit == b.unit
 }
 
+/// The same sentence met again further on: a page that repeats a paragraph
+/// (a lead printed twice, a reprint glued to its original).
+fn repeated(a: &Statistic, b: &Statistic) -> bool {
+    a.sentence == b.sentence && a.span[0].abs_diff(b.span[0]) >= a.sentence.chars().count()
+}
+
+/// Whether two mentions of one count may be one fact. Small round counts
+/// (`60多起`, `200余个`) recur by chance in a story: they must count the
+/// same thing (one subject holds the other). Exact counts from 100 up are
+/// one fact even where the two sentences' verbs lead to two metrics
+/// (`接获…当中209宗为真实骗案` in the lead and in the body).
+fn same_count(a: &Statistic, b: &Statistic) -> bool {
+    let round = a.approx.is_some() || b.approx.is_some();
+    let subjects = a.subject.is_empty()
+        || b.subject.is_empty()
+        || a.subject.contains(b.subject.as_str())
+        || b.subject.contains(a.subject.as_str());
+    if round && a.value < 1000.0 && !subjects {
+        return false;
+    }
+    a.metric == b.metric || a.kind == "count" && !round && a.value >= 100.0
+}
+
 /// Removes restatements. `heading[i]` tells whether statistic `i` sits in a
 /// short line without sentence punctuation (a sub-heading).
 pub fn dedup(body: Vec<Statistic>, heading: &[bool], title: Vec<Statistic>) -> Vec<Statistic> {
@@ -36,14 +59,33 @@ pub fn dedup_within(
             continue;
         }
         let Some(a) = body.get(i) else { continue };
+        // A heading restates its body in other words, and the two wordings
+        // may lead to two metrics (`去年起诉…4万人` over `共起诉…4万人`).
         let dup = body.iter().enumerate().any(|(j, b)| {
             j != i
                 && !heading.get(j).copied().unwrap_or(false)
                 && same_fact(a, b)
-                && a.metric == b.metric
+                && (a.metric == b.metric || a.value >= 10.0)
         });
         if dup && let Some(k) = keep.get_mut(i) {
             *k = false;
+        }
+    }
+    // A repeated sentence says each of its figures again, small ones too.
+    for i in 0..body.len() {
+        if out_of_time(i) {
+            break;
+        }
+        for j in 0..i {
+            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
+                && keep.get(j) == Some(&true)
+                && same_fact(a, b)
+                && repeated(a, b)
+                && a.kind == b.kind
+                && let Some(k) = keep.get_mut(i)
+            {
+                *k = false;
+            }
         }
     }
     // Money said twice in the body with the same metric and approximation
@@ -83,11 +125,11 @@ pub fn dedup_within(
                 // an inline sub-heading run into its paragraph (`首3季拘4552人…
                 // 葉雲龍表示…共拘捕了4,552人`) shares the sentence; a large
                 // count said twice there is still one fact
-                && (a.sentence != b.sentence || a.value >= 1000.0)
+                && (a.sentence != b.sentence || a.value >= 100.0)
                 && a.kind == b.kind
                 // a fall and a rise of the same size are two facts
                 && a.direction == b.direction
-                && a.metric == b.metric
+                && same_count(a, b)
             {
                 // in one sentence the earlier mention is the run-in heading
                 let drop = if a.sentence == b.sentence { j } else { i };

@@ -166,6 +166,8 @@ struct RawUnits {
     count_blocker_exceptions: Vec<String>,
     not_count: Vec<String>,
     #[serde(default)]
+    issue_units: Vec<String>,
+    #[serde(default)]
     money_needs_context: Vec<String>,
     money: Vec<String>,
     percent: Vec<String>,
@@ -461,6 +463,9 @@ pub struct Lexicon {
     /// How far back (characters) an opening quotation mark is looked for.
     pub(crate) slogan_reach: usize,
     pub(crate) not_count: Words,
+    /// Counting words that number a journal issue right after a year
+    /// (`2021年5期`) and count otherwise (`发布案例剖析50余期`).
+    pub(crate) issue_units: Words,
     pub(crate) money_units: Words,
     pub(crate) percent: Words,
     pub(crate) percent_words: Words,
@@ -668,6 +673,7 @@ impl Lexicon {
             slogan_max_value: raw.not_statistics.slogan_max_value,
             slogan_reach: raw.not_statistics.slogan_reach.min(200),
             not_count: Words::new(&raw.units.not_count),
+            issue_units: Words::new(&raw.units.issue_units),
             money_units: Words::new(&raw.units.money),
             percent: Words::new(&raw.units.percent),
             percent_words: Words::new(&raw.units.percent_words),

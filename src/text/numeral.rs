@@ -1076,6 +1076,13 @@ fn read_numeral(chars: &[(usize, char)], i: usize, whole: bool) -> Outcome {
                 {
                     found.value = sum;
                     found.end += 1;
+                } else if char_at(chars, found.end) == Some('半')
+                    && v.scale == 0
+                    && let Some(sum) = v.add(Dec::int(5))
+                {
+                    // 一成半: half a tenth more, 15 %.
+                    found.value = sum;
+                    found.end += 1;
                 }
             }
         }
@@ -1225,6 +1232,9 @@ mod tests {
             ("3成6", 36.0),
             ("六成", 60.0),
             ("十成", 100.0),
+            ("一成半", 15.0),
+            ("兩成半", 25.0),
+            ("3成半", 35.0),
         ];
         for &(s, v) in cases {
             assert_eq!(p(s), v, "{s}");
