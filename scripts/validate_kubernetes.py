@@ -13,6 +13,14 @@ configMapGenerator, namespace, labels). Every object must then pass:
 - KEDA and Prometheus Operator kinds: schemas made from the CRD models of
   the cloudcoil packages, with unknown fields made errors too;
 - any other kind: an error, so nothing slips through unchecked.
+
+The OpenTelemetry Collector configurations (deploy/otel-collector.yaml for
+compose, deploy/kubernetes/tracing/otel-collector.yaml for the cluster)
+have no published schema; they are checked for what a typo breaks: every
+extension and pipeline component they name is configured, memory_limiter
+comes first, and the receivers and health check do not listen on
+localhost only (the collector's default since 0.110), which would leave
+them unreachable from the workers and the probes.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ KUSTOMIZATIONS = [
     "deploy/kubernetes/hpa",
     "deploy/kubernetes/rabbitmq",
     "deploy/kubernetes/monitoring",
+    "deploy/kubernetes/tracing",
 ]
 # The oldest Kubernetes the manifests promise to work on, and the newest
 # the validator knows.
@@ -112,6 +121,39 @@ def render_minimal(directory: pathlib.Path) -> list[dict]:
     return objects
 
 
+COLLECTOR_CONFIGS = [
+    "deploy/otel-collector.yaml",
+    "deploy/kubernetes/tracing/otel-collector.yaml",
+]
+
+
+def collector_config_errors(config: dict) -> list[str]:
+    errors = []
+    service = config.get("service") or {}
+    for name in service.get("extensions", []):
+        if name not in (config.get("extensions") or {}):
+            errors.append(f"service.extensions: {name} is not configured")
+    pipelines = service.get("pipelines") or {}
+    if not pipelines:
+        errors.append("service.pipelines: none")
+    for pipeline, spec in pipelines.items():
+        for section in ("receivers", "processors", "exporters"):
+            for name in spec.get(section, []):
+                if name not in (config.get(section) or {}):
+                    errors.append(f"{pipeline}.{section}: {name} is not configured")
+        if spec.get("processors", [None])[0] != "memory_limiter":
+            errors.append(f"{pipeline}.processors: memory_limiter must come first")
+    endpoints = [("extensions.health_check", (config.get("extensions") or {}).get("health_check"))]
+    for receiver, spec in (config.get("receivers") or {}).items():
+        for protocol, p in ((spec or {}).get("protocols") or {}).items():
+            endpoints.append((f"receivers.{receiver}.{protocol}", p))
+    for where, spec in endpoints:
+        endpoint = str((spec or {}).get("endpoint", "localhost"))
+        if endpoint.startswith(("localhost", "127.")):
+            errors.append(f"{where}: listens on {endpoint}, unreachable from other pods")
+    return errors
+
+
 def main() -> int:
     if not shutil.which("kubectl"):
         print(
@@ -162,7 +204,16 @@ def main() -> int:
                 passed += 1
                 print(f"ok {what} ({checked})")
     print(f"deploy/kubernetes: {passed} objects valid, {failed} invalid")
-    return 1 if failed else 0
+    bad_configs = 0
+    for rel in COLLECTOR_CONFIGS:
+        errors = collector_config_errors(yaml.safe_load((ROOT / rel).read_text()))
+        for err in errors:
+            print(f"FAIL {rel}: {err}")
+        if errors:
+            bad_configs += 1
+        else:
+            print(f"ok {rel} (OpenTelemetry Collector configuration)")
+    return 1 if failed or bad_configs else 0
 
 
 def dump() -> int:
