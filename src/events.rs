@@ -7,20 +7,23 @@
 //! | metric | type | meaning |
 //! |---|---|---|
 //! | `fraudstat_messages_consumed_total` | counter | input messages taken from the queue |
-//! | `fraudstat_results_published_total` | counter | results confirmed by the broker |
-//! | `fraudstat_retries_total{kind}` | counter | URLs sent to a retry queue, by error kind |
-//! | `fraudstat_failures_total{kind}` | counter | failure records confirmed by the broker, by error kind |
-//! | `fraudstat_requeued_total` | counter | inputs handed back unacknowledged (publish failed) |
+//! | `fraudstat_messages_total{outcome,kind}` | counter | messages finished, by [`Outcome`] and error kind (`none` when done); `done`, `retry` and `failed` count what the broker confirmed |
+//! | `fraudstat_statistics_total{metric}` | counter | statistics in published results, by metric |
 //! | `fraudstat_ack_failures_total` | counter | acknowledgements lost (connection dropped); the broker redelivers |
 //! | `fraudstat_messages_in_flight` | gauge | messages being worked on |
 //! | `fraudstat_fetch_duration_seconds` | histogram | fetch time, successful or not |
 //! | `fraudstat_processing_duration_seconds` | histogram | decode, clean and extract time |
 //! | `fraudstat_message_duration_seconds{outcome}` | histogram | whole message, delivery to acknowledgement |
 //! | `fraudstat_broker_recoveries_total{connection}` | counter | reconnections after a lost broker connection |
-//! | `fraudstat_broker_connected{connection}` | gauge | 1 while the connection is up (set on loss and recovery) |
+//! | `fraudstat_broker_connected{connection}` | gauge | 1 while the connection is up (set from the first connect) |
+//! | `fraudstat_broker_blocked{connection}` | gauge | 1 while the broker blocks the connection (memory or disk alarm) |
+//! | `fraudstat_broker_recovery_stalled_total{connection}` | counter | lost connections not back within `amqp.recovery_timeout_secs` |
+//! | `fraudstat_channel_errors_total{connection}` | counter | channels the broker closed (soft errors) |
 //! | `fraudstat_publish_retries_total` | counter | publish attempts that had to be repeated |
 //! | `fraudstat_backpressure` | gauge | 1 while the broker pushes back (full queue, unroutable, blocked connection) and the worker takes no new deliveries |
 //! | `fraudstat_publish_refused_total` | counter | outcomes the broker refused for size, replaced by a small failure record |
+//! | `fraudstat_trace_export_failures_total` | counter | span batches the trace collector did not take |
+//! | `fraudstat_tracing_enabled` | gauge | 1 when spans are exported |
 
 use std::time::Duration;
 
@@ -39,20 +42,12 @@ pub fn describe() {
         "Input messages taken from the queue"
     );
     describe_counter!(
-        "fraudstat_results_published_total",
-        "Results confirmed by the broker"
+        "fraudstat_messages_total",
+        "Messages finished, by outcome and error kind"
     );
     describe_counter!(
-        "fraudstat_retries_total",
-        "URLs sent to a retry queue, by error kind"
-    );
-    describe_counter!(
-        "fraudstat_failures_total",
-        "Failure records confirmed by the broker, by error kind"
-    );
-    describe_counter!(
-        "fraudstat_requeued_total",
-        "Inputs handed back unacknowledged because publishing failed"
+        "fraudstat_statistics_total",
+        "Statistics in published results, by metric"
     );
     describe_counter!(
         "fraudstat_ack_failures_total",
@@ -82,6 +77,23 @@ pub fn describe() {
         "fraudstat_broker_connected",
         "1 while the broker connection is up"
     );
+    describe_gauge!(
+        "fraudstat_broker_blocked",
+        "1 while the broker blocks the connection (memory or disk alarm)"
+    );
+    describe_counter!(
+        "fraudstat_broker_recovery_stalled_total",
+        "Lost broker connections not recovered in time"
+    );
+    describe_counter!(
+        "fraudstat_channel_errors_total",
+        "Channels the broker closed (soft errors)"
+    );
+    describe_counter!(
+        "fraudstat_trace_export_failures_total",
+        "Span batches the trace collector did not take"
+    );
+    describe_gauge!("fraudstat_tracing_enabled", "1 when spans are exported");
     describe_counter!(
         "fraudstat_publish_retries_total",
         "Publish attempts that had to be repeated"
@@ -112,18 +124,49 @@ pub fn processed(took: Duration) {
     histogram!("fraudstat_processing_duration_seconds").record(took.as_secs_f64());
 }
 
+/// How one message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A result was published and confirmed; the input acknowledged.
+    Done,
+    /// The URL went to a retry queue (confirmed); the input acknowledged.
+    Retry,
+    /// A failure record was published and confirmed; the input acknowledged.
+    Failed,
+    /// Publishing failed: the input was handed back for redelivery.
+    Requeued,
+    /// Left unacknowledged at shutdown while the broker pushed back;
+    /// redelivered when the channel closes.
+    Held,
+    /// Given up at shutdown before it had an outcome; redelivered.
+    Abandoned,
+}
+
+impl Outcome {
+    /// The label in logs, metrics and span attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Retry => "retry",
+            Outcome::Failed => "failed",
+            Outcome::Requeued => "requeued",
+            Outcome::Held => "held",
+            Outcome::Abandoned => "abandoned",
+        }
+    }
+}
+
 /// How one message ended, for the summary line.
 #[derive(Debug, Clone)]
 pub struct Summary<'a> {
-    /// `done`, `retry`, `failed`, `requeued`, or `held` (left
-    /// unacknowledged at shutdown under broker pushback).
-    pub outcome: &'a str,
+    /// What happened to it.
+    pub outcome: Outcome,
     /// Error kind, when there was one.
     pub error_kind: Option<&'a str>,
     /// Error text, when there was one.
     pub error: Option<String>,
-    /// Statistics found (results only).
-    pub statistics: Option<usize>,
+    /// Metrics of the statistics published (results only).
+    pub statistics: Option<Vec<&'a str>>,
     /// HTTP status seen, if a response came.
     pub status: Option<u16>,
     /// Retry queue used (retries only).
@@ -148,37 +191,41 @@ fn ms(d: Option<Duration>) -> Option<u64> {
 }
 
 /// One message is finished with: the per-message summary line, and the
-/// counters of its outcome. Counters move only for what the broker
-/// confirmed, so `/metrics` agrees with the queues.
+/// counters of its outcome. `done`, `retry` and `failed` are only reached
+/// once the broker confirmed, so `/metrics` agrees with the queues.
 pub fn message_finished(s: &Summary<'_>) {
     gauge!("fraudstat_messages_in_flight").decrement(1.0);
-    histogram!("fraudstat_message_duration_seconds", "outcome" => s.outcome.to_string())
+    let outcome = s.outcome.as_str();
+    histogram!("fraudstat_message_duration_seconds", "outcome" => outcome)
         .record(s.total.as_secs_f64());
-    match s.outcome {
-        "done" => counter!("fraudstat_results_published_total").increment(1),
-        "retry" => counter!("fraudstat_retries_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
-        "failed" => counter!("fraudstat_failures_total", "kind" => s.error_kind.unwrap_or("unknown").to_string()).increment(1),
-        // Left unacknowledged at shutdown while the broker pushed back:
-        // not handed back by us, redelivered when the channel closes.
-        "held" => {}
-        _ => counter!("fraudstat_requeued_total").increment(1),
+    counter!(
+        "fraudstat_messages_total",
+        "outcome" => outcome,
+        "kind" => s.error_kind.unwrap_or("none").to_string()
+    )
+    .increment(1);
+    if s.outcome == Outcome::Done {
+        for metric in s.statistics.iter().flatten() {
+            counter!("fraudstat_statistics_total", "metric" => metric.to_string()).increment(1);
+        }
     }
     if s.ack_lost {
         counter!("fraudstat_ack_failures_total").increment(1);
     }
+    let statistics = s.statistics.as_ref().map(Vec::len);
     let fields = (
         ms(s.fetch),
         ms(s.process),
         ms(Some(s.publish)),
         ms(Some(s.total)),
     );
-    if s.outcome == "done" || s.outcome == "retry" {
+    if matches!(s.outcome, Outcome::Done | Outcome::Retry) {
         tracing::info!(
-            outcome = s.outcome,
+            outcome,
             error_kind = s.error_kind,
             error = s.error.as_deref(),
             status = s.status,
-            statistics = s.statistics,
+            statistics,
             retry_queue = s.retry_queue,
             retry_delay_ms = s.retry_delay_ms,
             fetch_ms = fields.0,
@@ -190,7 +237,7 @@ pub fn message_finished(s: &Summary<'_>) {
         );
     } else {
         tracing::warn!(
-            outcome = s.outcome,
+            outcome,
             error_kind = s.error_kind,
             error = s.error.as_deref(),
             status = s.status,
@@ -202,6 +249,72 @@ pub fn message_finished(s: &Summary<'_>) {
             "message finished"
         );
     }
+}
+
+/// A transient error will be tried again: an event on the message's span
+/// (the retry decision), before the republish.
+pub fn retry_scheduled(error_kind: &str, queue: &str, delay_ms: u64, attempt: u32) {
+    tracing::info!(
+        error_kind,
+        retry_queue = queue,
+        retry_delay_ms = delay_ms,
+        attempt,
+        "retry scheduled"
+    );
+}
+
+/// A transient error ran out of attempts: a failure record follows.
+pub fn giving_up(error_kind: &str, attempt: u32) {
+    tracing::warn!(error_kind, attempt, "giving up after the last attempt");
+}
+
+/// Tracing is set up: says whether and where spans go.
+pub fn tracing_started(plan: &crate::telemetry::Plan) {
+    use crate::telemetry::otel::{Off, Plan};
+    match plan {
+        Plan::Export { protocol, endpoint } => {
+            tracing::info!(
+                endpoint = endpoint.as_str(),
+                protocol = ?protocol,
+                "exporting spans"
+            );
+        }
+        Plan::Off(why) => {
+            let reason = match why {
+                Off::NoEndpoint => "no OTLP endpoint set",
+                Off::SdkDisabled => "OTEL_SDK_DISABLED=true",
+                Off::ExporterNone => "OTEL_TRACES_EXPORTER=none",
+            };
+            tracing::debug!(reason, "not exporting spans");
+        }
+    }
+}
+
+/// Whether spans are exported, on `/metrics`. Also starts the export
+/// failure counter at 0, so that its first increase shows in `increase()`.
+pub fn tracing_enabled(exporting: bool) {
+    gauge!("fraudstat_tracing_enabled").set(if exporting { 1.0 } else { 0.0 });
+    counter!("fraudstat_trace_export_failures_total").absolute(0);
+}
+
+/// A batch of `spans` spans did not reach the trace collector (0 when the
+/// final flush failed). Counted every time; logged only when `warn`, which
+/// the caller sets at most once a minute.
+pub fn trace_export_failed(spans: usize, error: &dyn std::fmt::Display, warn: bool) {
+    counter!("fraudstat_trace_export_failures_total").increment(1);
+    if warn {
+        tracing::warn!(
+            spans,
+            error = %error,
+            "spans not exported; the trace collector is unreachable or refused them (logged at most once a minute)"
+        );
+    }
+}
+
+/// A broker connection is up for the first time.
+pub fn connected(connection: &str) {
+    gauge!("fraudstat_broker_connected", "connection" => connection.to_string()).set(1.0);
+    gauge!("fraudstat_broker_blocked", "connection" => connection.to_string()).set(0.0);
 }
 
 /// A publish must be tried again after `wait`.
@@ -260,6 +373,8 @@ pub fn connection_lost(connection: &str, error: &dyn std::fmt::Display) {
 /// A lost connection stayed down past `amqp.recovery_timeout_secs`: the
 /// worker stops so that a fresh process can take over.
 pub fn recovery_stalled(connection: &str, waited: Duration) {
+    counter!("fraudstat_broker_recovery_stalled_total", "connection" => connection.to_string())
+        .increment(1);
     tracing::error!(
         connection,
         waited_secs = waited.as_secs(),
@@ -277,11 +392,13 @@ pub fn connection_recovered(connection: &str) {
 
 /// The broker blocked a connection (memory or disk alarm): publishing waits.
 pub fn connection_blocked(connection: &str, reason: &str) {
+    gauge!("fraudstat_broker_blocked", "connection" => connection.to_string()).set(1.0);
     tracing::warn!(connection, reason, "broker blocked the connection");
 }
 
 /// The broker unblocked a connection.
 pub fn connection_unblocked(connection: &str) {
+    gauge!("fraudstat_broker_blocked", "connection" => connection.to_string()).set(0.0);
     tracing::info!(connection, "broker unblocked the connection");
 }
 

@@ -66,6 +66,8 @@ pub fn install_metrics() -> PrometheusHandle {
     match builder().install_recorder() {
         Ok(handle) => {
             crate::events::describe();
+            // Set before the recorder existed (logging starts first).
+            crate::events::tracing_enabled(crate::telemetry::exporting());
             handle
         }
         Err(_) => builder().build_recorder().handle(),

@@ -110,8 +110,23 @@ async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config_dir, cli.config.as_deref())
         .with_context(|| format!("loading settings from {}", cli.config_dir.display()))?;
-    fraudstat::telemetry::init(&settings.log, std::io::stderr);
-    match cli.command {
+    let telemetry =
+        fraudstat::telemetry::init(&settings.log, std::io::stderr).context("setting up tracing")?;
+    let code = run_command(cli.command, settings, &telemetry).await;
+    // What a one-off command traced leaves before the process does.
+    telemetry.shutdown(SPAN_FLUSH).await;
+    code
+}
+
+/// How long a one-off command waits for its spans to be sent at exit.
+const SPAN_FLUSH: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn run_command(
+    command: Command,
+    settings: Settings,
+    telemetry: &fraudstat::telemetry::Telemetry,
+) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Extract { inputs } => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -123,7 +138,7 @@ async fn run() -> anyhow::Result<ExitCode> {
             })
         }
         Command::Worker => {
-            fraudstat::commands::worker::run(settings).await?;
+            fraudstat::commands::worker::run(settings, telemetry).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Topology { action } => {

@@ -324,9 +324,17 @@ impl Pipeline {
         gate: impl Fn(&'static str) -> Result<(), E>,
     ) -> Result<ExtractionResult, E> {
         gate("decode")?;
+        let decoding = tracing::info_span!(
+            "decode",
+            "fraudstat.bytes" = doc.body.len(),
+            "fraudstat.charset" = tracing::field::Empty,
+        )
+        .entered();
         let mut page = self
             .decoder
             .decode_within(doc.body, doc.content_type.as_deref(), budget);
+        decoding.record("fraudstat.charset", page.charset.as_str());
+        drop(decoding);
         // A server that says text/plain means it, even if the text mentions tags.
         if doc.content_type.as_deref().is_some_and(|ct| {
             ct.trim_start()
@@ -337,9 +345,13 @@ impl Pipeline {
         }
         gate("decode")?;
         let hints = Hints::from_document(&doc.final_url, &doc.meta);
+        let cleaning =
+            tracing::info_span!("clean", "fraudstat.text_chars" = tracing::field::Empty,).entered();
         let (mut article, mut limits) =
             self.cleaner
                 .clean_within(&page, Some(&doc.final_url), &hints, &self.limits, budget);
+        cleaning.record("fraudstat.text_chars", article.text.chars().count());
+        drop(cleaning);
         // The page's own evidence wins; the crawler's fills what it lacks.
         if article.published.is_none() {
             article.published.clone_from(&hints.published);
@@ -367,9 +379,14 @@ impl Pipeline {
                 at: kept,
             });
         }
+        let extracting =
+            tracing::info_span!("extract", "fraudstat.statistics" = tracing::field::Empty,)
+                .entered();
         let (statistics, hits) =
             self.extractor
                 .extract_within(&article, &hints, self.limits.max_figures, budget);
+        extracting.record("fraudstat.statistics", statistics.len());
+        drop(extracting);
         limits.extend(hits);
         // One entry per bound: the first place it stopped the work.
         let mut seen = Vec::with_capacity(limits.len());

@@ -127,8 +127,41 @@ fn env_to_key(var: &str) -> Option<String> {
 /// setting: the loader skips names without `__`.
 const CONFIG_DIR_VAR: &str = "FRAUDSTAT_CONFIG_DIR";
 
+/// The OpenTelemetry variables the worker honours (`telemetry::otel`), and
+/// the downward-API names the Deployment builds `OTEL_RESOURCE_ATTRIBUTES`
+/// from.
+const OTHER_VARS: &[&str] = &[
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_SDK_DISABLED",
+    "POD_NAME",
+    "POD_NAMESPACE",
+];
+
+/// The tracing variables of a deployment file ask for export, in a form
+/// the worker accepts.
+fn assert_traces_exported(env: &[(String, String)], whence: &str) {
+    let plan = fraudstat::telemetry::otel::plan(|k| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    })
+    .unwrap_or_else(|e| panic!("{whence}: {e}"));
+    assert!(
+        matches!(plan, fraudstat::telemetry::Plan::Export { .. }),
+        "{whence}: {plan:?}"
+    );
+}
+
 fn assert_is_setting(var: &str, whence: &str) {
-    if var == CONFIG_DIR_VAR {
+    if var == CONFIG_DIR_VAR || OTHER_VARS.contains(&var) {
         return;
     }
     let key = env_to_key(var)
@@ -247,6 +280,8 @@ fn the_pods_settings_load_through_the_workers_loader() {
         assert_is_setting(&name, "deployment.yaml");
         let value = if let Some(v) = var["value"].as_str() {
             v.to_string()
+        } else if var["valueFrom"]["fieldRef"].is_object() {
+            continue;
         } else {
             let r = &var["valueFrom"]["secretKeyRef"];
             assert_eq!(r["name"], secret["metadata"]["name"], "{name}");
@@ -257,6 +292,7 @@ fn the_pods_settings_load_through_the_workers_loader() {
         };
         env.push((name, value));
     }
+    assert_traces_exported(&env, "deployment.yaml");
     let settings = Settings::load_with_env(&dir, None, env.clone()).unwrap();
     // The worker built from these files finds its rule files too.
     fraudstat::pipeline::Pipeline::load(&settings).unwrap();
@@ -376,6 +412,7 @@ fn the_compose_file_sets_only_real_settings_and_serves_real_pages() {
     for (k, _) in &env {
         assert_is_setting(k, "compose.yaml");
     }
+    assert_traces_exported(&env, "compose.yaml");
     let settings = Settings::load_with_env(&root().join("config"), None, env).unwrap();
     assert!(settings.amqp.url.contains("@rabbitmq:5672"));
     let grace: u64 = worker["stop_grace_period"]
@@ -680,6 +717,10 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
     .collect();
     // tracing-subscriber's JSON lines wrap the fields: these are its own.
     let formatter = [
+        // The OpenTelemetry ids of the span a line was logged in
+        // (`telemetry::init`).
+        "trace_id",
+        "span_id",
         "timestamp",
         "level",
         "target",

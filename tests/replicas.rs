@@ -68,7 +68,10 @@ async fn three_replicas_share_the_work_and_no_url_is_done_twice() {
     let mut shares = Vec::new();
     for w in &workers {
         let text = http_get(w.metrics_addr().await, "/metrics").await.1;
-        shares.push(metric(&text, "fraudstat_results_published_total"));
+        shares.push(metric(
+            &text,
+            "fraudstat_messages_total{outcome=\"done\",kind=\"none\"}",
+        ));
         let finished = w
             .events()
             .iter()

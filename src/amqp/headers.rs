@@ -1,5 +1,6 @@
 //! Message headers the worker reads and writes: the attempt count, the
-//! first attempt's time, the last error, and W3C trace context.
+//! first attempt's time, the last error. W3C trace context is
+//! [`crate::telemetry::propagation`]'s.
 
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 
@@ -11,10 +12,7 @@ pub const FIRST_ATTEMPT_AT: &str = "x-fraudstat-first-attempt-at";
 pub const ERROR_KIND: &str = "x-fraudstat-error-kind";
 /// Message of the last error.
 pub const ERROR_MESSAGE: &str = "x-fraudstat-error-message";
-/// W3C trace context.
-pub const TRACEPARENT: &str = "traceparent";
-/// W3C vendor trace state, passed through untouched.
-pub const TRACESTATE: &str = "tracestate";
+pub use crate::telemetry::propagation::{BAGGAGE, TRACEPARENT, TRACESTATE};
 
 /// Headers the broker adds on dead-lettering. They must not be carried
 /// into a republished retry: RabbitMQ drops a message whose `x-death`
@@ -88,139 +86,9 @@ pub fn without_death_headers(headers: Option<&FieldTable>) -> FieldTable {
     out
 }
 
-/// W3C trace context of one message's processing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraceContext {
-    /// 32 lowercase hex digits, shared by the whole trace.
-    pub trace_id: String,
-    /// 16 hex digits of this worker's span.
-    pub span_id: String,
-    /// 16 hex digits of the sender's span, when the input carried one.
-    pub parent_span_id: Option<String>,
-    /// Trace flags (`01` = sampled).
-    pub flags: String,
-    /// Vendor state, passed through.
-    pub tracestate: Option<String>,
-}
-
-impl TraceContext {
-    /// Continues the trace of the input's `traceparent` with a new span, or
-    /// starts a new trace when it is absent or malformed.
-    pub fn from_headers(headers: Option<&FieldTable>) -> Self {
-        let parent = get_str(headers, TRACEPARENT).and_then(|tp| parse_traceparent(&tp));
-        let tracestate = get_str(headers, TRACESTATE).filter(|s| s.len() <= 512);
-        match parent {
-            Some((trace_id, parent_span, flags)) => Self {
-                trace_id,
-                span_id: new_span_id(),
-                parent_span_id: Some(parent_span),
-                flags,
-                tracestate,
-            },
-            None => Self {
-                trace_id: format!("{:032x}", nonzero_u128()),
-                span_id: new_span_id(),
-                parent_span_id: None,
-                flags: "01".into(),
-                tracestate: None,
-            },
-        }
-    }
-
-    /// The `traceparent` to put on messages this worker publishes.
-    pub fn traceparent(&self) -> String {
-        format!("00-{}-{}-{}", self.trace_id, self.span_id, self.flags)
-    }
-
-    /// Writes `traceparent` (and `tracestate`) into headers.
-    pub fn inject(&self, headers: &mut FieldTable) {
-        set_str(headers, TRACEPARENT, &self.traceparent());
-        if let Some(ts) = &self.tracestate {
-            set_str(headers, TRACESTATE, ts);
-        }
-    }
-}
-
-fn new_span_id() -> String {
-    let id = loop {
-        let n: u64 = rand::random();
-        if n != 0 {
-            break n;
-        }
-    };
-    format!("{id:016x}")
-}
-
-fn nonzero_u128() -> u128 {
-    loop {
-        let n: u128 = rand::random();
-        if n != 0 {
-            return n;
-        }
-    }
-}
-
-/// `00-<trace id>-<parent id>-<flags>`, per W3C Trace Context: lowercase
-/// hex of the right lengths, ids not all zero, version `ff` invalid.
-fn parse_traceparent(s: &str) -> Option<(String, String, String)> {
-    let parts: Vec<&str> = s.trim().split('-').collect();
-    let [version, trace_id, parent, flags] = parts.as_slice() else {
-        // Versions after 00 may append fields; only their first four are ours.
-        return parts
-            .first()
-            .filter(|v| **v != "00" && parts.len() > 4)
-            .and_then(|_| parse_traceparent(&parts[..4].join("-")));
-    };
-    let hex = |x: &str, n: usize| {
-        x.len() == n
-            && x.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    };
-    let ok = hex(version, 2)
-        && *version != "ff"
-        && hex(trace_id, 32)
-        && trace_id.bytes().any(|b| b != b'0')
-        && hex(parent, 16)
-        && parent.bytes().any(|b| b != b'0')
-        && hex(flags, 2);
-    ok.then(|| (trace_id.to_string(), parent.to_string(), flags.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn continues_a_valid_trace_and_starts_one_otherwise() {
-        let mut h = FieldTable::default();
-        set_str(
-            &mut h,
-            TRACEPARENT,
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        );
-        let t = TraceContext::from_headers(Some(&h));
-        assert_eq!(t.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
-        assert_eq!(t.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
-        assert_ne!(t.span_id, "00f067aa0ba902b7");
-        assert!(
-            t.traceparent()
-                .starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-")
-        );
-
-        for bad in [
-            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-            "garbage",
-            "",
-        ] {
-            let mut h = FieldTable::default();
-            set_str(&mut h, TRACEPARENT, bad);
-            let t = TraceContext::from_headers(Some(&h));
-            assert!(t.parent_span_id.is_none(), "{bad}");
-            assert_eq!(t.trace_id.len(), 32);
-        }
-    }
 
     #[test]
     fn reads_numbers_of_any_width() {

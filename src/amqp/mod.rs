@@ -149,6 +149,7 @@ pub async fn connect(
     let connection = Connection::connect_uri(uri, properties)
         .await
         .map_err(AmqpError::broker("connecting"))?;
+    crate::events::connected(name);
     let losses = Losses::default();
     watch_events(
         &connection,

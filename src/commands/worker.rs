@@ -1,11 +1,34 @@
 //! `fraudstat worker`: runs the service until SIGTERM or SIGINT.
 
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
 use crate::configuration::Settings;
+use crate::telemetry::Telemetry;
 use crate::worker::WorkerError;
 
-/// Runs the worker; returns once it has drained after a signal.
-pub async fn run(settings: Settings) -> Result<(), WorkerError> {
-    crate::worker::run(settings, shutdown_signal()).await
+/// The least time given to sending the last spans, even when draining the
+/// messages in flight used up the grace period.
+const MIN_SPAN_FLUSH: Duration = Duration::from_millis(500);
+
+/// Runs the worker; returns once it has drained after a signal and sent
+/// its last spans, within the grace period that the signal started.
+pub async fn run(settings: Settings, telemetry: &Telemetry) -> Result<(), WorkerError> {
+    let grace = settings.worker.shutdown_grace();
+    let signalled = Arc::new(OnceLock::new());
+    let signal = {
+        let signalled = signalled.clone();
+        async move {
+            shutdown_signal().await;
+            let _ = signalled.set(Instant::now());
+        }
+    };
+    let outcome = crate::worker::run(settings, signal).await;
+    let left = signalled
+        .get()
+        .map_or(grace, |at: &Instant| grace.saturating_sub(at.elapsed()));
+    telemetry.shutdown(left.max(MIN_SPAN_FLUSH)).await;
+    outcome
 }
 
 /// Completes on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C).

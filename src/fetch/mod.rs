@@ -9,12 +9,14 @@
 pub mod address;
 pub mod host_limit;
 
+use std::cell::Cell;
 use std::error::Error as StdError;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use tracing::Instrument;
 use url::Url;
 
 use crate::article_url::ArticleUrl;
@@ -190,6 +192,8 @@ impl Fetcher {
             if let Err(e) = check_literal_host(url, &redirect_policy) {
                 return attempt.error(Forbidden(e.to_string()));
             }
+            let followed = attempt.previous().len();
+            let _ = REDIRECTS.try_with(|n| n.set(followed));
             attempt.follow()
         });
         let mut builder = reqwest::Client::builder()
@@ -212,8 +216,53 @@ impl Fetcher {
         })
     }
 
-    /// Fetches one page, streaming the body up to the size cap.
+    /// Fetches one page, streaming the body up to the size cap, in a span
+    /// of its own (an HTTP client span, in OpenTelemetry's terms).
     pub async fn fetch(&self, url: &ArticleUrl) -> Result<FetchedPage, FetchError> {
+        let target = url.url();
+        let mut shown = target.clone();
+        // Credentials never reach a span (semantic conventions: `url.full`).
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        let span = tracing::info_span!(
+            "fetch",
+            otel.name = "GET",
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            "http.request.method" = "GET",
+            "url.full" = shown.as_str(),
+            "server.address" = target.host_str().unwrap_or_default(),
+            "server.port" = target.port_or_known_default(),
+            "http.response.status_code" = tracing::field::Empty,
+            "http.request.resend_count" = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
+        );
+        let (fetched, redirects) = REDIRECTS
+            .scope(Cell::new(0), async {
+                let fetched = self.fetch_page(url).await;
+                (fetched, REDIRECTS.with(Cell::get))
+            })
+            .instrument(span.clone())
+            .await;
+        if redirects > 0 {
+            span.record("http.request.resend_count", redirects);
+        }
+        match &fetched {
+            Ok(page) => {
+                span.record("http.response.status_code", page.status);
+            }
+            Err(e) => {
+                if let FetchError::Status { status, .. } = e {
+                    span.record("http.response.status_code", *status);
+                }
+                span.record("error.type", e.kind());
+                span.record("otel.status_code", "ERROR");
+            }
+        }
+        fetched
+    }
+
+    async fn fetch_page(&self, url: &ArticleUrl) -> Result<FetchedPage, FetchError> {
         check_literal_host(url.url(), &self.policy)?;
         let mut response = self
             .client
@@ -260,6 +309,13 @@ impl Fetcher {
             body,
         })
     }
+}
+
+tokio::task_local! {
+    /// Redirects followed by the fetch in progress on this task: the
+    /// redirect policy runs inside the request's future, on the task that
+    /// awaits it.
+    static REDIRECTS: Cell<usize>;
 }
 
 /// True for media types that can hold an article.

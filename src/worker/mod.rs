@@ -34,6 +34,8 @@ use crate::error::ConfigError;
 use crate::events;
 use crate::fetch::FetchError;
 use crate::http::{self, HttpError, Readiness};
+use crate::telemetry::propagation;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 pub use process::{Incoming, Outcome, Processed, Processor, Verdict, WorkError};
 pub use record::{FailureError, FailureRecord, RecordLimits};
@@ -287,15 +289,10 @@ impl Handler {
     async fn handle(&self, delivery: Delivery, _slot: OwnedSemaphorePermit) {
         let started = Instant::now();
         events::consumed();
-        let span = tracing::info_span!(
-            "message",
-            id = tracing::field::Empty,
-            url = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-            trace_id = tracing::field::Empty,
-            redelivered = delivery.redelivered,
-        );
+        let span = message_span(&self.names.urls, &delivery);
+        // The crawler's span, when its message named one, is this span's
+        // parent: the trace goes on through the worker.
+        let _ = span.set_parent(propagation::extract(delivery.properties.headers().as_ref()));
         async {
             let Delivery {
                 data,
@@ -311,13 +308,18 @@ impl Handler {
             };
             let processed = self.processor.process_one(&incoming).await;
             let publish_start = Instant::now();
+            let publishing = publish_span(&self.names, &processed.outcome);
             // Serialising a result (megabytes for a long page) and keeping
             // a bounded copy of the input are CPU work: off the runtime.
             let (names, limits) = (self.names.clone(), self.limits);
             let (body, props) = (data.clone(), properties.clone());
+            let in_publish = publishing.clone();
             let built = self
                 .processor
                 .on_cpu(move || {
+                    // Entered so that the trace context written on the
+                    // outgoing message is the publish span's.
+                    let _publishing = in_publish.enter();
                     let incoming = Incoming {
                         body: &body,
                         properties: &props,
@@ -335,15 +337,21 @@ impl Handler {
                         multiple: false,
                     })
                     .await;
+                finished_early(events::Outcome::Requeued, started);
                 return;
             };
             let Some(out) = out else {
                 // Given up at shutdown: no outcome, no acknowledgement; the
                 // broker redelivers it to the next worker.
-                tracing::Span::current().record("outcome", processed.outcome.label());
+                finished_early(events::Outcome::Abandoned, started);
                 return;
             };
-            let mut published = self.publisher.publish(&out.as_outgoing()).await;
+            let confirm_start = Instant::now();
+            let mut published = self
+                .publisher
+                .publish(&out.as_outgoing())
+                .instrument(publishing.clone())
+                .await;
             // Too large for the broker whatever we do: say so in a small
             // failure record instead, so the input ends with one record.
             let mut refused = None;
@@ -354,9 +362,22 @@ impl Handler {
                 let small =
                     record::refused_record(&self.names, &incoming, &processed, &e.to_string());
                 refused = Some(e.clone());
-                published = self.publisher.publish(&small.as_outgoing()).await;
+                published = self
+                    .publisher
+                    .publish(&small.as_outgoing())
+                    .instrument(publishing.clone())
+                    .await;
             }
             let publish_time = publish_start.elapsed();
+            publishing.record(
+                "fraudstat.confirm_ms",
+                u64::try_from(confirm_start.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            if let Err(e) = &published {
+                publishing.record("error.type", e.kind());
+                publishing.record("otel.status_code", "ERROR");
+            }
+            drop(publishing);
             let (label, ack_lost) = match &published {
                 Ok(()) => {
                     // Only now, with the outcome confirmed, may the input go.
@@ -368,9 +389,9 @@ impl Handler {
                         );
                     }
                     let label = if refused.is_some() {
-                        "failed"
+                        events::Outcome::Failed
                     } else {
-                        processed.outcome.label()
+                        processed.outcome.finished()
                     };
                     (label, lost)
                 }
@@ -378,7 +399,7 @@ impl Handler {
                     // Shutting down while the broker pushed back: a nack
                     // would raise the delivery count for nothing; the
                     // broker hands it out again when the channel closes.
-                    ("held", false)
+                    (events::Outcome::Held, false)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "outcome not confirmed; handing the message back");
@@ -389,23 +410,24 @@ impl Handler {
                     // If this fails too the connection is gone, and the
                     // broker requeues the message anyway.
                     let _ = acker.nack(nack).await;
-                    ("requeued", false)
+                    (events::Outcome::Requeued, false)
                 }
             };
-            tracing::Span::current().record("outcome", label);
+            let error = processed.outcome.error();
+            let error_kind = match &refused {
+                Some(_) => Some("publish_refused"),
+                None => error.map(WorkError::kind),
+            };
+            record_outcome(label, error_kind);
             let (retry_queue, retry_delay_ms) = match &processed.outcome {
                 Outcome::Retry {
                     queue, delay_ms, ..
                 } => (Some(queue.as_str()), Some(*delay_ms)),
                 _ => (None, None),
             };
-            let error = processed.outcome.error();
             events::message_finished(&events::Summary {
                 outcome: label,
-                error_kind: match &refused {
-                    Some(_) => Some("publish_refused"),
-                    None => error.map(WorkError::kind),
-                },
+                error_kind,
                 error: match (&published, &refused, error) {
                     (Err(e), _, _) => Some(e.to_string()),
                     (Ok(()), Some(e), _) => Some(e.to_string()),
@@ -413,7 +435,9 @@ impl Handler {
                     _ => None,
                 },
                 statistics: match &processed.outcome {
-                    Outcome::Done(r) => Some(r.statistics.len()),
+                    Outcome::Done(r) => {
+                        Some(r.statistics.iter().map(|s| s.metric.as_str()).collect())
+                    }
                     _ => None,
                 },
                 status: processed.status,
@@ -429,4 +453,99 @@ impl Handler {
         .instrument(span)
         .await
     }
+}
+
+/// The span of one delivery: an OpenTelemetry consumer span named and
+/// attributed per the messaging semantic conventions, with the fields the
+/// log lines inside it carry.
+fn message_span(queue: &str, delivery: &Delivery) -> tracing::Span {
+    let message_id = delivery
+        .properties
+        .message_id()
+        .as_ref()
+        .map(|m| m.as_str().to_string());
+    tracing::info_span!(
+        "message",
+        otel.name = format!("process {queue}"),
+        otel.kind = "consumer",
+        otel.status_code = tracing::field::Empty,
+        "messaging.system" = "rabbitmq",
+        "messaging.operation.type" = "process",
+        "messaging.operation.name" = "process",
+        "messaging.destination.name" = queue,
+        "messaging.rabbitmq.destination.routing_key" = delivery.routing_key.as_str(),
+        "messaging.message.id" = message_id,
+        "messaging.message.body.size" = delivery.data.len(),
+        "error.type" = tracing::field::Empty,
+        result_id = tracing::field::Empty,
+        url = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+        redelivered = delivery.redelivered,
+    )
+}
+
+/// The span of publishing one outcome, until the broker confirms: an
+/// OpenTelemetry producer span. The trace context on the published message
+/// names it.
+fn publish_span(names: &Names, outcome: &Outcome) -> tracing::Span {
+    let (exchange, routing_key) = match outcome {
+        Outcome::Done(_) => (
+            names.results_exchange.as_str(),
+            crate::amqp::topology::RESULT_ROUTING_KEY,
+        ),
+        Outcome::Retry { queue, .. } => ("", queue.as_str()),
+        Outcome::Failed { .. } | Outcome::Abandoned => ("", names.failed.as_str()),
+    };
+    let destination = if exchange.is_empty() {
+        routing_key
+    } else {
+        exchange
+    };
+    tracing::info_span!(
+        "publish",
+        otel.name = format!("publish {destination}"),
+        otel.kind = "producer",
+        otel.status_code = tracing::field::Empty,
+        "messaging.system" = "rabbitmq",
+        "messaging.operation.type" = "publish",
+        "messaging.operation.name" = "publish",
+        "messaging.destination.name" = destination,
+        "messaging.rabbitmq.destination.routing_key" = routing_key,
+        "fraudstat.confirm_ms" = tracing::field::Empty,
+        "error.type" = tracing::field::Empty,
+    )
+}
+
+/// Puts how a message ended on its span: the outcome, the error kind, and
+/// an error status for what did not end as planned.
+fn record_outcome(outcome: events::Outcome, error_kind: Option<&str>) {
+    let span = tracing::Span::current();
+    span.record("outcome", outcome.as_str());
+    if let Some(kind) = error_kind {
+        span.record("error.type", kind);
+    }
+    if matches!(outcome, events::Outcome::Failed | events::Outcome::Requeued) {
+        span.record("otel.status_code", "ERROR");
+    }
+}
+
+/// A message that ended before anything was published (the worker is
+/// stopping): its span and counters say so.
+fn finished_early(outcome: events::Outcome, started: Instant) {
+    record_outcome(outcome, None);
+    events::message_finished(&events::Summary {
+        outcome,
+        error_kind: None,
+        error: None,
+        statistics: None,
+        status: None,
+        retry_queue: None,
+        retry_delay_ms: None,
+        fetch: None,
+        process: None,
+        publish: Duration::ZERO,
+        total: started.elapsed(),
+        ack_lost: false,
+    });
 }

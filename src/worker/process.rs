@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{SecondsFormat, Utc};
 use lapin::BasicProperties;
 
-use crate::amqp::headers::{self, TraceContext};
+use crate::amqp::headers;
 use crate::amqp::topology::Names;
 use crate::configuration::Settings;
 use crate::error::ConfigError;
@@ -20,6 +20,8 @@ use crate::input::{BadMessage, InputMessage, body_id};
 use crate::model::ExtractionResult;
 use crate::pipeline::{Budget, Document, Pipeline, TooComplex};
 use crate::retry::{RetryPlan, RetryPolicy};
+use crate::telemetry::propagation;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use super::WorkerError;
 use super::cpu::{CpuError, CpuPool};
@@ -171,6 +173,16 @@ impl Outcome {
         }
     }
 
+    /// How the message ends once this outcome is confirmed.
+    pub fn finished(&self) -> crate::events::Outcome {
+        match self {
+            Outcome::Done(_) => crate::events::Outcome::Done,
+            Outcome::Retry { .. } => crate::events::Outcome::Retry,
+            Outcome::Failed { .. } => crate::events::Outcome::Failed,
+            Outcome::Abandoned => crate::events::Outcome::Abandoned,
+        }
+    }
+
     /// The error, unless done.
     pub fn error(&self) -> Option<&WorkError> {
         match self {
@@ -191,8 +203,9 @@ pub struct Processed {
     pub attempt: u32,
     /// RFC 3339 time of the first attempt.
     pub first_attempt_at: String,
-    /// Trace context to put on what is published.
-    pub trace: TraceContext,
+    /// The trace context the input came with (the caller's span and
+    /// baggage; empty when it had none), for what is published.
+    pub trace: opentelemetry::Context,
     /// Passed through from the input.
     pub meta: serde_json::Value,
     /// What happened.
@@ -274,7 +287,7 @@ impl Processor {
     pub async fn process_one(&self, msg: &Incoming<'_>) -> Processed {
         let span = tracing::Span::current();
         let hdrs = msg.properties.headers().as_ref();
-        let trace = TraceContext::from_headers(hdrs);
+        let trace = propagation::extract(hdrs);
         let prior = headers::get_u64(hdrs, headers::ATTEMPTS).unwrap_or(0);
         let attempt = u32::try_from(prior)
             .unwrap_or(u32::MAX - 1)
@@ -285,7 +298,6 @@ impl Processor {
             .filter(|t| t.len() <= 64 && chrono::DateTime::parse_from_rfc3339(t).is_ok())
             .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true));
         span.record("attempt", attempt);
-        span.record("trace_id", trace.trace_id.as_str());
 
         let mut processed = Processed {
             id: String::new(),
@@ -311,7 +323,7 @@ impl Processor {
                 .run(move || body_id(&copy))
                 .await
                 .unwrap_or_else(|_| "too-large".into());
-            span.record("id", processed.id.as_str());
+            span.record("result_id", processed.id.as_str());
             processed.outcome = Outcome::Failed {
                 error: WorkError::TooLarge {
                     bytes: msg.body.len(),
@@ -325,7 +337,7 @@ impl Processor {
             Ok(input) => input,
             Err(bad) => {
                 processed.id = body_id(msg.body);
-                span.record("id", processed.id.as_str());
+                span.record("result_id", processed.id.as_str());
                 processed.outcome = Outcome::Failed {
                     error: bad.into(),
                     exhausted: false,
@@ -333,8 +345,9 @@ impl Processor {
                 return processed;
             }
         };
-        span.record("id", input.id.as_str());
+        span.record("result_id", input.id.as_str());
         span.record("url", input.url.as_str());
+        span.set_attribute("url.full", input.url.as_str().to_string());
         processed.id = input.id.clone();
         processed.url = Some(input.url.as_str().to_string());
         processed.meta = input.meta.clone();
@@ -376,6 +389,9 @@ impl Processor {
         let joined = self
             .cpu
             .run(move || {
+                // The stages' spans are children of the message's, though
+                // they run on another thread.
+                let _in_message = span.enter();
                 let budget = Budget::until(Instant::now() + deadline).with_cancel(abandon);
                 pipeline.process_within(
                     Document {
@@ -424,15 +440,21 @@ impl Processor {
                     .retry
                     .plan(attempt, error.retry_after(), rand::random::<f64>())
                 {
-                    RetryPlan::Wait { queue, delay_ms } => Outcome::Retry {
-                        error,
-                        queue,
-                        delay_ms,
-                    },
-                    RetryPlan::GiveUp => Outcome::Failed {
-                        error,
-                        exhausted: true,
-                    },
+                    RetryPlan::Wait { queue, delay_ms } => {
+                        events::retry_scheduled(error.kind(), &queue, delay_ms, attempt);
+                        Outcome::Retry {
+                            error,
+                            queue,
+                            delay_ms,
+                        }
+                    }
+                    RetryPlan::GiveUp => {
+                        events::giving_up(error.kind(), attempt);
+                        Outcome::Failed {
+                            error,
+                            exhausted: true,
+                        }
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ use crate::amqp::publisher::Outgoing;
 use crate::amqp::topology::{Names, RESULT_ROUTING_KEY};
 use crate::input::KeptInput;
 use crate::model::WorkerInfo;
+use crate::telemetry::propagation;
 
 use super::process::{Incoming, Outcome, Processed, Verdict, WorkError};
 
@@ -125,7 +126,7 @@ pub fn outgoing(
         Outcome::Abandoned => return None,
         Outcome::Done(result) => {
             let mut h = FieldTable::default();
-            p.trace.inject(&mut h);
+            propagation::inject(&mut h, &p.trace);
             headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
             let body = match serde_json::to_vec(result.as_ref()) {
                 Ok(body) if body.len() <= limits.max_result_bytes => body,
@@ -263,7 +264,7 @@ fn attempt_headers(p: &Processed, error: &WorkError) -> FieldTable {
         headers::ERROR_MESSAGE,
         &truncate(&error.to_string(), MAX_ERROR_MESSAGE_BYTES),
     );
-    p.trace.inject(&mut h);
+    propagation::inject(&mut h, &p.trace);
     h
 }
 
@@ -282,7 +283,6 @@ fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amqp::headers::TraceContext;
     use crate::configuration::Settings;
     use crate::input::{BadMessage, InputEncoding};
     use lapin::types::{AMQPValue, LongString};
@@ -303,7 +303,15 @@ mod tests {
             url: Some("https://a.example/1".into()),
             attempt: 1,
             first_attempt_at: "2026-12-04T00:00:00.000Z".into(),
-            trace: TraceContext::from_headers(None),
+            trace: {
+                let mut h = FieldTable::default();
+                headers::set_str(
+                    &mut h,
+                    headers::TRACEPARENT,
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                );
+                propagation::extract(Some(&h))
+            },
             meta: serde_json::Value::Null,
             outcome,
             status: None,
