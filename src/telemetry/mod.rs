@@ -85,6 +85,34 @@ where
 {
     let plan = otel::plan(|k| std::env::var(k).ok())?;
     let provider = otel::provider(&plan)?;
+    let dispatch = dispatch(settings, writer, &provider);
+    if tracing::dispatcher::set_global_default(dispatch).is_err() {
+        let _ = provider.shutdown();
+        return Ok(Telemetry {
+            plan: Plan::Off(otel::Off::NoEndpoint),
+            provider: None,
+        });
+    }
+    let exporting = matches!(plan, Plan::Export { .. });
+    EXPORTING.store(exporting, Ordering::Relaxed);
+    crate::events::tracing_started(&plan);
+    Ok(Telemetry {
+        plan,
+        provider: Some(provider),
+    })
+}
+
+/// The subscriber [`init`] installs, built without installing it (for a
+/// benchmark to compare against none): logs per `settings`, spans to
+/// `provider`.
+pub fn dispatch<W>(
+    settings: &LogSettings,
+    writer: W,
+    provider: &SdkTracerProvider,
+) -> tracing::Dispatch
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&settings.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
@@ -117,22 +145,9 @@ where
         .with_threads(false)
         .with_filter(Targets::new().with_target("fraudstat", tracing::Level::INFO));
     let dispatch = tracing::Dispatch::new(Registry::default().with(logs).with(spans));
-    let weak = dispatch.downgrade();
-    if tracing::dispatcher::set_global_default(dispatch).is_err() {
-        let _ = provider.shutdown();
-        return Ok(Telemetry {
-            plan: Plan::Off(otel::Off::NoEndpoint),
-            provider: None,
-        });
-    }
-    let _ = DISPATCH.set(weak);
-    let exporting = matches!(plan, Plan::Export { .. });
-    EXPORTING.store(exporting, Ordering::Relaxed);
-    crate::events::tracing_started(&plan);
-    Ok(Telemetry {
-        plan,
-        provider: Some(provider),
-    })
+    // The first one built is the one a process installs.
+    let _ = DISPATCH.set(dispatch.downgrade());
+    dispatch
 }
 
 /// The W3C trace and span ids of a span, as lowercase hex.
