@@ -12,6 +12,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
 use lapin::types::{AMQPValue, FieldTable};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
@@ -54,6 +57,25 @@ fn text(v: &Option<opentelemetry_proto::tonic::common::v1::AnyValue>) -> String 
 
 async fn receive(State(spans): State<Arc<Mutex<Vec<Exported>>>>, body: Bytes) -> Vec<u8> {
     let request = ExportTraceServiceRequest::decode(body).expect("an OTLP export request");
+    record(&spans, request);
+    ExportTraceServiceResponse::default().encode_to_vec()
+}
+
+/// The same receiver over gRPC (`opentelemetry-proto`'s generated service).
+struct GrpcReceiver(Arc<Mutex<Vec<Exported>>>);
+
+#[tonic::async_trait]
+impl TraceService for GrpcReceiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        record(&self.0, request.into_inner());
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+fn record(spans: &Mutex<Vec<Exported>>, request: ExportTraceServiceRequest) {
     let mut got = spans.lock().unwrap();
     for rs in request.resource_spans {
         let service = rs
@@ -86,7 +108,6 @@ async fn receive(State(spans): State<Arc<Mutex<Vec<Exported>>>>, body: Bytes) ->
             }
         }
     }
-    ExportTraceServiceResponse::default().encode_to_vec()
 }
 
 impl Collector {
@@ -100,6 +121,19 @@ impl Collector {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        Collector { addr, spans }
+    }
+
+    async fn start_grpc() -> Collector {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let spans = Arc::new(Mutex::new(Vec::new()));
+        let service = TraceServiceServer::new(GrpcReceiver(spans.clone()));
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+        );
         Collector { addr, spans }
     }
 
@@ -412,5 +446,38 @@ async fn an_unreachable_collector_costs_a_counted_warning_once_a_minute() {
         })
         .count();
     assert_eq!(warnings, 1, "one warning a minute: {:#?}", worker.logs());
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spans_also_go_out_over_grpc() {
+    let server = PageServer::start().await;
+    let collector = Collector::start_grpc().await;
+    let app = TestApp::new("otel-grpc", &[]).await;
+    let page = server.url("/ok/grpc");
+    app.publish(
+        &url_message(&page),
+        Some(caller_headers(CALLER_TRACE, CALLER_SPAN)),
+    )
+    .await;
+    let endpoint = collector.endpoint();
+    let mut worker = app.spawn_worker_with(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+    ]);
+    let got = app.collect(1, 0).await;
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    let spans = collector.spans();
+    let consumer = spans
+        .iter()
+        .find(|s| s.kind == SpanKind::Consumer as i32)
+        .unwrap_or_else(|| panic!("no consumer span: {spans:#?}"));
+    assert_eq!(consumer.trace_id, CALLER_TRACE);
+    assert_eq!(consumer.parent, CALLER_SPAN);
+    assert_eq!(consumer.service, "fraudstat");
+    let (trace, span) = ids(&got.result_for(&page).headers["traceparent"]);
+    assert_eq!(trace, CALLER_TRACE);
+    assert!(spans.iter().any(|s| s.span_id == span), "{spans:#?}");
     app.close().await;
 }
