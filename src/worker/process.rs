@@ -163,16 +163,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// `done`, `retry` or `failed`.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Outcome::Done(_) => "done",
-            Outcome::Retry { .. } => "retry",
-            Outcome::Failed { .. } => "failed",
-            Outcome::Abandoned => "abandoned",
-        }
-    }
-
     /// How the message ends once this outcome is confirmed.
     pub fn finished(&self) -> crate::events::Outcome {
         match self {
