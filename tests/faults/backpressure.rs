@@ -358,7 +358,9 @@ fn broker_eval(expr: &str) -> String {
 }
 
 /// Lowers the broker's max message size (broker-wide: hold the suite's
-/// exclusive lock) and restores it when dropped, passing or failing.
+/// exclusive lock) and restores it when dropped, passing or failing. Drop
+/// it before the lock: a test waiting on the lock would open its channels
+/// while the limit is still low.
 struct MaxMessageSize(String);
 
 impl MaxMessageSize {
@@ -395,7 +397,7 @@ impl Drop for MaxMessageSize {
 async fn bodies_over_the_max_message_size_fail_alone() {
     let lock = lock_exclusive().await;
     let app = TestApp::with_lock("f-maxsize", &[], lock).await;
-    let _limit = MaxMessageSize::set(64 * 1024);
+    let limit = MaxMessageSize::set(64 * 1024);
     let capped = format!("{}.capped", app.prefix);
     capped_queue(&capped, 100).await;
     // Channels read the limit when they open: the publisher's are new.
@@ -426,6 +428,9 @@ async fn bodies_over_the_max_message_size_fail_alone() {
     assert!(refused_by_broker >= 1, "the broker never refused one");
     assert!(connection.status().connected());
     let _ = connection.close(200, "bye".into()).await;
+    // Restore the limit while the exclusive lock is still held: closing
+    // the app releases it, and tests waiting on it open channels at once.
+    drop(limit);
     app.close().await;
 }
 
@@ -447,7 +452,7 @@ async fn an_outcome_too_large_for_the_broker_ends_as_one_small_failure_record() 
         lock,
     )
     .await;
-    let _limit = MaxMessageSize::set(64 * 1024);
+    let limit = MaxMessageSize::set(64 * 1024);
     let server = PageServer::start().await;
     // Pages whose result (the article text alone) is over 64 KiB.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -497,6 +502,9 @@ async fn an_outcome_too_large_for_the_broker_ends_as_one_small_failure_record() 
             "{id}"
         );
     }
+    // Restore the limit while the exclusive lock is still held: closing
+    // the app releases it, and tests waiting on it open channels at once.
+    drop(limit);
     app.close().await;
 }
 
