@@ -408,7 +408,7 @@ impl Ctx {
     fn names(&self, what: &str) -> Res<(String, Names)> {
         let prefix = format!("{}.{what}", self.run_id);
         let settings = Settings::load_with_env(
-            &self.root.join("config"),
+            Some(&self.root.join("config")),
             None,
             vec![("FRAUDSTAT_QUEUES__PREFIX".to_string(), prefix.clone())],
         )?;
@@ -1109,7 +1109,7 @@ async fn run(ctx: &Ctx) -> Res<()> {
         jsonl: std::fs::File::create(opts.out.join("results.jsonl"))?,
     };
     let page = std::fs::read(ctx.root.join(PAGE))?;
-    let settings = Settings::load_with_env(&ctx.root.join("config"), None, Vec::new())?;
+    let settings = Settings::load_with_env(Some(&ctx.root.join("config")), None, Vec::new())?;
     let pipeline = Pipeline::load(&settings)?;
     let server = page_server(page.clone()).await?;
     let alarms = Alarms::watch(ctx).await?;

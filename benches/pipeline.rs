@@ -67,7 +67,7 @@ fn run(pipeline: &Pipeline, pages: &[(Option<String>, Vec<u8>)]) -> usize {
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::load_with_env(&root.join("config"), None, Vec::new())
+    let settings = Settings::load_with_env(Some(&root.join("config")), None, Vec::new())
         .expect("config/default.toml loads");
     let pipeline = Pipeline::load(&settings).expect("rule files load");
 

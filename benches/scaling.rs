@@ -150,7 +150,7 @@ fn peak_rss_kib(bin: &Path, root: &Path, file: &Path) -> Option<i64> {
 fn main() {
     // `cargo bench` passes `--bench`; no other argument is understood.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::load_with_env(&root.join("config"), None, Vec::new())
+    let settings = Settings::load_with_env(Some(&root.join("config")), None, Vec::new())
         .expect("config/default.toml loads");
     let limits = PipelineLimits {
         max_figures: PipelineLimits::default().max_figures,

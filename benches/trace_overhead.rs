@@ -79,7 +79,7 @@ fn main() {
         1
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-    let settings = Settings::load_with_env(&dir, None, Vec::new()).unwrap();
+    let settings = Settings::load_with_env(Some(&dir), None, Vec::new()).unwrap();
     let pipeline = Pipeline::load(&settings).unwrap();
     let pages = pages();
     let provider = otel::provider(&Plan::Off(Off::NoEndpoint)).unwrap();

@@ -50,7 +50,9 @@ impl Readiness {
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     /// The address is taken or not ours.
-    #[error("cannot listen on {0}: {1}")]
+    #[error(
+        "cannot listen on {0} for metrics and health: {1} (another worker on this machine? give each its own with --metrics-listen 127.0.0.1:0, FRAUDSTAT_METRICS__LISTEN, or an empty value to turn the listener off)"
+    )]
     Bind(String, std::io::Error),
 }
 

@@ -14,21 +14,85 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Statistics from Chinese police press releases on telecom and online fraud.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = AFTER_HELP)]
 struct Cli {
-    /// Directory holding default.toml and the rule files.
-    #[arg(
-        long,
-        global = true,
-        env = "FRAUDSTAT_CONFIG_DIR",
-        default_value = "config"
-    )]
-    config_dir: PathBuf,
-    /// A settings file read over default.toml (environment variables still win).
-    #[arg(long, global = true)]
+    /// Directory of settings (default.toml) and rule files overriding the
+    /// built-in ones; a file it lacks is the built-in one.
+    #[arg(long, global = true, env = "FRAUDSTAT_CONFIG_DIR", value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    /// A settings file read over the defaults (environment variables and
+    /// flags still win).
+    #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Log lines: auto (readable at a terminal, JSON otherwise), json or pretty.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    log_format: Option<LogFormatArg>,
+    /// The broker [amqp.url].
+    #[arg(long, global = true, value_name = "URL")]
+    amqp_url: Option<String>,
+    /// Prefix of every queue and exchange name [queues.prefix].
+    #[arg(long, global = true, value_name = "PREFIX")]
+    prefix: Option<String>,
+    /// Fetch loopback, private and link-local addresses too (a local test
+    /// server); off by default, since URLs come from outside
+    /// [fetch.allow_private_addresses].
+    #[arg(long, global = true)]
+    allow_private_addresses: bool,
+    /// Address of the metrics and health listener; 127.0.0.1:0 for any
+    /// free port, empty for none [metrics.listen].
+    #[arg(long, global = true, value_name = "ADDR")]
+    metrics_listen: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  fraudstat extract page.html https://www.example.gov.cn/news/1.html
+  fraudstat --prefix fraudstat worker
+  fraudstat enqueue urls.txt
+  fraudstat settings
+
+Settings: built-in defaults, then DIR/default.toml (--config-dir), then
+--config FILE, then environment variables, then the flags above. Every
+setting has a variable: [section] key becomes FRAUDSTAT_SECTION__KEY
+(two underscores), e.g. FRAUDSTAT_FETCH__TIMEOUT_SECS=10. Unknown names
+are refused. `fraudstat settings` prints what is in force.";
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormatArg {
+    Auto,
+    Json,
+    Pretty,
+}
+
+impl Cli {
+    /// The flags that set a setting, as the variables that would.
+    fn overrides(&self) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        let mut set = |name: &str, value: String| v.push((format!("FRAUDSTAT_{name}"), value));
+        if let Some(url) = &self.amqp_url {
+            set("AMQP__URL", url.clone());
+        }
+        if let Some(prefix) = &self.prefix {
+            set("QUEUES__PREFIX", prefix.clone());
+        }
+        if self.allow_private_addresses {
+            set("FETCH__ALLOW_PRIVATE_ADDRESSES", "true".into());
+        }
+        if let Some(listen) = &self.metrics_listen {
+            set("METRICS__LISTEN", listen.clone());
+        }
+        if let Some(format) = self.log_format {
+            let name = match format {
+                LogFormatArg::Auto => "auto",
+                LogFormatArg::Json => "json",
+                LogFormatArg::Pretty => "pretty",
+            };
+            set("LOG__FORMAT", name.into());
+        }
+        v
+    }
 }
 
 #[derive(Subcommand)]
@@ -48,6 +112,14 @@ enum Command {
     Enqueue {
         /// File of URLs (or JSON messages), one a line; `-` or absent for stdin.
         file: Option<PathBuf>,
+    },
+    /// Prints the settings in force (the broker password masked) and where
+    /// each rule file comes from.
+    Settings {
+        /// Write the built-in settings and rule files into DIR (an empty or
+        /// new directory) to edit them, then use `--config-dir DIR`.
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
     },
     /// Declares (or deletes) every queue and the exchange of the prefix.
     Topology {
@@ -108,8 +180,9 @@ async fn main() -> ExitCode {
 
 async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    let settings = Settings::load(&cli.config_dir, cli.config.as_deref())
-        .with_context(|| format!("loading settings from {}", cli.config_dir.display()))?;
+    let env = std::env::vars().chain(cli.overrides());
+    let settings = Settings::load_with_env(cli.config_dir.as_deref(), cli.config.as_deref(), env)
+        .context("loading settings")?;
     let telemetry =
         fraudstat::telemetry::init(&settings.log, std::io::stderr).context("setting up tracing")?;
     let code = run_command(cli.command, settings, &telemetry).await;
@@ -136,6 +209,20 @@ async fn run_command(
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Settings { export: None } => {
+            print!("{}", settings.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings { export: Some(dir) } => {
+            let written = fraudstat::configuration::built_in::export(&dir)
+                .with_context(|| format!("writing the built-in files into {}", dir.display()))?;
+            eprintln!(
+                "fraudstat: wrote {written} files into {}; edit them and run with --config-dir {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Worker => {
             fraudstat::commands::worker::run(settings, telemetry).await?;

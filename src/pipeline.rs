@@ -28,7 +28,7 @@ use crate::model::{ContentKind, ExtractionResult, HttpInfo, Limit, LimitHit, Wor
 ///
 /// Read from the `[limits]` settings; the defaults here are those of
 /// `config/default.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct PipelineLimits {
     /// Characters of text read from a page (the text of an HTML page's
     /// elements, or a text page) and of article text and title handed to
@@ -265,9 +265,11 @@ impl Pipeline {
         )?;
         let extractor = Extractor::from_file(&settings.rule_path(&settings.rules.lexicon))?;
         let decode_path = settings.rule_path(&settings.rules.decode);
-        let text = std::fs::read_to_string(&decode_path).map_err(|source| ConfigError::Io {
-            path: decode_path.clone(),
-            source,
+        let text = crate::configuration::built_in::read(&decode_path).map_err(|source| {
+            ConfigError::Io {
+                path: decode_path.clone(),
+                source,
+            }
         })?;
         let invalid = |message: String| ConfigError::Invalid {
             path: decode_path.clone(),
@@ -449,7 +451,7 @@ mod tests {
     }
 
     fn pipeline() -> Pipeline {
-        let settings = Settings::load_with_env(&root().join("config"), None, Vec::new())
+        let settings = Settings::load_with_env(Some(&root().join("config")), None, Vec::new())
             .expect("settings load");
         Pipeline::load(&settings).expect("rule files load")
     }

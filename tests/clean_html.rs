@@ -403,9 +403,12 @@ fn configured_css_selectors_mark_chrome() {
 /// whose language menu (`中文 日本語`) holds the only ideographs.
 #[test]
 fn the_pipeline_keeps_the_body_of_pages_in_other_languages() {
-    let settings =
-        fraudstat::configuration::Settings::load_with_env(&root().join("config"), None, Vec::new())
-            .expect("settings");
+    let settings = fraudstat::configuration::Settings::load_with_env(
+        Some(&root().join("config")),
+        None,
+        Vec::new(),
+    )
+    .expect("settings");
     let pipeline = fraudstat::pipeline::Pipeline::load(&settings).expect("rules");
     let truth = json(&fixtures().join("ground-truth.json"));
     for (id, entry) in &truth {

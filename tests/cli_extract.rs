@@ -166,5 +166,148 @@ fn private_addresses_are_refused_without_connecting() {
         urls.len(),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("--allow-private-addresses") && !stderr.contains("address: forbidden"),
+        "the refusal names its switch, once: {stderr}"
+    );
     assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+}
+
+/// As after `cargo install`: another directory, no config directory, no
+/// log format chosen. The built-in rules find the corpus page's figures.
+#[test]
+fn the_installed_binary_runs_from_any_directory() {
+    let elsewhere = tempdir("elsewhere");
+    let page = corpus_page("001_22bd68044b66e6e7.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_fraudstat"))
+        .current_dir(&elsewhere)
+        .env_remove("FRAUDSTAT_CONFIG_DIR")
+        .env_remove("FRAUDSTAT_LOG__FORMAT")
+        .env_remove("RUST_LOG")
+        .args(["extract", &page])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = json_lines(&out.stdout);
+    assert_eq!(results.len(), 1);
+    assert!(
+        !results[0]["statistics"].as_array().unwrap().is_empty(),
+        "no statistics from the built-in rules"
+    );
+    // Standard error is a pipe here, so `auto` logs JSON, without colour.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape codes in a pipe: {stderr}"
+    );
+    std::fs::remove_dir_all(&elsewhere).unwrap();
+}
+
+#[test]
+fn a_misspelt_variable_stops_start_up_with_the_right_name() {
+    let out = fraudstat()
+        .env("FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESS", "true")
+        .args(["extract", &corpus_page("001_22bd68044b66e6e7.txt")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESSES?"),
+        "{stderr}"
+    );
+    assert!(json_lines(&out.stdout).is_empty());
+}
+
+#[test]
+fn settings_are_shown_with_the_password_masked_and_flags_applied() {
+    let out = fraudstat()
+        .args([
+            "--amqp-url",
+            "amqp://worker:s3cret-pw@broker.example:5672/%2f",
+            "--prefix",
+            "from-flag",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "settings",
+        ])
+        .env("FRAUDSTAT_QUEUES__PREFIX", "from-env")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("s3cret-pw"), "{stdout}");
+    let shown: toml::Table = toml::from_str(&stdout).expect("the settings print as TOML");
+    assert_eq!(
+        shown["amqp"]["url"].as_str(),
+        Some("amqp://worker:****@broker.example:5672/%2f")
+    );
+    assert_eq!(
+        shown["queues"]["prefix"].as_str(),
+        Some("from-flag"),
+        "flags win"
+    );
+    assert_eq!(shown["metrics"]["listen"].as_str(), Some("127.0.0.1:0"));
+    assert!(stdout.contains("# rules.lexicon: built in"), "{stdout}");
+}
+
+/// `settings --export DIR` gives a user the files to edit; a changed one
+/// takes effect with `--config-dir DIR`, and a second export refuses to
+/// overwrite the edits.
+#[test]
+fn exported_rules_can_be_edited_and_used() {
+    let dir = tempdir("export");
+    let rules = dir.join("rules");
+    let out = fraudstat()
+        .args(["settings", "--export", rules.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let default = std::fs::read_to_string(rules.join("default.toml")).unwrap();
+    std::fs::write(
+        rules.join("default.toml"),
+        default.replace("prefix = \"fraudstat\"", "prefix = \"edited\""),
+    )
+    .unwrap();
+    let out = fraudstat()
+        .args(["--config-dir", rules.to_str().unwrap(), "settings"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("prefix = \"edited\""), "{stdout}");
+    assert!(stdout.contains(&format!(
+        "# rules.lexicon: {}",
+        rules.join("lexicon.toml").display()
+    )));
+    let again = fraudstat()
+        .args(["settings", "--export", rules.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "fraudstat-cli-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

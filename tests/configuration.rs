@@ -17,18 +17,18 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn defaults_match_the_interface_contract() {
-    let s = Settings::load_with_env(&config_dir(), None, env(&[])).unwrap();
+    let s = Settings::load_with_env(Some(&config_dir()), None, env(&[])).unwrap();
     assert_eq!(s.amqp.url, "amqp://guest:guest@127.0.0.1:5672/%2f");
     assert_eq!(s.queues.prefix, "fraudstat");
     assert!(!s.fetch.allow_private_addresses);
-    assert_eq!(s.log.format, LogFormat::Json);
+    assert_eq!(s.log.format, LogFormat::Auto);
     assert!(s.rule_path(&s.rules.lexicon).starts_with(config_dir()));
 }
 
 #[test]
 fn environment_overrides_nested_keys() {
     let s = Settings::load_with_env(
-        &config_dir(),
+        Some(&config_dir()),
         None,
         env(&[
             ("FRAUDSTAT_QUEUES__PREFIX", "test-123"),
@@ -59,7 +59,7 @@ fn a_file_given_with_config_sits_between_defaults_and_environment() {
     )
     .unwrap();
     let s = Settings::load_with_env(
-        &config_dir(),
+        Some(&config_dir()),
         Some(&file),
         env(&[("FRAUDSTAT_FETCH__TIMEOUT_SECS", "11")]),
     )
@@ -84,7 +84,7 @@ fn bad_settings_stop_start_up_naming_the_setting() {
         ),
     ];
     for (key, value, named) in cases {
-        let err = Settings::load_with_env(&config_dir(), None, env(&[(key, value)]))
+        let err = Settings::load_with_env(Some(&config_dir()), None, env(&[(key, value)]))
             .expect_err(&format!("{key}={value} must be refused"));
         let msg = err.to_string();
         assert!(
@@ -99,13 +99,13 @@ fn bad_settings_stop_start_up_naming_the_setting() {
 
 #[test]
 fn a_missing_config_directory_is_an_error_not_a_panic() {
-    let err = Settings::load_with_env(Path::new("/nonexistent/fraudstat"), None, env(&[]));
+    let err = Settings::load_with_env(Some(Path::new("/nonexistent/fraudstat")), None, env(&[]));
     assert!(err.is_err());
 }
 
 #[test]
 fn the_rule_files_load_and_a_bad_one_names_its_key() {
-    let s = Settings::load_with_env(&config_dir(), None, env(&[])).unwrap();
+    let s = Settings::load_with_env(Some(&config_dir()), None, env(&[])).unwrap();
     fraudstat::pipeline::Pipeline::load(&s).expect("the shipped rule files load");
 
     let dir = std::env::temp_dir().join(format!("fraudstat-decode-{}", std::process::id()));
@@ -113,7 +113,7 @@ fn the_rule_files_load_and_a_bad_one_names_its_key() {
     let bad = dir.join("decode.toml");
     std::fs::write(&bad, "fallback_encodings = [\"no-such-charset\"]\n").unwrap();
     let s = Settings::load_with_env(
-        &config_dir(),
+        Some(&config_dir()),
         None,
         env(&[("FRAUDSTAT_RULES__DECODE", bad.to_str().unwrap())]),
     )
@@ -123,5 +123,98 @@ fn the_rule_files_load_and_a_bad_one_names_its_key() {
     std::fs::write(&bad, "prescan_bytez = 1\n").unwrap();
     let err = fraudstat::pipeline::Pipeline::load(&s).expect_err("typo refused");
     assert!(err.to_string().contains("prescan_bytez"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The files built into the binary are exactly those of `config/`, byte
+/// for byte, so the installed binary and a checkout behave the same.
+#[test]
+fn the_built_in_files_are_the_config_directory() {
+    use fraudstat::configuration::built_in;
+    let mut on_disk: Vec<String> = std::fs::read_dir(config_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") || n.ends_with(".tsv"))
+        .collect();
+    on_disk.sort();
+    let mut built: Vec<String> = built_in::FILES.iter().map(|(n, _)| n.to_string()).collect();
+    built.sort();
+    assert_eq!(built, on_disk);
+    for (name, text) in built_in::FILES {
+        assert_eq!(
+            *text,
+            std::fs::read_to_string(config_dir().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn without_a_config_directory_the_built_in_files_are_used() {
+    let s = Settings::load_with_env(None, None, env(&[])).unwrap();
+    let lexicon = s.rule_path(&s.rules.lexicon);
+    assert!(
+        fraudstat::configuration::built_in::is_built_in(&lexicon),
+        "{lexicon:?}"
+    );
+    fraudstat::pipeline::Pipeline::load(&s).expect("the built-in rules load");
+}
+
+/// A config directory holding only a `default.toml` changes settings; the
+/// rules it lacks are the built-in ones.
+#[test]
+fn a_config_directory_need_hold_only_what_it_changes() {
+    let dir = std::env::temp_dir().join(format!("fraudstat-partial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("default.toml"), "[queues]\nprefix = \"partial\"\n").unwrap();
+    let s = Settings::load_with_env(Some(&dir), None, env(&[])).unwrap();
+    assert_eq!(s.queues.prefix, "partial");
+    assert_eq!(s.fetch.timeout_secs, 30, "the rest stays built in");
+    fraudstat::pipeline::Pipeline::load(&s).expect("the built-in rules fill in");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unknown_settings_stop_start_up_with_the_closest_name() {
+    let dir = std::env::temp_dir().join(format!("fraudstat-unknown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mine.toml");
+    std::fs::write(&file, "[fetch]\nallow_private_address = true\n").unwrap();
+    let err = Settings::load_with_env(None, Some(&file), env(&[])).unwrap_err();
+    let SettingsError::Unknown(u) = &err else {
+        panic!("not an unknown setting: {err}");
+    };
+    assert_eq!(u.name, "fetch.allow_private_address");
+    assert_eq!(
+        u.suggestion.as_deref(),
+        Some("fetch.allow_private_addresses")
+    );
+    assert!(err.to_string().contains("mine.toml"), "{err}");
+
+    // The same in a config directory's default.toml.
+    std::fs::write(dir.join("default.toml"), "[worker]\nconcurency = 4\n").unwrap();
+    let err = Settings::load_with_env(Some(&dir), None, env(&[])).unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean worker.concurrency?"),
+        "{err}"
+    );
+
+    for (name, meant) in [
+        (
+            "FRAUDSTAT_FETCH__TIMEOUT_SEC",
+            "FRAUDSTAT_FETCH__TIMEOUT_SECS",
+        ),
+        (
+            "FRAUDSTAT_FETCH_TIMEOUT_SECS",
+            "FRAUDSTAT_FETCH__TIMEOUT_SECS",
+        ),
+        ("FRAUDSTAT_CONFIG_DIRECTORY", "FRAUDSTAT_CONFIG_DIR"),
+    ] {
+        let err = Settings::load_with_env(None, None, env(&[(name, "1")])).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("did you mean {meant}?")),
+            "{name}: {err}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

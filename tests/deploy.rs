@@ -293,7 +293,7 @@ fn the_pods_settings_load_through_the_workers_loader() {
         env.push((name, value));
     }
     assert_traces_exported(&env, "deployment.yaml");
-    let settings = Settings::load_with_env(&dir, None, env.clone()).unwrap();
+    let settings = Settings::load_with_env(Some(&dir), None, env.clone()).unwrap();
     // The worker built from these files finds its rule files too.
     fraudstat::pipeline::Pipeline::load(&settings).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
@@ -413,7 +413,7 @@ fn the_compose_file_sets_only_real_settings_and_serves_real_pages() {
         assert_is_setting(k, "compose.yaml");
     }
     assert_traces_exported(&env, "compose.yaml");
-    let settings = Settings::load_with_env(&root().join("config"), None, env).unwrap();
+    let settings = Settings::load_with_env(Some(&root().join("config")), None, env).unwrap();
     assert!(settings.amqp.url.contains("@rabbitmq:5672"));
     let grace: u64 = worker["stop_grace_period"]
         .as_str()
@@ -467,9 +467,12 @@ fn amqp_to_json(v: &AMQPValue) -> Value {
 }
 
 fn default_names() -> Names {
-    let settings =
-        Settings::load_with_env(&root().join("config"), None, Vec::<(String, String)>::new())
-            .unwrap();
+    let settings = Settings::load_with_env(
+        Some(&root().join("config")),
+        None,
+        Vec::<(String, String)>::new(),
+    )
+    .unwrap();
     Names::new(&settings)
 }
 

@@ -39,7 +39,7 @@ fn regressions() -> Vec<(String, PathBuf)> {
 #[test]
 fn every_kept_fuzz_input_runs_through_its_target_cleanly() {
     let settings = Settings::load_with_env(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("config"),
+        Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config")),
         None,
         Vec::<(String, String)>::new(),
     )

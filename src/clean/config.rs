@@ -256,10 +256,11 @@ pub struct Rules {
 impl Rules {
     /// Reads and compiles a rules file.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::from_toml_str(&text, path)
     }
 

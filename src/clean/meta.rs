@@ -564,6 +564,15 @@ pub fn format_tag_date(v: &str, rules: &Rules) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The patterns are literals held as `Option` so that no input path can
+    /// panic on them; a literal that stopped compiling would silently turn
+    /// its reader off, so each is checked here instead.
+    #[test]
+    fn every_literal_pattern_compiles() {
+        assert!(super::DAY_ONLY.is_some(), "DAY_ONLY");
+        assert!(super::COPYRIGHT.is_some(), "COPYRIGHT");
+    }
     use super::*;
 
     fn rules() -> Rules {

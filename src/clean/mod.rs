@@ -40,10 +40,11 @@ impl Cleaner {
     /// Loads the cleaning rules from a TOML file, and the HTML extractor's
     /// rules from the file its `[html] rules_file` names (relative to it).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::from_toml_str(&text, path)
     }
 

@@ -91,6 +91,27 @@ static TABLES: LazyLock<Option<Tables>> = LazyLock::new(|| {
     })
 });
 
+/// The Traditional-to-Simplified converter shared by the whole pipeline,
+/// or why OpenCC's built-in tables would not load.
+pub fn t2s() -> Result<&'static OpenCC, crate::error::ConfigError> {
+    T2S.as_ref().ok_or_else(opencc_missing)
+}
+
+/// Loads the converters and the tables built from them, so that a build
+/// whose OpenCC tables do not load stops at start-up instead of detecting
+/// every page as Simplified.
+pub fn ensure_loaded() -> Result<(), crate::error::ConfigError> {
+    t2s()?;
+    TABLES.as_ref().map(|_| ()).ok_or_else(opencc_missing)
+}
+
+fn opencc_missing() -> crate::error::ConfigError {
+    crate::error::ConfigError::Invalid {
+        path: crate::configuration::built_in::path("opencc"),
+        message: "OpenCC's built-in conversion tables did not load".into(),
+    }
+}
+
 /// Whether Traditional-to-Simplified conversion may change `text`: it has a
 /// Traditional form, or a character beyond the tables (supplementary
 /// planes), where only a conversion can tell.

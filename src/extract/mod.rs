@@ -52,7 +52,7 @@ use sentence::Segments;
 #[derive(Clone)]
 pub struct Extractor {
     lex: Arc<Lexicon>,
-    t2s: Option<Arc<OpenCC>>,
+    t2s: &'static OpenCC,
     bodies: Arc<reporting_body::Resolver>,
 }
 
@@ -80,9 +80,8 @@ impl Extractor {
             &reporting_body::sibling(path, "extract-regions.toml"),
             &reporting_body::sibling(path, "gazetteer.tsv"),
         )?;
-        let t2s = OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
-            .ok()
-            .map(Arc::new);
+        crate::clean::script::ensure_loaded()?;
+        let t2s = crate::clean::script::t2s()?;
         Ok(Self {
             lex: Arc::new(lex),
             t2s,
@@ -101,7 +100,7 @@ impl Extractor {
         meter: &mut Meter<'_>,
         cut: &mut bool,
     ) -> Found {
-        let view = View::new(text, self.t2s.as_deref());
+        let view = View::new(text, Some(self.t2s));
         let lex = &*self.lex;
         let seg = Segments::new(&view.simp, lex.max_sentence_chars);
         let (mut figs, hit) = candidate::figures_within(lex, &view.simp, max_figures, meter);
@@ -218,7 +217,7 @@ impl Extractor {
         let juris = region::jurisdiction_of(lex, &[title_simp, &body.view.simp]);
         // Source lines and the region hint are matched on the Simplified
         // view, as the text is.
-        let simp = |s: &str| View::new(s, self.t2s.as_deref()).simp;
+        let simp = |s: &str| View::new(s, Some(self.t2s)).simp;
         // The pipeline copies the crawler's source into a page without
         // one: the same line counts once.
         let mut sources: Vec<Vec<char>> = [article.source.as_deref(), hints.source.as_deref()]

@@ -160,10 +160,11 @@ fn invalid(path: &Path, message: String) -> ConfigError {
 impl Resolver {
     /// Loads the `[reporting_body]` section of `regions` and the gazetteer.
     pub fn from_files(regions: &Path, gazetteer: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(regions).map_err(|source| ConfigError::Io {
-            path: regions.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::configuration::built_in::read(regions).map_err(|source| ConfigError::Io {
+                path: regions.to_path_buf(),
+                source,
+            })?;
         let raw: RawFile = toml::from_str(&text).map_err(|e| invalid(regions, e.to_string()))?;
         let gaz = Gazetteer::from_file(gazetteer)?;
         Self::new(raw.reporting_body, gaz, regions)

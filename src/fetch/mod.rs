@@ -40,7 +40,9 @@ pub struct FetchedPage {
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The host or an address it resolves to, or a redirect target, is not public.
-    #[error("forbidden address: {0}")]
+    #[error(
+        "forbidden address: {0} (only public addresses are fetched; allow others with --allow-private-addresses, FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESSES=true or fetch.allowed_networks)"
+    )]
     ForbiddenAddress(String),
     /// The exchange took longer than allowed.
     #[error("timeout: {0}")]
@@ -189,8 +191,13 @@ impl Fetcher {
                 let scheme = url.scheme().to_string();
                 return attempt.error(format!("redirect to scheme {scheme}"));
             }
-            if let Err(e) = check_literal_host(url, &redirect_policy) {
-                return attempt.error(Forbidden(e.to_string()));
+            // The bare reason: the error is wrapped as a forbidden address
+            // again when it surfaces, and "forbidden address: forbidden
+            // address: …" helps nobody.
+            if let Err(FetchError::ForbiddenAddress(why)) =
+                check_literal_host(url, &redirect_policy)
+            {
+                return attempt.error(Forbidden(why));
             }
             let followed = attempt.previous().len();
             let _ = REDIRECTS.try_with(|n| n.set(followed));

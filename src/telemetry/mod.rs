@@ -116,7 +116,8 @@ where
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&settings.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs: Box<dyn Layer<Registry> + Send + Sync> = match settings.format {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let logs: Box<dyn Layer<Registry> + Send + Sync> = match settings.format.resolve(terminal) {
         LogFormat::Json => {
             // No ANSI in JSON: page text and URLs are logged, and escape
             // codes in them must not reach an operator's terminal
@@ -130,8 +131,9 @@ where
             inner.add_from_span("span_id", |span| span_ids(span).map(|(_, s)| s));
             json.with_filter(filter).boxed()
         }
-        LogFormat::Pretty => tracing_subscriber::fmt::layer()
-            .pretty()
+        LogFormat::Pretty | LogFormat::Auto => tracing_subscriber::fmt::layer()
+            .with_ansi(terminal)
+            .with_target(false)
             .with_writer(writer)
             .with_filter(filter)
             .boxed(),

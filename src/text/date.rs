@@ -486,6 +486,22 @@ fn timestamp<'a>(
 
 #[cfg(test)]
 mod tests {
+
+    /// The patterns are literals held as `Option` so that no input path can
+    /// panic on them; a literal that stopped compiling would silently turn
+    /// its reader off, so each is checked here instead.
+    #[test]
+    fn every_literal_pattern_compiles() {
+        assert!(super::GREGORIAN.is_some(), "GREGORIAN");
+        assert!(super::ROC.is_some(), "ROC");
+        assert!(super::HANZI.is_some(), "HANZI");
+        assert!(super::SHORT_YEAR.is_some(), "SHORT_YEAR");
+        assert!(super::MONTH_DAY_HANZI.is_some(), "MONTH_DAY_HANZI");
+        assert!(super::MONTH_DAY_NUMERIC.is_some(), "MONTH_DAY_NUMERIC");
+        assert!(super::URL_DAY.is_some(), "URL_DAY");
+        assert!(super::URL_MONTH.is_some(), "URL_MONTH");
+        assert!(super::ENGLISH.is_some(), "ENGLISH");
+    }
     use super::*;
 
     fn date(s: &str) -> Option<String> {

@@ -289,7 +289,7 @@ mod tests {
 
     fn names() -> Names {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-        Names::new(&Settings::load_with_env(&dir, None, Vec::new()).unwrap())
+        Names::new(&Settings::load_with_env(Some(&dir), None, Vec::new()).unwrap())
     }
 
     const LIMITS: RecordLimits = RecordLimits {

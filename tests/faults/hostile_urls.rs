@@ -104,7 +104,7 @@ fn fetch_settings(allow_private: bool) -> Settings {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    Settings::load_with_env(&crate_dir().join("config"), None, env).unwrap()
+    Settings::load_with_env(Some(&crate_dir().join("config")), None, env).unwrap()
 }
 
 /// The worker's per-message code on one URL: its outcome's error kind, or

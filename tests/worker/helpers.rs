@@ -190,7 +190,7 @@ impl TestApp {
             env.push((k.to_string(), v.to_string()));
         }
         let settings =
-            Settings::load_with_env(&crate_dir().join("config"), None, env.clone()).unwrap();
+            Settings::load_with_env(Some(&crate_dir().join("config")), None, env.clone()).unwrap();
         let names = Names::new(&settings);
         let guard = BrokerGuard {
             settings: settings.clone(),

@@ -69,7 +69,7 @@ async fn happy_path_every_corpus_page_gives_one_result_matching_the_pipeline() {
     let names = gold_names();
     assert!(names.len() >= 40, "corpus gold missing");
     let settings = Settings::load_with_env(
-        &crate_dir().join("config"),
+        Some(&crate_dir().join("config")),
         None,
         Vec::<(String, String)>::new(),
     )
@@ -862,7 +862,7 @@ async fn process_one_turns_each_kind_of_page_into_its_outcome() {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let settings = Settings::load_with_env(&crate_dir().join("config"), None, env).unwrap();
+    let settings = Settings::load_with_env(Some(&crate_dir().join("config")), None, env).unwrap();
     let processor = Processor::new(&settings).unwrap();
     let props = lapin::BasicProperties::default();
     let run = |body: String, props: lapin::BasicProperties| {
@@ -1132,7 +1132,7 @@ async fn html_pages_in_any_charset_come_out_as_the_pipeline_reads_them() {
     let app = TestApp::new("html", &[]).await;
     let server = PageServer::start().await;
     let settings = Settings::load_with_env(
-        &crate_dir().join("config"),
+        Some(&crate_dir().join("config")),
         None,
         Vec::<(String, String)>::new(),
     )

@@ -243,10 +243,11 @@ struct RawPhrases {
 impl HtmlRules {
     /// Loads and compiles the rules from a TOML file.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::from_toml_str(&text, path)
     }
 

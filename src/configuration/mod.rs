@@ -1,5 +1,12 @@
-//! Settings: `config/default.toml`, then a file given with `--config`, then
-//! `FRAUDSTAT_…` environment variables (nested keys joined with `__`).
+//! Settings: the built-in `config/default.toml`, then `default.toml` of a
+//! config directory if one is given, then a file given with `--config`, then
+//! `FRAUDSTAT_…` environment variables (nested keys joined with `__`), then
+//! the command line's flags.
+//!
+//! Every layer is strict: a key the built-in `default.toml` does not have,
+//! in a file or in a `FRAUDSTAT_` variable, stops start-up with the closest
+//! valid name, since a misspelt setting that is silently ignored (say
+//! `FRAUDSTAT_FETCH__ALLOW_PRIVATE_ADDRESS`) is worse than no setting.
 //!
 //! Settings are checked once at start-up and turned into typed values, so a
 //! bad one stops the process with a message naming it instead of failing on
@@ -10,11 +17,16 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub mod built_in;
+mod strict;
+
+pub use strict::UnknownSetting;
+
 /// Prefix of every environment variable the service reads.
 pub const ENV_PREFIX: &str = "FRAUDSTAT";
 
 /// Everything the service can be told.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Settings {
     /// The broker.
     pub amqp: AmqpSettings,
@@ -34,15 +46,17 @@ pub struct Settings {
     pub rules: RuleFiles,
     /// Bounds on the work one page may cause.
     pub limits: crate::pipeline::PipelineLimits,
-    /// Directory the rule paths are relative to (that of `default.toml`).
+    /// Directory the rule paths are relative to; `None` for the built-in
+    /// files alone.
     #[serde(skip)]
-    pub config_dir: PathBuf,
+    pub config_dir: Option<PathBuf>,
 }
 
 /// `[amqp]`
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, serde::Serialize)]
 pub struct AmqpSettings {
     /// Broker URL; holds credentials, so never logged whole.
+    #[serde(serialize_with = "serialize_masked_url")]
     pub url: String,
     /// Heartbeat interval asked of the broker, in seconds (used unless the
     /// URL carries `?heartbeat=`).
@@ -87,7 +101,7 @@ impl std::fmt::Debug for AmqpSettings {
 }
 
 /// `[queues]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct QueueSettings {
     /// Prefix of every queue and exchange name.
     pub prefix: String,
@@ -97,7 +111,7 @@ pub struct QueueSettings {
 }
 
 /// `[retry]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct RetrySettings {
     /// Delay of each retry queue, in milliseconds, in increasing order; the
     /// n-th retry waits in the n-th queue (the last one is reused).
@@ -112,7 +126,7 @@ pub struct RetrySettings {
 }
 
 /// `[worker]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct WorkerSettings {
     /// URLs processed at once; also the broker prefetch.
     pub concurrency: u16,
@@ -158,7 +172,7 @@ impl WorkerSettings {
 }
 
 /// `[metrics]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct MetricsSettings {
     /// Address of the `/metrics`, `/healthz`, `/readyz` listener
     /// (`host:port`; port 0 picks a free one); empty turns it off.
@@ -166,7 +180,7 @@ pub struct MetricsSettings {
 }
 
 /// `[fetch]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct FetchSettings {
     /// Whether non-public addresses may be fetched.
     pub allow_private_addresses: bool,
@@ -199,17 +213,31 @@ impl FetchSettings {
 }
 
 /// Log line format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
+    /// `pretty` when standard error is a terminal, `json` otherwise: people
+    /// at a terminal read, services' log pipelines parse.
+    Auto,
     /// One JSON object per line, for log pipelines.
     Json,
-    /// Human-readable, for a terminal.
+    /// Human-readable, one line each; coloured only on a terminal.
     Pretty,
 }
 
+impl LogFormat {
+    /// `Auto` made definite for a writer that is (or is not) a terminal.
+    pub fn resolve(self, terminal: bool) -> LogFormat {
+        match self {
+            LogFormat::Auto if terminal => LogFormat::Pretty,
+            LogFormat::Auto => LogFormat::Json,
+            definite => definite,
+        }
+    }
+}
+
 /// `[log]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct LogSettings {
     /// Line format.
     pub format: LogFormat,
@@ -218,7 +246,7 @@ pub struct LogSettings {
 }
 
 /// `[rules]`: paths of the rule files, relative to the config directory.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct RuleFiles {
     /// Plain-text cleaning rules.
     pub clean: PathBuf,
@@ -236,6 +264,14 @@ pub enum SettingsError {
     /// A file is missing, unreadable or not valid TOML, or a value has the wrong type.
     #[error(transparent)]
     Load(#[from] config::ConfigError),
+    /// `--config-dir` (or `FRAUDSTAT_CONFIG_DIR`) is not a directory.
+    #[error(
+        "configuration: config directory {0} does not exist (it is optional: without --config-dir and FRAUDSTAT_CONFIG_DIR the built-in settings and rules are used)"
+    )]
+    NoConfigDir(PathBuf),
+    /// A file or variable names a setting that does not exist.
+    #[error(transparent)]
+    Unknown(#[from] UnknownSetting),
     /// A value has the right type but is not acceptable.
     #[error("configuration: invalid {key}: {reason}")]
     Invalid {
@@ -247,28 +283,54 @@ pub enum SettingsError {
 }
 
 impl Settings {
-    /// Loads `config_dir/default.toml`, then `extra` if given, then the
-    /// environment, and validates the result.
-    pub fn load(config_dir: &Path, extra: Option<&Path>) -> Result<Self, SettingsError> {
+    /// Loads the built-in settings, then `config_dir/default.toml` if
+    /// there is one, then `extra` if given, then the environment, and
+    /// validates the result.
+    pub fn load(config_dir: Option<&Path>, extra: Option<&Path>) -> Result<Self, SettingsError> {
         Self::load_with_env(config_dir, extra, std::env::vars())
     }
 
     /// As [`Settings::load`], with the environment passed in so tests need
-    /// not mutate the process environment.
+    /// not mutate the process environment (and the command line's flags can
+    /// be appended to it: a later pair wins).
     pub fn load_with_env(
-        config_dir: &Path,
+        config_dir: Option<&Path>,
         extra: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, SettingsError> {
+        let defaults = built_in::file("default.toml").expect("default.toml is built in");
+        let known = strict::Known::from_defaults(defaults);
         let mut builder = config::Config::builder()
-            .add_source(config::File::from(config_dir.join("default.toml")).required(true));
-        if let Some(path) = extra {
-            builder = builder.add_source(config::File::from(path).required(true));
+            .add_source(config::File::from_str(defaults, config::FileFormat::Toml));
+        let mut files = Vec::new();
+        if let Some(dir) = config_dir {
+            if !dir.is_dir() {
+                return Err(SettingsError::NoConfigDir(dir.to_path_buf()));
+            }
+            let own = dir.join("default.toml");
+            if own.is_file() {
+                files.push(own);
+            }
+        }
+        files.extend(extra.map(Path::to_path_buf));
+        for file in &files {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                config::ConfigError::Foreign(format!("{}: {e}", file.display()).into())
+            })?;
+            known.check_file(file, &text)?;
+            builder = builder.add_source(config::File::from_str(&text, config::FileFormat::Toml));
         }
         let env: std::collections::HashMap<String, String> = env
             .into_iter()
-            .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k.contains("__"))
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
             .collect();
+        let mut names: Vec<&String> = env.keys().collect();
+        names.sort();
+        for name in names {
+            known.check_env(name)?;
+        }
+        let env: std::collections::HashMap<String, String> =
+            env.into_iter().filter(|(k, _)| k.contains("__")).collect();
         builder = builder.add_source(
             config::Environment::with_prefix(ENV_PREFIX)
                 .prefix_separator("_")
@@ -277,18 +339,53 @@ impl Settings {
                 .source(Some(env)),
         );
         let mut settings: Settings = builder.build()?.try_deserialize()?;
-        settings.config_dir = config_dir.to_path_buf();
+        settings.config_dir = config_dir.map(Path::to_path_buf);
         settings.validate()?;
         Ok(settings)
     }
 
-    /// Resolves a rule path against the config directory.
+    /// Resolves a rule path: absolute paths stay; relative ones are taken
+    /// from the config directory when it has the file, else from the files
+    /// built into the binary.
     pub fn rule_path(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.config_dir.join(path)
+            return path.to_path_buf();
         }
+        match &self.config_dir {
+            Some(dir) if dir.join(path).is_file() => dir.join(path),
+            _ => built_in::path(path),
+        }
+    }
+
+    /// The settings in force as TOML, with the broker password masked, and
+    /// where each rule file comes from: what `fraudstat settings` prints.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# config directory: {}\n",
+            match &self.config_dir {
+                Some(d) => d.display().to_string(),
+                None => "none (built-in settings and rules)".to_string(),
+            }
+        ));
+        for (key, path) in [
+            ("rules.clean", &self.rules.clean),
+            ("rules.html", &self.rules.html),
+            ("rules.lexicon", &self.rules.lexicon),
+            ("rules.decode", &self.rules.decode),
+        ] {
+            out.push_str(&format!(
+                "# {key}: {}\n",
+                built_in::origin(&self.rule_path(path))
+            ));
+        }
+        out.push('\n');
+        out.push_str(&self.masked_toml());
+        out
+    }
+
+    fn masked_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot show the settings: {e}\n"))
     }
 
     fn validate(&self) -> Result<(), SettingsError> {
@@ -438,6 +535,22 @@ impl Settings {
     }
 }
 
+/// `url` with its password replaced by `****`, for showing settings.
+pub fn masked_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "<not a URL>".to_string(),
+    }
+}
+
+fn serialize_masked_url<S: serde::Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&masked_url(url))
+}
+
 /// A list given as a TOML array or, from the environment, as one
 /// comma-separated string (`FRAUDSTAT_RETRY__DELAYS_MS=1000,5000`).
 fn de_string_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -490,7 +603,7 @@ mod tests {
     fn load(env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
         Settings::load_with_env(
-            &dir,
+            Some(&dir),
             None,
             env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
         )
