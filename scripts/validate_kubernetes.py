@@ -21,6 +21,13 @@ extension and pipeline component they name is configured, memory_limiter
 comes first, and the receivers and health check do not listen on
 localhost only (the collector's default since 0.110), which would leave
 them unreachable from the workers and the probes.
+
+Then the deployment must be safe by default (scripts/deploy_safety.py): no
+secret value in deploy/, NetworkPolicies that isolate every pod and open
+exactly the expected ports (never the management UI's), and a
+least-privilege broker user for the workers. `--self-test` runs those
+checks on mutated copies of deploy/ and fails unless each one is caught;
+scripts/validate-deploy runs it after the checks.
 """
 
 from __future__ import annotations
@@ -34,6 +41,9 @@ import sys
 import jsonschema
 import yaml
 from kubernetes_validate import utils as kv
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import deploy_safety  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KUSTOMIZATIONS = [
@@ -213,7 +223,15 @@ def main() -> int:
             bad_configs += 1
         else:
             print(f"ok {rel} (OpenTelemetry Collector configuration)")
-    return 1 if failed or bad_configs else 0
+    unsafe = deploy_safety.check(deploy_safety.Snapshot(ROOT, render))
+    for err in unsafe:
+        print(f"FAIL safe by default: {err}")
+    if not unsafe:
+        print(
+            "ok safe by default: no secret values in deploy/, every pod isolated by "
+            "NetworkPolicies with the expected rules, a least-privilege broker user for the workers"
+        )
+    return 1 if failed or bad_configs or unsafe else 0
 
 
 def dump() -> int:
@@ -234,4 +252,6 @@ def dump() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--self-test"]:
+        sys.exit(deploy_safety.self_test(render, ROOT))
     sys.exit(dump() if len(sys.argv) > 2 and sys.argv[1] in ("--render", "--yaml") else main())

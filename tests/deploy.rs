@@ -123,6 +123,21 @@ fn env_to_key(var: &str) -> Option<String> {
     ))
 }
 
+/// The Secret the manifests read the broker's credentials from (created at
+/// deploy time by `deploy/kubernetes/make-secrets.sh`, never in the
+/// repository), the key of the workers' broker URL in it, and a URL of the
+/// form that script writes there.
+const SECRET: &str = "fraudstat-rabbitmq";
+const WORKER_URL_KEY: &str = "worker-url";
+const STAND_IN_URL: &str = "amqp://fraudstat:stand-in-password@rabbitmq:5672/%2f";
+
+/// A compose value as compose makes it: each `${NAME:?message}` (a variable
+/// that must be set, from deploy/.env) replaced by a stand-in.
+fn compose_interpolated(value: &str) -> String {
+    let re = regex::Regex::new(r"\$\{[A-Za-z0-9_]+:\?[^}]*\}").unwrap();
+    re.replace_all(value, "stand-in-password").into_owned()
+}
+
 /// The command line's own variable (where the config directory is), not a
 /// setting: the loader skips names without `__`.
 const CONFIG_DIR_VAR: &str = "FRAUDSTAT_CONFIG_DIR";
@@ -264,7 +279,11 @@ fn the_pods_settings_load_through_the_workers_loader() {
     let objects = render("deploy/kubernetes/keda");
     let cm = object(&objects, "ConfigMap", "fraudstat-config");
     let deployment = object(&objects, "Deployment", "fraudstat-worker");
-    let secret = object(&objects, "Secret", "fraudstat-amqp");
+    // No credentials in the manifests: the Secret is made at deploy time.
+    assert!(
+        !objects.iter().any(|o| o["kind"] == "Secret"),
+        "a Secret in the manifests"
+    );
     let pod = &deployment["spec"]["template"]["spec"];
     let container = &pod["containers"][0];
 
@@ -284,11 +303,9 @@ fn the_pods_settings_load_through_the_workers_loader() {
             continue;
         } else {
             let r = &var["valueFrom"]["secretKeyRef"];
-            assert_eq!(r["name"], secret["metadata"]["name"], "{name}");
-            secret["stringData"][r["key"].as_str().unwrap()]
-                .as_str()
-                .unwrap()
-                .to_string()
+            assert_eq!(r["name"], SECRET, "{name}");
+            assert_eq!(r["key"], WORKER_URL_KEY, "{name}");
+            STAND_IN_URL.to_string()
         };
         env.push((name, value));
     }
@@ -298,10 +315,7 @@ fn the_pods_settings_load_through_the_workers_loader() {
     fraudstat::pipeline::Pipeline::load(&settings).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(settings.queues.prefix, "fraudstat");
-    assert_eq!(
-        settings.amqp.url,
-        secret["stringData"]["url"].as_str().unwrap()
-    );
+    assert_eq!(settings.amqp.url, STAND_IN_URL);
     assert!(!settings.fetch.allow_private_addresses);
 
     // The mount, the variable the binary reads it from, and the image agree.
@@ -390,11 +404,8 @@ fn the_pods_settings_load_through_the_workers_loader() {
         trigger["authenticationRef"]["name"],
         auth["metadata"]["name"]
     );
-    assert_eq!(
-        auth["spec"]["secretTargetRef"][0]["name"],
-        secret["metadata"]["name"]
-    );
-    assert_eq!(auth["spec"]["secretTargetRef"][0]["key"], "url");
+    assert_eq!(auth["spec"]["secretTargetRef"][0]["name"], SECRET);
+    assert_eq!(auth["spec"]["secretTargetRef"][0]["key"], WORKER_URL_KEY);
 }
 
 #[test]
@@ -407,11 +418,19 @@ fn the_compose_file_sets_only_real_settings_and_serves_real_pages() {
         .as_object()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .map(|(k, v)| (k.clone(), compose_interpolated(v.as_str().unwrap())))
         .collect();
     for (k, _) in &env {
         assert_is_setting(k, "compose.yaml");
     }
+    // The workers' password is a variable compose requires (deploy/.env).
+    let raw_url = worker["environment"]["FRAUDSTAT_AMQP__URL"]
+        .as_str()
+        .unwrap();
+    assert!(
+        raw_url.starts_with("amqp://fraudstat:${RABBITMQ_WORKER_PASSWORD:?"),
+        "{raw_url}"
+    );
     assert_traces_exported(&env, "compose.yaml");
     let settings = Settings::load_with_env(Some(&root().join("config")), None, env).unwrap();
     assert!(settings.amqp.url.contains("@rabbitmq:5672"));
