@@ -278,10 +278,11 @@ impl Processor {
         let span = tracing::Span::current();
         let hdrs = msg.properties.headers().as_ref();
         let trace = propagation::extract(hdrs);
-        let prior = headers::get_u64(hdrs, headers::ATTEMPTS).unwrap_or(0);
-        let attempt = u32::try_from(prior)
-            .unwrap_or(u32::MAX - 1)
-            .saturating_add(1);
+        let prior = headers::get_u64(hdrs, headers::ATTEMPTS);
+        let (attempt, ignored) = self.retry.attempt_number(prior);
+        if ignored {
+            events::attempts_header_ignored(prior.unwrap_or_default());
+        }
         // Only a well-formed time is carried on: the header comes from
         // outside and is copied into everything published for this input.
         let first_attempt_at = headers::get_str(hdrs, headers::FIRST_ATTEMPT_AT)

@@ -366,6 +366,37 @@ async fn a_500_then_200_is_retried_through_the_broker_and_done() {
     app.close().await;
 }
 
+/// `x-fraudstat-attempts` comes from outside: 2^62 on a crawler's message
+/// must not make its first transient error final (nor overflow anything).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attempt_count_past_the_budget_from_outside_is_ignored() {
+    let app = TestApp::new("attempts", &[]).await;
+    let server = PageServer::start().await;
+    let url = server.url("/flaky/huge-attempts");
+    let mut h = FieldTable::default();
+    h.insert(
+        "x-fraudstat-attempts".into(),
+        AMQPValue::LongLongInt(1 << 62),
+    );
+    app.publish(url.as_bytes(), Some(h)).await;
+    let mut worker = app.spawn_worker();
+    let got = app.collect(1, 0).await;
+    let r = got.result_for(&url);
+    assert_result_shape(r, &url);
+    assert_eq!(r.json["attempts"], 2);
+    assert_eq!(r.headers["x-fraudstat-attempts"], "LongLongInt(2)");
+    assert_eq!(server.hits("/flaky/huge-attempts"), 2);
+    let ignored = worker
+        .wait_for_log(
+            "attempt count from the input past the retry budget; counted as a first attempt",
+        )
+        .await;
+    assert_eq!(ignored["fields"]["header_value"], 1u64 << 62);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_with_retry_after_waits_in_a_queue_at_least_that_long() {
     let app = TestApp::new("limited", &[]).await;
@@ -910,6 +941,20 @@ async fn process_one_turns_each_kind_of_page_into_its_outcome() {
             ..
         }
     ));
+
+    // A count past the budget is not a worker's: a first attempt.
+    let mut h = FieldTable::default();
+    h.insert(
+        "x-fraudstat-attempts".into(),
+        AMQPValue::LongLongInt(1 << 62),
+    );
+    let forged = run(server.url("/status/503"), props.clone().with_headers(h)).await;
+    assert_eq!(forged.attempt, 1);
+    assert!(
+        matches!(&forged.outcome, Outcome::Retry { .. }),
+        "{:?}",
+        forged.outcome
+    );
 
     let bad = run("not a url at all".into(), props.clone()).await;
     assert!(matches!(&bad.outcome, Outcome::Failed { error, .. } if error.kind() == "bad_message"));
