@@ -187,7 +187,7 @@ impl Outcome {
 pub struct Processed {
     /// Result id (caller's or stable hash; a body hash for bad messages).
     pub id: String,
-    /// The URL, when the message had one.
+    /// The URL, when the message had one, without user name and password.
     pub url: Option<String>,
     /// This attempt's number, 1-based.
     pub attempt: u32,
@@ -337,10 +337,13 @@ impl Processor {
             }
         };
         span.record("result_id", input.id.as_str());
-        span.record("url", input.url.as_str());
-        span.set_attribute("url.full", input.url.as_str().to_string());
+        // Everything shown or published carries the URL without userinfo;
+        // only the fetch itself and a retry's byte-exact input have it.
+        let shown_url = input.url.redacted().into_owned();
+        span.record("url", shown_url.as_str());
+        span.set_attribute("url.full", shown_url.clone());
         processed.id = input.id.clone();
-        processed.url = Some(input.url.as_str().to_string());
+        processed.url = Some(shown_url.clone());
         processed.meta = input.meta.clone();
 
         let host = input
@@ -371,7 +374,7 @@ impl Processor {
 
         let start = Instant::now();
         let pipeline = self.pipeline.clone();
-        let (id, url, meta) = (input.id.clone(), input.url.as_str().to_string(), input.meta);
+        let (id, url, meta) = (input.id.clone(), shown_url, input.meta);
         let (deadline, abandon) = (self.page_deadline, self.abandon.clone());
         // Cleaning and extraction are CPU work: they run on the pool sized
         // to the cores, off the threads that drive the broker connections
