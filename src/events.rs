@@ -263,6 +263,15 @@ pub fn retry_scheduled(error_kind: &str, queue: &str, delay_ms: u64, attempt: u3
     );
 }
 
+/// An input's `x-fraudstat-attempts` was more than a worker ever writes:
+/// ignored, the message counts as a first attempt.
+pub fn attempts_header_ignored(value: u64) {
+    tracing::warn!(
+        header_value = value,
+        "attempt count from the input past the retry budget; counted as a first attempt"
+    );
+}
+
 /// A transient error ran out of attempts: a failure record follows.
 pub fn giving_up(error_kind: &str, attempt: u32) {
     tracing::warn!(error_kind, attempt, "giving up after the last attempt");

@@ -8,7 +8,9 @@ use base64::prelude::BASE64_STANDARD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::article_url::ArticleUrl;
+use std::borrow::Cow;
+
+use crate::article_url::{ArticleUrl, redact, redact_text};
 
 /// Longest caller id accepted, so ids stay usable as AMQP `message_id`
 /// (a short string of at most 255 bytes).
@@ -80,6 +82,49 @@ impl InputMessage {
         let url = ArticleUrl::parse(&raw_url).map_err(|e| BadMessage(e.to_string()))?;
         let id = id.unwrap_or_else(|| url.stable_id());
         Ok(Self { url, id, meta })
+    }
+}
+
+/// Largest JSON body parsed to find its `url` for [`redact_body`]; a larger
+/// one (the worker refuses those unread) is scrubbed as text.
+const REDACT_PARSE_LIMIT: usize = 1 << 20;
+
+/// The body as a failure record may keep it: the user name and password of
+/// its URL removed (see [`crate::article_url::redact`]). A JSON object has
+/// its `url` replaced and is written again (a record keeps the object, not
+/// its spelling, anyway); other text is scrubbed as text; bytes that are
+/// not UTF-8 are left alone, having no URL the worker could read. `meta`
+/// is not touched: it is the caller's, passed through everywhere as sent.
+pub fn redact_body(body: &[u8]) -> Cow<'_, [u8]> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Cow::Borrowed(body);
+    };
+    let trimmed = text.trim();
+    if trimmed.starts_with('{')
+        && body.len() <= REDACT_PARSE_LIMIT
+        && let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str(trimmed)
+    {
+        let shown = match object.get("url") {
+            Some(serde_json::Value::String(url)) => match redact(url) {
+                Cow::Owned(shown) => shown,
+                Cow::Borrowed(_) => return Cow::Borrowed(body),
+            },
+            _ => return Cow::Borrowed(body),
+        };
+        object.insert("url".into(), serde_json::Value::String(shown));
+        return match serde_json::to_vec(&object) {
+            Ok(bytes) => Cow::Owned(bytes),
+            // Cannot happen for a map of JSON values; fall back to text.
+            Err(_) => owned_if_changed(body, redact_text(text)),
+        };
+    }
+    owned_if_changed(body, redact(text))
+}
+
+fn owned_if_changed<'a>(body: &'a [u8], text: Cow<'_, str>) -> Cow<'a, [u8]> {
+    match text {
+        Cow::Borrowed(_) => Cow::Borrowed(body),
+        Cow::Owned(shown) => Cow::Owned(shown.into_bytes()),
     }
 }
 
@@ -266,6 +311,46 @@ mod tests {
             );
         }
         assert_ne!(body_id(b"\xff"), body_id(b"\xfe"));
+    }
+
+    #[test]
+    fn a_body_loses_its_urls_password_and_nothing_else() {
+        let json = br#"{"url":"http://user:secret@a.example/1","id":"c1","meta":{"k":"v"}}"#;
+        let shown = redact_body(json);
+        let v: serde_json::Value = serde_json::from_slice(&shown).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"url": "http://a.example/1", "id": "c1", "meta": {"k": "v"}})
+        );
+        // Escapes a parser reads but a text search would miss.
+        let escaped = br#"{"url":"http:\/\/user:secret@a.example\/1"}"#;
+        assert!(!String::from_utf8_lossy(&redact_body(escaped)).contains("secret"));
+        for (body, want) in [
+            (
+                &b"  http://user:secret@a.example/1\n"[..],
+                "http://a.example/1",
+            ),
+            (b"http:user:secret@a.example/1", "http://a.example/1"),
+            // Not valid JSON (cut short): scrubbed as text.
+            (
+                br#"{"url":"http://user:secret@a.example/1","#,
+                r#"{"url":"http://a.example/1","#,
+            ),
+            (
+                br#"{"url":"ftp://user:secret@a.example/f"}"#,
+                r#"{"url":"ftp://a.example/f"}"#,
+            ),
+        ] {
+            assert_eq!(String::from_utf8_lossy(&redact_body(body)), want);
+        }
+        for body in [
+            &br#"{"url":"http://a.example/@x","meta":{"m":"u:secret@"}}"#[..],
+            b"https://a.example/1",
+            b"\xff\xfe",
+            b"two words",
+        ] {
+            assert!(matches!(redact_body(body), Cow::Borrowed(_)), "{body:?}");
+        }
     }
 
     #[test]

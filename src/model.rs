@@ -154,9 +154,11 @@ impl Default for WorkerInfo {
 pub struct ExtractionResult {
     /// Stable hash of the normalised URL, or the caller's id.
     pub id: String,
-    /// The URL or path as received.
+    /// The URL or path as received; a URL's user name and password are
+    /// removed (it is then in its normalised spelling).
     pub url: String,
-    /// The URL after redirects (the path for files).
+    /// The URL after redirects (the path for files), without user name and
+    /// password.
     pub final_url: String,
     /// When the page was fetched or read, RFC 3339.
     pub fetched_at: String,

@@ -43,6 +43,27 @@ impl RetryPolicy {
         }
     }
 
+    /// This attempt's number (1-based), from the attempts made before it as
+    /// the input's `x-fraudstat-attempts` header says, and whether that
+    /// header was ignored.
+    ///
+    /// The header comes from outside: a worker writes at most
+    /// `max_attempts - 1` on a retry, so a larger value was set by someone
+    /// else (or by a deployment with a larger budget) and is ignored, the
+    /// message counting as a first attempt. Trusting it would let a
+    /// crawler or an attacker turn the first transient error into a final
+    /// one by sending 2^62; clamping it would do the same.
+    pub fn attempt_number(&self, prior: Option<u64>) -> (u32, bool) {
+        match prior {
+            None => (1, false),
+            Some(n) if n < u64::from(self.max_attempts) => {
+                // n < max_attempts <= u32::MAX, so neither step can fail.
+                (u32::try_from(n).unwrap_or(0).saturating_add(1), false)
+            }
+            Some(_) => (1, true),
+        }
+    }
+
     /// What to do after attempt number `attempt` (1-based) failed
     /// transiently, with the server's `Retry-After` if it sent one.
     /// `random` in `[0, 1)` picks the jitter (passed in so tests can fix it).
@@ -105,6 +126,30 @@ mod tests {
         assert_eq!(queue(2), "p.retry.5000");
         assert_eq!(queue(3), "p.retry.30000");
         assert_eq!(queue(4), "give up");
+    }
+
+    #[test]
+    fn an_attempt_count_from_outside_past_the_budget_is_ignored() {
+        let p = policy();
+        assert_eq!(p.attempt_number(None), (1, false));
+        assert_eq!(p.attempt_number(Some(0)), (1, false));
+        assert_eq!(p.attempt_number(Some(3)), (4, false));
+        for bogus in [4, 5, 1 << 31, u64::from(u32::MAX), 1 << 62, u64::MAX] {
+            assert_eq!(p.attempt_number(Some(bogus)), (1, true), "{bogus}");
+        }
+        // So 2^62 still leaves the whole budget: the first transient
+        // failure is retried.
+        let (attempt, _) = p.attempt_number(Some(1 << 62));
+        assert!(matches!(p.plan(attempt, None, 0.0), RetryPlan::Wait { .. }));
+        // And nothing overflows at the largest budget settings allow, or
+        // past it.
+        let big = RetryPolicy::new(Vec::new(), u32::MAX, 0.0);
+        assert_eq!(
+            big.attempt_number(Some(u64::from(u32::MAX) - 1)),
+            (u32::MAX, false)
+        );
+        assert_eq!(big.attempt_number(Some(u64::MAX)), (1, true));
+        assert_eq!(big.plan(u32::MAX, None, 0.5), RetryPlan::GiveUp);
     }
 
     #[test]

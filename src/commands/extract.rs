@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
-use crate::article_url::{ArticleUrl, stable_id};
+use crate::article_url::{ArticleUrl, redact, stable_id};
 use crate::configuration::Settings;
 use crate::error::ConfigError;
 use crate::fetch::{FetchError, Fetcher};
@@ -80,7 +80,7 @@ pub async fn run(
             }
             Err(e) => {
                 failed += 1;
-                tracing::error!(input = %input, error = %e, "input skipped");
+                tracing::error!(input = %redact(input), error = %e, "input skipped");
             }
         }
     }
@@ -96,10 +96,10 @@ async fn extract_url(
     let page = fetcher
         .fetch(url)
         .await
-        .map_err(|e| InputError::Fetch(url.as_str().to_string(), e))?;
+        .map_err(|e| InputError::Fetch(url.redacted().into_owned(), e))?;
     let result = pipeline.process(Document {
         id: url.stable_id(),
-        url: url.as_str().to_string(),
+        url: url.redacted().into_owned(),
         final_url: page.final_url.clone(),
         status: page.status,
         content_type: page.content_type.clone(),

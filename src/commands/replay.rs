@@ -35,6 +35,7 @@ use serde::Serialize;
 
 use crate::amqp::headers::{self, TRACEPARENT, TRACESTATE};
 use crate::amqp::{self, AmqpError, Names};
+use crate::article_url::redact;
 use crate::configuration::Settings;
 use crate::input::{InputEncoding, InputMessage};
 use crate::worker::FailureRecord;
@@ -125,7 +126,8 @@ pub struct Replayable {
     pub kind: String,
     /// Result id, when known.
     pub id: Option<String>,
-    /// URL, when the input had a valid one.
+    /// URL, when the input had a valid one, without user name and password
+    /// (for the report; the body is replayed as it is).
     pub url: Option<String>,
     /// The input message body to republish.
     pub body: Vec<u8>,
@@ -160,7 +162,7 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> Option<Replayable>
         return Some(Replayable {
             kind,
             id: parsed.as_ref().map(|m| m.id.clone()),
-            url: parsed.map(|m| m.url.as_str().to_string()),
+            url: parsed.map(|m| m.url.redacted().into_owned()),
             body: body.to_vec(),
             properties: props,
         });
@@ -182,7 +184,8 @@ pub fn classify(body: &[u8], properties: &BasicProperties) -> Option<Replayable>
     Some(Replayable {
         kind: record.error.kind,
         id: Some(record.id),
-        url: record.url,
+        // Records written before URLs were redacted may still have userinfo.
+        url: record.url.map(|u| redact(&u).into_owned()),
         body: input,
         properties: BasicProperties::default()
             .with_delivery_mode(2)

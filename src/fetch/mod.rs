@@ -19,14 +19,14 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use tracing::Instrument;
 use url::Url;
 
-use crate::article_url::ArticleUrl;
+use crate::article_url::{ArticleUrl, has_userinfo, redact_text, without_userinfo};
 use crate::configuration::FetchSettings;
 use crate::fetch::address::AddressPolicy;
 
 /// A fetched page, before decoding.
 #[derive(Debug, Clone)]
 pub struct FetchedPage {
-    /// The URL after redirects.
+    /// The URL after redirects, without user name and password.
     pub final_url: String,
     /// HTTP status (2xx here; others are errors).
     pub status: u16,
@@ -227,10 +227,8 @@ impl Fetcher {
     /// of its own (an HTTP client span, in OpenTelemetry's terms).
     pub async fn fetch(&self, url: &ArticleUrl) -> Result<FetchedPage, FetchError> {
         let target = url.url();
-        let mut shown = target.clone();
         // Credentials never reach a span (semantic conventions: `url.full`).
-        let _ = shown.set_username("");
-        let _ = shown.set_password(None);
+        let shown = without_userinfo(target);
         let span = tracing::info_span!(
             "fetch",
             otel.name = "GET",
@@ -301,7 +299,9 @@ impl Fetcher {
         {
             return Err(FetchError::TooLarge { limit });
         }
-        let final_url = response.url().to_string();
+        // reqwest moved the input's userinfo into an Authorization header,
+        // but a redirect's Location can bring some of its own.
+        let final_url = String::from(without_userinfo(response.url()));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
             if body.len() + chunk.len() > limit {
@@ -353,7 +353,13 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Sorts a reqwest error into the kind that decides what happens next.
+/// The URL reqwest puts in its message loses its userinfo (a redirect
+/// target can have some), since the message ends up in records and logs.
 fn classify(err: reqwest::Error) -> FetchError {
+    let err = match err.url().filter(|u| has_userinfo(u)).map(without_userinfo) {
+        Some(shown) => err.with_url(shown),
+        None => err,
+    };
     let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
     while let Some(e) = source {
         if let Some(f) = e.downcast_ref::<Forbidden>() {
@@ -362,7 +368,7 @@ fn classify(err: reqwest::Error) -> FetchError {
         source = e.source();
     }
     if err.is_timeout() {
-        FetchError::Timeout(err.to_string())
+        FetchError::Timeout(redact_text(&err.to_string()).into_owned())
     } else if err.is_redirect() {
         FetchError::Redirect(error_chain(&err))
     } else if err.is_connect() || err.is_request() || err.is_body() {
@@ -372,7 +378,8 @@ fn classify(err: reqwest::Error) -> FetchError {
     }
 }
 
-/// The error and its causes on one line, for failure records.
+/// The error and its causes on one line, for failure records, without
+/// the password of any URL a cause quotes.
 fn error_chain(err: &dyn StdError) -> String {
     let mut out = err.to_string();
     let mut source = err.source();
@@ -381,7 +388,7 @@ fn error_chain(err: &dyn StdError) -> String {
         out.push_str(&e.to_string());
         source = e.source();
     }
-    out
+    redact_text(&out).into_owned()
 }
 
 #[cfg(test)]

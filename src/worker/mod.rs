@@ -433,7 +433,8 @@ impl Handler {
                     (Ok(()), Some(e), _) => Some(e.to_string()),
                     (Ok(()), None, Some(e)) => Some(e.to_string()),
                     _ => None,
-                },
+                }
+                .map(|e| crate::article_url::redact_text(&e).into_owned()),
                 statistics: match &processed.outcome {
                     Outcome::Done(r) => {
                         Some(r.statistics.iter().map(|s| s.metric.as_str()).collect())

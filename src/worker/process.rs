@@ -187,7 +187,7 @@ impl Outcome {
 pub struct Processed {
     /// Result id (caller's or stable hash; a body hash for bad messages).
     pub id: String,
-    /// The URL, when the message had one.
+    /// The URL, when the message had one, without user name and password.
     pub url: Option<String>,
     /// This attempt's number, 1-based.
     pub attempt: u32,
@@ -278,10 +278,11 @@ impl Processor {
         let span = tracing::Span::current();
         let hdrs = msg.properties.headers().as_ref();
         let trace = propagation::extract(hdrs);
-        let prior = headers::get_u64(hdrs, headers::ATTEMPTS).unwrap_or(0);
-        let attempt = u32::try_from(prior)
-            .unwrap_or(u32::MAX - 1)
-            .saturating_add(1);
+        let prior = headers::get_u64(hdrs, headers::ATTEMPTS);
+        let (attempt, ignored) = self.retry.attempt_number(prior);
+        if ignored {
+            events::attempts_header_ignored(prior.unwrap_or_default());
+        }
         // Only a well-formed time is carried on: the header comes from
         // outside and is copied into everything published for this input.
         let first_attempt_at = headers::get_str(hdrs, headers::FIRST_ATTEMPT_AT)
@@ -336,10 +337,13 @@ impl Processor {
             }
         };
         span.record("result_id", input.id.as_str());
-        span.record("url", input.url.as_str());
-        span.set_attribute("url.full", input.url.as_str().to_string());
+        // Everything shown or published carries the URL without userinfo;
+        // only the fetch itself and a retry's byte-exact input have it.
+        let shown_url = input.url.redacted().into_owned();
+        span.record("url", shown_url.as_str());
+        span.set_attribute("url.full", shown_url.clone());
         processed.id = input.id.clone();
-        processed.url = Some(input.url.as_str().to_string());
+        processed.url = Some(shown_url.clone());
         processed.meta = input.meta.clone();
 
         let host = input
@@ -370,7 +374,7 @@ impl Processor {
 
         let start = Instant::now();
         let pipeline = self.pipeline.clone();
-        let (id, url, meta) = (input.id.clone(), input.url.as_str().to_string(), input.meta);
+        let (id, url, meta) = (input.id.clone(), shown_url, input.meta);
         let (deadline, abandon) = (self.page_deadline, self.abandon.clone());
         // Cleaning and extraction are CPU work: they run on the pool sized
         // to the cores, off the threads that drive the broker connections

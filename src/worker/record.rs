@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::amqp::headers;
 use crate::amqp::publisher::Outgoing;
 use crate::amqp::topology::{Names, RESULT_ROUTING_KEY};
-use crate::input::KeptInput;
+use crate::article_url::redact_text;
+use crate::input::{KeptInput, redact_body};
 use crate::model::WorkerInfo;
 use crate::telemetry::propagation;
 
@@ -37,11 +38,13 @@ pub struct FailureError {
 pub struct FailureRecord {
     /// The result id the URL would have had (a body hash for bad messages).
     pub id: String,
-    /// The URL, when the message had a valid one.
+    /// The URL, when the message had a valid one, without user name and
+    /// password.
     pub url: Option<String>,
     /// The input message: whole up to `worker.record_input_bytes`, else a
     /// prefix, with its length and hash (`input`, `input_encoding`,
-    /// `input_truncated`, `input_bytes`, `input_sha256`).
+    /// `input_truncated`, `input_bytes`, `input_sha256`), all of it with
+    /// the URL's user name and password removed first.
     #[serde(flatten)]
     pub input: KeptInput,
     /// Why.
@@ -214,10 +217,13 @@ fn failure(
     let record = FailureRecord {
         id: p.id.clone(),
         url: p.url.clone(),
-        input: KeptInput::keep(incoming.body, limits.record_input_bytes),
+        // Not the byte-exact input, unlike a retry's: a record is read by
+        // people and kept, so the URL's password goes (a replay then
+        // fetches without it).
+        input: KeptInput::keep(&redact_body(incoming.body), limits.record_input_bytes),
         error: FailureError {
             kind: error.kind().to_string(),
-            message: truncate(&error.to_string(), MAX_ERROR_MESSAGE_BYTES),
+            message: error_message(error),
             status: error.status(),
             retries_exhausted: exhausted && error.verdict() == Verdict::Retry,
         },
@@ -259,13 +265,15 @@ fn attempt_headers(p: &Processed, error: &WorkError) -> FieldTable {
     headers::set_u64(&mut h, headers::ATTEMPTS, u64::from(p.attempt));
     headers::set_str(&mut h, headers::FIRST_ATTEMPT_AT, &p.first_attempt_at);
     headers::set_str(&mut h, headers::ERROR_KIND, error.kind());
-    headers::set_str(
-        &mut h,
-        headers::ERROR_MESSAGE,
-        &truncate(&error.to_string(), MAX_ERROR_MESSAGE_BYTES),
-    );
+    headers::set_str(&mut h, headers::ERROR_MESSAGE, &error_message(error));
     propagation::inject(&mut h, &p.trace);
     h
+}
+
+/// The error as records and headers carry it: bounded, and without the
+/// password of any URL it quotes.
+fn error_message(error: &WorkError) -> String {
+    truncate(&redact_text(&error.to_string()), MAX_ERROR_MESSAGE_BYTES)
 }
 
 /// At most `max` bytes, cut on a character boundary.
@@ -430,5 +438,143 @@ mod tests {
         let record: FailureRecord = serde_json::from_slice(&out.body).unwrap();
         assert_eq!(record.error.kind, "publish_refused");
         assert!(record.input.input_truncated);
+    }
+
+    /// A `MakeWriter` collecting what a subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The body and every header, as text.
+    fn everything_published(out: &OwnedOutgoing) -> String {
+        let mut all = String::from_utf8_lossy(&out.body).into_owned();
+        for (k, v) in out.properties.headers().as_ref().unwrap().inner() {
+            let v = match v {
+                AMQPValue::LongString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                other => format!("{other:?}"),
+            };
+            all.push_str(&format!("\n{k}: {v}"));
+        }
+        all
+    }
+
+    /// A URL with a password, refused at fetch (a loopback literal) or as a
+    /// bad message: neither the record, its headers, nor a log line or
+    /// span field of the message carries the password.
+    #[tokio::test]
+    async fn a_urls_password_is_in_no_record_and_no_log_line() {
+        use tracing_subscriber::fmt::format::FmtSpan;
+        let logs = Captured::default();
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_span_events(FmtSpan::CLOSE)
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || sink.clone())
+            .finish();
+        let _logging = tracing::subscriber::set_default(subscriber);
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load_with_env(&dir, None, Vec::new()).unwrap();
+        assert!(!settings.fetch.allow_private_addresses);
+        let processor = super::super::Processor::new(&settings).unwrap();
+        let props = BasicProperties::default();
+        for (body, kind, url) in [
+            (
+                r#"{"url":"http://user:secret@127.0.0.1:9/a","id":"x"}"#,
+                "forbidden_address",
+                Some("http://127.0.0.1:9/a"),
+            ),
+            (
+                "http:user:secret@127.0.0.1:9/b",
+                "forbidden_address",
+                Some("http://127.0.0.1:9/b"),
+            ),
+            (
+                r#"{"url":"ftp://user:secret@a.example/f"}"#,
+                "bad_message",
+                None,
+            ),
+        ] {
+            let incoming = Incoming {
+                body: body.as_bytes(),
+                properties: &props,
+            };
+            let span = tracing::info_span!(
+                "message",
+                url = tracing::field::Empty,
+                result_id = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+            );
+            let p = {
+                use tracing::Instrument;
+                processor.process_one(&incoming).instrument(span).await
+            };
+            assert_eq!(p.outcome.error().map(WorkError::kind), Some(kind), "{body}");
+            assert_eq!(p.url.as_deref(), url, "{body}");
+            let out = outgoing(&names(), LIMITS, &incoming, &p).unwrap();
+            let published = everything_published(&out);
+            assert!(!published.contains("secret"), "{published}");
+            assert!(
+                published.contains("x-fraudstat-error-message: "),
+                "{published}"
+            );
+        }
+        let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains("127.0.0.1:9/a"),
+            "the span was not logged: {logged}"
+        );
+        assert!(!logged.contains("secret"), "{logged}");
+    }
+
+    /// A retry republishes the input byte for byte (the next attempt needs
+    /// its credentials), but the error it carries in a header is scrubbed.
+    #[test]
+    fn a_retry_keeps_its_input_exact_and_scrubs_its_error() {
+        let body = br#"{"url":"http://user:secret@a.example/1"}"#;
+        let props = BasicProperties::default();
+        let incoming = Incoming {
+            body,
+            properties: &props,
+        };
+        let error = WorkError::Fetch(crate::fetch::FetchError::Connect(
+            "error sending request for url (http://user:secret@a.example/1)".into(),
+        ));
+        let retry = Outcome::Retry {
+            error,
+            queue: "q".into(),
+            delay_ms: 5,
+        };
+        let out = outgoing(&names(), LIMITS, &incoming, &processed(retry)).unwrap();
+        assert_eq!(out.body, body);
+        let message =
+            headers::get_str(out.properties.headers().as_ref(), headers::ERROR_MESSAGE).unwrap();
+        assert_eq!(
+            message,
+            "connection failed: error sending request for url (http://a.example/1)"
+        );
+        // Given up on, the same input makes a record without it.
+        let error = WorkError::Fetch(crate::fetch::FetchError::Connect(
+            "error sending request for url (http://user:secret@a.example/1)".into(),
+        ));
+        let failed = Outcome::Failed {
+            error,
+            exhausted: true,
+        };
+        let out = outgoing(&names(), LIMITS, &incoming, &processed(failed)).unwrap();
+        let published = everything_published(&out);
+        assert!(!published.contains("secret"), "{published}");
+        let record: FailureRecord = serde_json::from_slice(&out.body).unwrap();
+        assert_eq!(record.input.input["url"], "http://a.example/1");
     }
 }

@@ -268,6 +268,20 @@ const NETNS_ADDRS: &[&str] = &[
     "169.254.169.254",
     "100.64.0.1",
     "93.184.216.34",
+    "192.88.99.1",
+    "2002:a9fe:a9fe::1",
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",
+    "64:ff9b:1::a9fe:a9fe",
+    "::ffff:0:a9fe:a9fe",
+    "100::1",
+    "2001:db8::1",
+    "3fff::1",
+    "2001:2::1",
+    "2001:10::1",
+    "2001:20::1",
+    "5f00::1",
+    "fd00::1",
+    "fec0::1",
 ];
 
 /// `/etc/hosts` inside the namespace.
@@ -301,7 +315,12 @@ fn in_private_netns(name: &str) -> bool {
     std::fs::write(&hosts, NETNS_HOSTS).unwrap();
     let mut script = String::from("set -e; ip link set lo up; ");
     for a in NETNS_ADDRS {
-        script.push_str(&format!("ip addr add {a}/32 dev lo; "));
+        // `nodad`: a tentative IPv6 address cannot be bound yet.
+        if a.contains(':') {
+            script.push_str(&format!("ip addr add {a}/128 dev lo nodad; "));
+        } else {
+            script.push_str(&format!("ip addr add {a}/32 dev lo; "));
+        }
     }
     script.push_str(&format!(
         "mount --bind {} /etc/hosts; exec \"$0\" \"$@\"",
@@ -339,6 +358,8 @@ async fn refused_in_netns(url: &str, want: &str, traps: &[&Trap]) {
     eprintln!("HOSTILE-URL {url}: {outcome}, trap connections 0");
 }
 
+/// One test per forbidden address: a trap on port 80 of `$addr` (IPv6 in
+/// brackets), and `http://$addr/` must be refused without reaching it.
 macro_rules! netns_test {
     ($name:ident, $addr:expr) => {
         #[tokio::test(flavor = "multi_thread")]
@@ -360,6 +381,28 @@ netns_test!(
     "169.254.169.254"
 );
 netns_test!(url_100_64_x_carrier_nat_is_refused, "100.64.0.1");
+netns_test!(url_6to4_relay_anycast_is_refused, "192.88.99.1");
+// IPv6 special-purpose blocks (IANA's registry), the transition forms
+// carrying 169.254.169.254 or 127.0.0.1 first.
+netns_test!(
+    url_6to4_embedding_metadata_is_refused,
+    "[2002:a9fe:a9fe::1]"
+);
+netns_test!(
+    url_teredo_embedding_loopback_is_refused,
+    "[2001:0:4136:e378:8000:63bf:80ff:fffe]"
+);
+netns_test!(url_local_use_nat64_is_refused, "[64:ff9b:1::a9fe:a9fe]");
+netns_test!(url_ipv4_translated_is_refused, "[::ffff:0:a9fe:a9fe]");
+netns_test!(url_discard_only_is_refused, "[100::1]");
+netns_test!(url_ipv6_documentation_is_refused, "[2001:db8::1]");
+netns_test!(url_ipv6_documentation_3fff_is_refused, "[3fff::1]");
+netns_test!(url_ipv6_benchmarking_is_refused, "[2001:2::1]");
+netns_test!(url_orchid_is_refused, "[2001:10::1]");
+netns_test!(url_orchid_v2_is_refused, "[2001:20::1]");
+netns_test!(url_srv6_sid_is_refused, "[5f00::1]");
+netns_test!(url_unique_local_is_refused, "[fd00::1]");
+netns_test!(url_site_local_is_refused, "[fec0::1]");
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostnames_resolving_inside_are_refused() {
@@ -416,6 +459,7 @@ async fn a_public_url_redirecting_inside_is_refused() {
         "192.168.0.1:80",
         "169.254.169.254:80",
         "100.64.0.1:80",
+        "[2002:a9fe:a9fe::1]:80",
     ] {
         traps.push(Trap::bind(a).await);
     }
@@ -435,6 +479,7 @@ async fn a_public_url_redirecting_inside_is_refused() {
         "http://loopback.example.com/",
         "http://metadata.example.com/",
         "http://example.com@127.0.0.1/",
+        "http://[2002:a9fe:a9fe::1]/",
     ];
     let refs: Vec<&Trap> = traps.iter().collect();
     for target in targets {

@@ -366,6 +366,37 @@ async fn a_500_then_200_is_retried_through_the_broker_and_done() {
     app.close().await;
 }
 
+/// `x-fraudstat-attempts` comes from outside: 2^62 on a crawler's message
+/// must not make its first transient error final (nor overflow anything).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attempt_count_past_the_budget_from_outside_is_ignored() {
+    let app = TestApp::new("attempts", &[]).await;
+    let server = PageServer::start().await;
+    let url = server.url("/flaky/huge-attempts");
+    let mut h = FieldTable::default();
+    h.insert(
+        "x-fraudstat-attempts".into(),
+        AMQPValue::LongLongInt(1 << 62),
+    );
+    app.publish(url.as_bytes(), Some(h)).await;
+    let mut worker = app.spawn_worker();
+    let got = app.collect(1, 0).await;
+    let r = got.result_for(&url);
+    assert_result_shape(r, &url);
+    assert_eq!(r.json["attempts"], 2);
+    assert_eq!(r.headers["x-fraudstat-attempts"], "LongLongInt(2)");
+    assert_eq!(server.hits("/flaky/huge-attempts"), 2);
+    let ignored = worker
+        .wait_for_log(
+            "attempt count from the input past the retry budget; counted as a first attempt",
+        )
+        .await;
+    assert_eq!(ignored["fields"]["header_value"], 1u64 << 62);
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_with_retry_after_waits_in_a_queue_at_least_that_long() {
     let app = TestApp::new("limited", &[]).await;
@@ -520,6 +551,116 @@ async fn a_redirect_to_a_forbidden_address_is_refused() {
     }
     worker.sigterm();
     assert!(worker.wait().await.success());
+    app.close().await;
+}
+
+/// A server whose every path answers 302 to `to`: a redirect target with
+/// userinfo of its own, which the input URL does not show.
+async fn redirecting_to(to: String) -> std::net::SocketAddr {
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback(move || {
+        let to = to.clone();
+        async move {
+            (
+                axum::http::StatusCode::FOUND,
+                [(axum::http::header::LOCATION, to)],
+            )
+                .into_response()
+        }
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+/// URLs with a user name and password (`http://user:secret@host/…`): the
+/// password serves the fetch, and is in no log line, no result, no failure
+/// record (`url`, `final_url`, `input`, error message) and no header.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_urls_password_reaches_no_log_line_and_no_record() {
+    let app = TestApp::new("userinfo", &[]).await;
+    let server = PageServer::start().await;
+    let host = server.addr;
+    let ok = format!("http://user:secret@{host}/ok/pw");
+    let flaky = format!("http://user:secret@{host}/flaky/pw");
+    let missing = format!("http://user:secret@{host}/status/404");
+    let hop = redirecting_to(format!("http://user:hopsecret@{host}/ok/pw-target")).await;
+    let hop = format!("http://{hop}/hop");
+    let inputs = [
+        ok.clone(),
+        flaky.clone(),
+        serde_json::json!({"url": missing, "id": "pw-missing"}).to_string(),
+        hop.clone(),
+        r#"{"url":"ftp://user:secret@a.example/f","id":"pw-bad"}"#.to_string(),
+    ];
+    for body in &inputs {
+        app.publish(body.as_bytes(), None).await;
+    }
+    let mut worker = app.spawn_worker();
+    let got = app
+        .collect_until(|g| g.results.len() + g.failed.len() >= inputs.len())
+        .await;
+    assert_eq!(got.results.len() + got.failed.len(), inputs.len());
+
+    let ok_shown = format!("http://{host}/ok/pw");
+    let r = got.result_for(&ok_shown);
+    assert_result_shape(r, &ok_shown);
+    assert_eq!(r.json["final_url"], ok_shown);
+    let r = got.result_for(&format!("http://{host}/flaky/pw"));
+    assert_eq!(r.json["attempts"], 2, "the retry kept its input");
+    // The redirect target's own userinfo: followed (a result) or not, it
+    // is not shown.
+    let hop_outcome = got
+        .results
+        .iter()
+        .chain(&got.failed)
+        .find(|m| m.json["url"] == hop.as_str())
+        .expect("an outcome for the redirect");
+    if let Some(fin) = hop_outcome.json["final_url"].as_str() {
+        assert_eq!(fin, format!("http://{host}/ok/pw-target"));
+    }
+    let f = got
+        .failed
+        .iter()
+        .find(|m| m.json["id"] == "pw-missing")
+        .unwrap();
+    assert_eq!(f.json["error"]["kind"], "http_status");
+    assert_eq!(f.json["url"], format!("http://{host}/status/404"));
+    assert_eq!(f.json["input"]["url"], format!("http://{host}/status/404"));
+    let f = got
+        .failed
+        .iter()
+        .find(|m| m.json["id"] == "pw-bad")
+        .unwrap();
+    assert_eq!(f.json["error"]["kind"], "bad_message");
+    assert_eq!(f.json["input"]["url"], "ftp://a.example/f");
+
+    for m in got.results.iter().chain(&got.failed) {
+        let raw = String::from_utf8_lossy(&m.raw);
+        assert!(!raw.contains("secret"), "{raw}");
+        assert!(
+            !m.headers.values().any(|v| v.contains("secret")),
+            "{:?}",
+            m.headers
+        );
+    }
+    assert_eq!(server.hits("/ok/pw"), 1);
+    assert_eq!(server.hits("/flaky/pw"), 2);
+
+    worker.sigterm();
+    assert!(worker.wait().await.success());
+    let logs = worker.logs();
+    // The URLs are logged (the message span's `url`), without password.
+    assert!(
+        logs.iter().any(|l| l.contains(&format!("{host}/ok/pw"))),
+        "{logs:#?}"
+    );
+    for line in &logs {
+        assert!(!line.contains("secret"), "{line}");
+    }
     app.close().await;
 }
 
@@ -910,6 +1051,20 @@ async fn process_one_turns_each_kind_of_page_into_its_outcome() {
             ..
         }
     ));
+
+    // A count past the budget is not a worker's: a first attempt.
+    let mut h = FieldTable::default();
+    h.insert(
+        "x-fraudstat-attempts".into(),
+        AMQPValue::LongLongInt(1 << 62),
+    );
+    let forged = run(server.url("/status/503"), props.clone().with_headers(h)).await;
+    assert_eq!(forged.attempt, 1);
+    assert!(
+        matches!(&forged.outcome, Outcome::Retry { .. }),
+        "{:?}",
+        forged.outcome
+    );
 
     let bad = run("not a url at all".into(), props.clone()).await;
     assert!(matches!(&bad.outcome, Outcome::Failed { error, .. } if error.kind() == "bad_message"));
