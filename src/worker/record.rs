@@ -484,7 +484,7 @@ mod tests {
         let _logging = tracing::subscriber::set_default(subscriber);
 
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
-        let settings = Settings::load_with_env(&dir, None, Vec::new()).unwrap();
+        let settings = Settings::load_with_env(Some(&dir), None, Vec::new()).unwrap();
         assert!(!settings.fetch.allow_private_addresses);
         let processor = super::super::Processor::new(&settings).unwrap();
         let props = BasicProperties::default();
