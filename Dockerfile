@@ -43,8 +43,9 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid fraudstat --home-dir /app --no-create-home --shell /usr/sbin/nologin fraudstat
 WORKDIR /app
 COPY --from=builder /usr/local/bin/fraudstat /usr/local/bin/fraudstat
-# The binary reads ./config by default; FRAUDSTAT_CONFIG_DIR says it
-# whatever the working directory (Kubernetes mounts its ConfigMap here).
+# The binary carries these files built in; the copy here is the config
+# directory an operator edits (Kubernetes mounts its ConfigMap over it), and
+# any file left out of it is the built-in one.
 COPY config/ /app/config/
 ENV FRAUDSTAT_CONFIG_DIR=/app/config
 # Numeric, so that Kubernetes' runAsNonRoot can check it without a passwd.

@@ -33,7 +33,7 @@ pub enum AmqpError {
     #[error("invalid amqp.url: {0}")]
     Url(String),
     /// Connecting, opening a channel or declaring topology failed.
-    #[error("broker: {context}: {source}")]
+    #[error("broker: {context}: {source}{}", connect_hint(context, source))]
     Broker {
         /// What was being done.
         context: &'static str,
@@ -54,6 +54,21 @@ pub enum AmqpError {
         /// The timeout that passed.
         secs: u64,
     },
+}
+
+/// What to do about a failed connect, for the person reading the error.
+fn connect_hint(context: &str, source: &lapin::Error) -> &'static str {
+    if context != "connecting" {
+        return "";
+    }
+    let text = source.to_string();
+    if text.contains("ACCESS_REFUSED") || text.contains("ACCESS-REFUSED") {
+        " (the broker refused the user name or password of amqp.url: set the right ones with --amqp-url or FRAUDSTAT_AMQP__URL)"
+    } else if text.contains("NOT_ALLOWED") || text.contains("vhost") {
+        " (the user may not use that virtual host: check the path of amqp.url, `%2f` for the default one)"
+    } else {
+        " (is RabbitMQ running there? point --amqp-url or FRAUDSTAT_AMQP__URL at it; `fraudstat settings` shows the URL in use)"
+    }
 }
 
 impl AmqpError {
