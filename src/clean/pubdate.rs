@@ -340,8 +340,70 @@ pub fn fallback_text<'a>(
         .map(|d| d.format(offset))
         .or_else(|| known.published.map(str::to_string))
         .or_else(|| url_full.map(|d| d.format(offset)))
+        .or_else(|| date_led_line(&lines, rules).map(|d| d.format(offset)))
+        .or_else(|| closing_stamp(&lines, rules).map(|d| d.format(offset)))
         .or_else(|| english_near_headline(&lines, rules).map(|d| d.format(offset)))
 }
+
+/// Non-empty lines from the top of a text page in which an information bar
+/// separated from the headline (by a lead paragraph, a share button) is
+/// still looked for.
+const TOP_LINES: usize = 12;
+
+/// A short line among the first of the page that opens with a full date
+/// (`2022-10-26 3hk香港自由行 大公文匯 阅读:`): an information bar that the
+/// copy moved below the lead paragraph, where [`bar_after`] stops reading.
+/// A date that opens a line of running text is an event, not a stamp.
+fn date_led_line(lines: &[&str], rules: &Rules) -> Option<Shown> {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .take(TOP_LINES)
+        .filter(|l| {
+            l.chars().count() <= rules.meta.bar_max_chars
+                && !l.contains('。')
+                && !is_running_text(l, rules)
+        })
+        .find_map(|l| match date::find_date(l, rules.meta.roc_year_max) {
+            Some((d, 0, _)) if d.valid() => Some(d),
+            _ => None,
+        })
+}
+
+/// A date with its time of day closing the page's text
+/// (`…与去年同期相若。2022-12-12 19:08:03`): the stamp that broadcasters'
+/// and aggregators' pages print after the article. Only with a time, and
+/// only at the very end, since a bare date there may be the last event of
+/// the story.
+fn closing_stamp(lines: &[&str], rules: &Rules) -> Option<Shown> {
+    let last = lines.iter().map(|l| l.trim()).rfind(|l| !l.is_empty())?;
+    // The stamp is short; reading only the line's tail keeps this linear
+    // and leaves dates earlier in the last paragraph alone.
+    let tail_start = last
+        .char_indices()
+        .rev()
+        .nth(CLOSING_TAIL_CHARS)
+        .map_or(0, |(i, _)| i);
+    let tail = &last[tail_start..];
+    let mut found = None;
+    let mut from = 0;
+    while let Some((d, start, end)) = date::find_date(&tail[from..], rules.meta.roc_year_max) {
+        found = Some((d, from + end));
+        from += start + 1;
+        while !tail.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    let (d, end) = found?;
+    let rest = tail[end..].trim();
+    // What may follow a stamp: a counter or a closing bracket (`(1)`).
+    let only_trailer = rest.chars().count() <= 6 && !rest.chars().any(crate::text::chars::is_han);
+    (d.time.is_some() && d.valid() && only_trailer).then_some(d)
+}
+
+/// Characters at the end of a page's last line searched for a closing stamp.
+const CLOSING_TAIL_CHARS: usize = 40;
 
 /// A date in English (`May 1, 2020`) in the headline's line or the bar's
 /// lines after it, as aggregators print a Chinese article's date: the last
@@ -464,6 +526,26 @@ mod tests {
             "正文一段\n".repeat(r.meta.bar_lines + 1)
         );
         assert_eq!(run(&far, &Known::default()), None);
+    }
+
+    /// A bar a copy moved below the lead paragraph, and a stamp closing the
+    /// text, are read when nothing better is there; a date opening running
+    /// text, or a bare date at the end, is an event.
+    #[test]
+    fn a_bar_below_the_lead_and_a_closing_stamp_are_read_last() {
+        let r = rules();
+        let run = |page: &str| fallback_text(page.lines(), Some(TITLE), &Known::default(), &r);
+        let lead = "立法会今日举行会议,议员关注政府有否採取有效措施加强打击电话骗案,并询问当局有没有信心。";
+        let page =
+            format!("{TITLE}\n{lead}\n2022-10-26 3hk香港自由行 大公文匯 阅读: [复制网址]\n正文。");
+        assert_eq!(run(&page).as_deref(), Some("2022-10-26"));
+        let page = format!("{TITLE}\n{lead}\n2022年10月26日，警方共拘捕12人，涉款逾千万元。");
+        assert_eq!(run(&page), None, "a date opening running text is an event");
+
+        let page = format!("{TITLE}\n{lead}与去年同期相若。2022-12-1219:08:03(1)");
+        assert_eq!(run(&page).as_deref(), Some("2022-12-12T19:08:03+08:00"));
+        let page = format!("{TITLE}\n{lead}案发于2022-12-12。");
+        assert_eq!(run(&page), None, "a bare date at the end is the story's");
     }
 
     #[test]

@@ -459,3 +459,36 @@ fn gang_counts_units_and_furniture() {
         ],
     );
 }
+
+/// Changes given in times are statistics like any other change (the spec's
+/// unit `倍`), and take the metric of what they change.
+#[test]
+fn changes_in_times_are_reported() {
+    check(
+        "今年上半年,本区网络诈骗案件按年增加1.5倍;破获诈骗案件数同比上升两倍。",
+        Script::Hans,
+        &[
+            (1.5, "倍", "cases_reported", None, None, Some("up")),
+            (2.0, "倍", "cases_solved", None, None, Some("up")),
+        ],
+    );
+}
+
+/// Hong Kong and Macau crime reports count other crime (extortion, child
+/// abuse, robbery) and a force's files at large with the same 宗 as fraud;
+/// courts' and procuratorates' cases are theirs, not reported cases.
+#[test]
+fn other_crime_files_and_court_cases_are_not_fraud_cases_reported() {
+    check(
+        "上半年錄得詐騙案1200宗。勒索案錄得310宗,虐兒案錄得45宗。司警開立各類案卷共4100宗。法院已結一審電信網絡詐騙案件350件,檢察機關辦理公益訴訟案件28件。",
+        Script::Hant,
+        &[
+            (1200.0, "宗", "cases_reported", None, None, None),
+            (310.0, "宗", "other", None, None, None),
+            (45.0, "宗", "other", None, None, None),
+            (4100.0, "宗", "other", None, None, None),
+            (350.0, "件", "other", None, None, None),
+            (28.0, "件", "other", None, None, None),
+        ],
+    );
+}

@@ -245,7 +245,8 @@ fn by_verb(
             let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
                 || rule.not_nouns.find(s, f.end, c.nend).is_some()
                 || (f.kind == Kind::Change && rule.not_after_noun.find(s, nlo, f.start).is_some())
-                || out_of_scope(lex, rule, s, &[(nlo, f.start), (f.end, c.nend)]);
+                // The verb's own subject counts too (`勒索案录得1542宗`).
+                || out_of_scope(lex, rule, s, &[(nlo, f.start), (f.end, c.nend), (c.wlo, vp)]);
             if noun_ok && !excluded {
                 // A verb from an earlier clause governs less closely than
                 // one in the figure's own clause, even one after it.
@@ -296,7 +297,7 @@ fn by_noun(lex: &Lexicon, s: &[char], f: &Figure, look: &Look, fallback: bool) -
         {
             continue;
         }
-        if out_of_scope(lex, rule, s, &[(lo, hi), (f.end, after_hi)]) {
+        if out_of_scope(lex, rule, s, &[(lo, hi), (f.end, after_hi), (ta, tb)]) {
             continue;
         }
         let d = if let Some((np, nl)) = rule.nouns.rfind(s, lo, hi) {

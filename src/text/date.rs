@@ -202,7 +202,10 @@ fn gregorian(s: &str) -> Option<(Shown, usize, usize)> {
     let re = GREGORIAN.as_ref()?;
     re.captures_iter(s).take(MAX_TRIES).find_map(|c| {
         let m0 = c.get(0)?;
-        if glued(s, m0.start(), m0.end()) {
+        // The pattern may end on spaces after the day; a number after
+        // them (`2022-10-26 3hk香港`) is not glued to the date.
+        let end = m0.start() + m0.as_str().trim_end().len();
+        if glued(s, m0.start(), end) {
             return None;
         }
         // `下午3:20` is 15:20; `上午`/`凌晨` hours stand as written.
@@ -217,7 +220,7 @@ fn gregorian(s: &str) -> Option<(Shown, usize, usize)> {
             day: num(c.get(3))?,
             time,
         };
-        d.valid().then_some((d, m0.start(), m0.end()))
+        d.valid().then_some((d, m0.start(), end))
     })
 }
 
@@ -501,6 +504,14 @@ mod tests {
         assert!(super::URL_DAY.is_some(), "URL_DAY");
         assert!(super::URL_MONTH.is_some(), "URL_MONTH");
         assert!(super::ENGLISH.is_some(), "ENGLISH");
+    }
+
+    #[test]
+    fn a_number_after_a_space_is_not_glued_to_the_date() {
+        let (d, start, end) =
+            super::find_date("2022-10-26 3hk香港自由行 大公文匯", 200).expect("a date");
+        assert_eq!((d.year, d.month, d.day, start, end), (2022, 10, 26, 0, 10));
+        assert!(super::find_date("2022-10-263", 200).is_none(), "glued");
     }
     use super::*;
 
