@@ -19,7 +19,7 @@ for p in "$pages"/*.txt; do
         printf '%s' "$line" > "$here/corpus/numeral_scan/$name-$i"
     done
 done
-# input: the message shapes of ../shared/spec/interfaces.md and the worker
+# input: the message shapes of docs/interfaces.md and the worker
 # tests' bad bodies.
 mkdir -p "$here/corpus/input"
 n=0

@@ -86,7 +86,7 @@ pub struct Period {
     pub to: Option<String>,
 }
 
-/// One reported figure. See `../shared/spec/statistics.md` for every field.
+/// One reported figure. See `docs/statistics.md` for every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statistic {
     /// Taxonomy id (`cases_solved`, …) or `other`.

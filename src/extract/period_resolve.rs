@@ -1,5 +1,5 @@
 //! A time phrase to its `from` and `to` dates, by the rows of the spec's
-//! "Resolving a period" table (shared/spec/statistics.md): one function per
+//! "Resolving a period" table (docs/statistics.md): one function per
 //! row, picked by [`classify`]. `period.rs` finds phrases, `time_context.rs`
 //! says which one governs a figure and what the passage around it states;
 //! this module only turns one phrase plus that context into dates.

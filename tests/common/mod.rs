@@ -1,6 +1,6 @@
 //! Helpers shared by the corpus tests: loading gold files and matching the
 //! statistics an extractor found against them, the way
-//! `../shared/spec/statistics.md` scores them: one statistic at a time
+//! `docs/statistics.md` scores them: one statistic at a time
 //! here (every field, for the strict HTML test), totals over a corpus as
 //! `score_stats.py` computes them in [`scoring`].
 //!
