@@ -326,6 +326,17 @@ pub fn connected(connection: &str) {
     gauge!("fraudstat_broker_blocked", "connection" => connection.to_string()).set(0.0);
 }
 
+/// The broker refused or did not answer a first connection; it is tried
+/// again after `wait`.
+pub fn broker_unreachable(connection: &str, error: &dyn std::fmt::Display, wait: Duration) {
+    tracing::warn!(
+        connection,
+        error = %error,
+        wait_ms = ms(Some(wait)),
+        "cannot connect to the broker yet; trying again"
+    );
+}
+
 /// A publish must be tried again after `wait`.
 pub fn publish_retry(routing_key: &str, error: &dyn std::fmt::Display, wait: Duration) {
     counter!("fraudstat_publish_retries_total").increment(1);

@@ -171,11 +171,37 @@ async fn main() -> ExitCode {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     match run().await {
         Ok(code) => code,
+        // `fraudstat extract … | head`: the reader had what it wanted.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("fraudstat: {e:#}");
+            eprintln!("fraudstat: {}", describe(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: most of our
+/// errors already quote their cause, and `{:#}` would repeat it.
+fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn run() -> anyhow::Result<ExitCode> {

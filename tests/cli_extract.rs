@@ -311,3 +311,30 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// `fraudstat extract … | head -1`: the reader closing the pipe early ends
+/// the command quietly and successfully, as other Unix tools do.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let pages: Vec<String> = std::fs::read_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/pages"),
+    )
+    .unwrap()
+    .map(|e| e.unwrap().path().display().to_string())
+    .collect();
+    let mut child = fraudstat()
+        .arg("extract")
+        .args(&pages)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    let mut stdout = child.stdout.take().unwrap();
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

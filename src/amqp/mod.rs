@@ -157,6 +157,7 @@ pub async fn connect(
         .with_max_delay(std::time::Duration::from_secs(30))
         .with_jitter()
         .with_max_times(40);
+    wait_for_broker(&uri, name, reconnect).await?;
     let properties = ConnectionProperties::default()
         .with_connection_name(name.into())
         .with_backoff(reconnect)
@@ -174,6 +175,38 @@ pub async fn connect(
         losses.clone(),
     );
     Ok((connection, losses))
+}
+
+/// Tries plain connections, with the reconnect backoff in between, until
+/// the broker takes one. lapin's own retries of a first connect are
+/// silent for their whole 20 minutes, and a signal arriving during them
+/// found its I/O thread still running when the runtime shut down; here
+/// each failure is said (with what to check) and a signal just drops the
+/// wait.
+async fn wait_for_broker(
+    uri: &AMQPUri,
+    name: &str,
+    backoff: backon::ExponentialBuilder,
+) -> Result<(), AmqpError> {
+    use backon::BackoffBuilder;
+    let mut delays = backoff.build();
+    loop {
+        let probe = ConnectionProperties::default().with_connection_name(name.into());
+        match Connection::connect_uri(uri.clone(), probe).await {
+            Ok(c) => {
+                let _ = c.close(200, "connection check".into()).await;
+                return Ok(());
+            }
+            Err(e) => {
+                let error = AmqpError::broker("connecting")(e);
+                let Some(wait) = delays.next() else {
+                    return Err(error);
+                };
+                crate::events::broker_unreachable(name, &error, wait);
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
 }
 
 /// How often a connection was lost or recovered. The publisher compares

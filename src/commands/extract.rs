@@ -45,7 +45,7 @@ pub enum ExtractCommandError {
     Fetcher(FetchError),
     /// Stdout is gone.
     #[error("cannot write results: {0}")]
-    Write(std::io::Error),
+    Write(#[source] std::io::Error),
 }
 
 /// Processes every input in order, writing one JSON line per success to

@@ -48,6 +48,10 @@ pub fn exporting() -> bool {
 pub struct Telemetry {
     plan: Plan,
     provider: Option<SdkTracerProvider>,
+    /// Set by the first [`Telemetry::shutdown`]: the worker flushes within
+    /// its grace period and `main` flushes after every command, and a
+    /// second flush of a shut-down provider only reports that it was.
+    shut: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Telemetry {
@@ -63,6 +67,14 @@ impl Telemetry {
         let Some(provider) = self.provider.clone() else {
             return;
         };
+        if self.shut.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if !matches!(self.plan, Plan::Export { .. }) {
+            // Nothing was exported, so there is nothing to flush.
+            let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+            return;
+        }
         // The SDK blocks while it flushes: not on the runtime's threads.
         let flushed = tokio::task::spawn_blocking(move || provider.shutdown_with_timeout(within));
         match tokio::time::timeout(within + Duration::from_millis(100), flushed).await {
@@ -89,6 +101,7 @@ where
     if tracing::dispatcher::set_global_default(dispatch).is_err() {
         let _ = provider.shutdown();
         return Ok(Telemetry {
+            shut: Default::default(),
             plan: Plan::Off(otel::Off::NoEndpoint),
             provider: None,
         });
@@ -97,9 +110,30 @@ where
     EXPORTING.store(exporting, Ordering::Relaxed);
     crate::events::tracing_started(&plan);
     Ok(Telemetry {
+        shut: Default::default(),
         plan,
         provider: Some(provider),
     })
+}
+
+/// Fields as a person reads them: the OpenTelemetry attributes of the
+/// spans (dotted names: `messaging.system`, `url.full`, …) are for the trace
+/// backend and would double every line's length, so they are left out; the
+/// JSON lines keep them all.
+fn human_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> + Send + Sync + 'static
+{
+    use tracing_subscriber::field::MakeExt;
+    tracing_subscriber::fmt::format::debug_fn(|w, field, value| {
+        let name = field.name();
+        if name.contains('.') {
+            Ok(())
+        } else if name == "message" {
+            write!(w, "{value:?}")
+        } else {
+            write!(w, "{name}={value:?}")
+        }
+    })
+    .delimited(" ")
 }
 
 /// The subscriber [`init`] installs, built without installing it (for a
@@ -134,6 +168,7 @@ where
         LogFormat::Pretty | LogFormat::Auto => tracing_subscriber::fmt::layer()
             .with_ansi(terminal)
             .with_target(false)
+            .fmt_fields(human_fields())
             .with_writer(writer)
             .with_filter(filter)
             .boxed(),
@@ -162,4 +197,62 @@ where
     let sc = cx.span().span_context().clone();
     sc.is_valid()
         .then(|| (sc.trace_id().to_string(), sc.span_id().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The human format keeps the fields people set and leaves the
+    /// OpenTelemetry attributes to the trace backend.
+    #[test]
+    fn pretty_lines_leave_out_the_span_attributes() {
+        let out = Buffer::default();
+        let writer = out.clone();
+        let settings = LogSettings {
+            format: LogFormat::Pretty,
+            level: "info".into(),
+        };
+        let provider = SdkTracerProvider::builder().build();
+        let d = dispatch(&settings, move || writer.clone(), &provider);
+        tracing::dispatcher::with_default(&d, || {
+            let span = tracing::info_span!(
+                target: "fraudstat",
+                "message",
+                result_id = "abc",
+                "messaging.system" = "rabbitmq",
+                "url.full" = "http://example.com/x"
+            );
+            let _g = span.enter();
+            tracing::info!(target: "fraudstat", attempt = 2, "message finished");
+        });
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("message finished") && text.contains("attempt=2"),
+            "{text}"
+        );
+        assert!(text.contains("result_id"), "{text}");
+        assert!(
+            !text.contains("rabbitmq") && !text.contains("url.full"),
+            "{text}"
+        );
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            assert!(!text.contains('\u{1b}'), "no colour off a terminal: {text}");
+        }
+    }
 }

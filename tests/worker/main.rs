@@ -1416,3 +1416,43 @@ async fn results_the_broker_refuses_are_not_acknowledged_and_not_lost() {
     assert!(worker.wait().await.success());
     app.close().await;
 }
+
+/// A broker that is not there at start: the worker says so at once (with
+/// what to check) and keeps trying; SIGTERM then stops it cleanly, with no
+/// panic from a half-made connection.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_broker_is_reported_at_once_and_sigterm_still_stops_cleanly() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("amqp://guest:guest@127.0.0.1:{closed}/%2f");
+    let env: Vec<(String, String)> = [
+        ("FRAUDSTAT_AMQP__URL", url.as_str()),
+        ("FRAUDSTAT_METRICS__LISTEN", ""),
+        ("FRAUDSTAT_LOG__FORMAT", "json"),
+        ("FRAUDSTAT_QUEUES__PREFIX", "unreachable"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut w = WorkerProcess::spawn(&["worker"], &env, None);
+    let warned = tokio::time::timeout(
+        Duration::from_secs(30),
+        w.wait_for_log("cannot connect to the broker yet; trying again"),
+    )
+    .await
+    .expect("no warning within 30 s");
+    let error = warned["fields"]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("--amqp-url"),
+        "the warning names the fix: {error}"
+    );
+    w.sigterm();
+    let status = tokio::time::timeout(Duration::from_secs(20), w.wait())
+        .await
+        .expect("stopped within 20 s");
+    assert!(status.success(), "{status:?}");
+    let logs = w.logs().join("\n");
+    assert!(!logs.contains("panicked"), "{logs}");
+}
