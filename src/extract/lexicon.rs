@@ -349,6 +349,8 @@ struct RawPeriods {
     refer_back: Vec<String>,
     list_marker: String,
     event_before: Vec<String>,
+    campaign_launch: Vec<String>,
+    campaign_words: Vec<String>,
     reject: Vec<String>,
     report_after: String,
     fraction_before: Vec<String>,
@@ -538,6 +540,10 @@ pub struct Lexicon {
     pub(crate) refer_back: Words,
     pub(crate) list_marker: regex::Regex,
     pub(crate) event_before: Words,
+    /// Words launching a campaign after its date (`6月8日开展…行动`).
+    pub(crate) campaign_launch: Words,
+    /// Words naming a campaign in a phrase (`行动期间`, `专案期间`).
+    pub(crate) campaign_words: Words,
     pub(crate) period_reject: Words,
     /// What follows a report's own date (`1月5日电`, `3月2日讯`, `1月5日,…通报`).
     pub(crate) report_after: regex::Regex,
@@ -740,6 +746,8 @@ impl Lexicon {
             comparison_joiners: Words::new(&periods.comparison_joiners),
             refer_back: Words::new(&periods.refer_back),
             event_before: Words::new(&periods.event_before),
+            campaign_launch: Words::new(&periods.campaign_launch),
+            campaign_words: Words::new(&periods.campaign_words),
             list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
                 ConfigError::Invalid {
                     path: periods_path.clone(),

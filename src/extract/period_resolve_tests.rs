@@ -1317,3 +1317,42 @@ fn regional_classes_are_found_and_resolved() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A campaign the page launched on a stated date (`自5月10日开展…行动以来`)
+/// starts there when later named without dates (`行动期间`, `自运行以来`);
+/// one dated as a range keeps the spec's null, and a campaign never dated
+/// stays null.
+#[test]
+fn a_campaign_launched_on_a_stated_date_starts_there() {
+    let got = periods(
+        None,
+        "自5月10日开展“夏季攻势”专项行动以来，全市破获诈骗案件120起。\n行动期间，共抓获犯罪嫌疑人86名，冻结涉案资金300万元。",
+        Some("2025-08-20"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 86.0),
+        (Some("行动期间"), Some("2025-05-10"), None)
+    );
+    let got = periods(
+        None,
+        "2024年3月，区公安分局运行反诈预警中心。\n自运行以来，共止付涉案资金95万元。",
+        Some("2025-01-20"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 950_000.0).1, Some("2024-03-01"));
+    let got = periods(
+        None,
+        "市公安局从6月底至9月30日开展夏季治安打击整治行动。\n行动期间，共抓获犯罪嫌疑人40名。",
+        Some("2025-10-08"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 40.0).1, None, "a ranged campaign");
+    let got = periods(
+        None,
+        "全市开展专项行动。\n行动期间，共抓获犯罪嫌疑人40名。",
+        Some("2025-10-08"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 40.0).1, None, "an undated campaign");
+}

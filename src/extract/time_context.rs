@@ -42,6 +42,9 @@ pub fn resolve_all(
     // `上周(7月20日至26日)…上周前三大…`: a relative word the page has given
     // dates for stands for them again further on.
     let mut defined: Vec<(String, Span)> = Vec::new();
+    // The date the page launched a campaign on (`自6月8日开展…行动以来`):
+    // the start of the campaign's later phrases with no dates of their own.
+    let mut campaign: Option<NaiveDate> = None;
     for p in phrases {
         let here = seg
             .sentence_of(p.start)
@@ -82,6 +85,32 @@ pub fn resolve_all(
                 .find(|(head, _)| *head == text)
                 .map_or_else(|| period_resolve::resolve(&text, &ctx, cls), |d| d.1),
         };
+        // A holiday (`国庆长假期间`) is no campaign of the page's.
+        let names_campaign = lex
+            .campaign_words
+            .find(&view.simp, p.start, p.end)
+            .is_some()
+            || lex
+                .campaign_launch
+                .find(&view.simp, p.start, p.end)
+                .is_some();
+        let undated_campaign = span == (None, None)
+            && matches!(kind, Kind::Campaign | Kind::OpenEnded | Kind::LookBack)
+            && names_campaign;
+        let span = match campaign {
+            Some(start) if undated_campaign => (Some(start), None),
+            _ => span,
+        };
+        // A campaign dated as a range (`从6月底至9月30日…开展…行动`) is left
+        // alone: how far its later mentions run is not said.
+        let ranged = text.contains(['至', '到', '—', '-', '~', '～']);
+        if let Some(from) = span.0
+            && !undated_campaign
+            && !ranged
+            && launches(lex, view, seg, p)
+        {
+            campaign = Some(from);
+        }
         out.push(span);
         // A comparison base is not what the passage is about.
         if p.comparison || matches!(kind, Kind::SamePeriod) {
@@ -103,6 +132,23 @@ pub fn resolve_all(
         }
     }
     out
+}
+
+/// Whether a campaign-launching word follows the phrase in its clause
+/// run (`6月8日开展…`, `2023年3月，率先…运行…`): within its sentence and a
+/// short reach, so that a date in a long sentence does not launch
+/// whatever is named at its end.
+fn launches(lex: &Lexicon, view: &View, seg: &Segments, p: &Phrase) -> bool {
+    const REACH: usize = 24;
+    let end = seg
+        .sentence_of(p.start)
+        .and_then(|i| seg.sentences.get(i))
+        .map_or(p.end, |s| s.end);
+    // From the phrase's own start: the launch may sit inside it
+    // (`自5月10日开展…行动以来`).
+    lex.campaign_launch
+        .find(&view.simp, p.start, end.min(p.end + REACH))
+        .is_some()
 }
 
 /// A phrase and its dates as the figure's [`Period`].
