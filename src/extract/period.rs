@@ -277,6 +277,17 @@ fn open_clauses_within(
                 && !spans.numeral_within(from, i)
             {
                 let mut a = mark.unwrap_or(cs);
+                // A dateline or a bracketed credit before the phrase
+                // (`中新网长沙5月19日电 (记者傅煜)今年以来`) is not part of it:
+                // its day would read as the period's start.
+                if let Some(k) = (a..i).rev().find(|&k| {
+                    matches!(s.get(k), Some(')' | '）' | '】'))
+                        || (matches!(s.get(k), Some('电' | '讯'))
+                            && k > 0
+                            && matches!(s.get(k - 1), Some('日' | '号')))
+                }) {
+                    a = k + 1;
+                }
                 while let Some(len) = lex.trim_lead.at(s, a) {
                     a += len;
                 }

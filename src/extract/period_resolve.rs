@@ -291,8 +291,13 @@ fn up_to(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
     if rest.ends_with('初') {
         return (ctx.passage_start, None);
     }
-    let (_, to) = calendar(rest, ctx);
-    (ctx.passage_start.filter(|s| to.is_none_or(|t| *s <= t)), to)
+    // `从民国93年到今年3月底为止`: a range ended by an up-to word states its
+    // own start, which stands even when its end cannot be resolved.
+    let (from, to) = calendar(rest, ctx);
+    let ranged = rest.starts_with(['从', '自', '由']) && rest.contains(['到', '至']);
+    let from = if ranged { from } else { None };
+    let from = from.or(ctx.passage_start.filter(|s| to.is_none_or(|t| *s <= t)));
+    (from, to)
 }
 
 /// `同期`: the passage's period in the year the phrase names (`去年同期`
@@ -465,7 +470,16 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
         let before = i.checked_sub(1).and_then(|k| w.get(k)).copied();
         match c {
             '年' => {
-                let y = year_word(&num, before, ctx);
+                // `民国93年`: after 民国 any year of two or three digits is
+                // an ROC year.
+                let roc = i >= num.len() + 2
+                    && w.get(i - num.len() - 2..i - num.len()) == Some(&['民', '国'][..]);
+                let y = match small_number(&num) {
+                    Some(n) if roc && (1..200).contains(&n) && num.len() <= 3 => {
+                        Year::Known(n as i32 + 1911)
+                    }
+                    _ => year_word(&num, before, ctx),
+                };
                 if !cur.is_empty() && y != Year::Absent {
                     pts.push(cur);
                     cur = Point::default();

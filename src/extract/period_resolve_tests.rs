@@ -1356,3 +1356,49 @@ fn a_campaign_launched_on_a_stated_date_starts_there() {
     );
     assert_eq!(period_of(&got, 40.0).1, None, "an undated campaign");
 }
+
+/// A dateline and a bracketed credit before `今年以来` are not part of the
+/// phrase: the dateline's day is the report's, not the period's start.
+#[test]
+fn a_dateline_before_an_open_period_is_left_out_of_it() {
+    for text in [
+        "中新网长沙5月19日电 (记者傅煜)今年以来,湖南警方共破获电信网络诈骗案件3200起。",
+        "新华社北京5月19日电 今年以来，全国共破获电信网络诈骗案件3200起。",
+    ] {
+        let got = periods(None, text, Some("2022-05-20"), &Hints::default());
+        assert_eq!(
+            period_of(&got, 3200.0),
+            (Some("今年以来"), Some("2022-01-01"), None),
+            "{text}"
+        );
+    }
+}
+
+/// A range from a dated start to a point relative to an unknown
+/// publication date keeps the start it states.
+#[test]
+fn a_range_keeps_its_dated_start_when_its_end_is_unknown() {
+    let got = periods(
+        None,
+        "根據官方統計,從民國93年到今年3月底為止,國內詐騙案件財損高達新台幣1032.9億元。",
+        None,
+        &Hints::default(),
+    );
+    let (_, from, to) = period_of(&got, 103_290_000_000.0);
+    assert_eq!((from, to), (Some("2004-01-01"), None));
+}
+
+/// `民國95年`: after 民國 a two-digit year is an ROC year too.
+#[test]
+fn a_two_digit_roc_year_after_minguo_is_read() {
+    let got = periods(
+        None,
+        "民國95年詐騙案件財損高達新台幣185.9億元。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 18_590_000_000.0),
+        (Some("民國95年"), Some("2006-01-01"), Some("2006-12-31"))
+    );
+}
