@@ -492,3 +492,19 @@ fn other_crime_files_and_court_cases_are_not_fraud_cases_reported() {
         ],
     );
 }
+
+/// People held over fraud counted before the verb (`…人涉案被捕`,
+/// Singapore's `…人因涉及欺诈而协助警方调查`); people held over something else
+/// are not suspects arrested, and cases intercepted are not cases reported.
+#[test]
+fn arrests_after_the_people_and_intercepted_cases() {
+    check(
+        "过去一年,共有812人涉案被捕。另有45名警员因涉及刑事案件被捕。反诈骗协调中心成功阻截530宗骗案。",
+        Script::Hans,
+        &[
+            (812.0, "人", "suspects_arrested", None, None, None),
+            (45.0, "名", "other", None, None, None),
+            (530.0, "宗", "other", None, None, None),
+        ],
+    );
+}
