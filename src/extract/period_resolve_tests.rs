@@ -1402,3 +1402,19 @@ fn a_two_digit_roc_year_after_minguo_is_read() {
         (Some("民國95年"), Some("2006-01-01"), Some("2006-12-31"))
     );
 }
+
+/// A campaign dated day to day (`8月26日至9月6日`) gives its later
+/// `专案期间` both ends.
+#[test]
+fn a_campaign_dated_day_to_day_gives_its_later_mentions_both_ends() {
+    let got = periods(
+        None,
+        "分局于8月26日至9月6日执行打诈专案。\n专案期间，共查获车手6人，扣押赃款188万元。",
+        Some("2024-09-10"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 6.0),
+        (Some("专案期间"), Some("2024-08-26"), Some("2024-09-06"))
+    );
+}

@@ -44,7 +44,7 @@ pub fn resolve_all(
     let mut defined: Vec<(String, Span)> = Vec::new();
     // The date the page launched a campaign on (`自6月8日开展…行动以来`):
     // the start of the campaign's later phrases with no dates of their own.
-    let mut campaign: Option<NaiveDate> = None;
+    let mut campaign: Option<(NaiveDate, Option<NaiveDate>)> = None;
     for p in phrases {
         let here = seg
             .sentence_of(p.start)
@@ -97,19 +97,29 @@ pub fn resolve_all(
         let undated_campaign = span == (None, None)
             && matches!(kind, Kind::Campaign | Kind::OpenEnded | Kind::LookBack)
             && names_campaign;
+        // A campaign's later mention runs over its stated dates
+        // (`专案期间`), or from its start when it says "since" (`…以来`).
         let span = match campaign {
-            Some(start) if undated_campaign => (Some(start), None),
+            Some((start, end)) if undated_campaign => {
+                (Some(start), end.filter(|_| kind == Kind::Campaign))
+            }
             _ => span,
         };
-        // A campaign dated as a range (`从6月底至9月30日…开展…行动`) is left
-        // alone: how far its later mentions run is not said.
+        // A campaign dated as a range counts when both ends are days
+        // (`8月26日至9月6日`); `从6月底至9月30日` says no first day.
         let ranged = text.contains(['至', '到', '—', '-', '~', '～']);
+        let day_range = ranged
+            && text
+                .split(['至', '到', '—', '-', '~', '～'])
+                .next()
+                .is_some_and(|a| a.ends_with(['日', '号']))
+            && span.1.is_some();
         if let Some(from) = span.0
             && !undated_campaign
-            && !ranged
+            && (!ranged || day_range)
             && launches(lex, view, seg, p)
         {
-            campaign = Some(from);
+            campaign = Some((from, span.1.filter(|_| day_range)));
         }
         out.push(span);
         // A comparison base is not what the passage is about.

@@ -230,7 +230,7 @@ async fn happy_path_every_corpus_page_gives_one_result_matching_the_pipeline() {
     assert_eq!(summaries.len(), names.len() + 1);
     for s in &summaries {
         assert_eq!(s["span"]["name"], "message");
-        assert!(s["span"]["id"].is_string());
+        assert!(s["span"]["result_id"].is_string());
         assert!(s["span"]["url"].is_string());
         assert!(s["fields"]["total_ms"].is_number());
         assert!(s["fields"]["fetch_ms"].is_number());
