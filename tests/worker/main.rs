@@ -1456,3 +1456,27 @@ async fn an_unreachable_broker_is_reported_at_once_and_sigterm_still_stops_clean
     let logs = w.logs().join("\n");
     assert!(!logs.contains("panicked"), "{logs}");
 }
+
+/// A second worker on a machine whose metrics port is taken stops at once
+/// and says which setting gives it another.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_metrics_port_names_the_setting_that_moves_it() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let env: Vec<(String, String)> = [
+        ("FRAUDSTAT_METRICS__LISTEN", addr.as_str()),
+        ("FRAUDSTAT_LOG__FORMAT", "json"),
+        ("FRAUDSTAT_QUEUES__PREFIX", "port-taken"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut w = WorkerProcess::spawn(&["worker"], &env, None);
+    let status = tokio::time::timeout(Duration::from_secs(20), w.wait())
+        .await
+        .expect("exited within 20 s");
+    assert!(!status.success());
+    let logs = w.logs().join("\n");
+    assert!(logs.contains("--metrics-listen"), "{logs}");
+    drop(taken);
+}
