@@ -787,3 +787,21 @@ fn a_headline_with_commas_above_the_date_line_is_the_headline() {
     assert!(a.text.starts_with("新华社北京11月20日电"), "{}", a.text);
     assert_eq!(a.source.as_deref(), Some("新华社"));
 }
+
+/// A bulletin with section headings: the line right above the text is its
+/// first heading, and the headline is the line before.
+#[test]
+fn a_bulletin_with_section_headings_keeps_its_headline() {
+    let page = "首页>政务公开>数据发布\n\
+                2021年2月上半月全区电信网络诈骗警情通报\n\
+                \n\
+                全区电信网络诈骗立案情况\n\
+                2021年2月1日至15日，全区公安机关共立电信网络诈骗案件39起，同比上升62.5%，环比下降37.1%，其中拉萨市立案13起。\n\
+                各地市县发案情况\n\
+                拉萨13起，其中城关区9起，当雄县1起，林周县1起，尼木县1起，曲水县1起，其余县区无发案。\n";
+    let a = cleaner().clean_text(page);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("2021年2月上半月全区电信网络诈骗警情通报")
+    );
+}

@@ -796,6 +796,24 @@ fn densest_block(lines: &[Line]) -> Option<Block> {
     best.map(|(_, b)| b)
 }
 
+/// Whether the text from `first_prose` holds a section heading: a short,
+/// headline-shaped line with prose right after it.
+fn has_section_headings(lines: &[Line], first_prose: usize, end: usize, rules: &Rules) -> bool {
+    let body = lines
+        .get(first_prose..end.min(lines.len()))
+        .unwrap_or_default();
+    let mut heading = false;
+    for l in body {
+        match l.kind {
+            Kind::Blank | Kind::Noise | Kind::Spam => continue,
+            Kind::Prose if heading => return true,
+            Kind::Short => heading = is_title_like(&l.text, rules),
+            _ => heading = false,
+        }
+    }
+    false
+}
+
 fn find_title(
     lines: &[Line],
     from: usize,
@@ -859,12 +877,21 @@ fn find_title(
             .collect();
         let lead = bigram_set(&lead);
         let last = candidates.last().copied();
+        // An article with section headings in its body (`各地市县发案情况`
+        // between paragraphs) usually opens with one too, right above the
+        // text: there the line next to the text is the first heading, not
+        // the headline, and the nearest-line bonus goes against it.
+        let sectioned = candidates.len() > 1 && has_section_headings(lines, fp, end, rules);
         let score = |i: usize| -> f64 {
             let Some(l) = lines.get(i) else { return 0.0 };
             let n = l.text.chars().count().min(24) as f64 / 24.0;
             2.0 * overlap_in(&l.text, &lead)
                 + if repeated(i) { 0.6 } else { 0.0 }
-                + if Some(i) == last { 0.4 } else { 0.0 }
+                + match (Some(i) == last, sectioned) {
+                    (true, false) => 0.4,
+                    (true, true) => -0.6,
+                    _ => 0.0,
+                }
                 + 0.2 * n
         };
         let mut best: Option<(f64, usize)> = None;
