@@ -706,3 +706,18 @@ fn a_hong_kong_page_without_its_police_named_is_hong_kongs() {
         ),
     ]);
 }
+
+/// A provincial bulletin broken down by city, each city with its suffix
+/// before the verb (`拉萨市立13起`, `日喀则市立案6起`): each figure is its city's.
+#[test]
+fn cities_with_their_suffix_head_their_clauses() {
+    let got = regions(&Page {
+        text: "西藏自治区公安厅通报:2021年2月1日至15日,全区公安机关共立电信网络诈骗案件39起。其中,拉萨市立13起,同比持平;日喀则市立案6起。",
+        ..Page::default()
+    });
+    let want = ["西藏", "拉萨", "日喀则"];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.as_deref(), Some(w), "{got:?}");
+    }
+}
