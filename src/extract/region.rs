@@ -198,6 +198,10 @@ pub enum How {
     Default,
 }
 
+/// Distinct cities of one province that make a province-wide bulletin's
+/// breakdown.
+const MIN_CITIES_OF_PROVINCE: usize = 3;
+
 /// The page's reporting jurisdiction: the reporting body read from the
 /// text, source line and host ([`reporting_body`]) where the page names
 /// one, else what the text's heuristics make of it ([`page_region_how`]),
@@ -219,6 +223,17 @@ pub fn resolve_page(
         return Some(r.clone());
     }
     let found = bodies.resolve(page);
+    // `全区公安机关…其中，拉萨市…日喀则市…山南市…`: a province-wide bulletin
+    // broken down by its cities, with no body named, is the province's.
+    if count_in(&lex.province_scope, page.body) >= 1
+        && found.as_ref().is_none_or(|f| f.evidence == Evidence::Hint)
+        && guess
+            .as_ref()
+            .is_none_or(|(_, how)| matches!(how, How::Place | How::National | How::Default))
+        && let Some(p) = bodies.common_province(page.body, MIN_CITIES_OF_PROVINCE)
+    {
+        return Some(p);
+    }
     // A local release (`我县…县公安局`) that names no body with a place is
     // its own area's, not the country's its national words mention.
     let weak = found.as_ref().is_none_or(|f| f.evidence == Evidence::Hint);

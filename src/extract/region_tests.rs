@@ -721,3 +721,30 @@ fn cities_with_their_suffix_head_their_clauses() {
         assert_eq!(g.as_deref(), Some(w), "{got:?}");
     }
 }
+
+/// A region-wide bulletin naming no body, broken down by cities of one
+/// province, is the province's; a page naming cities of several provinces
+/// is not made any one of them.
+#[test]
+fn a_bulletin_broken_down_by_one_provinces_cities_is_the_provinces() {
+    let page = |text| Page {
+        text,
+        ..Page::default()
+    };
+    let got = regions(&page(
+        "2月上半月,全区公安机关共立电信网络诈骗案件39起。其中,拉萨市立案13起,日喀则市立案6起,山南市立案6起,林芝市立案4起。",
+    ));
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("西藏"),
+        "{got:?}"
+    );
+    let got = regions(&page(
+        "全区公安机关配合外省警方,在成都市、拉萨市、西宁市抓获犯罪嫌疑人12名。",
+    ));
+    assert_ne!(
+        got.first().cloned().flatten().as_deref(),
+        Some("西藏"),
+        "{got:?}"
+    );
+}

@@ -453,6 +453,31 @@ impl Resolver {
     /// (a county counts for its prefecture in a city's release:
     /// `独山子区` → 克拉玛依), the first named of equals. None where the
     /// scope words are too few or no place of that level is named.
+    /// The province every prefecture the text names lies in, when it names
+    /// at least `min` of them (full names, `拉萨市…日喀则市…`) and no other
+    /// province's: a province-wide bulletin broken down by its cities.
+    pub fn common_province(&self, s: &[char], min: usize) -> Option<String> {
+        let mut province: Option<&str> = None;
+        let mut cities: Vec<&str> = Vec::new();
+        for m in self.gaz.mentions(s) {
+            if !m.named.full || m.named.level != super::gazetteer::Level::Prefecture {
+                continue;
+            }
+            let place = self.gaz.lookup(&m.named.short)?;
+            match province {
+                None => province = Some(place.province.as_str()),
+                Some(p) if p != place.province => return None,
+                Some(_) => {}
+            }
+            if !cities.contains(&m.named.short.as_str()) {
+                cities.push(m.named.short.as_str());
+            }
+        }
+        (cities.len() >= min)
+            .then(|| province.map(str::to_string))
+            .flatten()
+    }
+
     pub fn local_scope(&self, s: &[char]) -> Option<String> {
         let count = |w: &Words| {
             let mut n = 0;
