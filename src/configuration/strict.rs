@@ -38,6 +38,8 @@ const OTHER_VARIABLES: &[&str] = &["FRAUDSTAT_CONFIG_DIR"];
 pub(super) struct Known {
     keys: BTreeSet<String>,
     sections: BTreeSet<String>,
+    /// Every valid variable name, for suggestions.
+    env_names: Vec<String>,
 }
 
 impl Known {
@@ -48,7 +50,16 @@ impl Known {
         let mut keys = BTreeSet::new();
         flatten("", &table, &mut keys);
         let sections = table.keys().cloned().collect();
-        Known { keys, sections }
+        let env_names = keys
+            .iter()
+            .map(|k| env_name(k))
+            .chain(OTHER_VARIABLES.iter().map(|s| s.to_string()))
+            .collect();
+        Known {
+            keys,
+            sections,
+            env_names,
+        }
     }
 
     /// Refuses any key of a settings file that is not a setting.
@@ -87,13 +98,8 @@ impl Known {
         if OTHER_VARIABLES.contains(&name) {
             return Ok(());
         }
-        let valid: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| env_name(k))
-            .chain(OTHER_VARIABLES.iter().map(|s| s.to_string()))
-            .collect();
-        let suggestion = || closest(name, valid.iter().map(String::as_str)).map(str::to_string);
+        let suggestion =
+            || closest(name, self.env_names.iter().map(String::as_str)).map(str::to_string);
         let unknown = |suggestion| UnknownSetting {
             name: name.to_string(),
             origin: "the environment".to_string(),

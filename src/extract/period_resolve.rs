@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::lexicon::Words;
+use crate::text::date::ROC_YEAR_MAX;
 use crate::text::numeral::{digit, small_number};
 
 /// `from` and `to` of a period; `None` where the page does not let one
@@ -430,8 +431,9 @@ impl Point {
 }
 
 /// The year a `…年` word names: digits (four, or an ROC year of three from
-/// 100), or a word relative to the publication year.
-fn year_word(num: &[char], before: Option<char>, ctx: &Context) -> Year {
+/// 100, or of two or three after `民国`), or a word relative to the
+/// publication year.
+fn year_word(num: &[char], before: Option<char>, minguo: bool, ctx: &Context) -> Year {
     let pub_year = ctx.published.map(|d| d.year());
     if num.is_empty() {
         let delta = match before {
@@ -451,7 +453,8 @@ fn year_word(num: &[char], before: Option<char>, ctx: &Context) -> Year {
         let n = n as i32;
         match num.len() {
             4 => Year::Known(n),
-            3 if (100..200).contains(&n) => Year::Known(n + 1911),
+            1..=3 if minguo && (1..ROC_YEAR_MAX).contains(&n) => Year::Known(n + 1911),
+            3 if (100..ROC_YEAR_MAX).contains(&n) => Year::Known(n + 1911),
             _ => Year::Absent,
         }
     })
@@ -470,16 +473,9 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
         let before = i.checked_sub(1).and_then(|k| w.get(k)).copied();
         match c {
             '年' => {
-                // `民国93年`: after 民国 any year of two or three digits is
-                // an ROC year.
-                let roc = i >= num.len() + 2
+                let minguo = i >= num.len() + 2
                     && w.get(i - num.len() - 2..i - num.len()) == Some(&['民', '国'][..]);
-                let y = match small_number(&num) {
-                    Some(n) if roc && (1..200).contains(&n) && num.len() <= 3 => {
-                        Year::Known(n as i32 + 1911)
-                    }
-                    _ => year_word(&num, before, ctx),
-                };
+                let y = year_word(&num, before, minguo, ctx);
                 if !cur.is_empty() && y != Year::Absent {
                     pts.push(cur);
                     cur = Point::default();

@@ -498,11 +498,8 @@ fn clause_head(
     let a = (c..=c + 6).find(|&a| lex.places.at(s, a).is_some() && led(a))?;
     let len = lex.places.at(s, a)?;
     let place: String = s.get(a..a + len)?.iter().collect();
-    let mut after = a + len;
     // `拉萨市立13起`, `日喀则市立案6起`: the place's own suffix first.
-    if s.get(after).is_some_and(|ch| "市县区州盟旗".contains(*ch)) {
-        after += 1;
-    }
+    let after = a + len + lex.admin_suffixes.at(s, a + len).unwrap_or(0);
     let heads = s
         .get(after)
         .is_some_and(|ch| ch.is_ascii_digit() || "同共各立发".contains(*ch))
