@@ -177,8 +177,12 @@ fn main() -> std::process::ExitCode {
             .read_to_end(&mut bytes)
             .map_err(|e| format!("stdin: {e}"))?;
         if args.explain {
-            let page = fraudstat::decode::decode(&bytes, None);
-            eprint!("{}", fraudstat::clean::html::explain(&page.text, &rules));
+            // The content chooser logs its candidates, choice and pruning
+            // at debug level.
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .with_env_filter("fraudstat::clean::html::content=debug")
+                .init();
         }
         let out = render(&run(&bytes, &rules), args.json);
         std::io::stdout()

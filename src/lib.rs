@@ -36,12 +36,14 @@
 
 pub mod amqp;
 pub mod article_url;
+#[warn(clippy::too_many_lines)]
 pub mod clean;
 pub mod commands;
 pub mod configuration;
 pub mod decode;
 pub mod error;
 pub mod events;
+#[warn(clippy::too_many_lines)]
 pub mod extract;
 pub mod fetch;
 pub mod hints;
@@ -51,5 +53,6 @@ pub mod model;
 pub mod pipeline;
 pub mod retry;
 pub mod telemetry;
+#[warn(clippy::too_many_lines)]
 pub mod text;
 pub mod worker;

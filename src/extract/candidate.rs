@@ -537,161 +537,63 @@ fn is_pair_pronoun(lex: &Lexicon, s: &[char], f: &Figure, clause_lo: usize) -> b
         || lex.pair_after.at(s, f.end).is_some()
 }
 
+/// What follows a numeral: its unit and kind, and where they end.
+struct UnitRead {
+    unit: String,
+    kind: Kind,
+    /// A currency named after the number (`万港元`).
+    currency: Option<String>,
+    /// End of the unit.
+    end: usize,
+    /// The value with a multiplier after an approximation suffix
+    /// (`94.88余万元`) or a `成` folded in.
+    value: f64,
+    /// From the numeral itself or a suffix between number and unit (`余`).
+    approx: Option<&'static str>,
+    /// Money written without 元.
+    bare_money: bool,
+}
+
+impl UnitRead {
+    fn new(unit: &str, kind: Kind, end: usize, n: &Num) -> Self {
+        UnitRead {
+            unit: unit.into(),
+            kind,
+            currency: None,
+            end,
+            value: n.value,
+            approx: n.approx.then_some("over"),
+            bare_money: false,
+        }
+    }
+}
+
+/// Reads one numeral as a figure: the unit after it, currency and
+/// approximation words around it. `None` for numerals that are not
+/// figures (ordinals, durations, bare numbers without money context).
 fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
-    let mut value = n.value;
-    let mut p = n.end;
-    let mut approx: Option<&'static str> = n.approx.then_some("over");
-    let mut unit: String;
-    let mut kind = Kind::Count;
-    let mut currency: Option<String> = None;
-    let mut bare_money = false;
-
-    // Ordinals, ranks and phone numbers.
-    if let Some(len) = lex.ordinal_prefix.ending_at(s, n.start) {
-        let w: String = s.get(n.start - len..n.start)?.iter().collect();
-        if w != "前" {
-            return None;
-        }
-        if lex.rank_units.at(s, n.end).is_some() {
-            return None;
-        }
+    if is_ordinal(lex, s, n)? {
+        return None;
     }
-
-    match n.form {
-        NumeralForm::Percent => {
-            unit = "%".into();
-            kind = Kind::Percent;
-        }
-        NumeralForm::Cheng => {
-            unit = "%".into();
-            kind = Kind::Percent;
-        }
-        _ => {
-            // Approximation suffix between number and unit.
-            let mut suffix_len = 0;
-            if let Some(len) = lex.unit_over_suffix.at(s, p) {
-                suffix_len = len;
-                approx = Some("over");
-            } else if let Some(len) = lex.unit_about_suffix.at(s, p) {
-                suffix_len = len;
-                approx = Some("about");
+    let read = match n.form {
+        NumeralForm::Percent | NumeralForm::Cheng => {
+            let mut end = n.end;
+            if let Some(len) = lex.percent.at(s, end) {
+                end += len;
             }
-            let q = p + suffix_len;
-            // A multiplier after the suffix (`94.88余万元`).
-            let (q, mult) = match lex.multipliers.at(s, q) {
-                Some((len, m)) if suffix_len > 0 => (q + len, m),
-                _ => (q, 1.0),
-            };
-            if let Some(len) = lex.percent.at(s, q) {
-                unit = "%".into();
-                kind = Kind::Percent;
-                p = q + len;
-            } else if let Some(len) = lex.percent_words.at(s, q) {
-                unit = "百分点".into();
-                kind = Kind::Change;
-                p = q + len;
-            } else if let Some(len) = lex.times.at(s, q) {
-                unit = "倍".into();
-                kind = Kind::Change;
-                p = q + len;
-            } else if let Some(len) = lex
-                .cheng
-                .at(s, q)
-                .filter(|_| value <= 10.0 && suffix_len == 0)
-            {
-                // `三成` is 30 %; `三成三` is 33 %.
-                unit = "%".into();
-                kind = Kind::Percent;
-                value *= 10.0;
-                p = q + len;
-                if let Some(c) = s.get(p)
-                    && let Some(d) = numeral::digit(*c).map(f64::from)
-                    && !s.get(p + 1).is_some_and(|c| {
-                        lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c)
-                    })
-                {
-                    value += d;
-                    p += 1;
-                }
-            } else if let Some((len, cur)) = lex.currency_suffix.at(s, q) {
-                unit = "元".into();
-                kind = Kind::Money;
-                currency = Some(cur);
-                p = q + len;
-            } else if let Some(len) = lex.money_units.at(s, q).filter(|&len| {
-                lex.money_needs_context.at(s, q) != Some(len)
-                    || money_context_before(lex, s, n.start)
-            }) {
-                unit = "元".into();
-                kind = Kind::Money;
-                p = q + len;
-                if let Some((len2, cur)) = lex.currency_suffix.at(s, p) {
-                    currency = Some(cur);
-                    p += len2;
-                }
-            } else if let Some(len) = lex.count_units.at(s, q) {
-                // `3个月`, `24小时`: a duration, not a count.
-                let nc = lex.not_count.at(s, q).unwrap_or(0);
-                let blocked = lex.count_blockers.at(s, q + len).is_some()
-                    && lex.count_blocker_exceptions.at(s, q + len).is_none();
-                if nc > len || blocked || shares_measure(lex, s, q, len) {
-                    return None;
-                }
-                let issue = lex.issue_units.at(s, q) == Some(len);
-                if issue && n.start > 0 && s.get(n.start - 1) == Some(&'年') {
-                    return None;
-                }
-                unit = s.get(q..q + len)?.iter().collect();
-                p = q + len;
-            } else {
-                // Money written without 元: after a currency (`HK$3,000`,
-                // `人民币500`), or a multiplied number among money words.
-                if lex.currency_prefix.ending_at(s, n.start).is_some() {
-                    unit = "元".into();
-                    kind = Kind::Money;
-                    bare_money = true;
-                    p = q;
-                } else if has_multiplier_char(s, n.start, n.end) || mult > 1.0 {
-                    let ctx = money_context_before(lex, s, n.start);
-                    // `3,570万及3,790万澳门元`: the first of a pair of amounts.
-                    let paired = lex.list_separators.at(s, q).is_some_and(|len| {
-                        let r = q + len;
-                        let digits = (r..s.len())
-                            .take_while(|&k| {
-                                s.get(k).is_some_and(|c| {
-                                    c.is_ascii_digit()
-                                        || matches!(c, ',' | '.')
-                                        || is_chinese_digit(*c)
-                                })
-                            })
-                            .count();
-                        digits > 0
-                            && (lex.money_units.at(s, r + digits).is_some()
-                                || lex.currency_suffix.at(s, r + digits).is_some())
-                    });
-                    // `冻结1.2亿资金`: the noun after says what the number counts.
-                    let noun_after = lex.money_nouns_after.at(s, q).is_some();
-                    if ctx || paired || noun_after {
-                        unit = "元".into();
-                        kind = Kind::Money;
-                        bare_money = true;
-                        p = q;
-                    } else {
-                        return None;
-                    }
-                } else {
-                    return None;
-                }
-            }
-            value *= mult;
+            UnitRead::new("%", Kind::Percent, end, n)
         }
-    }
-    if n.form == NumeralForm::Percent || n.form == NumeralForm::Cheng {
-        p = n.end;
-        if let Some(len) = lex.percent.at(s, p) {
-            p += len;
-        }
-    }
+        _ => unit_after(lex, s, n)?,
+    };
+    let UnitRead {
+        mut unit,
+        mut kind,
+        mut currency,
+        end,
+        value,
+        approx,
+        mut bare_money,
+    } = read;
 
     // Currency and approximation words before the number.
     let mut start = n.start;
@@ -706,30 +608,8 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
             bare_money = true;
         }
     }
-    let mut pre: Option<&'static str> = None;
-    if let Some(len) = lex.about_prefix.ending_at(s, start) {
-        pre = Some("about");
-        start -= len;
-    } else if let Some(len) = lex.under_prefix.ending_at(s, start) {
-        pre = Some("under");
-        start -= len;
-    } else if let Some(len) = lex.over_prefix.ending_at(s, start) {
-        pre = Some("over");
-        start -= len;
-    }
-    // Suffixes after the unit.
-    let mut end = p;
-    let mut post: Option<&'static str> = None;
-    if let Some(len) = lex.over_suffix.at(s, end) {
-        post = Some("over");
-        end += len;
-    } else if let Some(len) = lex.about_suffix.at(s, end) {
-        post = Some("about");
-        end += len;
-    } else if let Some(len) = lex.under_suffix.at(s, end) {
-        post = Some("under");
-        end += len;
-    }
+    let (start, pre) = approx_before(lex, s, start);
+    let post = approx_after(lex, s, end);
     let approx = match (pre, approx.or(post)) {
         (Some("about"), _) => Some("about"),
         (Some(x), _) => Some(x),
@@ -747,8 +627,8 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     Some(Figure {
         num_start: n.start,
         num_end: n.end,
-        start: n.start,
-        end: p,
+        start: start.min(n.start),
+        end,
         value,
         unit,
         kind,
@@ -761,11 +641,162 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
         bare_money,
         sign: None,
     })
-    .map(|mut f| {
-        f.start = start.min(f.start);
-        let _ = end;
-        f
-    })
+}
+
+/// Ordinals and ranks (`第3名`, `前3位`); `前10个月` is a count.
+fn is_ordinal(lex: &Lexicon, s: &[char], n: &Num) -> Option<bool> {
+    let Some(len) = lex.ordinal_prefix.ending_at(s, n.start) else {
+        return Some(false);
+    };
+    let w: String = s.get(n.start - len..n.start)?.iter().collect();
+    Some(w != "前" || lex.rank_units.at(s, n.end).is_some())
+}
+
+/// An approximation word before the quantity, and the quantity's new start.
+fn approx_before(lex: &Lexicon, s: &[char], start: usize) -> (usize, Option<&'static str>) {
+    if let Some(len) = lex.about_prefix.ending_at(s, start) {
+        (start - len, Some("about"))
+    } else if let Some(len) = lex.under_prefix.ending_at(s, start) {
+        (start - len, Some("under"))
+    } else if let Some(len) = lex.over_prefix.ending_at(s, start) {
+        (start - len, Some("over"))
+    } else {
+        (start, None)
+    }
+}
+
+/// An approximation word after the unit (`以上`, `左右`, `以下`).
+fn approx_after(lex: &Lexicon, s: &[char], end: usize) -> Option<&'static str> {
+    if lex.over_suffix.at(s, end).is_some() {
+        Some("over")
+    } else if lex.about_suffix.at(s, end).is_some() {
+        Some("about")
+    } else if lex.under_suffix.at(s, end).is_some() {
+        Some("under")
+    } else {
+        None
+    }
+}
+
+/// The unit after a plain numeral: percent, percentage points, times,
+/// `成`, money, a counting word, or money without 元 where the context
+/// says so.
+fn unit_after(lex: &Lexicon, s: &[char], n: &Num) -> Option<UnitRead> {
+    let mut read = UnitRead::new("", Kind::Count, n.end, n);
+    // Approximation suffix between number and unit.
+    let mut suffix_len = 0;
+    if let Some(len) = lex.unit_over_suffix.at(s, n.end) {
+        suffix_len = len;
+        read.approx = Some("over");
+    } else if let Some(len) = lex.unit_about_suffix.at(s, n.end) {
+        suffix_len = len;
+        read.approx = Some("about");
+    }
+    let q = n.end + suffix_len;
+    // A multiplier after the suffix (`94.88余万元`).
+    let (q, mult) = match lex.multipliers.at(s, q) {
+        Some((len, m)) if suffix_len > 0 => (q + len, m),
+        _ => (q, 1.0),
+    };
+    let mut set = |unit: &str, kind: Kind, len: usize| {
+        read.unit = unit.into();
+        read.kind = kind;
+        read.end = q + len;
+    };
+    if let Some(len) = lex.percent.at(s, q) {
+        set("%", Kind::Percent, len);
+    } else if let Some(len) = lex.percent_words.at(s, q) {
+        set("百分点", Kind::Change, len);
+    } else if let Some(len) = lex.times.at(s, q) {
+        set("倍", Kind::Change, len);
+    } else if let Some(len) = lex
+        .cheng
+        .at(s, q)
+        .filter(|_| n.value <= 10.0 && suffix_len == 0)
+    {
+        set("%", Kind::Percent, len);
+        read_cheng(lex, s, &mut read);
+    } else if let Some((len, cur)) = lex.currency_suffix.at(s, q) {
+        set("元", Kind::Money, len);
+        read.currency = Some(cur);
+    } else if let Some(len) = lex.money_units.at(s, q).filter(|&len| {
+        lex.money_needs_context.at(s, q) != Some(len) || money_context_before(lex, s, n.start)
+    }) {
+        set("元", Kind::Money, len);
+        if let Some((len2, cur)) = lex.currency_suffix.at(s, read.end) {
+            read.currency = Some(cur);
+            read.end += len2;
+        }
+    } else if let Some(len) = lex.count_units.at(s, q) {
+        if !is_count_unit(lex, s, n, q, len) {
+            return None;
+        }
+        read.unit = s.get(q..q + len)?.iter().collect();
+        read.end = q + len;
+    } else if is_money_without_unit(lex, s, n, q, mult) {
+        set("元", Kind::Money, 0);
+        read.bare_money = true;
+    } else {
+        return None;
+    }
+    read.value *= mult;
+    Some(read)
+}
+
+/// `三成` is 30 %; `三成三` is 33 %.
+fn read_cheng(lex: &Lexicon, s: &[char], read: &mut UnitRead) {
+    read.value *= 10.0;
+    let p = read.end;
+    if let Some(c) = s.get(p)
+        && let Some(d) = numeral::digit(*c).map(f64::from)
+        && !s
+            .get(p + 1)
+            .is_some_and(|c| lex.count_units.at(&[*c], 0).is_some() || is_chinese_digit(*c))
+    {
+        read.value += d;
+        read.end += 1;
+    }
+}
+
+/// A counting word of `len` at `q` counts (`3个月`, `24小时` are
+/// durations; `2024年第3期` an issue).
+fn is_count_unit(lex: &Lexicon, s: &[char], n: &Num, q: usize, len: usize) -> bool {
+    let nc = lex.not_count.at(s, q).unwrap_or(0);
+    let blocked = lex.count_blockers.at(s, q + len).is_some()
+        && lex.count_blocker_exceptions.at(s, q + len).is_none();
+    if nc > len || blocked || shares_measure(lex, s, q, len) {
+        return false;
+    }
+    let issue = lex.issue_units.at(s, q) == Some(len);
+    !(issue && n.start > 0 && s.get(n.start - 1) == Some(&'年'))
+}
+
+/// Money written without 元: after a currency (`HK$3,000`, `人民币500`),
+/// or a multiplied number among money words.
+fn is_money_without_unit(lex: &Lexicon, s: &[char], n: &Num, q: usize, mult: f64) -> bool {
+    if lex.currency_prefix.ending_at(s, n.start).is_some() {
+        return true;
+    }
+    if !(has_multiplier_char(s, n.start, n.end) || mult > 1.0) {
+        return false;
+    }
+    // `3,570万及3,790万澳门元`: the first of a pair of amounts.
+    let paired = lex.list_separators.at(s, q).is_some_and(|len| {
+        let r = q + len;
+        let digits = (r..s.len())
+            .take_while(|&k| {
+                s.get(k).is_some_and(|c| {
+                    c.is_ascii_digit() || matches!(c, ',' | '.') || is_chinese_digit(*c)
+                })
+            })
+            .count();
+        digits > 0
+            && (lex.money_units.at(s, r + digits).is_some()
+                || lex.currency_suffix.at(s, r + digits).is_some())
+    });
+    // `冻结1.2亿资金`: the noun after says what the number counts.
+    let noun_after = lex.money_nouns_after.at(s, q).is_some();
+    money_context_before(lex, s, n.start) || paired || noun_after
 }
 
 /// Drops figures that qualify another figure: `百万元以上案件1512起`,

@@ -101,7 +101,7 @@ pub fn assign(
             let listed = matches!(s.get(wlo), Some('、' | '及' | '和')) && prev_end.is_some();
             // `平均每日受理…470件，较去年9月601件`: a comparison base shares
             // the average of the figure it is compared with.
-            let compared = lex.comparison.at(s, clo).is_some() && prev_end.is_none();
+            let compared = lex.periods.comparison.at(s, clo).is_some() && prev_end.is_none();
             if listed {
                 i.checked_sub(1)
                     .and_then(|j| figs.get(j))

@@ -51,159 +51,170 @@ pub fn dedup_within(
     let mut keep = vec![true; body.len()];
     // Every pass below compares each statistic with those before it.
     let mut out_of_time = |i: usize| meter.add(i + 1);
-    for i in 0..body.len() {
+    drop_restating_headings(&body, heading, &mut keep, &mut out_of_time);
+    // A repeated sentence says each of its figures again, small ones too,
+    // so a later copy goes even where an earlier pass dropped it already.
+    merge_pairs(&mut body, &mut keep, &mut out_of_time, false, repeated_sentence);
+    for rule in [money_said_twice, count_said_again, change_restated, money_kept_twice] {
+        merge_pairs(&mut body, &mut keep, &mut out_of_time, true, rule);
+    }
+    let out: Vec<Statistic> = body
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(s, k)| k.then_some(s))
+        .collect();
+    add_title(out, title)
+}
+
+/// A heading restates its body in other words, and the two wordings may
+/// lead to two metrics (`去年起诉…4万人` over `共起诉…4万人`).
+fn drop_restating_headings(
+    body: &[Statistic],
+    heading: &[bool],
+    keep: &mut [bool],
+    out_of_time: &mut impl FnMut(usize) -> bool,
+) {
+    let is_heading = |i: usize| heading.get(i).copied().unwrap_or(false);
+    for (i, a) in body.iter().enumerate() {
         if out_of_time(i) {
             break;
         }
-        if !heading.get(i).copied().unwrap_or(false) {
+        if !is_heading(i) {
             continue;
         }
-        let Some(a) = body.get(i) else { continue };
-        // A heading restates its body in other words, and the two wordings
-        // may lead to two metrics (`去年起诉…4万人` over `共起诉…4万人`).
         let dup = body.iter().enumerate().any(|(j, b)| {
-            j != i
-                && !heading.get(j).copied().unwrap_or(false)
-                && same_fact(a, b)
-                && (a.metric == b.metric || a.value >= 10.0)
+            j != i && !is_heading(j) && same_fact(a, b) && (a.metric == b.metric || a.value >= 10.0)
         });
         if dup && let Some(k) = keep.get_mut(i) {
             *k = false;
         }
     }
-    // A repeated sentence says each of its figures again, small ones too.
+}
+
+/// What a pairwise rule makes of a later statistic and an earlier one.
+enum Dropped {
+    /// The later one restates the earlier.
+    Later,
+    /// The earlier one is a run-in heading of the later.
+    Earlier,
+    /// The later one restates the earlier, and names the metric the earlier
+    /// one lacked.
+    LaterNamingEarlier,
+}
+
+/// Applies `rule` to every pair (later `i`, earlier `j`) whose earlier one
+/// is kept (and the later one too, with `both_kept`).
+fn merge_pairs(
+    body: &mut [Statistic],
+    keep: &mut [bool],
+    out_of_time: &mut impl FnMut(usize) -> bool,
+    both_kept: bool,
+    rule: fn(&Statistic, &Statistic) -> Option<Dropped>,
+) {
     for i in 0..body.len() {
         if out_of_time(i) {
             break;
         }
         for j in 0..i {
-            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
-                && keep.get(j) == Some(&true)
-                && same_fact(a, b)
-                && repeated(a, b)
-                && a.kind == b.kind
-                && let Some(k) = keep.get_mut(i)
-            {
+            let kept = |k: usize| keep.get(k) == Some(&true);
+            if !kept(j) || (both_kept && !kept(i)) {
+                continue;
+            }
+            let (Some(a), Some(b)) = (body.get(i), body.get(j)) else {
+                continue;
+            };
+            let (drop, metric) = match rule(a, b) {
+                None => continue,
+                Some(Dropped::Later) => (i, None),
+                Some(Dropped::Earlier) => (j, None),
+                Some(Dropped::LaterNamingEarlier) => (i, Some(a.metric.clone())),
+            };
+            if let Some(k) = keep.get_mut(drop) {
                 *k = false;
             }
-        }
-    }
-    // Money said twice in the body with the same metric and approximation
-    // (`騙款達逾120萬元` … `損失120多萬元`) is one fact.
-    for i in 0..body.len() {
-        if out_of_time(i) {
-            break;
-        }
-        for j in 0..i {
-            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
-                && keep.get(j) == Some(&true)
-                && keep.get(i) == Some(&true)
-                && a.kind == "money"
-                && same_fact(a, b)
-                && a.metric == b.metric
-                && a.approx == b.approx
-                && a.direction == b.direction
-                && a.currency == b.currency
-                && let Some(k) = keep.get_mut(i)
+            if let Some(metric) = metric
+                && let Some(b) = body.get_mut(j)
+                && b.metric == "other"
             {
-                *k = false;
+                b.metric = metric;
             }
         }
     }
-    // The same count said again in another sentence (a summary paragraph
-    // and its detail). Small numbers repeat by chance, so only from 10 up.
-    for i in 0..body.len() {
-        if out_of_time(i) {
-            break;
-        }
-        for j in 0..i {
-            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
-                && keep.get(j) == Some(&true)
-                && keep.get(i) == Some(&true)
-                && a.value >= 10.0
-                && same_fact(a, b)
-                // an inline sub-heading run into its paragraph (`首3季拘4552人…
-                // 葉雲龍表示…共拘捕了4,552人`) shares the sentence; a large
-                // count said twice there is still one fact
-                && (a.sentence != b.sentence || a.value >= 100.0)
-                && a.kind == b.kind
-                // a fall and a rise of the same size are two facts
-                && a.direction == b.direction
-                && same_count(a, b)
-            {
-                // in one sentence the earlier mention is the run-in heading
-                let drop = if a.sentence == b.sentence { j } else { i };
-                if let Some(k) = keep.get_mut(drop) {
-                    *k = false;
-                }
-            }
-        }
-    }
-    // A change or an amount restated in a later sentence, once with a
-    // metric and once without one (`微升了0.1%` … `微升0.1%(+22宗)`,
-    // `对295笔、2384.91万元…返还` in the lead and in the last line).
-    for i in 0..body.len() {
-        if out_of_time(i) {
-            break;
-        }
-        for j in 0..i {
-            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
-                && keep.get(j) == Some(&true)
-                && keep.get(i) == Some(&true)
-                && matches!(a.kind.as_str(), "change" | "money")
-                && a.kind == b.kind
-                && same_fact(a, b)
-                && a.sentence != b.sentence
-                && a.direction == b.direction
-                && a.direction.is_some() == (a.kind == "change")
-                && a.approx == b.approx
-                && a.currency == b.currency
-                && (a.metric == b.metric || a.metric == "other" || b.metric == "other")
-                && let Some(k) = keep.get_mut(i)
-            {
-                *k = false;
-                // the statement that names what changed says what it is
-                let metric = a.metric.clone();
-                if let Some(b) = body.get_mut(j)
-                    && b.metric == "other"
-                {
-                    b.metric = metric;
-                }
-            }
-        }
-    }
-    // Money kept from the victims said twice in one story (`成功拦截18.8万元`
-    // … `为群众挽回18.8万元经济损失`) is one sum, whichever verb says it.
+}
+
+fn repeated_sentence(a: &Statistic, b: &Statistic) -> Option<Dropped> {
+    (same_fact(a, b) && repeated(a, b) && a.kind == b.kind).then_some(Dropped::Later)
+}
+
+/// Money said twice in the body with the same metric and approximation
+/// (`騙款達逾120萬元` … `損失120多萬元`) is one fact.
+fn money_said_twice(a: &Statistic, b: &Statistic) -> Option<Dropped> {
+    (a.kind == "money"
+        && same_fact(a, b)
+        && a.metric == b.metric
+        && a.approx == b.approx
+        && a.direction == b.direction
+        && a.currency == b.currency)
+        .then_some(Dropped::Later)
+}
+
+/// The same count said again in another sentence (a summary paragraph and
+/// its detail). Small numbers repeat by chance, so only from 10 up.
+fn count_said_again(a: &Statistic, b: &Statistic) -> Option<Dropped> {
+    let same = a.value >= 10.0
+        && same_fact(a, b)
+        // an inline sub-heading run into its paragraph (`首3季拘4552人…
+        // 葉雲龍表示…共拘捕了4,552人`) shares the sentence; a large count
+        // said twice there is still one fact
+        && (a.sentence != b.sentence || a.value >= 100.0)
+        && a.kind == b.kind
+        // a fall and a rise of the same size are two facts
+        && a.direction == b.direction
+        && same_count(a, b);
+    // in one sentence the earlier mention is the run-in heading
+    same.then_some(if a.sentence == b.sentence {
+        Dropped::Earlier
+    } else {
+        Dropped::Later
+    })
+}
+
+/// A change or an amount restated in a later sentence, once with a metric
+/// and once without one (`微升了0.1%` … `微升0.1%(+22宗)`,
+/// `对295笔、2384.91万元…返还` in the lead and in the last line): the
+/// statement that names what changed says what it is.
+fn change_restated(a: &Statistic, b: &Statistic) -> Option<Dropped> {
+    (matches!(a.kind.as_str(), "change" | "money")
+        && a.kind == b.kind
+        && same_fact(a, b)
+        && a.sentence != b.sentence
+        && a.direction == b.direction
+        && a.direction.is_some() == (a.kind == "change")
+        && a.approx == b.approx
+        && a.currency == b.currency
+        && (a.metric == b.metric || a.metric == "other" || b.metric == "other"))
+        .then_some(Dropped::LaterNamingEarlier)
+}
+
+/// Money kept from the victims said twice in one story (`成功拦截18.8万元`
+/// … `为群众挽回18.8万元经济损失`) is one sum, whichever verb says it.
+fn money_kept_twice(a: &Statistic, b: &Statistic) -> Option<Dropped> {
     const SAVED: [&str; 3] = ["funds_stopped", "funds_returned", "losses_avoided"];
-    for i in 0..body.len() {
-        if out_of_time(i) {
-            break;
-        }
-        for j in 0..i {
-            if let (Some(a), Some(b)) = (body.get(i), body.get(j))
-                && keep.get(j) == Some(&true)
-                && keep.get(i) == Some(&true)
-                && a.kind == "money"
-                && b.kind == "money"
-                && same_fact(a, b)
-                && a.sentence != b.sentence
-                && SAVED.contains(&a.metric.as_str())
-                && SAVED.contains(&b.metric.as_str())
-                && a.approx == b.approx
-                && a.currency == b.currency
-                && a.direction.is_none()
-                && b.direction.is_none()
-                && let Some(k) = keep.get_mut(i)
-            {
-                *k = false;
-            }
-        }
-    }
-    let mut out: Vec<Statistic> = body
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(s, k)| k.then_some(s))
-        .collect();
+    (a.kind == "money"
+        && b.kind == "money"
+        && same_fact(a, b)
+        && a.sentence != b.sentence
+        && SAVED.contains(&a.metric.as_str())
+        && SAVED.contains(&b.metric.as_str())
+        && a.approx == b.approx
+        && a.currency == b.currency
+        && a.direction.is_none()
+        && b.direction.is_none())
+    .then_some(Dropped::Later)
+}
+
+/// Adds the figures of the title that the body does not state.
+fn add_title(mut out: Vec<Statistic>, title: Vec<Statistic>) -> Vec<Statistic> {
     // Body values in order, so that each title figure is compared only with
     // the body figures of nearly its value.
     let mut values: Vec<(f64, usize)> = out.iter().enumerate().map(|(k, b)| (b.value, k)).collect();

@@ -529,7 +529,16 @@ pub struct Lexicon {
     pub(crate) other_crime: Words,
     /// Words of intent before a figure (`欲将1300万元…`): no result.
     pub(crate) intent: Words,
-    // periods
+    /// Time phrases (`extract-periods.toml`).
+    pub(crate) periods: PeriodWords,
+    /// Reporting bodies and places (`extract-regions.toml`).
+    pub(crate) regions: RegionWords,
+}
+
+/// The words and patterns of `extract-periods.toml`: what makes a time
+/// phrase and which phrase governs a figure.
+#[derive(Debug, Clone)]
+pub(crate) struct PeriodWords {
     pub(crate) period_regex: Vec<regex::Regex>,
     pub(crate) open_clause_endings: Words,
     pub(crate) max_open_clause: usize,
@@ -555,7 +564,12 @@ pub struct Lexicon {
     pub(crate) compare_pair_joiners: Words,
     /// Word classes picking a row of the period table.
     pub(crate) period_classes: super::period_resolve::Classes,
-    // regions
+}
+
+/// The words of `extract-regions.toml`: reporting bodies, jurisdictions and
+/// the gazetteer's places.
+#[derive(Debug, Clone)]
+pub(crate) struct RegionWords {
     pub(crate) jurisdictions: Vec<Jurisdiction>,
     /// Every jurisdiction's words together, to find where any can start.
     pub(crate) jurisdiction_any: Words,
@@ -600,22 +614,6 @@ impl Lexicon {
         let periods: RawPeriods = read(&periods_path)?;
         let regions: RawRegions = read(&sibling(path, "extract-regions.toml"))?;
 
-        let period_regex = periods
-            .patterns
-            .iter()
-            .map(|p| {
-                let src = p
-                    .replace("{M}", &periods.month)
-                    .replace("{D}", &periods.day)
-                    .replace("{N}", &periods.numeral)
-                    .replace("{Y}", &periods.year);
-                regex::Regex::new(&src).map_err(|e| ConfigError::Invalid {
-                    path: periods_path.clone(),
-                    message: format!("patterns: {e}"),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-
         let metrics: Vec<MetricRule> = raw
             .metric
             .iter()
@@ -635,27 +633,6 @@ impl Lexicon {
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();
-
-        let jurisdiction_any = Words::new(
-            &regions
-                .jurisdiction
-                .values()
-                .flat_map(|j| j.words.iter().chain(&j.strong))
-                .collect::<Vec<_>>(),
-        );
-        let jurisdictions = regions
-            .jurisdiction
-            .iter()
-            .map(|(id, j)| Jurisdiction {
-                id: id.clone(),
-                currency: j.currency.clone(),
-                region: j.region.clone(),
-                words: Words::new(&j.words),
-                strong: Words::new(&j.strong),
-            })
-            .collect();
-        let mut places = regions.gazetteer.provinces.clone();
-        places.extend(regions.gazetteer.cities.iter().cloned());
 
         if raw.limits.max_sentence_chars < 100 {
             return Err(ConfigError::Invalid {
@@ -738,6 +715,31 @@ impl Lexicon {
             fraud_words: Words::new(&raw.metric_scope.fraud),
             other_crime: Words::new(&raw.metric_scope.other_crime),
             intent: Words::new(&raw.metric_scope.intent),
+            periods: PeriodWords::new(&periods, &periods_path)?,
+            regions: RegionWords::new(&regions),
+        })
+    }
+}
+
+impl PeriodWords {
+    fn new(periods: &RawPeriods, periods_path: &Path) -> Result<Self, ConfigError> {
+        let period_regex = periods
+            .patterns
+            .iter()
+            .map(|p| {
+                let src = p
+                    .replace("{M}", &periods.month)
+                    .replace("{D}", &periods.day)
+                    .replace("{N}", &periods.numeral)
+                    .replace("{Y}", &periods.year);
+                regex::Regex::new(&src).map_err(|e| ConfigError::Invalid {
+                    path: periods_path.to_path_buf(),
+                    message: format!("patterns: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        Ok(Self {
             period_regex,
             open_clause_endings: Words::new(&periods.open_clause_endings),
             max_open_clause: periods.max_open_clause,
@@ -750,14 +752,14 @@ impl Lexicon {
             campaign_words: Words::new(&periods.campaign_words),
             list_marker: regex::Regex::new(&periods.list_marker).map_err(|e| {
                 ConfigError::Invalid {
-                    path: periods_path.clone(),
+                    path: periods_path.to_path_buf(),
                     message: format!("list_marker: {e}"),
                 }
             })?,
             period_reject: Words::new(&periods.reject),
             report_after: regex::Regex::new(&periods.report_after).map_err(|e| {
                 ConfigError::Invalid {
-                    path: periods_path.clone(),
+                    path: periods_path.to_path_buf(),
                     message: format!("report_after: {e}"),
                 }
             })?,
@@ -766,6 +768,34 @@ impl Lexicon {
             compare_verbs: Words::new(&periods.compare_verbs),
             compare_pair_joiners: Words::new(&periods.compare_pair_joiners),
             period_classes: super::period_resolve::Classes::new(&periods.classes),
+        })
+    }
+}
+
+impl RegionWords {
+    fn new(regions: &RawRegions) -> Self {
+        let jurisdiction_any = Words::new(
+            &regions
+                .jurisdiction
+                .values()
+                .flat_map(|j| j.words.iter().chain(&j.strong))
+                .collect::<Vec<_>>(),
+        );
+        let jurisdictions = regions
+            .jurisdiction
+            .iter()
+            .map(|(id, j)| Jurisdiction {
+                id: id.clone(),
+                currency: j.currency.clone(),
+                region: j.region.clone(),
+                words: Words::new(&j.words),
+                strong: Words::new(&j.strong),
+            })
+            .collect();
+        let mut places = regions.gazetteer.provinces.clone();
+        places.extend(regions.gazetteer.cities.iter().cloned());
+
+        Self {
             jurisdictions,
             jurisdiction_any,
             body_suffixes: Words::new(&regions.bodies.suffixes),
@@ -786,6 +816,6 @@ impl Lexicon {
             area_context: Words::new(&regions.bodies.area_context),
             area_each: Words::new(&regions.bodies.area_each),
             not_places: Words::new(&regions.bodies.not_places),
-        })
+        }
     }
 }

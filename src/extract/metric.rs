@@ -568,7 +568,7 @@ fn repeated_list<'a>(
 /// before.
 fn baselines_only(lex: &Lexicon, s: &[char], c: &Ctx, rp: usize) -> bool {
     rp > c.clo
-        && lex.comparison.find(s, c.clo, rp).is_some()
+        && lex.periods.comparison.find(s, c.clo, rp).is_some()
         && !names_own_subject(lex, s, c.clo, rp)
 }
 
@@ -583,7 +583,7 @@ fn names_own_subject(lex: &Lexicon, s: &[char], lo: usize, hi: usize) -> bool {
             .at(s, j)
             .or_else(|| lex.down.at(s, j))
             .or_else(|| lex.change_markers.at(s, j))
-            .or_else(|| lex.comparison.at(s, j))
+            .or_else(|| lex.periods.comparison.at(s, j))
             .or_else(|| lex.modifier_fill.at(s, j))
         {
             j += len;
@@ -789,6 +789,6 @@ impl Ctx {
 impl Lexicon {
     fn comparison_words_in(&self, window: &str) -> bool {
         let w: Vec<char> = window.chars().collect();
-        self.comparison.find(&w, 0, w.len()).is_some()
+        self.periods.comparison.find(&w, 0, w.len()).is_some()
     }
 }

@@ -104,7 +104,7 @@ pub fn phrases_within(
     // Every pattern's matches; the longest wins where they overlap. Byte
     // offsets become character offsets by walking the text once in order.
     let mut found: Vec<(usize, usize)> = Vec::new();
-    for re in &lex.period_regex {
+    for re in &lex.periods.period_regex {
         let mut bytes: Vec<usize> = Vec::new();
         for m in re.find_iter(&text) {
             if meter.add(1 + (m.end() - m.start()) / 8) {
@@ -141,7 +141,7 @@ pub fn phrases_within(
         if spans.overlaps(a, b) {
             continue;
         }
-        if lex.event_before.ending_at(s, a).is_some() {
+        if lex.periods.event_before.ending_at(s, a).is_some() {
             continue;
         }
         // `下降至11月份`: the separator belongs to the verb.
@@ -166,8 +166,8 @@ pub fn phrases_within(
         {
             continue;
         }
-        if lex.period_reject.at(s, b.saturating_sub(1)).is_some()
-            || lex.period_reject.at(s, b.saturating_sub(2)).is_some()
+        if lex.periods.period_reject.at(s, b.saturating_sub(1)).is_some()
+            || lex.periods.period_reject.at(s, b.saturating_sub(2)).is_some()
         {
             continue;
         }
@@ -196,15 +196,15 @@ pub fn phrases_within(
         // `较2023年及2019年同期`: after a joiner, a base only when the phrase
         // before the joiner is one.
         let joined = lex
-            .comparison_joiners
+            .periods.comparison_joiners
             .ending_at(s, a0)
             .is_some_and(|len| prev_base_end.is_some_and(|e| e + len == a0));
-        let compared_pair = lex.compare_verbs.ending_at(s, a0).is_some()
-            && lex.compare_pair_joiners.at(s, b).is_some();
+        let compared_pair = lex.periods.compare_verbs.ending_at(s, a0).is_some()
+            && lex.periods.compare_pair_joiners.at(s, b).is_some();
         let comparison = joined
-            || (lex.comparison.ending_at(s, a0).is_some() && !compared_pair)
+            || (lex.periods.comparison.ending_at(s, a0).is_some() && !compared_pair)
             || (a >= 1
-                && lex.comparison.ending_at(s, a - 1).is_some()
+                && lex.periods.comparison.ending_at(s, a - 1).is_some()
                 && s.get(a - 1) == Some(&'于'));
         prev_base_end = comparison.then_some(b);
         out.push(Phrase {
@@ -247,7 +247,7 @@ fn merge_bracketed_dates(s: &[char], out: &mut Vec<Phrase>) {
 /// Whether the `1/3` at `[a, b)` is a share (`占1/3左右`), not a day.
 fn is_fraction(lex: &Lexicon, s: &[char], a: usize, b: usize) -> bool {
     s.get(a..b).is_some_and(|w| w.contains(&'/'))
-        && (lex.fraction_before.ending_at(s, a).is_some() || lex.fraction_after.at(s, b).is_some())
+        && (lex.periods.fraction_before.ending_at(s, a).is_some() || lex.periods.fraction_after.at(s, b).is_some())
 }
 
 /// Clauses that are themselves open periods (`自夏季…行动开展以来`), sorted
@@ -267,12 +267,12 @@ fn open_clauses_within(
         if i == s.len() || s.get(i).is_some_and(|&c| is_clause_break(c)) {
             // `该团伙自2022年以来`: the phrase starts at 自, and a long clause
             // (a body's full name before it) is one when 自 is near its end.
-            let lo = cs.max(i.saturating_sub(lex.max_open_clause));
+            let lo = cs.max(i.saturating_sub(lex.periods.max_open_clause));
             let mark = (lo..i).find(|&k| matches!(s.get(k), Some('自' | '从')));
-            let short = i - cs <= lex.max_open_clause;
+            let short = i - cs <= lex.periods.max_open_clause;
             let checked_from = if short { Some(cs) } else { mark };
             if i > cs
-                && lex.open_clause_endings.ending_at(s, i).is_some()
+                && lex.periods.open_clause_endings.ending_at(s, i).is_some()
                 && let Some(from) = checked_from
                 && !spans.numeral_within(from, i)
             {
@@ -288,7 +288,7 @@ fn open_clauses_within(
                 }) {
                     a = k + 1;
                 }
-                while let Some(len) = lex.trim_lead.at(s, a) {
+                while let Some(len) = lex.periods.trim_lead.at(s, a) {
                     a += len;
                 }
                 while a < i && s.get(a).is_some_and(|c| c.is_whitespace()) {
@@ -349,5 +349,5 @@ fn is_report_date(lex: &Lexicon, s: &[char], a: usize, b: usize) -> bool {
         .get(b..s.len().min(b + 16))
         .map(|w| w.iter().collect())
         .unwrap_or_default();
-    lex.report_after.is_match(&after)
+    lex.periods.report_after.is_match(&after)
 }

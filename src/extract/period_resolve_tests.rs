@@ -22,7 +22,7 @@ fn lexicon() -> &'static Lexicon {
 }
 
 fn classes() -> &'static Classes {
-    &lexicon().period_classes
+    &lexicon().periods.period_classes
 }
 
 fn date(s: &str) -> NaiveDate {

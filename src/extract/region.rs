@@ -48,7 +48,7 @@ pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Ju
         .iter()
         .map(|s| {
             (0..s.len())
-                .filter(|&i| s.get(i).is_some_and(|&c| lex.jurisdiction_any.may_start(c)))
+                .filter(|&i| s.get(i).is_some_and(|&c| lex.regions.jurisdiction_any.may_start(c)))
                 .collect()
         })
         .collect();
@@ -60,7 +60,7 @@ pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Ju
             .sum()
     };
     let mut best: Option<(&Jurisdiction, usize)> = None;
-    for j in &lex.jurisdictions {
+    for j in &lex.regions.jurisdictions {
         let score = hits(&j.words) + 3 * hits(&j.strong);
         let better = match best {
             None => score > 0,
@@ -74,7 +74,7 @@ pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Ju
 }
 
 fn strip_admin(lex: &Lexicon, place: &[char]) -> String {
-    if let Some(len) = lex.admin_suffixes.ending_at(place, place.len())
+    if let Some(len) = lex.regions.admin_suffixes.ending_at(place, place.len())
         && place.len() >= len + 2
     {
         return place
@@ -88,15 +88,15 @@ fn strip_admin(lex: &Lexicon, place: &[char]) -> String {
 /// A reporting body at `i`: a place followed by a body word (`四川省公安厅`).
 /// Returns the place without its administrative suffix.
 fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
-    let len = lex.places.at(s, i)?;
+    let len = lex.regions.places.at(s, i)?;
     let mut e = i + len;
-    if let Some(al) = lex.admin_suffixes.at(s, e) {
+    if let Some(al) = lex.regions.admin_suffixes.at(s, e) {
         e += al;
     }
     let bl = lex
-        .body_suffixes
+        .regions.body_suffixes
         .at(s, e)
-        .or_else(|| lex.scope_words.at(s, e))?;
+        .or_else(|| lex.regions.scope_words.at(s, e))?;
     let place = s.get(i..i + len)?;
     Some((strip_admin(lex, place), e + bl))
 }
@@ -106,7 +106,7 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
 fn local_body_before(lex: &Lexicon, s: &[char], body_start: usize) -> Option<String> {
     let stop = "全本我该各从在向据的和与及了是等地当对由于为至省市县区两级警率长";
     // `银川市公安局反诈中心`: a body inside a body names no new place.
-    if lex.body_suffixes.ending_at(s, body_start).is_some() {
+    if lex.regions.body_suffixes.ending_at(s, body_start).is_some() {
         return None;
     }
     let mut e = body_start;
@@ -174,7 +174,7 @@ fn occurrences(s: &[char], w: &str) -> usize {
 }
 
 fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
-    lex.national
+    lex.regions.national
         .iter()
         .map(|(r, w)| (r.clone(), count_in(w, s)))
         .filter(|(_, n)| *n > 0)
@@ -216,7 +216,7 @@ pub fn resolve_page(
     page: &PageFacts<'_>,
     juris: Option<&Jurisdiction>,
 ) -> Option<String> {
-    let known = |r: &str| bodies.knows(r) || lex.places.contains(&r.chars().collect::<Vec<_>>());
+    let known = |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
     let guess = page_region_how(lex, page.body, juris, &known)
         .or_else(|| page_region_how(lex, page.title, juris, &known));
     if let Some((r, How::Jurisdiction)) = &guess {
@@ -225,7 +225,7 @@ pub fn resolve_page(
     let found = bodies.resolve(page);
     // `全区公安机关…其中，拉萨市…日喀则市…山南市…`: a province-wide bulletin
     // broken down by its cities, with no body named, is the province's.
-    if count_in(&lex.province_scope, page.body) >= 1
+    if count_in(&lex.regions.province_scope, page.body) >= 1
         && found.as_ref().is_none_or(|f| f.evidence == Evidence::Hint)
         && guess
             .as_ref()
@@ -299,8 +299,8 @@ pub fn page_region_how(
     known: &dyn Fn(&str) -> bool,
 ) -> Option<(String, How)> {
     let (r, how) = heuristic_region(lex, s, juris, known)?;
-    let province = lex.provinces.contains(&r.chars().collect::<Vec<_>>());
-    if province && matches!(how, How::Body | How::Place) && count_in(&lex.province_scope, s) >= 2 {
+    let province = lex.regions.provinces.contains(&r.chars().collect::<Vec<_>>());
+    if province && matches!(how, How::Body | How::Place) && count_in(&lex.regions.province_scope, s) >= 2 {
         return Some((r, How::Province));
     }
     Some((r, how))
@@ -343,16 +343,16 @@ fn heuristic_region(
             i = e;
             continue;
         }
-        if let Some(len) = lex.body_suffixes.at(s, i) {
+        if let Some(len) = lex.regions.body_suffixes.at(s, i) {
             // A police station (`石碶派出所`) handles a case; it is not the
             // area the figures of a release cover.
-            let w = if lex.minor_body_suffixes.at(s, i) == Some(len) {
+            let w = if lex.regions.minor_body_suffixes.at(s, i) == Some(len) {
                 0.3
             } else {
                 1.1
             };
             if let Some(p) = local_body_before(lex, s, i)
-                && !lex.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && !lex.regions.not_places.contains(&p.chars().collect::<Vec<_>>())
                 && known(&p)
             {
                 let placed = s
@@ -391,13 +391,13 @@ fn heuristic_region(
         .cloned();
     // A release about a whole province (`全省`, `我省`) is the province's,
     // even when a city's police is quoted.
-    let province_scope = count_in(&lex.province_scope, s);
+    let province_scope = count_in(&lex.regions.province_scope, s);
     let best_body = match best_body {
         Some(b)
-            if province_scope >= 2 && !lex.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
+            if province_scope >= 2 && !lex.regions.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
         {
             let top = lex
-                .provinces_list
+                .regions.provinces_list
                 .iter()
                 .map(|p| (p, occurrences(s, p)))
                 .filter(|(_, n)| *n > 0)
@@ -433,7 +433,7 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     let mut place_index: FxHashMap<String, usize> = FxHashMap::default();
     let mut i = 0;
     while i < s.len() {
-        if let Some(len) = lex.places.at(s, i) {
+        if let Some(len) = lex.regions.places.at(s, i) {
             let p: String = s
                 .get(i..i + len)
                 .map(|w| w.iter().collect())
@@ -449,10 +449,10 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
             i += 1;
         }
     }
-    if count_in(&lex.province_scope, s) >= 2
+    if count_in(&lex.regions.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
-            .filter(|p| lex.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
+            .filter(|p| lex.regions.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
             .max_by_key(|p| p.1)
     {
         // A province-wide release names its province at least once.
@@ -495,11 +495,11 @@ fn clause_head(
                 && s.get(c..a - 1)
                     .is_some_and(|d| d.iter().all(char::is_ascii_digit)))
     };
-    let a = (c..=c + 6).find(|&a| lex.places.at(s, a).is_some() && led(a))?;
-    let len = lex.places.at(s, a)?;
+    let a = (c..=c + 6).find(|&a| lex.regions.places.at(s, a).is_some() && led(a))?;
+    let len = lex.regions.places.at(s, a)?;
     let place: String = s.get(a..a + len)?.iter().collect();
     // `拉萨市立13起`, `日喀则市立案6起`: the place's own suffix first.
-    let after = a + len + lex.admin_suffixes.at(s, a + len).unwrap_or(0);
+    let after = a + len + lex.regions.admin_suffixes.at(s, a + len).unwrap_or(0);
     let heads = s
         .get(after)
         .is_some_and(|ch| ch.is_ascii_digit() || "同共各立发".contains(*ch))
@@ -526,7 +526,7 @@ fn governing_area(
     page: &str,
 ) -> Option<String> {
     let scope_or_page = |lo: usize, hi: usize| {
-        lex.scope_words.find(s, lo, hi).is_some()
+        lex.regions.scope_words.find(s, lo, hi).is_some()
             || s.get(lo..hi).is_some_and(|w| {
                 let p: Vec<char> = page.chars().collect();
                 !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
@@ -534,7 +534,7 @@ fn governing_area(
     };
     let mut c = clo;
     loop {
-        if lex.scope_words.at(s, c).is_some() {
+        if lex.regions.scope_words.at(s, c).is_some() {
             break;
         }
         if let Some(area) = clause_head(lex, bodies, s, c, page) {
@@ -582,9 +582,9 @@ fn area_in_breakdown(
     clo: usize,
     (sent_start, sent_end): (usize, usize),
 ) -> Option<String> {
-    lex.area_context.find(s, sent_start, sent_end)?;
+    lex.regions.area_context.find(s, sent_start, sent_end)?;
     let mut b = f.start;
-    if let Some(len) = lex.area_each.ending_at(s, b) {
+    if let Some(len) = lex.regions.area_each.ending_at(s, b) {
         b -= len;
     }
     let name_len = b.saturating_sub(clo);
@@ -597,7 +597,7 @@ fn area_in_breakdown(
         return Some(name.iter().collect());
     }
     // `三阳、湛郎各5起` is split by the metric stage; its subject is the area.
-    if lex.area_each.ending_at(s, f.start).is_some() {
+    if lex.regions.area_each.ending_at(s, f.start).is_some() {
         let subj: Vec<char> = f.subject.chars().collect();
         if (2..=3).contains(&subj.len()) {
             return Some(f.subject.clone());
@@ -628,7 +628,7 @@ pub fn assign(
                 .map(|x| x.start)
                 .unwrap_or(0);
             let clo = clause_start(s, f.start, sent_start);
-            if lex.global.rfind(s, clo, f.start).is_some() {
+            if lex.regions.global.rfind(s, clo, f.start).is_some() {
                 return Some("全球".to_string());
             }
             if let Some(area) = bracketed_area(s, clo, f.start) {
@@ -657,7 +657,7 @@ pub fn assign(
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
                     let admin = lex
-                        .admin_suffixes
+                        .regions.admin_suffixes
                         .at(s, i + place.chars().count())
                         .is_some()
                         || i == sent_start;
@@ -676,18 +676,18 @@ pub fn assign(
                 return other;
             }
             // `除酒泉同比下降4.34%外`: an area set apart before the figure.
-            if let Some((cp, _)) = lex.except.rfind(s, clo, f.start)
-                && let Some(len) = lex.places.at(s, cp + 1)
+            if let Some((cp, _)) = lex.regions.except.rfind(s, clo, f.start)
+                && let Some(len) = lex.regions.places.at(s, cp + 1)
             {
                 return s.get(cp + 1..cp + 1 + len).map(|w| w.iter().collect());
             }
             let a = clo;
-            if let Some(len) = lex.places.at(s, a) {
+            if let Some(len) = lex.regions.places.at(s, a) {
                 let place: String = s
                     .get(a..a + len)
                     .map(|w| w.iter().collect())
                     .unwrap_or_default();
-                if page.is_none_or(|p| *p != place) && lex.global.at(s, a).is_none() {
+                if page.is_none_or(|p| *p != place) && lex.regions.global.at(s, a).is_none() {
                     let after = s.get(a + len).copied();
                     if after.is_some_and(|c| c.is_ascii_digit() || "同共各立发".contains(c)) {
                         return Some(place);

@@ -32,7 +32,7 @@ pub fn resolve_all(
     phrases: &[Phrase],
     published: Option<NaiveDate>,
 ) -> Vec<Span> {
-    let cls = &lex.period_classes;
+    let cls = &lex.periods.period_classes;
     let mut out = Vec::with_capacity(phrases.len());
     let mut para = None;
     let mut year: Option<i32> = None;
@@ -87,11 +87,11 @@ pub fn resolve_all(
         };
         // A holiday (`国庆长假期间`) is no campaign of the page's.
         let names_campaign = lex
-            .campaign_words
+            .periods.campaign_words
             .find(&view.simp, p.start, p.end)
             .is_some()
             || lex
-                .campaign_launch
+                .periods.campaign_launch
                 .find(&view.simp, p.start, p.end)
                 .is_some();
         let undated_campaign = span == (None, None)
@@ -156,7 +156,7 @@ fn launches(lex: &Lexicon, view: &View, seg: &Segments, p: &Phrase) -> bool {
         .map_or(p.end, |s| s.end);
     // From the phrase's own start: the launch may sit inside it
     // (`自5月10日开展…行动以来`).
-    lex.campaign_launch
+    lex.periods.campaign_launch
         .find(&view.simp, p.start, end.min(p.end + REACH))
         .is_some()
 }
@@ -194,7 +194,7 @@ pub fn assign(
             .iter()
             .map(|p| {
                 let text = view.simp_slice(p.start, p.end);
-                period_resolve::classify(&text, &lex.period_classes) == Kind::FullYear
+                period_resolve::classify(&text, &lex.periods.period_classes) == Kind::FullYear
                     && !text.replace("全年", "").contains('年')
             })
             .collect(),
@@ -204,7 +204,7 @@ pub fn assign(
         .iter()
         .map(|p| {
             let text = view.simp_slice(p.start, p.end);
-            period_resolve::classify(&text, &lex.period_classes) == Kind::LookBack
+            period_resolve::classify(&text, &lex.periods.period_classes) == Kind::LookBack
         })
         .collect();
     for (i, f) in figs.iter().enumerate() {
@@ -482,14 +482,14 @@ impl Tracker<'_> {
                 .get(x..y.min(x + 8))
                 .map(|w| w.iter().collect())
                 .unwrap_or_default();
-            self.lex.list_marker.is_match(h.trim_start())
+            self.lex.periods.list_marker.is_match(h.trim_start())
         })
     }
 
     /// A sentence opening with an explicit back reference (`同期`, `此间`)
     /// takes the previous figure's period.
     fn referred_back(&self, figs: &[Figure], i: usize, s_start: usize) -> Option<usize> {
-        self.lex.refer_back.at(self.s, s_start)?;
+        self.lex.periods.refer_back.at(self.s, s_start)?;
         // Figures are in text order: this walks back over the sentence's
         // own figures only.
         let j = (0..i)

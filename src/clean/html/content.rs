@@ -51,6 +51,22 @@ struct Agg {
     heading_len: f32,
 }
 
+impl Agg {
+    /// Adds a child's totals to its parent's.
+    fn add(&mut self, own: &Agg) {
+        self.len += own.len;
+        self.link += own.link;
+        self.commas += own.commas;
+        self.paras += own.paras;
+        self.imgs += own.imgs;
+        self.lis += own.lis;
+        self.inputs += own.inputs;
+        self.embeds += own.embeds;
+        self.quotes += own.quotes;
+        self.heading_len += own.heading_len;
+    }
+}
+
 /// Reads the article body of the page.
 ///
 /// Stops early, with a meaningless body, once `budget` is exceeded: the
@@ -58,7 +74,6 @@ struct Agg {
 pub(crate) fn extract_body(
     dom: &Dom,
     rules: &HtmlRules,
-    mut trace: Option<&mut String>,
     budget: &Budget,
 ) -> Body {
     let mut meter = Meter::new(budget);
@@ -67,13 +82,13 @@ pub(crate) fn extract_body(
     if meter.is_out() {
         return Body::default();
     }
-    let first = choose(dom, rules, &blocks, true, trace.as_deref_mut());
+    let first = choose(dom, rules, &blocks, true);
     if first.1 >= t.min_article_len || meter.add(dom.nodes.len() + blocks.len()) {
         return first.0;
     }
     // Some sites mark the article itself hidden or give it a chrome-like
     // class: score again without the chrome flags.
-    let second = choose(dom, rules, &blocks, false, trace);
+    let second = choose(dom, rules, &blocks, false);
     if second.1 > first.1 {
         second.0
     } else {
@@ -386,241 +401,311 @@ fn init_score(name: &LocalName) -> f32 {
 }
 
 /// Chooses the content and reads it; returns the body and its length.
-fn choose(
-    dom: &Dom,
-    rules: &HtmlRules,
-    blocks: &[Block],
+///
+/// Why a page came out as it did is logged at `debug` level (target
+/// `fraudstat::clean::html::content`): the best candidates with their
+/// scores, the element chosen, every pruned element and dropped block.
+fn choose(dom: &Dom, rules: &HtmlRules, blocks: &[Block], skip_junk: bool) -> (Body, f32) {
+    let scoring = Scoring::new(dom, rules, blocks, skip_junk);
+    let top = scoring.pick_top();
+    let selected = scoring.qualifying_siblings(top);
+    let (inside, excluded) = scoring.prune_selection(&selected);
+    scoring.read(&inside, &excluded)
+}
+
+/// One scoring pass over a page: per-element text totals and the votes
+/// paragraphs cast for their ancestors, in the manner of Readability.
+struct Scoring<'a> {
+    dom: &'a Dom,
+    rules: &'a HtmlRules,
+    blocks: &'a [Block],
+    /// Whether blocks and elements inside chrome are left out of this pass.
     skip_junk: bool,
-    mut trace: Option<&mut String>,
-) -> (Body, f32) {
-    let t = &rules.tuning;
-    let n = dom.nodes.len();
-    let counted = |b: &Block| !(skip_junk && b.junk);
+    /// Subtree totals per element.
+    agg: Vec<Agg>,
+    /// Whether an element has a block-level child.
+    has_block_child: Vec<bool>,
+    /// Tag and class/id weights plus votes; `None` for elements no
+    /// paragraph voted for.
+    score: Vec<Option<f32>>,
+    /// Votes alone, without tag and class/id weights: siblings of the best
+    /// container must earn their place with text, not with a class name.
+    votes: Vec<f32>,
+}
 
-    // Subtree totals.
-    let mut agg = vec![Agg::default(); n];
-    for b in blocks.iter().filter(|b| counted(b)) {
-        if let Some(a) = agg.get_mut(b.owner) {
-            a.len += b.len;
-            a.link += b.link_len;
-            a.commas += b.commas;
-            if is_heading(&dom.get(b.owner).name) {
-                a.heading_len += b.len;
-            }
-        }
-    }
-    let mut has_block_child = vec![false; n];
-    for ix in (1..n).rev() {
-        let node = dom.get(ix);
-        let mut own = agg.get(ix).copied().unwrap_or_default();
-        // Readability turns text-only divs into paragraphs before counting.
-        let text_only_container = is_container(&node.name)
-            && !has_block_child.get(ix).copied().unwrap_or(false)
-            && own.len > 0.0;
-        match node.name {
-            local_name!("p") => own.paras += 1,
-            _ if text_only_container => own.paras += 1,
-            local_name!("img") => own.imgs += 1,
-            local_name!("li") => own.lis += 1,
-            local_name!("input") | local_name!("select") | local_name!("textarea") => {
-                own.inputs += 1;
-            }
-            local_name!("iframe") | local_name!("object") | local_name!("embed") => {
-                own.embeds += 1;
-            }
-            local_name!("blockquote") => own.quotes += 1,
-            _ => {}
-        }
-        if let Some(a) = agg.get_mut(ix) {
-            *a = own;
-        }
-        let p = node.parent;
-        if is_block(&node.name)
-            && let Some(h) = has_block_child.get_mut(p)
-        {
-            *h = true;
-        }
-        if let Some(pa) = agg.get_mut(p) {
-            pa.len += own.len;
-            pa.link += own.link;
-            pa.commas += own.commas;
-            pa.paras += own.paras;
-            pa.imgs += own.imgs;
-            pa.lis += own.lis;
-            pa.inputs += own.inputs;
-            pa.embeds += own.embeds;
-            pa.quotes += own.quotes;
-            pa.heading_len += own.heading_len;
-        }
-    }
-    let link_density = |ix: Ix| -> f32 {
-        agg.get(ix)
-            .map_or(0.0, |a| if a.len > 0.0 { a.link / a.len } else { 0.0 })
-    };
-
-    // Votes.
-    let mut score: Vec<Option<f32>> = vec![None; n];
-    // Votes alone, without tag and class/id weights: siblings of the best
-    // container must earn their place with text, not with a class name.
-    let mut votes: Vec<f32> = vec![0.0; n];
-    for b in blocks.iter().filter(|b| counted(b)) {
-        if b.len < t.min_paragraph_len {
-            continue;
-        }
-        let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(t.length_bonus_cap);
-        let owner = dom.get(b.owner);
-        let mut cur = if is_container(&owner.name)
-            && has_block_child.get(b.owner).copied().unwrap_or(false)
-        {
-            b.owner
-        } else {
-            owner.parent
+impl<'a> Scoring<'a> {
+    fn new(dom: &'a Dom, rules: &'a HtmlRules, blocks: &'a [Block], skip_junk: bool) -> Self {
+        let n = dom.nodes.len();
+        let mut scoring = Scoring {
+            dom,
+            rules,
+            blocks,
+            skip_junk,
+            agg: vec![Agg::default(); n],
+            has_block_child: vec![false; n],
+            score: vec![None; n],
+            votes: vec![0.0; n],
         };
-        for level in 0..t.vote_levels {
-            let div = match level {
-                0 => 1.0,
-                1 => 2.0,
-                l => l as f32 * 3.0,
-            };
-            let node = dom.get(cur);
-            if let Some(slot) = score.get_mut(cur) {
-                let base = slot.unwrap_or_else(|| init_score(&node.name) + node.weight);
-                *slot = Some(base + s / div);
-            }
-            if let Some(v) = votes.get_mut(cur) {
-                *v += s / div;
-            }
-            if cur == 0 {
-                break;
-            }
-            cur = node.parent;
-        }
+        scoring.total_subtrees();
+        scoring.cast_votes();
+        scoring
     }
-    let final_score = |ix: Ix| -> Option<f32> {
-        score
+
+    /// Whether a block counts in this pass.
+    fn counted(&self, b: &Block) -> bool {
+        !(self.skip_junk && b.junk)
+    }
+
+    fn agg(&self, ix: Ix) -> Agg {
+        self.agg.get(ix).copied().unwrap_or_default()
+    }
+
+    fn link_density(&self, ix: Ix) -> f32 {
+        self.agg
+            .get(ix)
+            .map_or(0.0, |a| if a.len > 0.0 { a.link / a.len } else { 0.0 })
+    }
+
+    fn final_score(&self, ix: Ix) -> Option<f32> {
+        self.score
             .get(ix)
             .copied()
             .flatten()
-            .map(|s| s * (1.0 - link_density(ix)))
-    };
-    let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
-    // A class name alone must not crown a byline: candidates need a fair
-    // share of the text votes the best-voted element got.
-    let max_votes = (0..n).map(vote_final).fold(0.0f32, f32::max);
-    let mut ranked: Vec<(Ix, f32)> = (0..n)
-        .filter(|&ix| vote_final(ix) >= max_votes * t.min_vote_share)
-        .filter_map(|ix| final_score(ix).map(|s| (ix, s)))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            .map(|s| s * (1.0 - self.link_density(ix)))
+    }
 
-    let mut top = ranked.first().map_or(0, |r| r.0);
-    let top_score = ranked.first().map_or(0.0, |r| r.1);
+    fn vote_final(&self, ix: Ix) -> f32 {
+        self.votes.get(ix).copied().unwrap_or(0.0) * (1.0 - self.link_density(ix))
+    }
 
-    // Several close runners-up under one ancestor: the article is split
-    // into parts and the ancestor holds them all.
-    let alternatives: Vec<Ix> = ranked
-        .iter()
-        .skip(1)
-        .take(5)
-        .filter(|r| r.1 >= top_score * t.alternative_ratio)
-        .map(|r| r.0)
-        .collect();
-    if alternatives.len() >= t.min_alternatives {
-        let mut anc = dom.get(top).parent;
-        while anc != 0 {
-            let inside = alternatives
+    /// Fills `agg` and `has_block_child`, children before parents.
+    fn total_subtrees(&mut self) {
+        let (dom, blocks, skip_junk) = (self.dom, self.blocks, self.skip_junk);
+        for b in blocks.iter().filter(|b| !(skip_junk && b.junk)) {
+            if let Some(a) = self.agg.get_mut(b.owner) {
+                a.len += b.len;
+                a.link += b.link_len;
+                a.commas += b.commas;
+                if is_heading(&dom.get(b.owner).name) {
+                    a.heading_len += b.len;
+                }
+            }
+        }
+        for ix in (1..dom.nodes.len()).rev() {
+            let node = dom.get(ix);
+            let mut own = self.agg(ix);
+            // Readability turns text-only divs into paragraphs before counting.
+            let text_only_container = is_container(&node.name)
+                && !self.has_block_child.get(ix).copied().unwrap_or(false)
+                && own.len > 0.0;
+            match node.name {
+                local_name!("p") => own.paras += 1,
+                _ if text_only_container => own.paras += 1,
+                local_name!("img") => own.imgs += 1,
+                local_name!("li") => own.lis += 1,
+                local_name!("input") | local_name!("select") | local_name!("textarea") => {
+                    own.inputs += 1;
+                }
+                local_name!("iframe") | local_name!("object") | local_name!("embed") => {
+                    own.embeds += 1;
+                }
+                local_name!("blockquote") => own.quotes += 1,
+                _ => {}
+            }
+            if let Some(a) = self.agg.get_mut(ix) {
+                *a = own;
+            }
+            let p = node.parent;
+            if is_block(&node.name)
+                && let Some(h) = self.has_block_child.get_mut(p)
+            {
+                *h = true;
+            }
+            if let Some(pa) = self.agg.get_mut(p) {
+                pa.add(&own);
+            }
+        }
+    }
+
+    /// Each paragraph long enough votes for its container and a few
+    /// ancestors, less the further up.
+    fn cast_votes(&mut self) {
+        let (dom, t) = (self.dom, &self.rules.tuning);
+        let (blocks, skip_junk) = (self.blocks, self.skip_junk);
+        for b in blocks.iter().filter(|b| !(skip_junk && b.junk)) {
+            if b.len < t.min_paragraph_len {
+                continue;
+            }
+            let s = 1.0 + b.commas as f32 + (b.len / t.length_bonus_unit).min(t.length_bonus_cap);
+            let owner = dom.get(b.owner);
+            let mut cur = if is_container(&owner.name)
+                && self.has_block_child.get(b.owner).copied().unwrap_or(false)
+            {
+                b.owner
+            } else {
+                owner.parent
+            };
+            for level in 0..t.vote_levels {
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                let node = dom.get(cur);
+                if let Some(slot) = self.score.get_mut(cur) {
+                    let base = slot.unwrap_or_else(|| init_score(&node.name) + node.weight);
+                    *slot = Some(base + s / div);
+                }
+                if let Some(v) = self.votes.get_mut(cur) {
+                    *v += s / div;
+                }
+                if cur == 0 {
+                    break;
+                }
+                cur = node.parent;
+            }
+        }
+    }
+
+    /// The element holding the article: the best-scored candidate, widened
+    /// to an ancestor holding several close runners-up, to a wrapper that
+    /// scores comparably, and to the parent of an only child.
+    fn pick_top(&self) -> Ix {
+        let (dom, t) = (self.dom, &self.rules.tuning);
+        // A class name alone must not crown a byline: candidates need a fair
+        // share of the text votes the best-voted element got.
+        let n = dom.nodes.len();
+        let max_votes = (0..n).map(|ix| self.vote_final(ix)).fold(0.0f32, f32::max);
+        let mut ranked: Vec<(Ix, f32)> = (0..n)
+            .filter(|&ix| self.vote_final(ix) >= max_votes * t.min_vote_share)
+            .filter_map(|ix| self.final_score(ix).map(|s| (ix, s)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+
+        let mut top = ranked.first().map_or(0, |r| r.0);
+        let top_score = ranked.first().map_or(0.0, |r| r.1);
+
+        // Several close runners-up under one ancestor: the article is split
+        // into parts and the ancestor holds them all.
+        let alternatives: Vec<Ix> = ranked
+            .iter()
+            .skip(1)
+            .take(5)
+            .filter(|r| r.1 >= top_score * t.alternative_ratio)
+            .map(|r| r.0)
+            .collect();
+        if alternatives.len() >= t.min_alternatives {
+            let mut anc = dom.get(top).parent;
+            while anc != 0 {
+                let inside = alternatives
+                    .iter()
+                    .filter(|&&a| dom.is_within(a, anc))
+                    .count();
+                if inside >= t.min_alternatives {
+                    top = anc;
+                    break;
+                }
+                anc = dom.get(anc).parent;
+            }
+        }
+        top = self.climb_wrappers(top);
+        // An only child is the same content as its parent.
+        while top != 0 {
+            let p = dom.get(top).parent;
+            let elems = dom
+                .get(p)
+                .children
                 .iter()
-                .filter(|&&a| dom.is_within(a, anc))
+                .filter(|&&c| !dom.get(c).is_text)
                 .count();
-            if inside >= t.min_alternatives {
-                top = anc;
+            if elems == 1 && p != 0 {
+                top = p;
+            } else {
                 break;
             }
-            anc = dom.get(anc).parent;
         }
+        self.log_candidates(&ranked, top);
+        top
     }
-    // Climb while the parent scores comparably: a wrapper of the article.
-    let mut last = final_score(top).unwrap_or(0.0);
-    let threshold = last / 3.0;
-    let mut parent = dom.get(top).parent;
-    while top != 0 && parent != 0 {
-        let Some(ps) = final_score(parent) else {
+
+    /// Climbs while the parent scores comparably: a wrapper of the article.
+    fn climb_wrappers(&self, mut top: Ix) -> Ix {
+        let dom = self.dom;
+        let mut last = self.final_score(top).unwrap_or(0.0);
+        let threshold = last / 3.0;
+        let mut parent = dom.get(top).parent;
+        while top != 0 && parent != 0 {
+            let Some(ps) = self.final_score(parent) else {
+                parent = dom.get(parent).parent;
+                continue;
+            };
+            if ps < threshold {
+                break;
+            }
+            if ps > last {
+                top = parent;
+                break;
+            }
+            last = ps;
             parent = dom.get(parent).parent;
-            continue;
-        };
-        if ps < threshold {
-            break;
         }
-        if ps > last {
-            top = parent;
-            break;
-        }
-        last = ps;
-        parent = dom.get(parent).parent;
+        top
     }
-    // An only child is the same content as its parent.
-    while top != 0 {
-        let p = dom.get(top).parent;
-        let elems = dom
-            .get(p)
-            .children
-            .iter()
-            .filter(|&&c| !dom.get(c).is_text)
-            .count();
-        if elems == 1 && p != 0 {
-            top = p;
-        } else {
-            break;
+
+    fn log_candidates(&self, ranked: &[(Ix, f32)], top: Ix) {
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return;
         }
-    }
-    let top_final = final_score(top).unwrap_or(0.0);
-    if let Some(tr) = trace.as_deref_mut() {
-        use std::fmt::Write;
-        let _ = writeln!(tr, "pass skip_junk={skip_junk}");
-        for (ix, s) in ranked.iter().take(8) {
-            let a = agg.get(*ix).copied().unwrap_or_default();
-            let _ = writeln!(
-                tr,
-                "  cand #{ix} <{}> [{}] score {s:.1} len {:.0} ld {:.2}",
-                dom.get(*ix).name,
-                dom.get(*ix).key,
-                a.len,
-                link_density(*ix)
+        let dom = self.dom;
+        for (ix, score) in ranked.iter().take(8) {
+            tracing::debug!(
+                pass.skip_junk = self.skip_junk,
+                element = ix,
+                tag = %dom.get(*ix).name,
+                key = %dom.get(*ix).key,
+                score,
+                len = self.agg(*ix).len,
+                link_density = self.link_density(*ix),
+                "content candidate"
             );
         }
-        let _ = writeln!(
-            tr,
-            "  top #{top} <{}> [{}] {top_final:.1}",
-            dom.get(top).name,
-            dom.get(top).key
+        tracing::debug!(
+            pass.skip_junk = self.skip_junk,
+            element = top,
+            tag = %dom.get(top).name,
+            key = %dom.get(top).key,
+            score = self.final_score(top).unwrap_or(0.0),
+            "content chosen"
         );
     }
 
-    // Qualifying siblings.
-    let mut selected: Vec<Ix> = Vec::new();
-    if top == 0 {
-        selected.push(0);
-    } else {
-        let parent = dom.get(top).parent;
+    /// The chosen element and those of its siblings that score close to it,
+    /// share its class, or read as paragraphs of the same text.
+    fn qualifying_siblings(&self, top: Ix) -> Vec<Ix> {
+        if top == 0 {
+            return vec![0];
+        }
+        let (dom, t) = (self.dom, &self.rules.tuning);
+        let top_final = self.final_score(top).unwrap_or(0.0);
         let threshold = (top_final * t.sibling_score_ratio).max(t.sibling_min_score);
-        let vote_final = |ix: Ix| votes.get(ix).copied().unwrap_or(0.0) * (1.0 - link_density(ix));
-        let vote_threshold = vote_final(top) * t.sibling_score_ratio;
+        let vote_threshold = self.vote_final(top) * t.sibling_score_ratio;
         let top_key = &dom.get(top).key;
         // The last block of each element, looked up per sibling below: a
         // scan of all blocks per sibling was quadratic on long flat pages.
-        let mut last_block: Vec<Option<usize>> = vec![None; n];
-        for (bi, b) in blocks.iter().enumerate() {
+        let mut last_block: Vec<Option<usize>> = vec![None; dom.nodes.len()];
+        for (bi, b) in self.blocks.iter().enumerate() {
             if let Some(slot) = last_block.get_mut(b.owner) {
                 *slot = Some(bi);
             }
         }
-        for &s in &dom.get(parent).children {
+        let mut selected = Vec::new();
+        for &s in &dom.get(dom.get(top).parent).children {
             if s == top {
                 selected.push(s);
                 continue;
             }
             let sib = dom.get(s);
-            if sib.is_text || (skip_junk && sib.junk) {
+            if sib.is_text || (self.skip_junk && sib.junk) {
                 continue;
             }
             let bonus = if !top_key.is_empty() && sib.key == *top_key {
@@ -628,157 +713,168 @@ fn choose(
             } else {
                 0.0
             };
-            if let Some(fs) = final_score(s)
+            if let Some(fs) = self.final_score(s)
                 && fs + bonus >= threshold
-                && vote_final(s) + bonus >= vote_threshold
+                && self.vote_final(s) + bonus >= vote_threshold
             {
                 selected.push(s);
                 continue;
             }
-            let a = agg.get(s).copied().unwrap_or_default();
-            let ld = link_density(s);
+            let a = self.agg(s);
+            let ld = self.link_density(s);
             let paragraph_like = sib.name == local_name!("p")
-                || (is_container(&sib.name) && !has_block_child.get(s).copied().unwrap_or(true));
-            if paragraph_like {
-                if a.len >= t.sibling_min_len && ld < t.sibling_max_link_density {
+                || (is_container(&sib.name)
+                    && !self.has_block_child.get(s).copied().unwrap_or(true));
+            if !paragraph_like {
+                continue;
+            }
+            if a.len >= t.sibling_min_len && ld < t.sibling_max_link_density {
+                selected.push(s);
+            } else if a.len > 0.0 && a.len < t.sibling_min_len && ld == 0.0 {
+                let last = last_block.get(s).copied().flatten();
+                let ends = last.and_then(|bi| self.blocks.get(bi)).is_some_and(|b| {
+                    b.text
+                        .ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
+                });
+                if ends {
                     selected.push(s);
-                } else if a.len > 0.0 && a.len < t.sibling_min_len && ld == 0.0 {
-                    let last = last_block.get(s).copied().flatten();
-                    let ends = last.and_then(|bi| blocks.get(bi)).is_some_and(|b| {
-                        b.text
-                            .ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
-                    });
-                    if ends {
-                        selected.push(s);
-                    }
                 }
             }
         }
+        selected
     }
 
-    // Conditional pruning inside the selection.
-    let mut excluded = vec![false; n];
-    let mut inside = vec![false; n];
-    for &s in &selected {
-        if let Some(v) = inside.get_mut(s) {
-            *v = true;
+    /// Conditional pruning inside the selection: which elements are inside
+    /// it, and which of those are dropped (with everything under them).
+    fn prune_selection(&self, selected: &[Ix]) -> (Vec<bool>, Vec<bool>) {
+        let (dom, t) = (self.dom, &self.rules.tuning);
+        let n = dom.nodes.len();
+        let mut excluded = vec![false; n];
+        let mut inside = vec![false; n];
+        for &s in selected {
+            if let Some(v) = inside.get_mut(s) {
+                *v = true;
+            }
         }
-    }
-    for ix in 1..n {
-        let node = dom.get(ix);
-        let p = node.parent;
-        let p_inside = inside.get(p).copied().unwrap_or(false);
-        let p_excluded = excluded.get(p).copied().unwrap_or(false);
-        if p_inside && !inside.get(ix).copied().unwrap_or(false) {
+        for ix in 1..n {
+            let node = dom.get(ix);
+            let p = node.parent;
+            let p_inside = inside.get(p).copied().unwrap_or(false);
+            let p_excluded = excluded.get(p).copied().unwrap_or(false);
+            if !p_inside || inside.get(ix).copied().unwrap_or(false) {
+                continue;
+            }
             if let Some(v) = inside.get_mut(ix) {
                 *v = true;
             }
             let drop = p_excluded
-                || (skip_junk && node.junk)
+                || (self.skip_junk && node.junk)
                 || prune(
                     dom,
                     t,
                     ix,
-                    agg.get(ix).copied().unwrap_or_default(),
-                    score.get(ix).copied().flatten().unwrap_or(0.0),
+                    self.agg(ix),
+                    self.score.get(ix).copied().flatten().unwrap_or(0.0),
                 );
             if let Some(v) = excluded.get_mut(ix) {
                 *v = drop;
             }
-            if drop
-                && !p_excluded
-                && let Some(tr) = trace.as_deref_mut()
-            {
-                use std::fmt::Write;
-                let a = agg.get(ix).copied().unwrap_or_default();
-                let _ = writeln!(
-                    tr,
-                    "  pruned #{ix} <{}> [{}] len {:.0} ld {:.2} junk {}",
-                    node.name,
-                    node.key,
-                    a.len,
-                    link_density(ix),
-                    node.junk
+            if drop && !p_excluded {
+                tracing::debug!(
+                    element = ix,
+                    tag = %node.name,
+                    key = %node.key,
+                    len = self.agg(ix).len,
+                    link_density = self.link_density(ix),
+                    junk = node.junk,
+                    "content pruned"
                 );
             }
         }
+        (inside, excluded)
     }
 
-    // Read the paragraphs.
-    let mut body = Body::default();
-    let mut total = 0.0;
-    let mut seen_text = false;
-    let mut first_kept: Option<usize> = None;
-    // Blocks read since a related-reading heading, while inside its list.
-    let mut related: Option<usize> = None;
-    for (bi, b) in blocks.iter().enumerate().filter(|(_, b)| counted(b)) {
-        if !inside.get(b.owner).copied().unwrap_or(false)
-            || excluded.get(b.owner).copied().unwrap_or(false)
-        {
-            continue;
-        }
-        let verdict = match in_related(&mut related, judge(rules, b, seen_text), b, rules) {
-            Some(v) => v,
-            None => continue,
-        };
-        if let Some(tr) = trace.as_deref_mut()
-            && verdict != Verdict::Keep
-        {
-            use std::fmt::Write;
-            let _ = writeln!(
-                tr,
-                "  {verdict:?}: {}",
-                b.text.chars().take(60).collect::<String>()
-            );
-        }
-        match verdict {
-            Verdict::Keep => {}
-            Verdict::Drop => continue,
-            Verdict::DropPhrase => {
-                body.dropped.push(b.text.clone());
+    /// Reads the paragraphs of the selection, judging each block.
+    fn read(&self, inside: &[bool], excluded: &[bool]) -> (Body, f32) {
+        let (dom, rules) = (self.dom, self.rules);
+        let mut body = Body::default();
+        let mut total = 0.0;
+        let mut seen_text = false;
+        let mut first_kept: Option<usize> = None;
+        // Blocks read since a related-reading heading, while inside its list.
+        let mut related: Option<usize> = None;
+        for (bi, b) in self.blocks.iter().enumerate() {
+            if !self.counted(b)
+                || !inside.get(b.owner).copied().unwrap_or(false)
+                || excluded.get(b.owner).copied().unwrap_or(false)
+            {
                 continue;
             }
-            Verdict::Stop => break,
-            Verdict::Related => {
-                related = Some(0);
+            let Some(verdict) = in_related(&mut related, judge(rules, b, seen_text), b, rules)
+            else {
+                continue;
+            };
+            if verdict != Verdict::Keep {
+                tracing::debug!(
+                    ?verdict,
+                    text = %b.text.chars().take(60).collect::<String>(),
+                    "content block dropped"
+                );
+            }
+            match verdict {
+                Verdict::Keep => {}
+                Verdict::Drop => continue,
+                Verdict::DropPhrase => {
+                    body.dropped.push(b.text.clone());
+                    continue;
+                }
+                Verdict::Stop => break,
+                Verdict::Related => {
+                    related = Some(0);
+                    continue;
+                }
+            }
+            if dom.get(b.owner).name == local_name!("h1") && !seen_text {
+                if body.heading.is_none() {
+                    body.heading = Some(b.text.clone());
+                }
                 continue;
             }
+            seen_text = true;
+            first_kept.get_or_insert(bi);
+            total += b.len;
+            body.paragraphs.push(b.text.clone());
         }
-        if dom.get(b.owner).name == local_name!("h1") && !seen_text {
-            if body.heading.is_none() {
-                body.heading = Some(b.text.clone());
-            }
-            continue;
+        if body.heading.is_none()
+            && let Some(first) = first_kept
+        {
+            body.heading = self.heading_before(first);
         }
-        seen_text = true;
-        first_kept.get_or_insert(bi);
-        total += b.len;
-        body.paragraphs.push(b.text.clone());
+        (body, total)
     }
-    // Without an <h1> in the content, the headline is usually the last
-    // heading shortly before the first paragraph (an <h2> above the
-    // article <div>).
-    if body.heading.is_none()
-        && let Some(first) = first_kept
-    {
-        // The highest-ranked heading wins (an <h2> title over its <h3>
-        // subtitle); among equals, the nearest.
+
+    /// Without an `<h1>` in the content, the headline is usually the last
+    /// heading shortly before the first paragraph (an `<h2>` above the
+    /// article `<div>`). The highest-ranked heading wins (an `<h2>` title
+    /// over its `<h3>` subtitle); among equals, the nearest.
+    fn heading_before(&self, first: usize) -> Option<String> {
+        let t = &self.rules.tuning;
         let mut best: Option<(u8, &Block)> = None;
-        for b in blocks
+        for b in self
+            .blocks
             .get(first.saturating_sub(t.heading_lookback)..first)
             .unwrap_or_default()
             .iter()
-            .filter(|b| counted(b) && b.len >= t.min_paragraph_len)
+            .filter(|b| self.counted(b) && b.len >= t.min_paragraph_len)
         {
-            if let Some(level) = heading_level(&dom.get(b.owner).name)
+            if let Some(level) = heading_level(&self.dom.get(b.owner).name)
                 && best.is_none_or(|(l, _)| level <= l)
             {
                 best = Some((level, b));
             }
         }
-        body.heading = best.map(|(_, b)| b.text.clone());
+        best.map(|(_, b)| b.text.clone())
     }
-    (body, total)
 }
 
 /// What happens to a block of the chosen content.

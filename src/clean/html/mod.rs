@@ -125,7 +125,7 @@ pub fn extract_within(
         ..HtmlExtract::default()
     };
     meta::collect(&parsed.head, &parsed.dom, &mut out);
-    let body = content::extract_body(&parsed.dom, rules, None, budget);
+    let body = content::extract_body(&parsed.dom, rules, budget);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {
             source: TitleSource::ContentHeading,
@@ -174,18 +174,4 @@ fn drop_leading_title(out: &mut HtmlExtract) {
             });
         }
     }
-}
-
-/// A human-readable account of how [`extract`] chose the content of a page
-/// (best candidates, their scores, pruned elements), for tuning the rules.
-pub fn explain(html: &str, rules: &HtmlRules) -> String {
-    let parsed = parse::parse_within(
-        html,
-        rules,
-        &PipelineLimits::unlimited(),
-        &Budget::unlimited(),
-    );
-    let mut trace = String::new();
-    let _ = content::extract_body(&parsed.dom, rules, Some(&mut trace), &Budget::unlimited());
-    trace
 }

@@ -240,6 +240,54 @@ struct RawPhrases {
     related_markers: Vec<String>,
 }
 
+/// Which attributes the parser keeps on each element, and the packed-name
+/// index it looks them up by; built once from the junk-attribute tests.
+struct AttrIndex {
+    kept_attrs: Vec<String>,
+    tested_attrs: Vec<AttrTest>,
+    attr_index: rustc_hash::FxHashMap<u128, usize>,
+    junk_named: Vec<bool>,
+}
+
+impl AttrIndex {
+    fn build(junk_attrs: &[AttrTest]) -> Result<Self, String> {
+        // Attributes tested only for presence or equality are short;
+        // `~` (contains) tests are on long values such as `style`.
+        let mut kept_attrs: Vec<String> = READ_ATTRS.iter().map(|a| a.to_string()).collect();
+        kept_attrs.extend(
+            junk_attrs
+                .iter()
+                .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
+                .map(|t| t.name.clone()),
+        );
+        kept_attrs.sort();
+        kept_attrs.dedup();
+        let tested_attrs: Vec<AttrTest> = junk_attrs
+            .iter()
+            .filter(|t| matches!(t.op, AttrOp::Contains(_)))
+            .filter(|t| !kept_attrs.contains(&t.name))
+            .cloned()
+            .collect();
+        let mut attr_index = rustc_hash::FxHashMap::default();
+        for (i, k) in kept_attrs.iter().enumerate() {
+            let packed = pack_name(k.as_bytes()).ok_or_else(|| {
+                format!("attributes.junk: attribute name `{k}` is longer than 16 bytes")
+            })?;
+            attr_index.insert(packed, i);
+        }
+        let junk_named = kept_attrs
+            .iter()
+            .map(|k| junk_attrs.iter().any(|t| t.name == *k))
+            .collect();
+        Ok(Self {
+            kept_attrs,
+            tested_attrs,
+            attr_index,
+            junk_named,
+        })
+    }
+}
+
 impl HtmlRules {
     /// Loads and compiles the rules from a TOML file.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
@@ -310,36 +358,7 @@ impl HtmlRules {
                 .map_err(|e| invalid(format!("selectors.junk: `{sel}`: {e}")))?;
             junk_selectors.push(m);
         }
-        // Attributes tested only for presence or equality are short;
-        // `~` (contains) tests are on long values such as `style`.
-        let mut kept_attrs: Vec<String> = READ_ATTRS.iter().map(|a| a.to_string()).collect();
-        kept_attrs.extend(
-            junk_attrs
-                .iter()
-                .filter(|t| !matches!(t.op, AttrOp::Contains(_)))
-                .map(|t| t.name.clone()),
-        );
-        kept_attrs.sort();
-        kept_attrs.dedup();
-        let tested_attrs: Vec<AttrTest> = junk_attrs
-            .iter()
-            .filter(|t| matches!(t.op, AttrOp::Contains(_)))
-            .filter(|t| !kept_attrs.contains(&t.name))
-            .cloned()
-            .collect();
-        let mut attr_index = rustc_hash::FxHashMap::default();
-        for (i, k) in kept_attrs.iter().enumerate() {
-            let packed = pack_name(k.as_bytes()).ok_or_else(|| {
-                invalid(format!(
-                    "attributes.junk: attribute name `{k}` is longer than 16 bytes"
-                ))
-            })?;
-            attr_index.insert(packed, i);
-        }
-        let junk_named = kept_attrs
-            .iter()
-            .map(|k| junk_attrs.iter().any(|t| t.name == *k))
-            .collect();
+        let index = AttrIndex::build(&junk_attrs).map_err(invalid)?;
         Ok(Self {
             drop_tags: tags(&raw.tags.drop),
             leaf_tags: tags(&raw.tags.leaf),
@@ -370,10 +389,10 @@ impl HtmlRules {
                 .map(|s| s.to_lowercase())
                 .collect(),
             comma_chars: raw.tuning.comma_chars.chars().collect(),
-            kept_attrs,
-            tested_attrs,
-            attr_index,
-            junk_named,
+            kept_attrs: index.kept_attrs,
+            tested_attrs: index.tested_attrs,
+            attr_index: index.attr_index,
+            junk_named: index.junk_named,
             tuning: raw.tuning,
         })
     }
