@@ -19,8 +19,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use fraudstat::budget::{Budget, PipelineLimits};
 use fraudstat::configuration::Settings;
-use fraudstat::pipeline::{Budget, Document, Pipeline, PipelineLimits};
+use fraudstat::pipeline::{Document, Pipeline};
 
 /// The allocator of the `fraudstat` binary, so the timings are the binary's.
 #[global_allocator]

@@ -10,7 +10,7 @@
 //! The free functions [`decode`] and [`sniff`] use [`DecodeConfig::default`];
 //! a [`Decoder`] carries a configuration loaded elsewhere.
 
-use crate::pipeline::Budget;
+use crate::budget::Budget;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{
     BIG5, Encoding, GB18030, GBK, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252,
@@ -299,10 +299,7 @@ impl Decoder {
 
     /// Html when the media type says so or the text opens with markup.
     pub fn content_kind(&self, text: &str, content_type: Option<&str>) -> ContentKind {
-        let says_html = content_type.is_some_and(|ct| {
-            let media = ct.split(';').next().unwrap_or_default().trim();
-            media.to_ascii_lowercase().contains("html")
-        });
+        let says_html = content_type.is_some_and(|ct| media_type(ct).contains("html"));
         if says_html || looks_like_markup(text, &self.config) {
             ContentKind::Html
         } else {
@@ -357,6 +354,18 @@ fn detection_sample(bytes: &[u8], max: usize) -> std::borrow::Cow<'_, [u8]> {
 /// the same text and a disagreement between them is no reason to switch.
 fn same_decoder(a: &'static Encoding, b: &'static Encoding) -> bool {
     a == b || ((a == GBK || a == GB18030) && (b == GBK || b == GB18030))
+}
+
+/// The media type of a `Content-Type` header, lower-cased, without its
+/// parameters: `text/html; charset=gbk` → `text/html`. The one reading of
+/// the header's essence, shared by fetching, decoding and the result.
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// The `charset` parameter of a `Content-Type` header, if encoding_rs knows

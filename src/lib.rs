@@ -18,6 +18,7 @@
 //!   shared by the worker, the command line and the tests.
 //! - [`hints`]: what the crawler and the URL tell about a page.
 //! - [`text`]: text primitives shared by `clean` and `extract`.
+//! - [`budget`]: size limits and the time budget every stage honours.
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
@@ -32,10 +33,12 @@
 //!   with confirms, message headers (attempts, W3C trace context).
 //! - [`retry`]: which retry queue a transient failure waits in.
 //! - [`events`]: each notable occurrence's log line and metrics together.
-//! - [`http`]: `/metrics`, `/healthz`, `/readyz`.
+//! - [`status_server`]: the listener operators poll: `/metrics`,
+//!   `/healthz`, `/readyz`.
 
 pub mod amqp;
 pub mod article_url;
+pub mod budget;
 #[warn(clippy::too_many_lines)]
 pub mod clean;
 pub mod commands;
@@ -47,11 +50,11 @@ pub mod events;
 pub mod extract;
 pub mod fetch;
 pub mod hints;
-pub mod http;
 pub mod input;
 pub mod model;
 pub mod pipeline;
 pub mod retry;
+pub mod status_server;
 pub mod telemetry;
 #[warn(clippy::too_many_lines)]
 pub mod text;

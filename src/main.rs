@@ -217,6 +217,9 @@ async fn run() -> anyhow::Result<ExitCode> {
     code
 }
 
+/// sysexits' "temporary failure": the command may succeed if run again.
+const EX_TEMPFAIL: u8 = 75;
+
 /// How long a one-off command waits for its spans to be sent at exit.
 const SPAN_FLUSH: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -275,7 +278,17 @@ async fn run_command(
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let report = fraudstat::commands::replay::run(&settings, &options, &mut out).await?;
+            let report = match fraudstat::commands::replay::run(&settings, &options, &mut out).await
+            {
+                Ok(report) => report,
+                // A scheduler that runs replays can tell "try later" from
+                // "needs an operator" by the exit status alone.
+                Err(error) if error.is_transient() => {
+                    eprintln!("fraudstat: {error}; run it again once the broker is back");
+                    return Ok(ExitCode::from(EX_TEMPFAIL));
+                }
+                Err(error) => return Err(error.into()),
+            };
             std::io::Write::flush(&mut out)?;
             tracing::info!(report = ?report, "replay done");
             eprintln!(

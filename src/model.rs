@@ -182,8 +182,8 @@ pub struct ExtractionResult {
     pub limits: Vec<LimitHit>,
 }
 
-/// A bound on the work spent on one page (see `pipeline::PipelineLimits`
-/// and `pipeline::Budget`).
+/// A bound on the work spent on one page (see `budget::PipelineLimits`
+/// and `budget::Budget`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {

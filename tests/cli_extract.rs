@@ -338,3 +338,27 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+/// A replay that cannot reach the broker exits with sysexits' 75 ("try
+/// again later"), not the generic failure an operator must look at, so a
+/// scheduler retries it on its own.
+#[test]
+fn a_replay_without_a_broker_asks_to_be_run_again() {
+    // Port 1 on loopback: nothing listens there, the connection is refused
+    // at once.
+    let out = fraudstat()
+        .args([
+            "replay-failures",
+            "--amqp-url",
+            "amqp://guest:guest@127.0.0.1:1/%2f",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run it again"));
+}

@@ -7,10 +7,10 @@
 use std::error::Error;
 use std::path::PathBuf;
 
+use fraudstat::budget::{Budget, PipelineLimits};
 use fraudstat::clean::Cleaner;
 use fraudstat::hints::Hints;
 use fraudstat::model::{ContentKind, Page};
-use fraudstat::pipeline::{Budget, PipelineLimits};
 
 fn cleaner() -> Result<Cleaner, Box<dyn Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -256,11 +256,7 @@ pub struct Rules {
 impl Rules {
     /// Reads and compiles a rules file.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text =
-            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let text = crate::configuration::built_in::read_rule_file(path)?;
         Self::from_toml_str(&text, path)
     }
 

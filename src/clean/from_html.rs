@@ -5,12 +5,12 @@
 
 use super::config::Rules;
 use super::html::{self, HtmlExtract, HtmlRules, TitleSource};
-use super::meta::{self, PageMeta};
 use super::pubdate::{self, Known};
 use super::text::{self, cjk_count};
+use super::text_meta::{self, PageMeta};
 use super::{ruby, spam};
+use crate::budget::{Budget, PipelineLimits};
 use crate::model::LimitHit;
-use crate::pipeline::{Budget, PipelineLimits};
 
 /// What the HTML path produces before the script is decided.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +54,7 @@ pub fn clean_within(
 ) -> Cleaned {
     let ex = html::extract_within(page, html_rules, limits, budget);
     let paragraphs = text::analyse_paragraphs_within(&ex.paragraphs, rules, budget);
-    let para_meta = meta::extract(&paragraphs, rules);
+    let para_meta = text_meta::extract(&paragraphs, rules);
     let tags = tag_meta(&ex, rules);
 
     let mut body: Vec<&str> = paragraphs
@@ -99,7 +99,7 @@ pub fn clean_within(
     } else {
         text::Analysis::default()
     };
-    let page_meta = meta::extract(&page_analysis, rules);
+    let page_meta = text_meta::extract(&page_analysis, rules);
 
     // Headings come straight from the DOM, so ruby garble (`網(wǎng)絡(luò)`) in
     // them has not been through the text repairs yet.
@@ -107,7 +107,7 @@ pub fn clean_within(
         .or_else(|| {
             page_analysis
                 .title_text()
-                .map(|t| meta::clean_title(t, rules))
+                .map(|t| text_meta::clean_title(t, rules))
                 .filter(|t| !t.is_empty())
         })
         .map(|t| ruby::repair(&t, &rules.text.neutral_syllables));
@@ -152,7 +152,7 @@ pub fn clean_within(
             around_body: page_meta.published,
         },
         known,
-        &|d| meta::reconcile_with_dateline(d, &paragraphs, rules),
+        &|d| text_meta::reconcile_with_dateline(d, &paragraphs, rules),
         rules,
     );
     Cleaned {
@@ -250,7 +250,7 @@ fn forward_lines(text: &str, n: usize) -> usize {
 /// bytes E3-E9, EF or F0; a page without those is ruled out by a byte scan.
 fn has_ideograph(page: &str) -> bool {
     page.bytes().any(|b| matches!(b, 0xE3..=0xE9 | 0xEF | 0xF0))
-        && page.chars().any(super::ruby::is_cjk)
+        && page.chars().any(crate::text::chars::is_han)
 }
 
 fn squash(s: &str) -> String {
@@ -271,7 +271,7 @@ fn tag_meta(ex: &HtmlExtract, rules: &Rules) -> PageMeta {
         .published_keys
         .iter()
         .filter_map(|k| ex.meta_value(k))
-        .find_map(|v| meta::format_tag_date(v, rules));
+        .find_map(|v| text_meta::format_tag_date(v, rules));
     let source = first(&keys.source_keys).filter(|s| cjk_count(s) >= 2 || s.contains('.'));
     let author = first(&keys.author_keys).filter(|a| {
         a.chars().count() <= 40
@@ -292,9 +292,9 @@ fn pick_title(ex: &HtmlExtract, rules: &Rules) -> Option<String> {
     let cands: Vec<(TitleSource, String)> = ex
         .title_candidates
         .iter()
-        .map(|c| (c.source, meta::clean_title(&c.text, rules)))
+        .map(|c| (c.source, text_meta::clean_title(&c.text, rules)))
         .filter(|(_, t)| cjk_count(t) + t.split_whitespace().count() >= 3)
-        .filter(|(_, t)| !meta::is_site_name(t, rules))
+        .filter(|(_, t)| !text_meta::is_site_name(t, rules))
         .collect();
     let is_heading = |s: TitleSource| matches!(s, TitleSource::H1 | TitleSource::ContentHeading);
     let labels: Vec<&str> = ex

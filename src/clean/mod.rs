@@ -8,21 +8,21 @@
 
 use std::path::Path;
 
+use crate::budget::{Budget, PipelineLimits};
 use crate::error::ConfigError;
 use crate::hints::Hints;
 use crate::model::{Article, ContentKind, Limit, LimitHit, Page};
-use crate::pipeline::{Budget, PipelineLimits};
+use crate::text::script;
 
 pub mod config;
 pub mod from_html;
 pub mod html;
 pub mod line_date;
-pub mod meta;
 pub mod pubdate;
 pub mod ruby;
-pub mod script;
 pub mod spam;
 pub mod text;
+pub mod text_meta;
 
 use config::Rules;
 use html::HtmlRules;
@@ -40,11 +40,7 @@ impl Cleaner {
     /// Loads the cleaning rules from a TOML file, and the HTML extractor's
     /// rules from the file its `[html] rules_file` names (relative to it).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text =
-            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let text = crate::configuration::built_in::read_rule_file(path)?;
         Self::from_toml_str(&text, path)
     }
 
@@ -154,7 +150,7 @@ impl Cleaner {
         budget: &Budget,
     ) -> Article {
         let analysis = text::analyse_within(text, &self.rules, budget);
-        let meta = meta::extract(&analysis, &self.rules);
+        let meta = text_meta::extract(&analysis, &self.rules);
         let published = meta.published.or_else(|| {
             let from = analysis.title.unwrap_or(0);
             pubdate::fallback_text(
@@ -166,7 +162,7 @@ impl Cleaner {
         });
         let title = analysis
             .title_text()
-            .map(|t| meta::clean_title(t, &self.rules))
+            .map(|t| text_meta::clean_title(t, &self.rules))
             .filter(|t| !t.is_empty());
         let body = analysis.body_text();
         let script = script::detect_parts(&[title.as_deref().unwrap_or(""), &body]);

@@ -51,7 +51,7 @@ fn repair_once(text: &str, neutral: &[String]) -> String {
         let c = chars.get(i).copied().unwrap_or(' ');
         if (c == '(' || c == '（') && i > 0 {
             let prev = chars.get(i - 1).copied().unwrap_or(' ');
-            if is_cjk(prev)
+            if is_han(prev)
                 && let Some(end) = pinyin_group_end(&chars, i + 1, neutral)
             {
                 i = end + 1;
@@ -78,7 +78,7 @@ fn strip_bare(text: &str) -> String {
         let c = chars.get(i).copied().unwrap_or(' ');
         out.push(c);
         i += 1;
-        if !is_cjk(c) {
+        if !is_han(c) {
             continue;
         }
         let mut j = i;
@@ -166,9 +166,7 @@ pub fn is_pinyin(content: &str, neutral: &[String]) -> bool {
     toned || neutral.iter().any(|n| n == trimmed)
 }
 
-/// Whether a character is a Han ideograph: the program's one notion,
-/// [`crate::text::chars::is_han`].
-pub use crate::text::chars::is_han as is_cjk;
+use crate::text::chars::is_han;
 
 #[cfg(test)]
 mod tests {

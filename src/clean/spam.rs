@@ -1,7 +1,7 @@
 //! Injected spam: markup debris, keyword lists, forum anti-copy garbage.
 
 use super::config::SpamRules;
-use super::ruby::is_cjk;
+use crate::text::chars::is_han;
 
 /// Whether a whole line is injected junk (markup, keyword or link list).
 pub fn is_spam_line(line: &str, rules: &SpamRules) -> bool {
@@ -202,7 +202,7 @@ pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize
     }
     let is_fragment = |frag: &[char]| -> bool {
         frag.len() == len
-            && frag.iter().all(|c| is_cjk(*c))
+            && frag.iter().all(|c| is_han(*c))
             && frag
                 .chunks(2)
                 .all(|p| matches!(p, [a, b] if title_bigrams.contains(&(*a, *b))))
@@ -278,7 +278,7 @@ pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize
 
 /// Whether a line has any CJK ideograph.
 pub fn has_cjk(line: &str) -> bool {
-    line.chars().any(is_cjk)
+    line.chars().any(is_han)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 
 use super::config::Rules;
 use super::line_date;
-use super::ruby::{self, is_cjk};
+use super::ruby;
 use super::spam;
-use crate::pipeline::{Budget, Meter};
+use crate::budget::{Budget, Meter};
+use crate::text::chars::is_han;
 
 /// What a line of a page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,12 +130,12 @@ fn is_space(c: char) -> bool {
 /// Characters a line made only of normalises to nothing: spaces (trimmed),
 /// zero-width characters and controls.
 fn vanishes(c: char) -> bool {
-    is_space(c) || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}') || c.is_control()
+    is_space(c) || crate::text::chars::is_invisible(c) || c.is_control()
 }
 
 /// Counts CJK ideographs.
 pub fn cjk_count(s: &str) -> usize {
-    s.chars().filter(|&c| is_cjk(c)).count()
+    s.chars().filter(|&c| is_han(c)).count()
 }
 
 /// Running text: enough CJK and either several clauses or a sentence end.
@@ -269,7 +270,7 @@ fn is_byline(s: &str, rules: &Rules) -> bool {
             if rest.len() == after.len() {
                 return false;
             }
-            let name: String = rest.chars().take_while(|c| is_cjk(*c)).collect();
+            let name: String = rest.chars().take_while(|c| is_han(*c)).collect();
             let next = rest.get(name.len()..).and_then(|r| r.chars().next());
             (2..=3).contains(&name.chars().count())
                 && next
@@ -403,7 +404,7 @@ fn has_clock_time(s: &str) -> bool {
 fn bigrams(s: &str) -> Vec<(char, char)> {
     let cs: Vec<char> = s
         .chars()
-        .filter(|c| is_cjk(*c) || c.is_ascii_digit())
+        .filter(|c| is_han(*c) || c.is_ascii_digit())
         .collect();
     cs.windows(2)
         .filter_map(|w| match w {

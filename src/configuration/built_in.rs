@@ -90,6 +90,24 @@ pub fn read(path: &Path) -> io::Result<Cow<'static, str>> {
     }
 }
 
+/// Reads a rule file as [`read`] does, naming the file in the error: the
+/// one way every loader (cleaning, HTML, lexicon, gazetteer, decoding)
+/// opens its file.
+pub fn read_rule_file(path: &Path) -> Result<Cow<'static, str>, crate::error::ConfigError> {
+    read(path).map_err(|source| crate::error::ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A rule file next to `path` (the lexicon's siblings, the HTML rules
+/// beside `clean.toml`): `name` in the same directory.
+pub fn sibling(path: &Path, name: &str) -> std::path::PathBuf {
+    path.parent()
+        .map(|p| p.join(name))
+        .unwrap_or_else(|| std::path::PathBuf::from(name))
+}
+
 /// Writes every built-in file into `dir` (created if missing) for a user to
 /// edit; refuses to overwrite a file already there. Returns how many were
 /// written.

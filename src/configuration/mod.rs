@@ -45,7 +45,7 @@ pub struct Settings {
     /// Where word lists and patterns live.
     pub rules: RuleFiles,
     /// Bounds on the work one page may cause.
-    pub limits: crate::pipeline::PipelineLimits,
+    pub limits: crate::budget::PipelineLimits,
     /// Directory the rule paths are relative to; `None` for the built-in
     /// files alone.
     #[serde(skip)]
@@ -624,7 +624,7 @@ mod tests {
         let s = load(&[]).unwrap();
         assert_eq!(s.retry.delays_ms, vec![5000, 30000, 120000]);
         // The file's bounds are the pipeline's defaults, stated once each.
-        assert_eq!(s.limits, crate::pipeline::PipelineLimits::default());
+        assert_eq!(s.limits, crate::budget::PipelineLimits::default());
         assert!(s.fetch.allowed_networks.is_empty());
     }
 

@@ -3,7 +3,7 @@
 //! are not statistics (dates, ordinals, names, thresholds, labels).
 
 use super::lexicon::Lexicon;
-use crate::pipeline::{Budget, Meter};
+use crate::budget::{Budget, Meter};
 use crate::text::chars::is_han;
 use crate::text::numeral::{self, NumeralForm};
 

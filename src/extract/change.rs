@@ -5,7 +5,7 @@
 use super::candidate::{Figure, Kind};
 use super::lexicon::Lexicon;
 use super::sentence::{Segments, clause_start};
-use crate::pipeline::Meter;
+use crate::budget::Meter;
 
 /// Sets kind (change vs share), direction and per on every figure, in
 /// order until the meter runs out; returns how many figures were done.

@@ -92,11 +92,7 @@ fn better(a: &Place, b: &Place) -> bool {
 impl Gazetteer {
     /// Reads and indexes a gazetteer file; any malformed row is an error.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text =
-            crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let text = crate::configuration::built_in::read_rule_file(path)?;
         Self::parse(&text).map_err(|message| ConfigError::Invalid {
             path: path.to_path_buf(),
             message,

@@ -2,7 +2,7 @@
 //! sibling files `extract-periods.toml` and `extract-regions.toml`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -590,21 +590,14 @@ pub(crate) struct RegionWords {
 }
 
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
-    let text = crate::configuration::built_in::read(path).map_err(|source| ConfigError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::configuration::built_in::read_rule_file(path)?;
     toml::from_str(&text).map_err(|e| ConfigError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
 }
 
-fn sibling(path: &Path, name: &str) -> PathBuf {
-    path.parent()
-        .map(|p| p.join(name))
-        .unwrap_or_else(|| PathBuf::from(name))
-}
+use crate::configuration::built_in::sibling;
 
 impl Lexicon {
     /// Loads `lexicon.toml` and its siblings.

@@ -18,7 +18,7 @@ use super::candidate::{Figure, Kind};
 use super::change::{rate_of_change, split_list};
 use super::lexicon::{Lexicon, MetricRule};
 use super::sentence::{Segments, clause_end, clause_start};
-use crate::pipeline::Meter;
+use crate::budget::Meter;
 use crate::text::chars::is_han;
 
 fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {

@@ -1,6 +1,6 @@
 //! Stage 4 of the pipeline: an [`Article`] to its [`Statistic`]s.
 //!
-//! The text is read on a Simplified view ([`script`]), cut into sentences
+//! The text is read on a Simplified view ([`view`]), cut into sentences
 //! and clauses ([`sentence`]); numbers become candidate figures with their
 //! units ([`candidate`]), then get kind and direction ([`change`]), metric
 //! ([`metric`]), period ([`period`] finds time phrases, [`time_context`]
@@ -15,10 +15,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use ferrous_opencc::OpenCC;
 
+use crate::budget::{Budget, Meter, PipelineLimits};
 use crate::error::ConfigError;
 use crate::hints::Hints;
 use crate::model::{Article, Limit, LimitHit, Statistic};
-use crate::pipeline::{Budget, Meter, PipelineLimits};
 
 pub mod candidate;
 pub mod change;
@@ -30,9 +30,9 @@ pub mod period;
 pub mod period_resolve;
 pub mod region;
 pub mod reporting_body;
-pub mod script;
 pub mod sentence;
 pub mod time_context;
+pub mod view;
 
 #[cfg(test)]
 mod generality_tests;
@@ -43,8 +43,8 @@ mod region_tests;
 
 use candidate::Kind;
 use lexicon::Lexicon;
-use script::View;
 use sentence::Segments;
+use view::View;
 
 /// Finds every reported figure in an article.
 ///
@@ -77,11 +77,11 @@ impl Extractor {
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
         let lex = Lexicon::from_file(path)?;
         let bodies = reporting_body::Resolver::from_files(
-            &reporting_body::sibling(path, "extract-regions.toml"),
-            &reporting_body::sibling(path, "gazetteer.tsv"),
+            &crate::configuration::built_in::sibling(path, "extract-regions.toml"),
+            &crate::configuration::built_in::sibling(path, "gazetteer.tsv"),
         )?;
-        crate::clean::script::ensure_loaded()?;
-        let t2s = crate::clean::script::t2s()?;
+        crate::text::script::ensure_loaded()?;
+        let t2s = crate::text::script::t2s()?;
         Ok(Self {
             lex: Arc::new(lex),
             t2s,

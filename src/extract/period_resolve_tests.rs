@@ -755,7 +755,7 @@ fn periods(title: Option<&str>, text: &str, published: Option<&str>, hints: &Hin
         text: text.into(),
     };
     extractor()
-        .extract_within(&article, hints, 1000, &crate::pipeline::Budget::unlimited())
+        .extract_within(&article, hints, 1000, &crate::budget::Budget::unlimited())
         .0
         .into_iter()
         .map(|s| (s.value, s.period.text, s.period.from, s.period.to))

@@ -7,7 +7,7 @@ use super::candidate::Figure;
 use super::lexicon::{Jurisdiction, Lexicon};
 use super::reporting_body::{Evidence, PageFacts, Resolver};
 use super::sentence::{Segments, clause_start};
-use crate::pipeline::Meter;
+use crate::budget::Meter;
 use crate::text::chars::is_han;
 
 fn count_hits(words: &super::lexicon::Words, s: &[char], starts: &[usize]) -> usize {
@@ -48,7 +48,10 @@ pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Ju
         .iter()
         .map(|s| {
             (0..s.len())
-                .filter(|&i| s.get(i).is_some_and(|&c| lex.regions.jurisdiction_any.may_start(c)))
+                .filter(|&i| {
+                    s.get(i)
+                        .is_some_and(|&c| lex.regions.jurisdiction_any.may_start(c))
+                })
                 .collect()
         })
         .collect();
@@ -94,7 +97,8 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
         e += al;
     }
     let bl = lex
-        .regions.body_suffixes
+        .regions
+        .body_suffixes
         .at(s, e)
         .or_else(|| lex.regions.scope_words.at(s, e))?;
     let place = s.get(i..i + len)?;
@@ -174,11 +178,22 @@ fn occurrences(s: &[char], w: &str) -> usize {
 }
 
 fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
-    lex.regions.national
+    lex.regions
+        .national
         .iter()
         .map(|(r, w)| (r.clone(), count_in(w, s)))
         .filter(|(_, n)| *n > 0)
         .max_by_key(|(_, n)| *n)
+}
+
+/// Where a page names the place of its outlet: the headline, the lead of
+/// the body (a dateline or credit) and the source lines.
+fn province_evidence<'a>(page: &'a PageFacts<'_>) -> Vec<&'a [char]> {
+    let lead = page.body.get(..LEAD_CHARS).unwrap_or(page.body);
+    [page.title, lead]
+        .into_iter()
+        .chain(page.sources.iter().map(Vec::as_slice))
+        .collect()
 }
 
 /// How [`page_region_how`] came to its answer.
@@ -202,6 +217,13 @@ pub enum How {
 /// breakdown.
 const MIN_CITIES_OF_PROVINCE: usize = 3;
 
+/// Province-wide words (`全省`, `我省`) that make a release the province's
+/// own rather than one mentioning the province in passing.
+const MIN_PROVINCE_SCOPE: usize = 2;
+
+/// The lead of a body where a dateline or credit names the outlet's place.
+const LEAD_CHARS: usize = 60;
+
 /// The page's reporting jurisdiction: the reporting body read from the
 /// text, source line and host ([`reporting_body`]) where the page names
 /// one, else what the text's heuristics make of it ([`page_region_how`]),
@@ -216,7 +238,8 @@ pub fn resolve_page(
     page: &PageFacts<'_>,
     juris: Option<&Jurisdiction>,
 ) -> Option<String> {
-    let known = |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
+    let known =
+        |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
     let guess = page_region_how(lex, page.body, juris, &known)
         .or_else(|| page_region_how(lex, page.title, juris, &known));
     if let Some((r, How::Jurisdiction)) = &guess {
@@ -231,6 +254,19 @@ pub fn resolve_page(
             .as_ref()
             .is_none_or(|(_, how)| matches!(how, How::Place | How::National | How::Default))
         && let Some(p) = bodies.common_province(page.body, MIN_CITIES_OF_PROVINCE)
+    {
+        return Some(p);
+    }
+    // A release speaking for a whole province (`我省…全省公安机关…`,
+    // `自治区…全区…`) whose headline, source line or lead names its
+    // province is that province's, though it mentions a national body or
+    // national words in passing; a city or county body it names keeps the
+    // page.
+    if count_in(&lex.regions.province_scope, page.body) >= MIN_PROVINCE_SCOPE
+        && let Some(p) = bodies.province_named(&province_evidence(page))
+        && found.as_ref().is_none_or(|f| {
+            bodies.national_in_passing(f) || f.region == p || f.evidence <= Evidence::SourcePlace
+        })
     {
         return Some(p);
     }
@@ -299,8 +335,14 @@ pub fn page_region_how(
     known: &dyn Fn(&str) -> bool,
 ) -> Option<(String, How)> {
     let (r, how) = heuristic_region(lex, s, juris, known)?;
-    let province = lex.regions.provinces.contains(&r.chars().collect::<Vec<_>>());
-    if province && matches!(how, How::Body | How::Place) && count_in(&lex.regions.province_scope, s) >= 2 {
+    let province = lex
+        .regions
+        .provinces
+        .contains(&r.chars().collect::<Vec<_>>());
+    if province
+        && matches!(how, How::Body | How::Place)
+        && count_in(&lex.regions.province_scope, s) >= 2
+    {
         return Some((r, How::Province));
     }
     Some((r, how))
@@ -352,7 +394,10 @@ fn heuristic_region(
                 1.1
             };
             if let Some(p) = local_body_before(lex, s, i)
-                && !lex.regions.not_places.contains(&p.chars().collect::<Vec<_>>())
+                && !lex
+                    .regions
+                    .not_places
+                    .contains(&p.chars().collect::<Vec<_>>())
                 && known(&p)
             {
                 let placed = s
@@ -394,10 +439,15 @@ fn heuristic_region(
     let province_scope = count_in(&lex.regions.province_scope, s);
     let best_body = match best_body {
         Some(b)
-            if province_scope >= 2 && !lex.regions.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
+            if province_scope >= 2
+                && !lex
+                    .regions
+                    .provinces
+                    .contains(&b.0.chars().collect::<Vec<_>>()) =>
         {
             let top = lex
-                .regions.provinces_list
+                .regions
+                .provinces_list
                 .iter()
                 .map(|p| (p, occurrences(s, p)))
                 .filter(|(_, n)| *n > 0)
@@ -452,7 +502,11 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     if count_in(&lex.regions.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
-            .filter(|p| lex.regions.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
+            .filter(|p| {
+                lex.regions
+                    .provinces
+                    .contains(&p.0.chars().collect::<Vec<_>>())
+            })
             .max_by_key(|p| p.1)
     {
         // A province-wide release names its province at least once.
@@ -581,6 +635,7 @@ fn area_in_breakdown(
     f: &Figure,
     clo: usize,
     (sent_start, sent_end): (usize, usize),
+    known: &dyn Fn(&[char]) -> bool,
 ) -> Option<String> {
     lex.regions.area_context.find(s, sent_start, sent_end)?;
     let mut b = f.start;
@@ -589,10 +644,18 @@ fn area_in_breakdown(
     }
     let name_len = b.saturating_sub(clo);
     let name = s.get(clo..b).unwrap_or(&[]);
+    // An unknown name heads a clause of a list (`有:秀江6起、湘东4起`);
+    // after a comma the same shape is an adverb or verb (`先后21次`,
+    // `推动38个`), unless the name is a known place.
+    let listed = clo
+        .checked_sub(1)
+        .and_then(|k| s.get(k))
+        .is_some_and(|c| ":：、；;".contains(*c));
     if (2..=3).contains(&name_len)
         && name.iter().all(|c| {
             is_han(*c) && !"有是在共了为达又还再另均各其中和及与计总率款额数量值".contains(*c)
         })
+        && (listed || known(name))
     {
         return Some(name.iter().collect());
     }
@@ -639,7 +702,10 @@ pub fn assign(
                 .and_then(|k| seg.sentences.get(k))
                 .map(|x| x.end)
                 .unwrap_or(s.len());
-            if let Some(area) = area_in_breakdown(lex, s, f, clo, (sent_start, sent_end)) {
+            let known = |name: &[char]| {
+                lex.regions.places.contains(name) || bodies.knows(&name.iter().collect::<String>())
+            };
+            if let Some(area) = area_in_breakdown(lex, s, f, clo, (sent_start, sent_end), &known) {
                 return Some(area);
             }
             // A body of another area in the sentence, named with its
@@ -657,7 +723,8 @@ pub fn assign(
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
                     let admin = lex
-                        .regions.admin_suffixes
+                        .regions
+                        .admin_suffixes
                         .at(s, i + place.chars().count())
                         .is_some()
                         || i == sent_start;

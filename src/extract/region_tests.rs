@@ -55,7 +55,7 @@ fn regions(p: &Page<'_>) -> Vec<Option<String>> {
         host: p.host.map(str::to_string),
     };
     let (stats, _) =
-        extractor().extract_within(&article, &hints, 200, &crate::pipeline::Budget::unlimited());
+        extractor().extract_within(&article, &hints, 200, &crate::budget::Budget::unlimited());
     assert!(!stats.is_empty(), "no statistics in {:?}", p.text);
     stats.into_iter().map(|s| s.region).collect()
 }
@@ -556,7 +556,7 @@ fn by_value(p: &Page<'_>) -> Vec<(f64, Option<String>)> {
         &article,
         &Hints::default(),
         200,
-        &crate::pipeline::Budget::unlimited(),
+        &crate::budget::Budget::unlimited(),
     );
     stats.into_iter().map(|s| (s.value, s.region)).collect()
 }
@@ -747,4 +747,58 @@ fn a_bulletin_broken_down_by_one_provinces_cities_is_the_provinces() {
         Some("西藏"),
         "{got:?}"
     );
+}
+
+#[test]
+fn a_province_wide_release_is_the_province_its_headline_or_outlet_names() {
+    check(&[
+        // The outlet names the province; the text speaks only of 全省 and
+        // names the national ministry once, in passing.
+        (
+            Page {
+                text: "记者从省公安厅获悉，今年以来，我省公安机关共破获电信网络诈骗案件3100起。全省公安机关按照公安部部署开展专项行动，抓获犯罪嫌疑人420名。",
+                source: Some("甘肃日报"),
+                ..Page::default()
+            },
+            "甘肃",
+        ),
+        // The headline names it; a dateline city of the province agrees.
+        (
+            Page {
+                text: "本报兰州6月2日讯 今年1至5月，全省共破获电信网络诈骗案件860起，全省公安机关冻结涉案资金1.2亿元。",
+                title: Some("甘肃前5月破获电诈案件860起"),
+                ..Page::default()
+            },
+            "甘肃",
+        ),
+        // An autonomous region speaks of itself as 自治区.
+        (
+            Page {
+                text: "本报南宁6月29日讯 记者从自治区人民政府新闻办获悉，自治区公安机关今年以来返还被骗资金522笔，抓获犯罪嫌疑人310人。下载“国家反诈中心”APP的群众达900万人。",
+                ..Page::default()
+            },
+            "广西",
+        ),
+        // A municipality's release speaks of 全市 and 市公安局.
+        (
+            Page {
+                text: "天津新闻网讯：记者从市公安局了解到，全市公安机关今年以来破获电信网络诈骗案件1500起，全市抓获犯罪嫌疑人620人。",
+                ..Page::default()
+            },
+            "天津",
+        ),
+    ]);
+}
+
+#[test]
+fn a_word_before_a_figure_is_no_area_of_a_breakdown() {
+    // `先后21次` and `推动38个` in a sentence that speaks of 地区: the words
+    // before the figures are an adverb and a verb, not areas.
+    let got = by_value(&Page {
+        text: "公安部组织各地公安机关，先后21次赴10个国家和地区开展警务合作，抓获犯罪嫌疑人4276名，并先后20次将嫌疑人押解回国。",
+        ..Page::default()
+    });
+    for v in [21.0, 20.0, 4276.0] {
+        assert_eq!(region_of(&got, v), Some("全国"), "{v}: {got:?}");
+    }
 }

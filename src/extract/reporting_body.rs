@@ -11,7 +11,7 @@
 //! from `config/gazetteer.tsv` ([`super::gazetteer`]).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -160,11 +160,7 @@ fn invalid(path: &Path, message: String) -> ConfigError {
 impl Resolver {
     /// Loads the `[reporting_body]` section of `regions` and the gazetteer.
     pub fn from_files(regions: &Path, gazetteer: &Path) -> Result<Self, ConfigError> {
-        let text =
-            crate::configuration::built_in::read(regions).map_err(|source| ConfigError::Io {
-                path: regions.to_path_buf(),
-                source,
-            })?;
+        let text = crate::configuration::built_in::read_rule_file(regions)?;
         let raw: RawFile = toml::from_str(&text).map_err(|e| invalid(regions, e.to_string()))?;
         let gaz = Gazetteer::from_file(gazetteer)?;
         Self::new(raw.reporting_body, gaz, regions)
@@ -380,7 +376,14 @@ impl Resolver {
             let Some((_, region)) = self.named.iter().find(|(k, _)| k.as_slice() == word) else {
                 continue;
             };
-            if self.in_passing_after.at(s, i + len).is_some()
+            // `“国家反诈中心”APP`: the app's name in quotes is no body.
+            let closing = s
+                .get(i + len)
+                .is_some_and(|c| matches!(c, '”' | '"' | '」' | '』' | '》'));
+            if self
+                .in_passing_after
+                .at(s, i + len + usize::from(closing))
+                .is_some()
                 || self.directs(s, i + len)
                 || self.handed_to(s, i)
             {
@@ -516,11 +519,23 @@ impl Resolver {
             if inside || (!m.named.full && self.body_words.at(s, m.start).is_some()) {
                 continue;
             }
+            // A county's short name is often a word (`资源`, `永福`): only
+            // its full name, or the name before a body word, says the place.
+            if !m.named.full && !m.named.bare && self.body_after(s, m.end).is_none() {
+                continue;
+            }
             let Some(place) = self.place_of(s, m) else {
                 continue;
             };
             let region = match (want, place.level) {
                 (w, l) if w == l => place.short.clone(),
+                // Beijing, Tianjin, Shanghai and Chongqing are provinces
+                // that speak of themselves as `全市`.
+                (super::gazetteer::Level::Prefecture, super::gazetteer::Level::Province)
+                    if self.is_municipality(&place.short) =>
+                {
+                    place.short.clone()
+                }
                 (super::gazetteer::Level::Prefecture, super::gazetteer::Level::County)
                     if !place.parent.is_empty() =>
                 {
@@ -544,6 +559,50 @@ impl Resolver {
                 _ => Some(t),
             })
             .map(|t| t.0)
+    }
+
+    /// Whether a finding rests on one mention of a national body out of
+    /// the lead (`…经公安部批准…` in a province's release): a body the
+    /// page names in passing, not its author.
+    pub fn national_in_passing(&self, found: &Finding) -> bool {
+        found.region == "全国" && found.evidence == Evidence::Page && found.score <= self.w.national
+    }
+
+    /// Whether a province-level place is a municipality: its counties
+    /// have no prefecture between them and it (an empty parent).
+    fn is_municipality(&self, province: &str) -> bool {
+        self.gaz.places().iter().any(|p| {
+            p.level == super::gazetteer::Level::County
+                && p.province == province
+                && p.parent.is_empty()
+        })
+    }
+
+    /// The one province a page's headline, source lines and lead name
+    /// (`陕西日报`, `前4月湖北省破…`, `本报乌鲁木齐6月29日讯`), directly or
+    /// through a city of it; `None` where they name none or several.
+    pub fn province_named(&self, texts: &[&[char]]) -> Option<String> {
+        let mut found: Option<String> = None;
+        for s in texts {
+            for m in self.gaz.mentions(s) {
+                if !(m.named.full || m.named.bare) {
+                    continue;
+                }
+                let province = match m.named.level {
+                    super::gazetteer::Level::Province => m.named.short.clone(),
+                    super::gazetteer::Level::Prefecture => {
+                        self.gaz.lookup(&m.named.short)?.province.clone()
+                    }
+                    super::gazetteer::Level::County => continue,
+                };
+                match &found {
+                    None => found = Some(province),
+                    Some(p) if *p != province => return None,
+                    Some(_) => {}
+                }
+            }
+        }
+        found
     }
 
     /// The city a release speaks for (`全市…`, `市公安局…`) where the body
@@ -720,12 +779,4 @@ fn bracket_end(s: &[char], i: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// The path of a sibling of the lexicon file.
-pub fn sibling(lexicon: &Path, name: &str) -> PathBuf {
-    lexicon
-        .parent()
-        .map(|p| p.join(name))
-        .unwrap_or_else(|| PathBuf::from(name))
 }

@@ -327,12 +327,7 @@ tokio::task_local! {
 
 /// True for media types that can hold an article.
 fn is_textual(content_type: &str) -> bool {
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = crate::decode::media_type(content_type);
     mime.is_empty()
         || mime.starts_with("text/")
         || mime == "application/xhtml+xml"

@@ -21,6 +21,18 @@ pub fn is_unspaced_script(c: char) -> bool {
     is_han(c) || matches!(c, '\u{3040}'..='\u{30FF}' | '\u{AC00}'..='\u{D7AF}')
 }
 
+/// A format character that shows nothing and means nothing in running
+/// text: zero-width space, non-joiner and joiner, word joiner, the
+/// byte-order mark used as a zero-width no-break space, and the soft
+/// hyphen. Editors and anti-copy scripts scatter them inside numbers
+/// (`2\u{200b}5人`) and through lines that look empty.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +46,17 @@ mod tests {
             assert!(!is_han(c), "{c}");
         }
         assert!(is_unspaced_script('あ') && is_unspaced_script('한'));
+    }
+
+    #[test]
+    fn invisible_is_the_format_characters_only() {
+        for c in [
+            '\u{AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert!(is_invisible(c), "{c:?}");
+        }
+        for c in [' ', '\u{3000}', '\u{A0}', 'a', '中', '\n'] {
+            assert!(!is_invisible(c), "{c:?}");
+        }
     }
 }

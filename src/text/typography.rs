@@ -217,7 +217,7 @@ fn strip_and_fold(text: &[char]) -> Vec<(char, usize)> {
         if c == '\n' {
             line_start = i + 1;
         }
-        if is_zero_width(c) {
+        if super::chars::is_invisible(c) {
             i += 1;
             continue;
         }
@@ -305,11 +305,6 @@ pub fn is_horizontal_space(c: char) -> bool {
             c,
             '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
         )
-}
-
-/// Invisible characters that split a number without showing.
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Full-width digits, letters and number signs to ASCII.

@@ -33,7 +33,7 @@ use crate::configuration::Settings;
 use crate::error::ConfigError;
 use crate::events;
 use crate::fetch::FetchError;
-use crate::http::{self, HttpError, Readiness};
+use crate::status_server::{self, Readiness, StatusServerError};
 use crate::telemetry::propagation;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
@@ -55,7 +55,7 @@ pub enum WorkerError {
     Amqp(#[from] AmqpError),
     /// The metrics listener could not start.
     #[error(transparent)]
-    Http(#[from] HttpError),
+    StatusServer(#[from] StatusServerError),
 }
 
 /// Runs the worker until `shutdown` completes (SIGTERM/SIGINT in the
@@ -74,11 +74,11 @@ pub async fn run(
         });
     }
 
-    let metrics = http::install_metrics();
+    let metrics = status_server::install_metrics();
     let readiness = Arc::new(Readiness::default());
     let http_stop = CancellationToken::new();
     if !settings.metrics.listen.is_empty() {
-        let addr = http::serve(
+        let addr = status_server::serve(
             &settings.metrics.listen,
             metrics,
             readiness.clone(),

@@ -11,6 +11,7 @@ use lapin::BasicProperties;
 
 use crate::amqp::headers;
 use crate::amqp::topology::Names;
+use crate::budget::Budget;
 use crate::configuration::Settings;
 use crate::error::ConfigError;
 use crate::events;
@@ -18,7 +19,7 @@ use crate::fetch::host_limit::HostLimiter;
 use crate::fetch::{FetchError, Fetcher};
 use crate::input::{BadMessage, InputMessage, body_id};
 use crate::model::ExtractionResult;
-use crate::pipeline::{Budget, Document, Pipeline, TooComplex};
+use crate::pipeline::{Document, Pipeline, TooComplex};
 use crate::retry::{RetryPlan, RetryPolicy};
 use crate::telemetry::propagation;
 use tracing_opentelemetry::OpenTelemetrySpanExt;

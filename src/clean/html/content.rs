@@ -5,7 +5,7 @@ use markup5ever::{LocalName, local_name};
 
 use super::dom::{Dom, Ix};
 use super::rules::{HtmlRules, Tuning};
-use crate::pipeline::{Budget, Meter};
+use crate::budget::{Budget, Meter};
 use crate::text::chars::is_unspaced_script;
 
 /// The article body found in a page.
@@ -71,11 +71,7 @@ impl Agg {
 ///
 /// Stops early, with a meaningless body, once `budget` is exceeded: the
 /// caller then drops the page.
-pub(crate) fn extract_body(
-    dom: &Dom,
-    rules: &HtmlRules,
-    budget: &Budget,
-) -> Body {
+pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, budget: &Budget) -> Body {
     let mut meter = Meter::new(budget);
     let blocks = segment(dom, rules, &mut meter);
     let t = &rules.tuning;
@@ -225,7 +221,7 @@ fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
     for c in raw.chars() {
-        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+        if c.is_whitespace() || crate::text::chars::is_invisible(c) {
             pending_space = !out.is_empty();
         } else {
             if pending_space {

@@ -19,15 +19,15 @@
 mod content;
 mod dom;
 mod entities;
-mod meta;
+mod markup_meta;
 mod parse;
 mod rules;
 mod selector;
 
 pub use rules::{HtmlRules, Tuning};
 
+use crate::budget::{Budget, PipelineLimits};
 use crate::model::LimitHit;
-use crate::pipeline::{Budget, PipelineLimits};
 
 /// Where a title candidate was found; the cleaner picks and trims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,7 +124,7 @@ pub fn extract_within(
         limit: parsed.limit,
         ..HtmlExtract::default()
     };
-    meta::collect(&parsed.head, &parsed.dom, &mut out);
+    markup_meta::collect(&parsed.head, &parsed.dom, &mut out);
     let body = content::extract_body(&parsed.dom, rules, budget);
     if let Some(h) = body.heading {
         out.title_candidates.push(TitleCandidate {

@@ -28,8 +28,8 @@ use super::dom::{Dom, Ix, Node};
 use super::entities;
 use super::rules::HtmlRules;
 use super::selector::Element;
+use crate::budget::{Budget, Meter, PipelineLimits};
 use crate::model::{Limit, LimitHit};
-use crate::pipeline::{Budget, Meter, PipelineLimits};
 
 /// Open elements kept at most; deeper start tags (and as many end tags)
 /// are ignored, as browsers also flatten absurd nesting.

@@ -48,7 +48,7 @@ impl Readiness {
 
 /// Why the listener could not start.
 #[derive(Debug, thiserror::Error)]
-pub enum HttpError {
+pub enum StatusServerError {
     /// The address is taken or not ours.
     #[error(
         "cannot listen on {0} for metrics and health: {1} (another worker on this machine? give each its own with --metrics-listen 127.0.0.1:0, FRAUDSTAT_METRICS__LISTEN, or an empty value to turn the listener off)"
@@ -89,13 +89,13 @@ pub async fn serve(
     metrics: PrometheusHandle,
     readiness: Arc<Readiness>,
     shutdown: CancellationToken,
-) -> Result<SocketAddr, HttpError> {
+) -> Result<SocketAddr, StatusServerError> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| HttpError::Bind(listen.to_string(), e))?;
+        .map_err(|e| StatusServerError::Bind(listen.to_string(), e))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| HttpError::Bind(listen.to_string(), e))?;
+        .map_err(|e| StatusServerError::Bind(listen.to_string(), e))?;
     let app = Router::new()
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(|| async { "ok\n" }))

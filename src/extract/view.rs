@@ -34,7 +34,7 @@ impl View {
         // pages) is its own Simplified view, and the dictionary walk is the
         // costly part of the extractor.
         let simp = match t2s {
-            Some(cc) if crate::clean::script::may_have_traditional(text) => {
+            Some(cc) if crate::text::script::may_have_traditional(text) => {
                 // Converting the whole text lets phrase tables pick the right
                 // character; it is used only when it keeps every length.
                 let whole: Vec<char> = cc.convert(text).chars().collect();

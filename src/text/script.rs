@@ -144,7 +144,7 @@ pub fn detect_parts(parts: &[&str]) -> Script {
                 break 'outer;
             }
             chars += 1;
-            if super::ruby::is_cjk(c) {
+            if super::chars::is_han(c) {
                 cjk += 1;
             }
             trad += usize::from(t.traditional.get(c) == Some(true));
