@@ -508,3 +508,20 @@ fn arrests_after_the_people_and_intercepted_cases() {
         ],
     );
 }
+
+#[test]
+fn crime_at_large_is_other_fraud_cases_stay() {
+    // All crime a county force handled, then its fraud cases: only the
+    // latter are the fraud metrics.
+    check(
+        "去年全县共立各类刑事案件1830起，破获刑事案件905起，同比上升12.5%；破获“两抢”案件40起；破获电信网络诈骗案件210起。",
+        Script::Hans,
+        &[
+            (1830.0, "起", "other", None, None, None),
+            (905.0, "起", "other", None, None, None),
+            (12.5, "%", "other", None, None, Some("up")),
+            (40.0, "起", "other", None, None, None),
+            (210.0, "起", "cases_solved", None, None, None),
+        ],
+    );
+}
