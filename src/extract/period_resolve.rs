@@ -437,6 +437,11 @@ fn year_word(num: &[char], before: Option<char>, minguo: bool, ctx: &Context) ->
     let pub_year = ctx.published.map(|d| d.year());
     if num.is_empty() {
         let delta = match before {
+            // `当年` is "that year": the one the passage just named
+            // (`2023年…当年诈骗案件总数…`), else the current one.
+            Some('当') if ctx.passage_year.is_some() => {
+                return ctx.passage_year.map_or(Year::Absent, Year::Known);
+            }
             Some('今' | '本' | '当') => 0,
             Some('去' | '上') => -1,
             Some('前') => -2,

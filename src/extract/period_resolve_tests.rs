@@ -1418,3 +1418,26 @@ fn a_campaign_dated_day_to_day_gives_its_later_mentions_both_ends() {
         (Some("专案期间"), Some("2024-08-26"), Some("2024-09-06"))
     );
 }
+
+/// `当年` is "that year": the year the passage just named, else the
+/// publication year.
+#[test]
+fn that_year_is_the_year_just_named() {
+    let got = periods(
+        None,
+        "审计报告显示，2023年全省诈骗案件数量创新高，当年诈骗案件总数达到3,980起。",
+        Some("2024-08-02"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 3980.0),
+        (Some("当年"), Some("2023-01-01"), Some("2023-12-31"))
+    );
+    let got = periods(
+        None,
+        "当年共破获电信网络诈骗案件120起。",
+        Some("2024-08-02"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 120.0).1, Some("2024-01-01"));
+}
