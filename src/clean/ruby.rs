@@ -26,11 +26,12 @@ pub fn repair(text: &str, neutral: &[String]) -> String {
     if !text.contains(['(', '（']) && !text.chars().any(is_toned) {
         return text.to_string();
     }
+    let toneless = lost_its_tones(text);
     // Removing one group can join a character to the next one's pinyin;
     // a few passes reach the fixed point.
-    let mut cur = repair_once(text, neutral);
+    let mut cur = repair_once(text, neutral, toneless);
     for _ in 0..4 {
-        let next = repair_once(&cur, neutral);
+        let next = repair_once(&cur, neutral, toneless);
         if next == cur {
             break;
         }
@@ -39,7 +40,39 @@ pub fn repair(text: &str, neutral: &[String]) -> String {
     cur
 }
 
-fn repair_once(text: &str, neutral: &[String]) -> String {
+/// Toneless groups after characters that show a line's ruby lost its tone
+/// marks (`全國(guo)注冊(ce)用(yong)戶(hu)`): one or two could be a real
+/// bracket, a run of them is not.
+const TONELESS_RUN: usize = 3;
+
+/// Whether the line's ruby was written, or kept, without tone marks: at
+/// least [`TONELESS_RUN`] brackets right after a character hold one
+/// toneless pinyin syllable each.
+fn lost_its_tones(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = 0;
+    for (i, w) in chars.windows(2).enumerate() {
+        if let [prev, '(' | '（'] = w
+            && is_han(*prev)
+        {
+            let content: String = chars
+                .iter()
+                .skip(i + 2)
+                .take_while(|c| c.is_ascii_lowercase())
+                .collect();
+            let close = chars.get(i + 2 + content.chars().count());
+            if close.is_some_and(|c| matches!(c, ')' | '）')) && is_syllable(&content) {
+                n += 1;
+                if n >= TONELESS_RUN {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn repair_once(text: &str, neutral: &[String], toneless: bool) -> String {
     let text = strip_bare(text);
     if !text.contains('(') && !text.contains('（') {
         return text;
@@ -52,7 +85,7 @@ fn repair_once(text: &str, neutral: &[String]) -> String {
         if (c == '(' || c == '（') && i > 0 {
             let prev = chars.get(i - 1).copied().unwrap_or(' ');
             if is_han(prev)
-                && let Some(end) = pinyin_group_end(&chars, i + 1, neutral)
+                && let Some(end) = pinyin_group_end(&chars, i + 1, neutral, toneless)
             {
                 i = end + 1;
                 continue;
@@ -125,7 +158,12 @@ fn is_syllable(s: &str) -> bool {
 
 /// If `chars[start..]` holds pinyin followed by a closing bracket, returns
 /// the index of that bracket.
-fn pinyin_group_end(chars: &[char], start: usize, neutral: &[String]) -> Option<usize> {
+fn pinyin_group_end(
+    chars: &[char],
+    start: usize,
+    neutral: &[String],
+    toneless: bool,
+) -> Option<usize> {
     let mut content = String::new();
     let mut j = start;
     while let Some(&c) = chars.get(j) {
@@ -142,7 +180,8 @@ fn pinyin_group_end(chars: &[char], start: usize, neutral: &[String]) -> Option<
     if j >= chars.len() {
         return None;
     }
-    if is_pinyin(&content, neutral) {
+    let bare_syllable = toneless && is_syllable(content.trim());
+    if bare_syllable || is_pinyin(&content, neutral) {
         Some(j)
     } else {
         None
@@ -191,6 +230,16 @@ mod tests {
         assert_eq!(fix("網wǎng絡luò詐騙"), "網絡詐騙");
         assert_eq!(fix("使用Chrome瀏覽器"), "使用Chrome瀏覽器");
         assert_eq!(fix("城市café"), "城市café");
+    }
+
+    #[test]
+    fn removes_toneless_pinyin_in_a_run_of_it() {
+        assert_eq!(
+            fix("全國(guo)注冊(ce)用(yong)(yong)戶(hu)已超過6500萬(wan)"),
+            "全國注冊用戶已超過6500萬"
+        );
+        // One or two toneless groups may be real brackets.
+        assert_eq!(fix("公司(ma)與機構(li)"), "公司(ma)與機構(li)");
     }
 
     #[test]
