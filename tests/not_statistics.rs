@@ -137,6 +137,9 @@ fn pair_pronouns_are_not_statistics() {
     assert_none("經查，兩人分工明確，一人負責收卡，一人負責轉帳。");
     assert_none("民警随即对二人开展审讯，两人交代了作案经过。");
     assert_none("他们两人系夫妻关系。");
+    // In digits, and after the anonymised names it stands for.
+    assert_none("经询问，2人对帮助转移资金的事实供认不讳。");
+    assert_none("民警发现，王某明、李某某2人名下银行卡流水异常。");
 }
 
 #[test]

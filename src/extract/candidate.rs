@@ -532,7 +532,13 @@ fn is_pair_pronoun(lex: &Lexicon, s: &[char], f: &Figure, clause_lo: usize) -> b
     {
         head += 1;
     }
+    let after_name = (1..=2).any(|back| {
+        f.start
+            .checked_sub(back)
+            .is_some_and(|k| lex.pair_after_name.at(s, k).is_some())
+    });
     head == f.start
+        || after_name
         || lex.pair_before.ending_at(s, f.start).is_some()
         || lex.pair_after.at(s, f.end).is_some()
 }

@@ -262,6 +262,8 @@ struct RawNot {
     #[serde(default)]
     pair_before: Vec<String>,
     #[serde(default)]
+    pair_after_name: Vec<String>,
+    #[serde(default)]
     pair_after: Vec<String>,
     #[serde(default)]
     slogan_max_value: f64,
@@ -520,6 +522,9 @@ pub struct Lexicon {
     pub(crate) rank_units: Words,
     pub(crate) pair_pronouns: Words,
     pub(crate) pair_before: Words,
+    /// Marks of an anonymised name (`马某虎`, `冯某某`) a pair pronoun
+    /// follows (`马某山、马某虎2人`).
+    pub(crate) pair_after_name: Words,
     pub(crate) pair_after: Words,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
@@ -702,6 +707,7 @@ impl Lexicon {
             rank_units: Words::new(&raw.not_statistics.rank_units),
             pair_pronouns: Words::new(&raw.not_statistics.pair_pronouns),
             pair_before: Words::new(&raw.not_statistics.pair_before),
+            pair_after_name: Words::new(&raw.not_statistics.pair_after_name),
             pair_after: Words::new(&raw.not_statistics.pair_after),
             metrics,
             all_verbs: Words::new(&all_verbs),
