@@ -1441,3 +1441,20 @@ fn that_year_is_the_year_just_named() {
     );
     assert_eq!(period_of(&got, 120.0).1, Some("2024-01-01"));
 }
+
+/// On a page with no publication date, a year-less end or start of a
+/// period takes the nearest year stated before it, as a year-less date
+/// does.
+#[test]
+fn an_undated_page_ends_a_period_in_the_year_it_stated() {
+    let got = periods(
+        None,
+        "报警人在2020年2月至8月间向投资平台转账。\n截止12月11日，专案组共抓获犯罪嫌疑人86名。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 86.0),
+        (Some("截止12月11日"), None, Some("2020-12-11"))
+    );
+}

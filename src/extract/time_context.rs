@@ -62,9 +62,12 @@ pub fn resolve_all(
             published,
             // `全年` is about the year stated before it, in its paragraph or
             // earlier; so is a year-less date on a page with no publication
-            // date, the nearest stated year being all there is to go on.
+            // date, alone or ending or starting a period (`截止12月11日`,
+            // `自8月21日以来`), the nearest stated year being all there is
+            // to go on.
             passage_year: if kind == Kind::FullYear
-                || (kind == Kind::Yearless && published.is_none())
+                || (published.is_none()
+                    && matches!(kind, Kind::Yearless | Kind::UpTo | Kind::OpenEnded))
             {
                 year.or(doc_year)
             } else {
