@@ -86,6 +86,87 @@ pub struct Period {
     pub to: Option<String>,
 }
 
+/// What a statistic's value measures. A closed vocabulary of the spec
+/// (`docs/statistics.md`), so it is a type: a misspelt kind does not
+/// compile, and the wire keeps the lower-case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A count of things.
+    Count,
+    /// An amount of money.
+    Money,
+    /// A share or rate.
+    Percent,
+    /// A rise or fall.
+    Change,
+}
+
+/// How a stated value is approximate (`5.3万余` is over, `约3万` about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approx {
+    /// `余`, `多`, `以上`, `超`.
+    Over,
+    /// `约`, `近`, `左右`.
+    About,
+    /// `不到`, `以下`.
+    Under,
+}
+
+/// Which way a change or an absolute rise or fall goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// A rise.
+    Up,
+    /// A fall.
+    Down,
+}
+
+/// The unit of time an average is per (`日均`, `月均`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// Per day.
+    Day,
+    /// Per month.
+    Month,
+}
+
+/// The wire names of the vocabularies, for logs, tests and SQL.
+macro_rules! wire_names {
+    ($($t:ty { $($v:ident => $n:literal),* })*) => {$(
+        impl $t {
+            /// The name on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $n),* }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($n => Ok(Self::$v),)*
+                    _ => Err(format!("not a {}: {s:?}", stringify!($t))),
+                }
+            }
+        }
+    )*};
+}
+
+wire_names! {
+    Kind { Count => "count", Money => "money", Percent => "percent", Change => "change" }
+    Approx { Over => "over", About => "about", Under => "under" }
+    Direction { Up => "up", Down => "down" }
+    Per { Day => "day", Month => "month" }
+}
+
 /// One reported figure. See `docs/statistics.md` for every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statistic {
@@ -95,16 +176,16 @@ pub struct Statistic {
     pub value: f64,
     /// Counting word in Simplified script, `元`, `%`, `百分点`, `倍`, or `""`.
     pub unit: String,
-    /// `count`, `money`, `percent` or `change`.
-    pub kind: String,
+    /// What the value measures.
+    pub kind: Kind,
     /// ISO 4217 code for money, else `None`.
     pub currency: Option<String>,
-    /// `over`, `about`, `under` or `None`.
-    pub approx: Option<String>,
-    /// `up` or `down` for changes and absolute rises/falls.
-    pub direction: Option<String>,
-    /// `day` or `month` for daily/monthly averages.
-    pub per: Option<String>,
+    /// How the value is approximate, if it is.
+    pub approx: Option<Approx>,
+    /// For changes and absolute rises/falls.
+    pub direction: Option<Direction>,
+    /// For daily/monthly averages.
+    pub per: Option<Per>,
     /// What is counted, as written but in Simplified script.
     pub subject: String,
     /// The time phrase governing the figure.

@@ -274,7 +274,7 @@ fn matcher_accepts_gold_and_reports_differences() -> Result<(), Box<dyn Error>> 
             metric: "other".into(),
             value: 96110.0,
             unit: "个".into(),
-            kind: "count".into(),
+            kind: fraudstat::model::Kind::Count,
             currency: None,
             approx: None,
             direction: None,

@@ -4,33 +4,9 @@
 
 use super::lexicon::Lexicon;
 use crate::budget::{Budget, Meter};
+use crate::model::{Approx, Direction, Kind, Per};
 use crate::text::chars::is_han;
 use crate::text::numeral::{self, NumeralForm};
-
-/// What a figure measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A count of things.
-    Count,
-    /// An amount of money.
-    Money,
-    /// A share or rate.
-    Percent,
-    /// A rise or fall.
-    Change,
-}
-
-impl Kind {
-    /// Wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Count => "count",
-            Kind::Money => "money",
-            Kind::Percent => "percent",
-            Kind::Change => "change",
-        }
-    }
-}
 
 /// One quantity found in a text, with what the words around it say.
 #[derive(Debug, Clone)]
@@ -52,11 +28,11 @@ pub struct Figure {
     /// Currency named next to the number.
     pub currency: Option<String>,
     /// `over`, `about`, `under`.
-    pub approx: Option<&'static str>,
+    pub approx: Option<Approx>,
     /// `up`, `down`.
-    pub direction: Option<&'static str>,
+    pub direction: Option<Direction>,
     /// `day`, `month`.
-    pub per: Option<&'static str>,
+    pub per: Option<Per>,
     /// Metric id.
     pub metric: String,
     /// What is counted.
@@ -64,7 +40,7 @@ pub struct Figure {
     /// Money written without 元.
     pub bare_money: bool,
     /// Direction written as a sign before the number (`-47.2%`, `(+22宗)`).
-    pub sign: Option<&'static str>,
+    pub sign: Option<Direction>,
 }
 
 /// A numeral found in the Simplified view, in characters.
@@ -330,8 +306,8 @@ pub fn figures_within(
         // `跌幅-47.2%`, `(+22宗)`: a sign after a word or bracket, not inside
         // a code or a phone number (`0531-66661234`, `3-5`).
         let sign = match prev {
-            Some('-' | '－' | '−') => Some("down"),
-            Some('+' | '＋') => Some("up"),
+            Some('-' | '－' | '−') => Some(Direction::Down),
+            Some('+' | '＋') => Some(Direction::Up),
             _ => None,
         }
         .filter(|_| {
@@ -555,7 +531,7 @@ struct UnitRead {
     /// (`94.88余万元`) or a `成` folded in.
     value: f64,
     /// From the numeral itself or a suffix between number and unit (`余`).
-    approx: Option<&'static str>,
+    approx: Option<Approx>,
     /// Money written without 元.
     bare_money: bool,
 }
@@ -568,7 +544,7 @@ impl UnitRead {
             currency: None,
             end,
             value: n.value,
-            approx: n.approx.then_some("over"),
+            approx: n.approx.then_some(Approx::Over),
             bare_money: false,
         }
     }
@@ -617,7 +593,7 @@ fn figure_parts(lex: &Lexicon, s: &[char], n: &Num) -> Option<Figure> {
     let (start, pre) = approx_before(lex, s, start);
     let post = approx_after(lex, s, end);
     let approx = match (pre, approx.or(post)) {
-        (Some("about"), _) => Some("about"),
+        (Some(Approx::About), _) => Some(Approx::About),
         (Some(x), _) => Some(x),
         (None, x) => x,
     };
@@ -659,26 +635,26 @@ fn is_ordinal(lex: &Lexicon, s: &[char], n: &Num) -> Option<bool> {
 }
 
 /// An approximation word before the quantity, and the quantity's new start.
-fn approx_before(lex: &Lexicon, s: &[char], start: usize) -> (usize, Option<&'static str>) {
+fn approx_before(lex: &Lexicon, s: &[char], start: usize) -> (usize, Option<Approx>) {
     if let Some(len) = lex.about_prefix.ending_at(s, start) {
-        (start - len, Some("about"))
+        (start - len, Some(Approx::About))
     } else if let Some(len) = lex.under_prefix.ending_at(s, start) {
-        (start - len, Some("under"))
+        (start - len, Some(Approx::Under))
     } else if let Some(len) = lex.over_prefix.ending_at(s, start) {
-        (start - len, Some("over"))
+        (start - len, Some(Approx::Over))
     } else {
         (start, None)
     }
 }
 
 /// An approximation word after the unit (`以上`, `左右`, `以下`).
-fn approx_after(lex: &Lexicon, s: &[char], end: usize) -> Option<&'static str> {
+fn approx_after(lex: &Lexicon, s: &[char], end: usize) -> Option<Approx> {
     if lex.over_suffix.at(s, end).is_some() {
-        Some("over")
+        Some(Approx::Over)
     } else if lex.about_suffix.at(s, end).is_some() {
-        Some("about")
+        Some(Approx::About)
     } else if lex.under_suffix.at(s, end).is_some() {
-        Some("under")
+        Some(Approx::Under)
     } else {
         None
     }
@@ -693,10 +669,10 @@ fn unit_after(lex: &Lexicon, s: &[char], n: &Num) -> Option<UnitRead> {
     let mut suffix_len = 0;
     if let Some(len) = lex.unit_over_suffix.at(s, n.end) {
         suffix_len = len;
-        read.approx = Some("over");
+        read.approx = Some(Approx::Over);
     } else if let Some(len) = lex.unit_about_suffix.at(s, n.end) {
         suffix_len = len;
-        read.approx = Some("about");
+        read.approx = Some(Approx::About);
     }
     let q = n.end + suffix_len;
     // A multiplier after the suffix (`94.88余万元`).

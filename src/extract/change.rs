@@ -2,10 +2,11 @@
 //! direction, daily or monthly averages, and the lists that hand one
 //! change to several figures (`分别`, `均`, `各`).
 
-use super::candidate::{Figure, Kind};
+use super::candidate::Figure;
 use super::lexicon::Lexicon;
 use super::sentence::{Segments, clause_start};
 use crate::budget::Meter;
+use crate::model::{Direction, Kind, Per};
 
 /// Sets kind (change vs share), direction and per on every figure, in
 /// order until the meter runs out; returns how many figures were done.
@@ -47,9 +48,13 @@ pub fn assign(
         let up = lex.up.rfind(s, clo, f.start);
         let down = lex.down.rfind(s, clo, f.start);
         let dir = match (up, down) {
-            (Some(u), Some(d)) => Some(if u.0 > d.0 { ("up", u) } else { ("down", d) }),
-            (Some(u), None) => Some(("up", u)),
-            (None, Some(d)) => Some(("down", d)),
+            (Some(u), Some(d)) => Some(if u.0 > d.0 {
+                (Direction::Up, u)
+            } else {
+                (Direction::Down, d)
+            }),
+            (Some(u), None) => Some((Direction::Up, u)),
+            (None, Some(d)) => Some((Direction::Down, d)),
             (None, None) => None,
         };
         // `下降至38个` names a level.
@@ -94,9 +99,9 @@ pub fn assign(
         // An average word governs the figures after it in its list, not a
         // figure after another one with its own wording (`月均700余个…下降至38个`).
         let per = if lex.per_day.rfind(s, wlo, f.start).is_some() {
-            Some("day")
+            Some(Per::Day)
         } else if lex.per_month.rfind(s, wlo, f.start).is_some() {
-            Some("month")
+            Some(Per::Month)
         } else {
             let listed = matches!(s.get(wlo), Some('、' | '及' | '和')) && prev_end.is_some();
             // `平均每日受理…470件，较去年9月601件`: a comparison base shares

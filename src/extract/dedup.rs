@@ -2,6 +2,7 @@
 //! sub-heading is dropped in favour of the body sentence that states it.
 
 use crate::budget::{Budget, Meter};
+use crate::model::Kind;
 use crate::model::Statistic;
 
 fn same_fact(a: &Statistic, b: &Statistic) -> bool {
@@ -30,7 +31,7 @@ fn same_count(a: &Statistic, b: &Statistic) -> bool {
     if round && a.value < 1000.0 && !subjects {
         return false;
     }
-    a.metric == b.metric || a.kind == "count" && !round && a.value >= 100.0
+    a.metric == b.metric || a.kind == Kind::Count && !round && a.value >= 100.0
 }
 
 /// Removes restatements. `heading[i]` tells whether statistic `i` sits in a
@@ -160,7 +161,7 @@ fn repeated_sentence(a: &Statistic, b: &Statistic) -> Option<Dropped> {
 /// Money said twice in the body with the same metric and approximation
 /// (`騙款達逾120萬元` … `損失120多萬元`) is one fact.
 fn money_said_twice(a: &Statistic, b: &Statistic) -> Option<Dropped> {
-    (a.kind == "money"
+    (a.kind == Kind::Money
         && same_fact(a, b)
         && a.metric == b.metric
         && a.approx == b.approx
@@ -195,12 +196,12 @@ fn count_said_again(a: &Statistic, b: &Statistic) -> Option<Dropped> {
 /// `对295笔、2384.91万元…返还` in the lead and in the last line): the
 /// statement that names what changed says what it is.
 fn change_restated(a: &Statistic, b: &Statistic) -> Option<Dropped> {
-    (matches!(a.kind.as_str(), "change" | "money")
+    (matches!(a.kind, Kind::Change | Kind::Money)
         && a.kind == b.kind
         && same_fact(a, b)
         && a.sentence != b.sentence
         && a.direction == b.direction
-        && a.direction.is_some() == (a.kind == "change")
+        && a.direction.is_some() == (a.kind == Kind::Change)
         && a.approx == b.approx
         && a.currency == b.currency
         && (a.metric == b.metric || a.metric == "other" || b.metric == "other"))
@@ -211,8 +212,8 @@ fn change_restated(a: &Statistic, b: &Statistic) -> Option<Dropped> {
 /// … `为群众挽回18.8万元经济损失`) is one sum, whichever verb says it.
 fn money_kept_twice(a: &Statistic, b: &Statistic) -> Option<Dropped> {
     const SAVED: [&str; 3] = ["funds_stopped", "funds_returned", "losses_avoided"];
-    (a.kind == "money"
-        && b.kind == "money"
+    (a.kind == Kind::Money
+        && b.kind == Kind::Money
         && same_fact(a, b)
         && a.sentence != b.sentence
         && SAVED.contains(&a.metric.as_str())

@@ -53,8 +53,8 @@ fn check(text: &str, script: Script, want: &[Row<'_>]) {
             && s.unit == w.1
             && s.metric == w.2
             && s.currency.as_deref() == w.3
-            && s.approx.as_deref() == w.4
-            && s.direction.as_deref() == w.5;
+            && s.approx.map(crate::model::Approx::as_str) == w.4
+            && s.direction.map(crate::model::Direction::as_str) == w.5;
         assert!(ok, "in {text:?}: want {w:?}, got {rows:#?}");
     }
 }

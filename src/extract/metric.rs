@@ -14,11 +14,12 @@
 //! `other` rule, so they govern as any verb; fraud-only rules give way to
 //! `other` when the noun phrase names another crime and no fraud word.
 
-use super::candidate::{Figure, Kind};
+use super::candidate::Figure;
 use super::change::{rate_of_change, split_list};
 use super::lexicon::{Lexicon, MetricRule};
 use super::sentence::{Segments, clause_end, clause_start};
 use crate::budget::Meter;
+use crate::model::Kind;
 use crate::text::chars::is_han;
 
 fn kind_fits(rule: &MetricRule, f: &Figure) -> bool {

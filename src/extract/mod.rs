@@ -41,7 +41,7 @@ mod period_resolve_tests;
 #[cfg(test)]
 mod region_tests;
 
-use candidate::Kind;
+use crate::model::Kind;
 use lexicon::Lexicon;
 use sentence::Segments;
 use view::View;
@@ -320,11 +320,11 @@ impl Extractor {
                 metric: f.metric.clone(),
                 value: f.value,
                 unit: f.unit.clone(),
-                kind: f.kind.as_str().to_string(),
+                kind: f.kind,
                 currency,
-                approx: f.approx.map(str::to_string),
-                direction: f.direction.map(str::to_string),
-                per: f.per.map(str::to_string),
+                approx: f.approx,
+                direction: f.direction,
+                per: f.per,
                 subject: f.subject.clone(),
                 period: found.periods.get(k).cloned().unwrap_or_default(),
                 region: regions.get(k).cloned().flatten(),

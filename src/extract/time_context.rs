@@ -14,13 +14,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::candidate::{Figure, Kind as FigKind};
+use super::candidate::Figure;
 use super::lexicon::Lexicon;
 use super::period::Phrase;
 use super::period_resolve::{self, Context, Kind, Span};
 use super::sentence::Segments;
 use super::view::View;
 use crate::budget::Meter;
+use crate::model::Kind as FigKind;
 use crate::model::Period;
 
 /// The dates of every phrase, resolved in text order with what the passage

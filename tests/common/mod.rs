@@ -12,7 +12,7 @@ pub mod scoring;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use fraudstat::model::Statistic;
+use fraudstat::model::{Approx, Direction, Per, Statistic};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -144,13 +144,17 @@ pub fn field_differences(gold: &GoldStatistic, found: &Statistic) -> Vec<String>
         }
     };
     check("metric", Some(&found.metric), Some(&gold.metric));
-    check("approx", found.approx.as_deref(), gold.approx.as_deref());
+    check(
+        "approx",
+        found.approx.map(Approx::as_str),
+        gold.approx.as_deref(),
+    );
     check(
         "direction",
-        found.direction.as_deref(),
+        found.direction.map(Direction::as_str),
         gold.direction.as_deref(),
     );
-    check("per", found.per.as_deref(), gold.per.as_deref());
+    check("per", found.per.map(Per::as_str), gold.per.as_deref());
     check("region", found.region.as_deref(), gold.region.as_deref());
     diffs
 }
@@ -323,11 +327,17 @@ pub fn gold_as_statistic(g: &GoldStatistic) -> Statistic {
         metric: g.metric.clone(),
         value: g.value,
         unit: g.unit.clone(),
-        kind: g.kind.clone(),
+        kind: g.kind.parse().expect("gold files hold the spec's kinds"),
         currency: (g.kind == "money").then(|| "CNY".to_string()),
-        approx: g.approx.clone(),
-        direction: g.direction.clone(),
-        per: g.per.clone(),
+        approx: g
+            .approx
+            .as_deref()
+            .map(|a| a.parse().expect("a spec approx")),
+        direction: g
+            .direction
+            .as_deref()
+            .map(|d| d.parse().expect("a spec direction")),
+        per: g.per.as_deref().map(|p| p.parse().expect("a spec per")),
         subject: g.subject.clone(),
         period: fraudstat::model::Period {
             text: g.period.text.clone(),
