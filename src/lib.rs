@@ -21,6 +21,8 @@
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
+//! - [`report`]: `fraudstat report`, a static HTML report of the sink's
+//!   database (charts, facts, conflicts).
 //!
 //! The service around the pipeline (`fraudstat worker`, see `docs/worker.md`):
 //!
@@ -51,6 +53,7 @@ pub mod http;
 pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod report;
 pub mod retry;
 pub mod telemetry;
 #[warn(clippy::too_many_lines)]

@@ -52,6 +52,7 @@ Examples:
   fraudstat --prefix fraudstat worker
   fraudstat enqueue urls.txt
   fraudstat settings
+  fraudstat report --database-url postgres://localhost/fraudstat --out report
 
 Settings: built-in defaults, then DIR/default.toml (--config-dir), then
 --config FILE, then environment variables, then the flags above. Every
@@ -142,6 +143,29 @@ enum Command {
         /// Print what would move; move nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Writes a static HTML report of the sink's database into DIR
+    /// (DIR/index.html, self-contained): a time-series chart per metric,
+    /// span and region, the facts with their sources, the conflicts and
+    /// what was left out. Prints the path of index.html.
+    Report {
+        /// The sink's PostgreSQL database [sink.database_url].
+        #[arg(
+            long,
+            env = "FRAUDSTAT_SINK__DATABASE_URL",
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        database_url: String,
+        /// Directory to write index.html into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Rows shown in one table at most; the page says how many were cut.
+        #[arg(long, value_name = "N", default_value_t = fraudstat::report::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
+        /// Facts and conflicts read from the database at most.
+        #[arg(long, value_name = "N", default_value_t = fraudstat::report::DEFAULT_MAX_FACTS)]
+        max_facts: i64,
     },
 }
 
@@ -292,6 +316,27 @@ async fn run_command(
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Report {
+            database_url,
+            out,
+            max_rows,
+            max_facts,
+        } => {
+            let options = fraudstat::report::ReportOptions {
+                database_url,
+                out_dir: out,
+                max_rows,
+                max_facts,
+            };
+            let (path, summary) = fraudstat::report::run(&options).await?;
+            tracing::info!(?summary, path = %path.display(), "report written");
+            eprintln!(
+                "fraudstat: report of {} facts ({} charted in {} charts, {} left out) and {} conflicts",
+                summary.facts, summary.points, summary.charts, summary.left_out, summary.conflicts
+            );
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Enqueue { file } => {
             let report = fraudstat::commands::enqueue::run(&settings, file.as_deref()).await?;
