@@ -52,6 +52,7 @@ pub mod input;
 pub mod model;
 pub mod pipeline;
 pub mod retry;
+pub mod sink;
 pub mod telemetry;
 #[warn(clippy::too_many_lines)]
 pub mod text;
