@@ -55,6 +55,7 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod retry;
+pub mod sink;
 pub mod telemetry;
 #[warn(clippy::too_many_lines)]
 pub mod text;
