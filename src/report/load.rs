@@ -47,6 +47,8 @@ pub struct Fact {
     pub direction: Option<String>,
     /// ISO 4217 code for money.
     pub currency: Option<String>,
+    /// `day` or `month` for daily or monthly averages.
+    pub per: Option<String>,
     /// Area covered (`全国`, `四川`, …).
     pub region: Option<String>,
     /// First day covered, where known.
@@ -103,6 +105,8 @@ pub struct Conflict {
     pub direction: Option<String>,
     /// ISO 4217 code for money.
     pub currency: Option<String>,
+    /// `day` or `month` for daily or monthly averages.
+    pub per: Option<String>,
     /// Area covered.
     pub region: Option<String>,
     /// First day covered.
@@ -126,6 +130,22 @@ pub struct ReportData {
     pub conflicts: Vec<Conflict>,
     /// How many rows the view `conflicts` has in all.
     pub conflicts_total: i64,
+    /// The statistics that are in no fact at all, by reason; `None` where
+    /// the table `statistics` could not be read.
+    pub unreconciled: Option<Unreconciled>,
+}
+
+/// Statistics of the table `statistics` that the view `facts` leaves out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unreconciled {
+    /// Every statistic stored.
+    pub statistics: i64,
+    /// Metric `other`: no taxonomy id, so nothing to compare it with.
+    pub other_metric: i64,
+    /// A metric of the taxonomy but no region.
+    pub no_region: i64,
+    /// A metric and a region but neither end of the period.
+    pub no_period: i64,
 }
 
 /// Reads at most `limit` facts and `limit` conflicts, in a stable order
@@ -142,7 +162,7 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     let facts = sqlx::query(
         "SELECT fact_id::text AS fact_id, metric::text AS metric, unit::text AS unit,
                 kind::text AS kind, direction::text AS direction, currency::text AS currency,
-                region::text AS region, period_from::date AS period_from,
+                per::text AS per, region::text AS region, period_from::date AS period_from,
                 period_to::date AS period_to, period_text::text AS period_text,
                 value::float8 AS value, value_min::float8 AS value_min,
                 value_max::float8 AS value_max, sources::int8 AS sources,
@@ -159,7 +179,7 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     .context("reading the view facts")?;
     let conflicts = sqlx::query(
         "SELECT metric::text AS metric, unit::text AS unit, kind::text AS kind,
-                direction::text AS direction, currency::text AS currency,
+                direction::text AS direction, currency::text AS currency, per::text AS per,
                 region::text AS region, period_from::date AS period_from,
                 period_to::date AS period_to, facts::int8 AS facts,
                 candidates::jsonb AS candidates
@@ -172,11 +192,42 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     .fetch_all(pool)
     .await
     .context("reading the view conflicts")?;
+    let unreconciled = match unreconciled(pool).await {
+        Ok(u) => Some(u),
+        Err(e) => {
+            // The views are what the report is about; without the table's
+            // counts it is still whole, and says it lacks them.
+            tracing::warn!(error = %e, "cannot count the statistics in no fact");
+            None
+        }
+    };
     Ok(ReportData {
         facts,
         facts_total,
         conflicts,
         conflicts_total,
+        unreconciled,
+    })
+}
+
+/// Counts the stored statistics the view `facts` cannot hold, by the
+/// view's own rule (a taxonomy metric, a region, a period end).
+async fn unreconciled(pool: &PgPool) -> Result<Unreconciled, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT count(*)::int8 AS statistics,
+                count(*) FILTER (WHERE metric = 'other')::int8 AS other_metric,
+                count(*) FILTER (WHERE metric <> 'other' AND region IS NULL)::int8 AS no_region,
+                count(*) FILTER (WHERE metric <> 'other' AND region IS NOT NULL
+                                 AND period_from IS NULL AND period_to IS NULL)::int8 AS no_period
+         FROM statistics",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Unreconciled {
+        statistics: row.try_get("statistics")?,
+        other_metric: row.try_get("other_metric")?,
+        no_region: row.try_get("no_region")?,
+        no_period: row.try_get("no_period")?,
     })
 }
 
@@ -192,6 +243,7 @@ fn fact(row: &PgRow) -> Result<Fact, sqlx::Error> {
             .unwrap_or_default(),
         direction: row.try_get("direction")?,
         currency: row.try_get("currency")?,
+        per: row.try_get("per")?,
         region: row.try_get("region")?,
         period_from: row.try_get("period_from")?,
         period_to: row.try_get("period_to")?,
@@ -216,6 +268,7 @@ fn conflict(row: &PgRow) -> Result<Conflict, sqlx::Error> {
             .unwrap_or_default(),
         direction: row.try_get("direction")?,
         currency: row.try_get("currency")?,
+        per: row.try_get("per")?,
         region: row.try_get("region")?,
         period_from: row.try_get("period_from")?,
         period_to: row.try_get("period_to")?,

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use sha2::Digest as _;
 
 use super::chart::{self, Chart, Point, Series};
-use super::load::{ArticleRef, Conflict, Fact, ReportData};
+use super::load::{ArticleRef, Conflict, Fact, ReportData, Unreconciled};
 use super::period::SpanClass;
 
 /// The region name of national figures.
@@ -111,6 +111,7 @@ struct MetricKey {
     unit: String,
     currency: Option<String>,
     direction: Option<String>,
+    per: Option<String>,
 }
 
 impl MetricKey {
@@ -121,16 +122,25 @@ impl MetricKey {
             unit: f.unit.clone(),
             currency: f.currency.clone(),
             direction: f.direction.clone(),
+            per: f.per.clone(),
         }
     }
 
-    /// The value axis' description: `起`, `元 (CNY)`, `% ↓`.
+    /// The value axis' description: `起`, `元 (CNY)`, `% ↓`, `起/日`.
     fn unit_label(&self) -> String {
         let mut s = if self.unit.is_empty() {
             self.kind.clone()
         } else {
             self.unit.clone()
         };
+        match self.per.as_deref() {
+            Some("day") => s.push_str("/日"),
+            Some("month") => s.push_str("/月"),
+            Some(other) => {
+                let _ = write!(s, "/{other}");
+            }
+            None => {}
+        }
         if let Some(c) = &self.currency {
             let _ = write!(s, " ({c})");
         }
@@ -354,7 +364,7 @@ pub fn page(
         body.push_str("</section>\n");
     }
     let conflicts = conflicts_section(&data.conflicts, data.conflicts_total, limits.max_rows);
-    let left = left_out_section(&left_out, limits.max_rows);
+    let left = left_out_section(&left_out, data.unreconciled, limits.max_rows);
 
     let script_hash =
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(CHECK_SCRIPT));
@@ -614,12 +624,16 @@ fn conflicts_section(conflicts: &[Conflict], total: i64, max_rows: usize) -> Str
     out
 }
 
-fn left_out_section(left_out: &[(&Fact, &'static str)], max_rows: usize) -> String {
+fn left_out_section(
+    left_out: &[(&Fact, &'static str)],
+    unreconciled: Option<Unreconciled>,
+    max_rows: usize,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "<section id=\"left-out\">\n<h2>Left out 未纳入图表 ({})</h2>\n\
-         <p>Facts whose period has no start or no end date (<q>今年以来</q>, <q>截至目前</q>, <q>近年来</q>, or no time phrase at all) \
+         <p>Facts whose period has no start or no end date (<q>今年以来</q>, <q>截至2024年底</q>) \
          cannot be placed on a time axis: they are in the tables above, but in no chart. By reason:</p>",
         left_out.len()
     );
@@ -632,6 +646,20 @@ fn left_out_section(left_out: &[(&Fact, &'static str)], max_rows: usize) -> Stri
         let _ = writeln!(out, "<li>{}: {n}</li>", escape(why));
     }
     out.push_str("</ul>\n");
+    match unreconciled {
+        Some(u) => {
+            let _ = writeln!(
+                out,
+                "<p id=\"unreconciled\">Of the {} statistics stored, these are in no fact at all (and so in no table here): \
+                 {} of metric <code>other</code>, {} with no region, {} with no date at either end of their period \
+                 (<q>近年来</q>, <q>近日</q>, no time phrase).</p>",
+                u.statistics, u.other_metric, u.no_region, u.no_period
+            );
+        }
+        None => out.push_str(
+            "<p class=\"cut\">The table <code>statistics</code> could not be read: statistics in no fact are not counted.</p>\n",
+        ),
+    }
     if !left_out.is_empty() {
         out.push_str(
             "<table class=\"data left-out\">\n<tr><th>metric 指标</th><th>region 地区</th><th>period 时期</th>\
@@ -676,6 +704,7 @@ mod tests {
             kind: "count".into(),
             direction: None,
             currency: None,
+            per: None,
             region: Some(region.into()),
             period_from: from.map(|d| d.parse().unwrap()),
             period_to: to.map(|d| d.parse().unwrap()),
@@ -740,6 +769,7 @@ mod tests {
             facts_total: 6,
             conflicts: vec![],
             conflicts_total: 0,
+            unreconciled: None,
         };
         let (html, summary) = page(&data, Limits { max_rows: 100 }, "now").unwrap();
         assert_eq!(summary.points, 4);
