@@ -11,6 +11,7 @@
 //! here (plotters is built without its font features, see Cargo.toml).
 
 use chrono::{Datelike, NaiveDate};
+use plotters::coord::ranged1d::{NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
 use super::period::SpanClass;
@@ -91,56 +92,20 @@ pub fn css_colour(i: usize) -> String {
 
 /// Draws the chart; the SVG element is ready to be put in an HTML page.
 pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
-    let (x_range, y_range) = ranges(chart);
+    let (x0, x1) = date_range(chart);
+    let y = value_range(chart);
     let mut svg = String::new();
-    let mut marks = Vec::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut plot = ChartBuilder::on(&root)
-            .margin(12)
-            .margin_right(24)
-            .x_label_area_size(44)
-            .y_label_area_size(84)
-            .build_cartesian_2d(x_range, y_range)?;
-        let class = chart.class;
-        let x_label = move |x: &f64| day_label(*x, class);
-        let y_label = |y: &f64| compact_number(*y);
-        plot.configure_mesh()
-            .x_labels(8)
-            .y_labels(6)
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .x_desc("统计期末 (end of period)")
-            .y_desc(chart.unit_label.as_str())
-            .label_style((FONT_FAMILIES, 13))
-            .axis_desc_style((FONT_FAMILIES, 14))
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
-            .draw()?;
-        for (i, series) in chart.series.iter().enumerate() {
-            let mut points = series.points.clone();
-            points.sort_by(|a, b| a.to.cmp(&b.to).then(a.from.cmp(&b.from)));
-            let width = if i == 0 { 3 } else { 2 };
-            plot.draw_series(LineSeries::new(
-                points.iter().map(|p| (day(p.to), p.value)),
-                colour(i).stroke_width(width),
-            ))?;
-            for p in points {
-                let (cx, cy) = plot.backend_coord(&(day(p.to), p.value));
-                marks.push(point_mark(
-                    i,
-                    &series.name,
-                    &p,
-                    chart.class,
-                    cx,
-                    cy,
-                    &chart.unit_label,
-                ));
-            }
-        }
-        root.present()?;
-    }
+    // Calendar ticks (1 January, the first of a month) rather than evenly
+    // spaced days, which fall mid-month and repeat a year's label.
+    let marks = if (x1 - x0).num_days() > 4 * 366 {
+        draw(&mut svg, chart, (x0..x1).yearly(), y, &|d: &NaiveDate| {
+            format!("{}", d.year())
+        })?
+    } else {
+        draw(&mut svg, chart, (x0..x1).monthly(), y, &|d: &NaiveDate| {
+            format!("{}-{:02}", d.year(), d.month())
+        })?
+    };
     // plotters ends the document with `</svg>`; the points go just before
     // it, so that they are drawn over the lines.
     let end = svg
@@ -162,6 +127,111 @@ pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
     }
     out.push_str("</svg>\n");
     Ok(out)
+}
+
+/// Draws axes, grid and lines into `svg`; returns the points' marks.
+fn draw<X>(
+    svg: &mut String,
+    chart: &Chart,
+    x: X,
+    y: std::ops::Range<f64>,
+    x_label: &dyn Fn(&NaiveDate) -> String,
+) -> anyhow::Result<Vec<String>>
+where
+    X: Ranged<ValueType = NaiveDate, FormatOption = NoDefaultFormatting>
+        + ValueFormatter<NaiveDate>,
+{
+    let mut marks = Vec::new();
+    let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut plot = ChartBuilder::on(&root)
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(44)
+        .y_label_area_size(84)
+        .build_cartesian_2d(x, y)?;
+    let y_label = |v: &f64| compact_number(*v);
+    let x_desc = match chart.class {
+        SpanClass::Other => "统计期末 (end of period)",
+        _ => "时期 (period; points mid-period)",
+    };
+    plot.configure_mesh()
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(x_label)
+        .y_label_formatter(&y_label)
+        .x_desc(x_desc)
+        .y_desc(chart.unit_label.as_str())
+        .label_style((FONT_FAMILIES, 13))
+        .axis_desc_style((FONT_FAMILIES, 14))
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
+        .draw()?;
+    for (i, series) in chart.series.iter().enumerate() {
+        let mut points = series.points.clone();
+        points.sort_by(|a, b| a.to.cmp(&b.to).then(a.from.cmp(&b.from)));
+        let width = if i == 0 { 3 } else { 2 };
+        for run in line_runs(chart.class, &points) {
+            plot.draw_series(LineSeries::new(
+                run.iter().map(|p| (position(chart.class, p), p.value)),
+                colour(i).stroke_width(width),
+            ))?;
+        }
+        for p in points {
+            let (cx, cy) = plot.backend_coord(&(position(chart.class, &p), p.value));
+            marks.push(point_mark(
+                i,
+                &series.name,
+                &p,
+                chart.class,
+                cx,
+                cy,
+                &chart.unit_label,
+            ));
+        }
+    }
+    root.present()?;
+    Ok(marks)
+}
+
+/// Where a point sits on the time axis: the middle of a calendar year,
+/// quarter or month (so it stands under its year's or month's label); the
+/// last day of any other span, since spans of different lengths (1至9月,
+/// 上半年) are compared by the day they run to.
+fn position(class: SpanClass, p: &Point) -> NaiveDate {
+    match class {
+        SpanClass::Other => p.to,
+        _ => p.from + (p.to - p.from) / 2,
+    }
+}
+
+/// The stretches of a series a line may join: consecutive periods with one
+/// value each. Two values for one period (sources that disagree, or
+/// figures of different subjects) break the line, since joining them would
+/// draw a rise that never happened; other spans get no line at all, since
+/// their spans differ from point to point.
+fn line_runs(class: SpanClass, sorted: &[Point]) -> Vec<Vec<Point>> {
+    if class == SpanClass::Other {
+        return Vec::new();
+    }
+    let mut runs = Vec::new();
+    let mut run: Vec<Point> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let same = sorted[i..]
+            .iter()
+            .take_while(|p| p.from == sorted[i].from && p.to == sorted[i].to)
+            .count();
+        if same == 1 {
+            run.push(sorted[i].clone());
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+        i += same;
+    }
+    runs.push(run);
+    runs.retain(|r| r.len() > 1);
+    runs
 }
 
 fn point_mark(
@@ -189,49 +259,37 @@ fn point_mark(
     )
 }
 
-/// A date as a number of days, for the x axis.
-fn day(d: NaiveDate) -> f64 {
-    f64::from(d.num_days_from_ce())
-}
-
-fn ranges(chart: &Chart) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
-    let points = chart.series.iter().flat_map(|s| &s.points);
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, 0.0_f64, f64::MIN);
-    for p in points {
-        let x = day(p.to);
-        x0 = x0.min(x);
-        x1 = x1.max(x);
-        y0 = y0.min(p.value);
-        y1 = y1.max(p.value);
-    }
-    if x0 > x1 {
-        // No points: an empty axis of one year.
-        (x0, x1) = (0.0, 365.0);
-    }
-    // Room around the first and last points, so that their circles and
-    // labels are not cut by the frame: a twentieth of the span, at least a
-    // month, and half a year for a single date.
-    let pad = if x1 - x0 < 1.0 {
-        183.0
-    } else {
-        ((x1 - x0) / 20.0).max(31.0)
+/// The time axis: the points' positions with room around them, so that
+/// the first and last circles are not cut by the frame (a twentieth of the
+/// span, at least a month; half a year around a single date).
+fn date_range(chart: &Chart) -> (NaiveDate, NaiveDate) {
+    let mut dates = chart
+        .series
+        .iter()
+        .flat_map(|s| &s.points)
+        .map(|p| position(chart.class, p));
+    let Some(first) = dates.next() else {
+        let today = chrono::Utc::now().date_naive();
+        return (today - chrono::Days::new(365), today);
     };
-    if !y1.is_finite() || y1 <= y0 {
-        y1 = y0 + 1.0;
-    }
-    (x0 - pad..x1 + pad, y0..y1 + (y1 - y0) * 0.12)
+    let (lo, hi) = dates.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let span = (hi - lo).num_days();
+    let pad = if span == 0 { 183 } else { (span / 20).max(31) };
+    let pad = chrono::Duration::days(pad);
+    (lo - pad, hi + pad)
 }
 
-/// An x-axis tick: a year for annual charts, else year and month.
-fn day_label(x: f64, class: SpanClass) -> String {
-    // Ticks are whole days within the chart's range, far inside i32.
-    #[allow(clippy::cast_possible_truncation)]
-    let days = x.round() as i32;
-    match NaiveDate::from_num_days_from_ce_opt(days) {
-        Some(d) if class == SpanClass::Annual => format!("{}", d.year()),
-        Some(d) => format!("{}-{:02}", d.year(), d.month()),
-        None => String::new(),
-    }
+/// The value axis: from zero (or the lowest value, if negative) to a bit
+/// above the highest.
+fn value_range(chart: &Chart) -> std::ops::Range<f64> {
+    let values = chart.series.iter().flat_map(|s| &s.points).map(|p| p.value);
+    let (lo, hi) = values.fold((0.0_f64, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let hi = if hi.is_finite() && hi > lo {
+        hi
+    } else {
+        lo + 1.0
+    };
+    lo..hi + (hi - lo) * 0.12
 }
 
 /// A value as the full number, without a trailing `.0` (`18000`, `1.5`).
@@ -299,7 +357,7 @@ mod tests {
         assert!(svg.contains("&lt;b&gt;四川&lt;/b&gt;"), "{svg}");
         assert!(!svg.contains("<b>"));
         assert!(svg.contains("data-fact=\"c&quot;&gt;&lt;x\""));
-        assert!(svg.contains("统计期末"));
+        assert!(svg.contains("时期 (period"));
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<svg").count(), 1);
     }
@@ -316,6 +374,36 @@ mod tests {
         };
         let svg = render_svg(&chart).unwrap();
         assert_eq!(svg.matches("class=\"point\"").count(), 1);
+    }
+
+    #[test]
+    fn two_values_for_one_period_break_the_line_and_other_spans_have_none() {
+        let points = vec![
+            point("2021-01-01", "2021-12-31", 1.0, "a"),
+            point("2022-01-01", "2022-12-31", 2.0, "b"),
+            point("2023-01-01", "2023-12-31", 3.0, "c"),
+            point("2023-01-01", "2023-12-31", 30.0, "d"),
+            point("2024-01-01", "2024-12-31", 4.0, "e"),
+            point("2025-01-01", "2025-12-31", 5.0, "f"),
+        ];
+        let runs = line_runs(SpanClass::Annual, &points);
+        let ids: Vec<Vec<&str>> = runs
+            .iter()
+            .map(|r| r.iter().map(|p| p.fact_id.as_str()).collect())
+            .collect();
+        assert_eq!(ids, vec![vec!["a", "b"], vec!["e", "f"]]);
+        assert!(line_runs(SpanClass::Other, &points).is_empty());
+    }
+
+    #[test]
+    fn calendar_points_sit_mid_period_and_others_at_their_end() {
+        let p = point("2023-01-01", "2023-12-31", 1.0, "a");
+        assert_eq!(
+            position(SpanClass::Annual, &p),
+            NaiveDate::from_ymd_opt(2023, 7, 2).unwrap()
+        );
+        let q = point("2023-01-01", "2023-09-30", 1.0, "b");
+        assert_eq!(position(SpanClass::Other, &q), q.to);
     }
 
     #[test]

@@ -479,12 +479,8 @@ fn value_cell(value: f64, min: Option<f64>, max: Option<f64>) -> String {
 fn articles_cell(articles: &[ArticleRef]) -> String {
     let mut s = String::new();
     for a in articles.iter().take(ARTICLES_PER_CELL) {
-        let title = a
-            .title
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .or(a.url.as_deref())
-            .unwrap_or("(untitled)");
+        let title = a.title.as_deref().filter(|t| !t.trim().is_empty());
+        let url = a.url.as_deref().filter(|u| !u.trim().is_empty());
         let published = a
             .published
             .as_deref()
@@ -495,27 +491,21 @@ fn articles_cell(articles: &[ArticleRef]) -> String {
                 )
             })
             .unwrap_or_default();
-        match a.url.as_deref().and_then(safe_href) {
-            Some(href) => {
-                let _ = write!(
-                    s,
-                    "<div class=\"source\"><a href=\"{}\" rel=\"noopener noreferrer\">{}</a>{published}</div>",
-                    escape(&href),
-                    escape(title)
-                );
-            }
-            None => {
-                let _ = write!(
-                    s,
-                    "<div class=\"source\">{}{published}{}</div>",
-                    escape(title),
-                    a.url
-                        .as_deref()
-                        .map(|u| format!(" <span class=\"muted\">{}</span>", escape(u)))
-                        .unwrap_or_default()
-                );
-            }
-        }
+        // The headline links to the page; without a headline the address
+        // is the link text. An address that may not be a link (a file
+        // path, a `javascript:` URL) is shown as text, once.
+        let text = escape(title.or(url).unwrap_or("(untitled)"));
+        let entry = match url.and_then(safe_href) {
+            Some(href) => format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer\">{text}</a>",
+                escape(&href)
+            ),
+            None => match (title, url) {
+                (Some(_), Some(u)) => format!("{text} <span class=\"muted\">{}</span>", escape(u)),
+                _ => text,
+            },
+        };
+        let _ = write!(s, "<div class=\"source\">{entry}{published}</div>");
     }
     if articles.len() > ARTICLES_PER_CELL {
         let _ = write!(
@@ -582,7 +572,7 @@ fn conflicts_section(conflicts: &[Conflict], total: i64, max_rows: usize) -> Str
         for cand in &c.candidates {
             let _ = write!(
                 values,
-                "<div class=\"candidate\" data-value=\"{v}\"><b>{v}</b> {unit} <span class=\"muted\">({n} sources)</span>{arts}</div>",
+                "<div class=\"candidate\" data-value=\"{v}\"><b>{v}</b> {unit} <span class=\"muted\">(sources: {n})</span>{arts}</div>",
                 v = escape(
                     &cand
                         .value
