@@ -66,10 +66,10 @@ pub enum SinkError {
 
 /// Opens a pool on the settings' database (without connecting yet).
 pub fn pool(settings: &Settings) -> Result<PgPool, sqlx::Error> {
-    Ok(sqlx::postgres::PgPoolOptions::new()
+    sqlx::postgres::PgPoolOptions::new()
         .max_connections(settings.sink.max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect_lazy(&settings.sink.database_url)?)
+        .connect_lazy(&settings.sink.database_url)
 }
 
 /// Connects and migrates, trying again with the sink's backoff while the
