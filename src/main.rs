@@ -42,6 +42,9 @@ struct Cli {
     /// free port, empty for none [metrics.listen].
     #[arg(long, global = true, value_name = "ADDR")]
     metrics_listen: Option<String>,
+    /// PostgreSQL URL of `fraudstat sink` [sink.database_url].
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +54,7 @@ Examples:
   fraudstat extract page.html https://www.example.gov.cn/news/1.html
   fraudstat --prefix fraudstat worker
   fraudstat enqueue urls.txt
+  fraudstat --database-url postgres://user@db/fraudstat sink
   fraudstat settings
   fraudstat report --database-url postgres://localhost/fraudstat --out report
 
@@ -84,6 +88,9 @@ impl Cli {
         if let Some(listen) = &self.metrics_listen {
             set("METRICS__LISTEN", listen.clone());
         }
+        if let Some(url) = &self.database_url {
+            set("SINK__DATABASE_URL", url.clone());
+        }
         if let Some(format) = self.log_format {
             let name = match format {
                 LogFormatArg::Auto => "auto",
@@ -108,6 +115,10 @@ enum Command {
     /// Consumes URLs from RabbitMQ and publishes one result (or failure
     /// record) per URL, until SIGTERM/SIGINT; then drains and exits 0.
     Worker,
+    /// Stores results in PostgreSQL (tables articles and statistics, views
+    /// facts and conflicts; docs/dataset.md), from a queue of its own bound
+    /// to the results exchange, until SIGTERM/SIGINT.
+    Sink,
     /// Publishes URLs, one a line, from FILE (or stdin) to the input queue,
     /// with publisher confirms.
     Enqueue {
@@ -276,6 +287,10 @@ async fn run_command(
         }
         Command::Worker => {
             fraudstat::commands::worker::run(settings, telemetry).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sink => {
+            fraudstat::commands::sink::run(settings, telemetry).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Topology { action } => {
