@@ -56,7 +56,7 @@ Examples:
   fraudstat enqueue urls.txt
   fraudstat --database-url postgres://user@db/fraudstat sink
   fraudstat settings
-  fraudstat report --database-url postgres://localhost/fraudstat --out report
+  fraudstat --database-url postgres://user@db/fraudstat report --out report
 
 Settings: built-in defaults, then DIR/default.toml (--config-dir), then
 --config FILE, then environment variables, then the flags above. Every
@@ -158,16 +158,10 @@ enum Command {
     /// Writes a static HTML report of the sink's database into DIR
     /// (DIR/index.html, self-contained): a time-series chart per metric,
     /// span and region, the facts with their sources, the conflicts and
-    /// what was left out. Prints the path of index.html.
+    /// what was left out. Prints the path of index.html. The database is
+    /// the sink's: --database-url or FRAUDSTAT_SINK__DATABASE_URL
+    /// [sink.database_url].
     Report {
-        /// The sink's PostgreSQL database [sink.database_url].
-        #[arg(
-            long,
-            env = "FRAUDSTAT_SINK__DATABASE_URL",
-            value_name = "URL",
-            hide_env_values = true
-        )]
-        database_url: String,
         /// Directory to write index.html into (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -333,13 +327,12 @@ async fn run_command(
             })
         }
         Command::Report {
-            database_url,
             out,
             max_rows,
             max_facts,
         } => {
             let options = fraudstat::report::ReportOptions {
-                database_url,
+                database_url: settings.sink.database_url.clone(),
                 out_dir: out,
                 max_rows,
                 max_facts,

@@ -3,7 +3,7 @@
 //!
 //! Each test makes a database of its own (`fstest_<random>`, dropped by a
 //! guard even when the test fails), runs the migrations, stores the
-//! corpus' results as the pipeline makes them (every third one reprinted
+//! corpus' results as the pipeline makes them and the sink stores them (every third one reprinted
 //! under a second id, one reprint with a hostile title, one article planted
 //! to contradict another), then runs the real binary. What the page must
 //! hold is counted from the views with SQL of the test's own, not with the
@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDate};
 use fraudstat::model::ExtractionResult;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgPool, Row};
@@ -126,76 +125,18 @@ fn corpus() -> &'static [ExtractionResult] {
     })
 }
 
-/// Stores one result as the sink's tables hold it, under `id`, `url` and
-/// `title` (a reprint is the same article elsewhere).
+/// Stores one result as the sink does (`sink::store`), under `id`, `url`
+/// and `title` (a reprint is the same article elsewhere).
 async fn store(pool: &PgPool, r: &ExtractionResult, id: &str, url: &str, title: Option<&str>) {
-    let published = r.article.published.as_deref();
-    let published_day = published.and_then(|p| p.get(..10)?.parse::<NaiveDate>().ok());
-    let published_at = published.and_then(|p| DateTime::parse_from_rfc3339(p).ok());
-    let fetched_at = DateTime::parse_from_rfc3339(&r.fetched_at).unwrap();
-    sqlx::query(
-        "INSERT INTO articles (id, url, final_url, title, published, published_at, source, author,
-                               script, fetched_at, http_status, content_type, charset, bytes, text,
-                               meta, attempts, worker_version)
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-    )
-    .bind(id)
-    .bind(url)
-    .bind(title)
-    .bind(published_day)
-    .bind(published_at)
-    .bind(&r.article.source)
-    .bind(&r.article.author)
-    .bind(
-        serde_json::to_value(r.article.script)
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_string(),
-    )
-    .bind(fetched_at)
-    .bind(i32::from(r.http.status))
-    .bind(&r.http.content_type)
-    .bind(&r.http.charset)
-    .bind(i64::try_from(r.http.bytes).unwrap())
-    .bind(&r.article.text)
-    .bind(&r.meta)
-    .bind(i32::try_from(r.attempts).unwrap())
-    .bind(&r.worker.version)
-    .execute(pool)
-    .await
-    .expect("inserting an article");
-    for (ordinal, s) in r.statistics.iter().enumerate() {
-        let date = |d: &Option<String>| d.as_deref().map(|d| d.parse::<NaiveDate>().unwrap());
-        sqlx::query(
-            "INSERT INTO statistics (article_id, ordinal, metric, value, unit, kind, currency, approx,
-                                     direction, per, subject, sentence, span_start, span_end,
-                                     in_title, period_text, period_from, period_to, region)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        )
-        .bind(id)
-        .bind(i32::try_from(ordinal).unwrap())
-        .bind(&s.metric)
-        .bind(s.value)
-        .bind(&s.unit)
-        .bind(&s.kind)
-        .bind(&s.currency)
-        .bind(&s.approx)
-        .bind(&s.direction)
-        .bind(&s.per)
-        .bind(&s.subject)
-        .bind(&s.sentence)
-        .bind(i32::try_from(s.span[0]).unwrap())
-        .bind(i32::try_from(s.span[1]).unwrap())
-        .bind(s.in_title)
-        .bind(&s.period.text)
-        .bind(date(&s.period.from))
-        .bind(date(&s.period.to))
-        .bind(&s.region)
-        .execute(pool)
+    let mut r = r.clone();
+    r.id = id.to_string();
+    r.url = url.to_string();
+    r.final_url = url.to_string();
+    r.article.title = title.map(str::to_string);
+    let prepared = fraudstat::sink::store::prepare(&r).expect("a storable result");
+    fraudstat::sink::store::store(pool, &[prepared])
         .await
-        .expect("inserting a statistic");
-    }
+        .expect("storing a result");
 }
 
 /// What was planted, to look for in the page.
