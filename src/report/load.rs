@@ -154,7 +154,9 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     let facts_total: i64 = sqlx::query_scalar("SELECT count(*)::int8 FROM facts")
         .fetch_one(pool)
         .await
-        .context("counting the rows of the view facts")?;
+        .context(
+            "counting the rows of the view facts (is this the sink's database? `fraudstat sink` creates its tables and views)",
+        )?;
     let conflicts_total: i64 = sqlx::query_scalar("SELECT count(*)::int8 FROM conflicts")
         .fetch_one(pool)
         .await
