@@ -73,33 +73,48 @@ pub fn safe_href(url: &str) -> Option<String> {
     matches!(parsed.scheme(), "http" | "https").then(|| parsed.to_string())
 }
 
-/// Chinese name of a metric of the taxonomy (`docs/statistics.md`).
+/// The taxonomy of `docs/statistics.md`, in its order (the report's
+/// order of sections), with each metric's Chinese name.
+const TAXONOMY: [(&str, &str); 22] = [
+    ("cases_solved", "破获案件"),
+    ("cases_reported", "发案 / 立案"),
+    ("suspects_arrested", "抓获犯罪嫌疑人"),
+    ("suspects_repatriated", "遣返 / 劝返"),
+    ("fugitives_captured", "缉捕逃犯"),
+    ("gangs_busted", "打掉团伙"),
+    ("dens_destroyed", "捣毁窝点"),
+    ("funds_stopped", "紧急止付资金"),
+    ("funds_frozen", "冻结资金"),
+    ("funds_returned", "返还 / 挽回资金"),
+    ("losses_avoided", "避免经济损失"),
+    ("warnings_issued", "下发预警"),
+    ("people_protected", "劝阻 / 避免受骗"),
+    ("calls_blocked", "拦截诈骗电话"),
+    ("sms_blocked", "拦截诈骗短信"),
+    ("sites_blocked", "封堵网址 / APP"),
+    ("accounts_removed", "清理账号"),
+    ("transactions_suspended", "暂停交易"),
+    ("card_offenders_punished", "惩戒两卡人员"),
+    ("operations_launched", "集群战役"),
+    ("outbound_intercepted", "拦截出境人员"),
+    ("other", "其他"),
+];
+
+/// Chinese name of a metric of the taxonomy; `""` for one it lacks.
 pub fn metric_label(metric: &str) -> &'static str {
-    match metric {
-        "cases_solved" => "破获案件",
-        "cases_reported" => "发案 / 立案",
-        "suspects_arrested" => "抓获犯罪嫌疑人",
-        "suspects_repatriated" => "遣返 / 劝返",
-        "fugitives_captured" => "缉捕逃犯",
-        "gangs_busted" => "打掉团伙",
-        "dens_destroyed" => "捣毁窝点",
-        "funds_stopped" => "紧急止付资金",
-        "funds_frozen" => "冻结资金",
-        "funds_returned" => "返还 / 挽回资金",
-        "losses_avoided" => "避免经济损失",
-        "warnings_issued" => "下发预警",
-        "people_protected" => "劝阻 / 避免受骗",
-        "calls_blocked" => "拦截诈骗电话",
-        "sms_blocked" => "拦截诈骗短信",
-        "sites_blocked" => "封堵网址 / APP",
-        "accounts_removed" => "清理账号",
-        "transactions_suspended" => "暂停交易",
-        "card_offenders_punished" => "惩戒两卡人员",
-        "operations_launched" => "集群战役",
-        "outbound_intercepted" => "拦截出境人员",
-        "other" => "其他",
-        _ => "",
-    }
+    TAXONOMY
+        .iter()
+        .find(|(id, _)| *id == metric)
+        .map_or("", |(_, label)| label)
+}
+
+/// Where a metric comes in the report: the taxonomy's order, metrics it
+/// lacks (a newer database) after it.
+fn metric_rank(metric: &str) -> usize {
+    TAXONOMY
+        .iter()
+        .position(|(id, _)| *id == metric)
+        .unwrap_or(TAXONOMY.len())
 }
 
 /// What makes figures comparable: the same metric counted in the same
@@ -309,9 +324,12 @@ pub fn page(
     limits: Limits,
     generated_at: &str,
 ) -> anyhow::Result<(String, Summary)> {
-    let mut groups: BTreeMap<MetricKey, Vec<&Fact>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
     for f in &data.facts {
-        groups.entry(MetricKey::of(f)).or_default().push(f);
+        groups
+            .entry((metric_rank(&f.metric), MetricKey::of(f)))
+            .or_default()
+            .push(f);
     }
     let left_out: Vec<(&Fact, &'static str)> = data
         .facts
@@ -330,7 +348,7 @@ pub fn page(
 
     let mut body = String::new();
     let mut nav = String::new();
-    for (index, (key, facts)) in groups.iter().enumerate() {
+    for (index, ((_, key), facts)) in groups.iter().enumerate() {
         let anchor = key.anchor(index);
         let charts = charts_of(facts, &key.unit_label());
         let charted: usize = charts.iter().map(Chart::point_count).sum();
