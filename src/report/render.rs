@@ -117,6 +117,14 @@ fn metric_rank(metric: &str) -> usize {
         .unwrap_or(TAXONOMY.len())
 }
 
+/// Within a metric, the figures themselves before their rises and falls.
+fn kind_rank(kind: &str) -> usize {
+    ["count", "money", "percent", "change"]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(4)
+}
+
 /// What makes figures comparable: the same metric counted in the same
 /// unit, kind, currency and direction.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -324,10 +332,10 @@ pub fn page(
     limits: Limits,
     generated_at: &str,
 ) -> anyhow::Result<(String, Summary)> {
-    let mut groups: BTreeMap<(usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
     for f in &data.facts {
         groups
-            .entry((metric_rank(&f.metric), MetricKey::of(f)))
+            .entry((metric_rank(&f.metric), kind_rank(&f.kind), MetricKey::of(f)))
             .or_default()
             .push(f);
     }
@@ -348,7 +356,7 @@ pub fn page(
 
     let mut body = String::new();
     let mut nav = String::new();
-    for (index, ((_, key), facts)) in groups.iter().enumerate() {
+    for (index, ((_, _, key), facts)) in groups.iter().enumerate() {
         let anchor = key.anchor(index);
         let charts = charts_of(facts, &key.unit_label());
         let charted: usize = charts.iter().map(Chart::point_count).sum();
