@@ -96,7 +96,9 @@ SELECT md5(jsonb_build_array(g.metric, g.unit, g.kind, g.direction, g.currency,
               ORDER BY x->>'id', (x->>'value')::double precision) d) AS articles,
        g.per,
        g.value_lo, g.value_hi,
-       g.statistics::integer AS statistics
+       g.statistics::integer AS statistics,
+       -- Its number within the key, as `fact_members.fact_no`.
+       g.fact_no
 FROM g;
 
 CREATE VIEW conflicts AS

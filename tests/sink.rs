@@ -5,7 +5,8 @@
 //!
 //! The ledger test sends the corpus's results, each reprinted under three
 //! URLs (one copy rounding its figures differently), plus one planted
-//! disagreement; kills the sink with SIGKILL mid-stream and restarts it;
+//! disagreement; kills the sink with SIGKILL mid-stream and restarts it
+//! as two sinks, with the rest of the stream delivered twice;
 //! then checks that every result is stored exactly once, that every
 //! reprinted figure is one fact with the right sources, that the planted
 //! disagreement is a conflict, and that an older fetch redelivered
@@ -456,12 +457,22 @@ async fn ledger_reprints_kills_and_redeliveries_end_as_one_fact_each() {
         stored_at_kill < sent.len() as i64,
         "the sink finished before it was killed"
     );
+    // The rest twice (as a worker's redelivery after a crash would), to
+    // two sinks at once: the same ids written concurrently.
     for r in &sent[half..] {
+        rig.publish(r).await;
         rig.publish(r).await;
     }
     rig.start_sink(5);
+    rig.start_sink(7);
     rig.wait_for("SELECT count(*) FROM articles", sent.len() as i64)
         .await;
+    // Until both queues are empty, so no write is still on its way.
+    let start = Instant::now();
+    while rig.ready(&rig.names.queue).await > 0 {
+        assert!(start.elapsed() < PATIENCE, "queue not drained");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     rig.stop_sinks().await;
     assert_eq!(rig.ready(&rig.names.queue).await, 0, "queue drained");
     assert_eq!(rig.ready(&rig.names.failed).await, 0, "nothing failed");
