@@ -397,7 +397,8 @@ async fn the_report_charts_every_closed_fact_lists_conflicts_and_left_out_and_es
     assert!(html.contains("font-family=\"Noto Sans CJK SC"));
 
     // Bounded: one row per table, the cut said.
-    let small = report(&db.url, &tempdir("report-small"), &["--max-rows", "1"]);
+    let small_out = tempdir("report-small");
+    let small = report(&db.url, &small_out, &["--max-rows", "1"]);
     assert_eq!(small.matches("<tr class=\"left-out\"").count(), 1);
     assert!(small.contains("more not listed (raise --max-rows)"));
     assert_eq!(
@@ -406,6 +407,9 @@ async fn the_report_charts_every_closed_fact_lists_conflicts_and_left_out_and_es
         "charts are not cut"
     );
     drop(db);
+    // Kept when the test fails, to look at.
+    let _ = std::fs::remove_dir_all(out);
+    let _ = std::fs::remove_dir_all(small_out);
 }
 
 /// A fresh directory under the target directory's `tmp`.
