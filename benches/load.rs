@@ -16,7 +16,13 @@
 //!    `/metrics` histogram sums, the per-message log fields, CPU per
 //!    article of the worker, the broker and this program);
 //! 4. **ratio** = e2e / min(relay at the same prefetch, 2 × offline): the
-//!    target of issue 10 is ≥ 0.8.
+//!    target of issue 10 is ≥ 0.8;
+//! 5. **sink** (issue 15): the sink's queue `{p}.sink` is declared before
+//!    the worker runs, so it collects a copy of every result; after the
+//!    worker stops, one `fraudstat sink` (this build) stores that backlog
+//!    into a database of its own (`fsload_…` on `--database-url`, dropped
+//!    afterwards): results stored per second from the first stored to the
+//!    last, beside the worker's rate of the same run.
 //!
 //! Run it with `scripts/load` (which documents the flags); `cargo bench
 //! --bench load -- --urls 3000 --concurrency 16,64`. Without `--bench`
@@ -74,12 +80,15 @@ struct Options {
     perf: bool,
     only: Vec<String>,
     worker_bin: PathBuf,
+    /// PostgreSQL URL with rights to create databases, for the sink.
+    database_url: String,
 }
 
 fn usage() -> &'static str {
     "usage: cargo bench --bench load -- [--urls N] [--concurrency 16,64] \
      [--offline-secs S] [--rounds R] [--amqp URL] [--out DIR] [--core CPU] \
-     [--perf] [--only offline,relay,e2e] [--worker-bin PATH]"
+     [--perf] [--only offline,relay,e2e,sink] [--worker-bin PATH] \
+     [--database-url URL]"
 }
 
 impl Options {
@@ -102,6 +111,8 @@ impl Options {
                 || PathBuf::from(env!("CARGO_BIN_EXE_fraudstat")),
                 PathBuf::from,
             ),
+            database_url: env("LOAD_DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into()),
         };
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
@@ -118,6 +129,7 @@ impl Options {
                 "--perf" => o.perf = true,
                 "--only" => o.only = value()?.split(',').map(str::to_string).collect(),
                 "--worker-bin" => o.worker_bin = PathBuf::from(value()?),
+                "--database-url" => o.database_url = value()?,
                 "-h" | "--help" => {
                     println!("{}", usage());
                     std::process::exit(0);
@@ -836,6 +848,128 @@ struct E2e {
     exit: Option<i32>,
     log: PathBuf,
     perf_data: Option<PathBuf>,
+    /// The sink on the run's results, when measured.
+    sink: Option<SinkRate>,
+}
+
+/// One sink storing a backlog of results.
+#[derive(Debug, Clone, Default)]
+struct SinkRate {
+    stored: usize,
+    per_s: f64,
+    seconds: f64,
+    exit: Option<i32>,
+    log: PathBuf,
+}
+
+/// The sink's queues for a prefix.
+fn sink_names(prefix: &str) -> Res<fraudstat::sink::consume::SinkNames> {
+    let settings = Settings::load_with_env(
+        None,
+        None,
+        [("FRAUDSTAT_QUEUES__PREFIX".to_string(), prefix.to_string())],
+    )?;
+    Ok(fraudstat::sink::consume::SinkNames::new(&settings))
+}
+
+/// Runs one `fraudstat sink` on the `expect` results waiting in the
+/// prefix's sink queue, into a database of its own, and measures results
+/// stored per second from the first stored to the last.
+async fn sink_rate(ctx: &Ctx, prefix: &str, label: &str, expect: usize) -> Res<SinkRate> {
+    use sqlx::Connection as _;
+    let db = format!("fsload_{}_{}", std::process::id(), label.replace('.', "_"));
+    let mut admin = sqlx::PgConnection::connect(&ctx.opts.database_url).await?;
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut admin)
+        .await?;
+    let mut url = url::Url::parse(&ctx.opts.database_url)?;
+    url.set_path(&db);
+    let measured = async {
+        let log = ctx.opts.out.join(format!("sink-{label}.log"));
+        let mut cmd = tokio::process::Command::new(&ctx.opts.worker_bin);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("FRAUDSTAT_") {
+                cmd.env_remove(k);
+            }
+        }
+        let mut child = cmd
+            .arg("sink")
+            .env_remove("RUST_LOG")
+            .env("FRAUDSTAT_AMQP__URL", &ctx.opts.amqp_url)
+            .env("FRAUDSTAT_QUEUES__PREFIX", prefix)
+            .env("FRAUDSTAT_SINK__DATABASE_URL", url.as_str())
+            .env("FRAUDSTAT_METRICS__LISTEN", "")
+            .env("FRAUDSTAT_LOG__FORMAT", "json")
+            .env("FRAUDSTAT_LOG__LEVEL", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .kill_on_drop(true)
+            .spawn()?;
+        let mut conn = sqlx::PgConnection::connect(url.as_str()).await?;
+        let mut first: Option<(Instant, usize)> = None;
+        let mut last = (Instant::now(), 0usize);
+        let mut changed = Instant::now();
+        loop {
+            // The table exists once the sink has migrated.
+            let n: i64 = sqlx::query_scalar(
+                "SELECT CASE WHEN to_regclass('articles') IS NULL THEN 0 \
+                 ELSE (SELECT count(*) FROM articles) END",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0);
+            let n = usize::try_from(n).unwrap_or(0);
+            let now = Instant::now();
+            if n > last.1 {
+                changed = now;
+                if first.is_none() {
+                    first = Some((now, n));
+                }
+                last = (now, n);
+            }
+            if n >= expect || changed.elapsed() > STALL {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // SAFETY: our own child, not yet reaped.
+        if let Some(pid) = child.id() {
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+        }
+        let exit = match tokio::time::timeout(Duration::from_secs(30), child.wait()).await {
+            Ok(Ok(s)) => s.code(),
+            _ => {
+                let _ = child.kill().await;
+                None
+            }
+        };
+        let _ = conn.close().await;
+        let (t0, n0) = first.ok_or("the sink stored nothing")?;
+        let seconds = last.0.duration_since(t0).as_secs_f64().max(1e-9);
+        Ok::<_, BoxError>(SinkRate {
+            stored: last.1,
+            // The first poll saw n0 already stored: the rate is of the rest.
+            per_s: (last.1 - n0) as f64 / seconds,
+            seconds,
+            exit,
+            log,
+        })
+    }
+    .await;
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await;
+    let _ = admin.close().await;
+    if let Ok(conn) = ctx.connect("fraudstat load (sink cleanup)").await {
+        if let (Ok(ch), Ok(names)) = (conn.create_channel().await, sink_names(prefix)) {
+            for q in [&names.queue, &names.failed] {
+                let _ = ch.queue_delete(q.as_str().into(), Default::default()).await;
+            }
+        }
+        let _ = conn.close(200, "done".into()).await;
+    }
+    measured
 }
 
 /// Reads the worker's JSON log: the per-message stage times, the metrics
@@ -922,6 +1056,13 @@ async fn e2e(ctx: &Ctx, round: usize, concurrency: u16, server: &PageServer) -> 
         (0..n).map(|i| format!("http://{addr}/p/r{round}c{concurrency}-{i}")),
     )
     .await?;
+    if ctx.opts.runs("sink") {
+        // Declared before the worker runs, so it collects every result.
+        let conn = ctx.connect("fraudstat load (sink topology)").await?;
+        let ch = conn.create_channel().await?;
+        fraudstat::sink::consume::declare(&ch, &sink_names(&prefix)?).await?;
+        let _ = conn.close(200, "declared".into()).await;
+    }
     let hits_before = server.hits.load(Ordering::Relaxed);
     let log = ctx
         .opts
@@ -1012,7 +1153,25 @@ async fn e2e(ctx: &Ctx, round: usize, concurrency: u16, server: &PageServer) -> 
         }
     };
     let (log_stages, _, warnings) = read_log(&log);
+    let sink = if ctx.opts.runs("sink") {
+        eprintln!(
+            "load: round {round}: one sink storing the {} results",
+            drained.results
+        );
+        Some(
+            sink_rate(
+                ctx,
+                &prefix,
+                &format!("r{round}c{concurrency}"),
+                drained.results,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     Ok(E2e {
+        sink,
         drained,
         rss_peak_kib,
         page_hits: server.hits.load(Ordering::Relaxed) - hits_before,
@@ -1329,6 +1488,19 @@ async fn run(ctx: &Ctx) -> Res<()> {
                     if d.stalled { ", STALLED" } else { "" },
                     disturbance(d.failed, blocked, attempt),
                 ));
+                if let Some(k) = &e.sink {
+                    let ratio = k.per_s / d.rate().max(1e-9);
+                    rep.emit(json!({
+                        "measure": "sink", "round": round, "concurrency": c,
+                        "stored": k.stored, "per_s": k.per_s, "seconds": k.seconds,
+                        "worker_per_s": d.rate(), "ratio_to_worker": ratio,
+                        "exit": k.exit, "log": k.log,
+                    }));
+                    table.push(format!(
+                        "| {round} | one sink storing the worker's results (PostgreSQL) | {c} | {:.0} | {ratio:.2} x the worker | | | | | {} results in {:.2} s |",
+                        k.per_s, k.stored, k.seconds,
+                    ));
+                }
             }
         }
     }

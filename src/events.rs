@@ -24,6 +24,10 @@
 //! | `fraudstat_publish_refused_total` | counter | outcomes the broker refused for size, replaced by a small failure record |
 //! | `fraudstat_trace_export_failures_total` | counter | span batches the trace collector did not take |
 //! | `fraudstat_tracing_enabled` | gauge | 1 when spans are exported |
+//! | `fraudstat_sink_results_total{outcome}` | counter | results the sink finished: `stored` (inserted or replaced), `stale` (older than the stored fetch, or repeated in a batch), `failed` (to `{p}.sink.failed`) |
+//! | `fraudstat_sink_statistics_total` | counter | statistics the sink inserted |
+//! | `fraudstat_sink_batch_duration_seconds` | histogram | one batch's transaction, first try to commit |
+//! | `fraudstat_sink_database_retries_total` | counter | batches tried again after a transient database error |
 
 use std::time::Duration;
 
@@ -105,6 +109,59 @@ pub fn describe() {
     describe_counter!(
         "fraudstat_publish_refused_total",
         "Outcomes the broker refused for size, replaced by a small failure record"
+    );
+    describe_counter!(
+        "fraudstat_sink_results_total",
+        "Results the sink finished, by outcome (stored, stale, failed)"
+    );
+    describe_counter!(
+        "fraudstat_sink_statistics_total",
+        "Statistics the sink inserted"
+    );
+    describe_histogram!(
+        "fraudstat_sink_batch_duration_seconds",
+        metrics::Unit::Seconds,
+        "One sink batch, first try to commit"
+    );
+    describe_counter!(
+        "fraudstat_sink_database_retries_total",
+        "Sink batches tried again after a transient database error"
+    );
+}
+
+/// The sink committed a batch: `written` results inserted or replaced,
+/// `stale` ones older than what the database holds, `statistics`
+/// inserted, in `took` (retries included).
+pub fn sink_batch_stored(written: usize, stale: usize, statistics: usize, took: Duration) {
+    let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+    counter!("fraudstat_sink_results_total", "outcome" => "stored").increment(n(written));
+    counter!("fraudstat_sink_results_total", "outcome" => "stale").increment(n(stale));
+    counter!("fraudstat_sink_statistics_total").increment(n(statistics));
+    histogram!("fraudstat_sink_batch_duration_seconds").record(took.as_secs_f64());
+    tracing::info!(
+        written,
+        stale,
+        statistics,
+        took_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+        "batch stored"
+    );
+}
+
+/// The sink cannot store a result and sent it to its failure queue.
+pub fn sink_result_failed(id: Option<&str>, kind: &str, reason: &dyn std::fmt::Display) {
+    counter!("fraudstat_sink_results_total", "outcome" => "failed").increment(1);
+    tracing::warn!(id, error_kind = kind, error = %reason, "result sent to the sink's failure queue");
+}
+
+/// A batch failed for a transient database error and is tried again
+/// after `wait`, still unacknowledged.
+pub fn sink_database_retry(error: &dyn std::fmt::Display, wait: Duration, results: usize) {
+    counter!("fraudstat_sink_database_retries_total").increment(1);
+    tracing::warn!(
+        error = %error,
+        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        results,
+        "database unavailable; trying the batch again"
     );
 }
 

@@ -22,6 +22,8 @@
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
+//! - [`report`]: `fraudstat report`, a static HTML report of the sink's
+//!   database (charts, facts, conflicts).
 //!
 //! The service around the pipeline (`fraudstat worker`, see `docs/worker.md`):
 //!
@@ -53,7 +55,9 @@ pub mod hints;
 pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod report;
 pub mod retry;
+pub mod sink;
 pub mod status_server;
 pub mod telemetry;
 #[warn(clippy::too_many_lines)]

@@ -42,6 +42,9 @@ struct Cli {
     /// free port, empty for none [metrics.listen].
     #[arg(long, global = true, value_name = "ADDR")]
     metrics_listen: Option<String>,
+    /// PostgreSQL URL of `fraudstat sink` [sink.database_url].
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,7 +54,9 @@ Examples:
   fraudstat extract page.html https://www.example.gov.cn/news/1.html
   fraudstat --prefix fraudstat worker
   fraudstat enqueue urls.txt
+  fraudstat --database-url postgres://user@db/fraudstat sink
   fraudstat settings
+  fraudstat --database-url postgres://user@db/fraudstat report --out report
 
 Settings: built-in defaults, then DIR/default.toml (--config-dir), then
 --config FILE, then environment variables, then the flags above. Every
@@ -83,6 +88,9 @@ impl Cli {
         if let Some(listen) = &self.metrics_listen {
             set("METRICS__LISTEN", listen.clone());
         }
+        if let Some(url) = &self.database_url {
+            set("SINK__DATABASE_URL", url.clone());
+        }
         if let Some(format) = self.log_format {
             let name = match format {
                 LogFormatArg::Auto => "auto",
@@ -107,6 +115,10 @@ enum Command {
     /// Consumes URLs from RabbitMQ and publishes one result (or failure
     /// record) per URL, until SIGTERM/SIGINT; then drains and exits 0.
     Worker,
+    /// Stores results in PostgreSQL (tables articles and statistics, views
+    /// facts and conflicts; docs/dataset.md), from a queue of its own bound
+    /// to the results exchange, until SIGTERM/SIGINT.
+    Sink,
     /// Publishes URLs, one a line, from FILE (or stdin) to the input queue,
     /// with publisher confirms.
     Enqueue {
@@ -142,6 +154,23 @@ enum Command {
         /// Print what would move; move nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Writes a static HTML report of the sink's database into DIR
+    /// (DIR/index.html, self-contained): a time-series chart per metric,
+    /// span and region, the facts with their sources, the conflicts and
+    /// what was left out. Prints the path of index.html. The database is
+    /// the sink's: --database-url or FRAUDSTAT_SINK__DATABASE_URL
+    /// [sink.database_url].
+    Report {
+        /// Directory to write index.html into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Rows shown in one table at most; the page says how many were cut.
+        #[arg(long, value_name = "N", default_value_t = fraudstat::report::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
+        /// Facts and conflicts read from the database at most.
+        #[arg(long, value_name = "N", default_value_t = fraudstat::report::DEFAULT_MAX_FACTS)]
+        max_facts: i64,
     },
 }
 
@@ -257,6 +286,10 @@ async fn run_command(
             fraudstat::commands::worker::run(settings, telemetry).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sink => {
+            fraudstat::commands::sink::run(settings, telemetry).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Topology { action } => {
             let action = match action {
                 TopologyAction::Declare => fraudstat::commands::topology::Action::Declare,
@@ -305,6 +338,26 @@ async fn run_command(
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Report {
+            out,
+            max_rows,
+            max_facts,
+        } => {
+            let options = fraudstat::report::ReportOptions {
+                database_url: settings.sink.database_url.clone(),
+                out_dir: out,
+                max_rows,
+                max_facts,
+            };
+            let (path, summary) = fraudstat::report::run(&options).await?;
+            tracing::info!(?summary, path = %path.display(), "report written");
+            eprintln!(
+                "fraudstat: report of {} facts ({} charted in {} charts, {} left out) and {} conflicts",
+                summary.facts, summary.points, summary.charts, summary.left_out, summary.conflicts
+            );
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Enqueue { file } => {
             let report = fraudstat::commands::enqueue::run(&settings, file.as_deref()).await?;

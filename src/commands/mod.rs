@@ -3,5 +3,6 @@
 pub mod enqueue;
 pub mod extract;
 pub mod replay;
+pub mod sink;
 pub mod topology;
 pub mod worker;

@@ -32,7 +32,21 @@ pub async fn run(settings: &Settings, action: Action) -> Result<Names, AmqpError
         .map_err(AmqpError::broker("opening a channel"))?;
     match action {
         Action::Declare => topology::declare(&channel, &names).await?,
-        Action::Delete => topology::delete(&channel, &names).await?,
+        Action::Delete => {
+            topology::delete(&channel, &names).await?;
+            // The sink's queues too (`fraudstat sink` declares them; gone
+            // ones are not an error), so a throwaway prefix leaves nothing.
+            let sink = crate::sink::consume::SinkNames::new(settings);
+            for queue in [&sink.queue, &sink.failed] {
+                channel
+                    .queue_delete(
+                        queue.as_str().into(),
+                        lapin::options::QueueDeleteOptions::default(),
+                    )
+                    .await
+                    .map_err(AmqpError::broker("deleting a queue"))?;
+            }
+        }
     }
     let _ = conn.close(200, "done".into()).await;
     Ok(names)

@@ -46,6 +46,8 @@ pub struct Settings {
     pub rules: RuleFiles,
     /// Bounds on the work one page may cause.
     pub limits: crate::budget::PipelineLimits,
+    /// `fraudstat sink`: results into PostgreSQL.
+    pub sink: SinkSettings,
     /// Directory the rule paths are relative to; `None` for the built-in
     /// files alone.
     #[serde(skip)]
@@ -168,6 +170,60 @@ impl WorkerSettings {
             return self.cpu_threads;
         }
         std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+/// `[sink]`: `fraudstat sink`, results from the broker into PostgreSQL.
+#[derive(Clone, Deserialize, serde::Serialize)]
+pub struct SinkSettings {
+    /// PostgreSQL URL; holds credentials, so never logged whole.
+    #[serde(serialize_with = "serialize_masked_url")]
+    pub database_url: String,
+    /// Results stored in one transaction at most; also half the broker
+    /// prefetch, so the next batch arrives while one is written.
+    pub batch_size: u16,
+    /// Milliseconds a batch waits for more results once it has one.
+    pub batch_wait_ms: u64,
+    /// Connections to the database at most.
+    pub max_connections: u32,
+    /// First wait, in milliseconds, before a batch that failed for a
+    /// transient database error is tried again; doubled each time.
+    pub retry_min_delay_ms: u64,
+    /// Longest wait between two tries of a batch, in milliseconds.
+    pub retry_max_delay_ms: u64,
+    /// Tries of one batch before the sink gives up and exits non-zero
+    /// (the batch is not acknowledged: the broker redelivers it).
+    pub retry_attempts: usize,
+}
+
+impl SinkSettings {
+    /// The batch wait as a duration.
+    pub fn batch_wait(&self) -> Duration {
+        Duration::from_millis(self.batch_wait_ms)
+    }
+
+    /// The retry schedule of a batch: exponential with jitter, as the
+    /// worker's reconnection.
+    pub fn backoff(&self) -> backon::ExponentialBuilder {
+        backon::ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(self.retry_min_delay_ms))
+            .with_max_delay(Duration::from_millis(self.retry_max_delay_ms))
+            .with_jitter()
+            .with_max_times(self.retry_attempts.saturating_sub(1))
+    }
+}
+
+impl std::fmt::Debug for SinkSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SinkSettings")
+            .field("database_url", &masked_url(&self.database_url))
+            .field("batch_size", &self.batch_size)
+            .field("batch_wait_ms", &self.batch_wait_ms)
+            .field("max_connections", &self.max_connections)
+            .field("retry_min_delay_ms", &self.retry_min_delay_ms)
+            .field("retry_max_delay_ms", &self.retry_max_delay_ms)
+            .field("retry_attempts", &self.retry_attempts)
+            .finish()
     }
 }
 
@@ -528,8 +584,51 @@ impl Settings {
                 "must be host:port with an IP address (or empty to turn it off)",
             ));
         }
+        self.validate_sink()?;
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(invalid("log.level", "not a tracing filter directive"));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    fn validate_sink(&self) -> Result<(), SettingsError> {
+        let invalid = |key, reason: &str| SettingsError::Invalid {
+            key,
+            reason: reason.to_string(),
+        };
+        let k = &self.sink;
+        match url::Url::parse(&k.database_url) {
+            Ok(u) if u.scheme() == "postgres" || u.scheme() == "postgresql" => {}
+            Ok(_) => {
+                return Err(invalid(
+                    "sink.database_url",
+                    "scheme must be postgres or postgresql",
+                ));
+            }
+            Err(e) => return Err(invalid("sink.database_url", &e.to_string())),
+        }
+        if !(1..=10_000).contains(&k.batch_size) {
+            return Err(invalid("sink.batch_size", "must be 1 to 10000"));
+        }
+        if k.batch_wait_ms > 60_000 {
+            return Err(invalid("sink.batch_wait_ms", "must be 0 to 60000"));
+        }
+        if !(1..=1000).contains(&k.max_connections) {
+            return Err(invalid("sink.max_connections", "must be 1 to 1000"));
+        }
+        if k.retry_min_delay_ms == 0 || k.retry_min_delay_ms > k.retry_max_delay_ms {
+            return Err(invalid(
+                "sink.retry_min_delay_ms",
+                "must be at least 1 and at most sink.retry_max_delay_ms",
+            ));
+        }
+        if k.retry_max_delay_ms > 3_600_000 {
+            return Err(invalid("sink.retry_max_delay_ms", "must be at most 1 hour"));
+        }
+        if !(1..=10_000).contains(&k.retry_attempts) {
+            return Err(invalid("sink.retry_attempts", "must be 1 to 10000"));
         }
         Ok(())
     }
