@@ -33,6 +33,12 @@
 //! - [`retry`]: which retry queue a transient failure waits in.
 //! - [`events`]: each notable occurrence's log line and metrics together.
 //! - [`http`]: `/metrics`, `/healthz`, `/readyz`.
+//!
+//! Downstream of the worker (`fraudstat sink`, see `docs/dataset.md`):
+//!
+//! - [`sink`]: results from a queue of its own into PostgreSQL, batched,
+//!   idempotent on the result id; the schema (`migrations/`) and the rule
+//!   that reconciles figures reprinted by many sites into facts.
 
 pub mod amqp;
 pub mod article_url;
