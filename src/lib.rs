@@ -22,8 +22,6 @@
 //! - [`error`]: errors shared across stages.
 //! - [`configuration`], [`telemetry`]: settings and logging.
 //! - [`commands`]: one module per subcommand of the binary.
-//! - [`report`]: `fraudstat report`, a static HTML report of the sink's
-//!   database (charts, facts, conflicts).
 //!
 //! The service around the pipeline (`fraudstat worker`, see `docs/worker.md`):
 //!
@@ -37,6 +35,14 @@
 //! - [`events`]: each notable occurrence's log line and metrics together.
 //! - [`status_server`]: the listener operators poll: `/metrics`,
 //!   `/healthz`, `/readyz`.
+//!
+//! Downstream of the worker (`fraudstat sink`, see `docs/dataset.md`):
+//!
+//! - [`sink`]: results from a queue of its own into PostgreSQL, batched,
+//!   idempotent on the result id; the schema (`migrations/`) and the rule
+//!   that reconciles figures reprinted by many sites into facts.
+//! - [`report`]: `fraudstat report`, a static HTML report of the sink's
+//!   database (charts, facts, conflicts).
 
 pub mod amqp;
 pub mod article_url;
