@@ -23,8 +23,11 @@ mod meta;
 mod parse;
 mod rules;
 mod selector;
+mod tokenize;
 
 pub use rules::{HtmlRules, Tuning};
+#[doc(hidden)]
+pub use tokenize::html5lib_tokens;
 
 use crate::model::LimitHit;
 use crate::pipeline::{Budget, PipelineLimits};
