@@ -96,7 +96,7 @@ pub(crate) fn extract_body(
     }
 }
 
-fn is_block(name: &LocalName) -> bool {
+pub(super) fn is_block(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("address")

@@ -23,6 +23,8 @@ mod meta;
 mod parse;
 mod rules;
 mod selector;
+#[doc(hidden)]
+pub mod testing;
 mod tokenize;
 
 pub use rules::{HtmlRules, Tuning};

@@ -886,7 +886,7 @@ fn breaks_line(n: &LocalName) -> bool {
 }
 
 /// How the tokenizer reads the content of the element a start tag opens.
-fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool) -> Raw {
+pub(super) fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool) -> Raw {
     match *name {
         local_name!("script") => {
             let ld = attrs
