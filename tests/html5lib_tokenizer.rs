@@ -173,9 +173,7 @@ fn html5lib_tokenizer_tests_pass() {
                 }
                 let got = html5lib_tokens(&input, state, t["lastStartTag"].as_str())
                     .expect("a state the harness knows");
-                let listed = SKIPPED
-                    .iter()
-                    .any(|(f, d)| *f == *file && *d == desc);
+                let listed = SKIPPED.iter().any(|(f, d)| *f == *file && *d == desc);
                 let ok = got == want;
                 if listed {
                     skipped += 1;
@@ -195,14 +193,25 @@ fn html5lib_tokenizer_tests_pass() {
             }
         }
     }
-    println!("html5lib tokenizer: {passed} passed, {skipped} skipped, {} failed", failed.len());
+    println!(
+        "html5lib tokenizer: {passed} passed, {skipped} skipped, {} failed",
+        failed.len()
+    );
     for (why, n) in &skipped_by_reason {
         println!("  skipped {n}: {why}");
     }
-    assert!(failed.is_empty(), "{} failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
     assert!(
         listed_but_passing.is_empty(),
         "skipped by name but passing now (take them off SKIPPED): {listed_but_passing:?}"
     );
-    assert!(passed >= PASS_FLOOR, "{passed} passed, fewer than {PASS_FLOOR}");
+    assert!(
+        passed >= PASS_FLOOR,
+        "{passed} passed, fewer than {PASS_FLOOR}"
+    );
 }

@@ -72,11 +72,8 @@ fn pages() -> Vec<(String, Vec<u8>)> {
             let bytes = std::fs::read(&p).expect("page");
             let bytes = if p.extension().is_some_and(|e| e == "gz") {
                 let mut out = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut flate2::read::GzDecoder::new(&bytes[..]),
-                    &mut out,
-                )
-                .expect("gzip");
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                    .expect("gzip");
                 out
             } else {
                 bytes

@@ -71,11 +71,7 @@ impl Agg {
 ///
 /// Stops early, with a meaningless body, once `budget` is exceeded: the
 /// caller then drops the page.
-pub(crate) fn extract_body(
-    dom: &Dom,
-    rules: &HtmlRules,
-    budget: &Budget,
-) -> Body {
+pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, budget: &Budget) -> Body {
     let mut meter = Meter::new(budget);
     let blocks = segment(dom, rules, &mut meter);
     let t = &rules.tuning;

@@ -165,7 +165,10 @@ mod tests {
         assert_eq!(decode("?a=1&copy;=2", true), "?a=1©=2");
         // Prefixes of names (in the table with the value 0) are no
         // references: they once decoded to NUL, which the builder dropped.
-        assert_eq!(d("?a=1&re=2 &no &rrrraannddom;"), "?a=1&re=2 &no &rrrraannddom;");
+        assert_eq!(
+            d("?a=1&re=2 &no &rrrraannddom;"),
+            "?a=1&re=2 &no &rrrraannddom;"
+        );
         assert_eq!(d("&notit &noti;"), "¬it ¬i;");
     }
 }

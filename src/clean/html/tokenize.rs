@@ -7,7 +7,7 @@
 //! a `>` in a quoted value does not end them), comments (ended by `-->` or
 //! `--!>`, `<!-->` and `<!--->` empty), bogus comments, doctypes and `</>`
 //! skipped to their `>`; RCDATA, RAWTEXT and PLAINTEXT contents; script
-//! data with its escaped and double-escaped states (`<!-- <script> … 
+//! data with its escaped and double-escaped states (`<!-- <script> …
 //! </script> -->` inside a script does not end it). Character references
 //! are decoded by `entities` when the sink takes the text.
 //!
@@ -191,9 +191,7 @@ fn comment_end(b: &[u8], lt: usize) -> usize {
         let ends = |s: usize, what: &[u8]| s >= lt + 2 && b.get(s..gt) == Some(what);
         // `--` may be the opener's own dashes (`<!-->`, `<!--->`); before
         // `!>` they must follow it (`<!--!>` is not an end).
-        if ends(gt.saturating_sub(2), b"--")
-            || gt >= lt + 7 && ends(gt.saturating_sub(3), b"--!")
-        {
+        if ends(gt.saturating_sub(2), b"--") || gt >= lt + 7 && ends(gt.saturating_sub(3), b"--!") {
             return gt + 1;
         }
         from = gt + 1;
@@ -530,7 +528,12 @@ impl<'a> Sink<'a> for TestSink {
         self.flush();
         let map: serde_json::Map<String, serde_json::Value> = attrs
             .iter()
-            .map(|a| (a.name.to_ascii_lowercase(), newlines(&a.value).into_owned().into()))
+            .map(|a| {
+                (
+                    a.name.to_ascii_lowercase(),
+                    newlines(&a.value).into_owned().into(),
+                )
+            })
             .collect();
         let mut tok = serde_json::json!(["StartTag", name.to_string(), map]);
         if self_closing && let Some(t) = tok.as_array_mut() {
@@ -542,7 +545,8 @@ impl<'a> Sink<'a> for TestSink {
 
     fn end_tag(&mut self, name: LocalName) {
         self.flush();
-        self.out.push(serde_json::json!(["EndTag", name.to_string()]));
+        self.out
+            .push(serde_json::json!(["EndTag", name.to_string()]));
     }
 
     fn text(&mut self, raw: &'a str) {
