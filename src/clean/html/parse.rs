@@ -202,11 +202,21 @@ impl<'r> Builder<'r> {
     }
 
     fn add_text(&mut self, raw: &str) {
+        self.add_text_as(raw, true);
+    }
+
+    /// Text, its character references decoded unless `decode` is off
+    /// (RAWTEXT and PLAINTEXT content).
+    fn add_text_as(&mut self, raw: &str, decode: bool) {
         if raw.is_empty() {
             return;
         }
         let mark = self.text.len();
-        entities::decode_into(raw, false, &mut self.text);
+        if decode {
+            entities::decode_into(raw, false, &mut self.text);
+        } else {
+            self.text.push_str(raw);
+        }
         // NUL is dropped and CR is a line break, as the tokenizer does.
         let piece_has_odd = self
             .text
@@ -653,7 +663,8 @@ impl<'a, 'r: 'a> Sink<'a> for Builder<'r> {
                 }
             }
             Raw::JsonLd => self.head.items.push(HeadItem::JsonLd(content.to_string())),
-            Raw::Text | Raw::Rest => self.add_text(content),
+            Raw::Text => self.add_text(content),
+            Raw::RawText | Raw::Rest => self.add_text_as(content, false),
             Raw::No | Raw::Skip => {}
         }
     }
@@ -905,7 +916,8 @@ pub(super) fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool)
         | local_name!("noframes") => Raw::Skip,
         local_name!("svg") | local_name!("math") if !self_closing => Raw::Skip,
         local_name!("title") => Raw::Title,
-        local_name!("textarea") | local_name!("xmp") => Raw::Text,
+        local_name!("textarea") => Raw::Text,
+        local_name!("xmp") => Raw::RawText,
         local_name!("plaintext") => Raw::Rest,
         _ => Raw::No,
     }
@@ -980,6 +992,13 @@ mod tests {
         // A stray `</p>` is `<p></p>`: it splits the text, as in the
         // Standard and as the page-text pass breaks the line there.
         assert_eq!(shape("<div>a</p>b</div>"), r#"body(div("a" p "b"))"#);
+        let lines: Vec<String> = parse("<div>a</p>b</div>", &rules())
+            .text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        assert_eq!(lines, ["a", "b"]);
         assert_eq!(
             shape("<div><b>a</b></i>b</div>"),
             r#"body(div(b("a") "b"))"#
@@ -1075,6 +1094,11 @@ mod tests {
         );
         assert_eq!(shape("<p>1 < 2 <> 3</p>"), r#"body(p("1 < 2 <> 3"))"#);
         assert_eq!(shape("<plaintext><p>x"), r#"body(plaintext("<p>x"))"#);
+        // RAWTEXT and PLAINTEXT content is not decoded.
+        assert_eq!(
+            shape("<xmp>&amp;</xmp><plaintext>&amp;"),
+            r#"body(xmp("&amp;") plaintext("&amp;"))"#
+        );
     }
 
     #[test]

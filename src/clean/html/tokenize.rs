@@ -45,8 +45,10 @@ pub(crate) enum Raw {
     Title,
     /// A JSON-LD block.
     JsonLd,
-    /// `<textarea>`, `<xmp>`: text, but never article text.
+    /// `<textarea>` (RCDATA): text, but never article text.
     Text,
+    /// `<xmp>` (RAWTEXT): text as written, references not decoded.
+    RawText,
     /// `<plaintext>`: everything after it is text.
     Rest,
 }
