@@ -54,19 +54,8 @@ pub fn dedup_within(
     drop_restating_headings(&body, heading, &mut keep, &mut out_of_time);
     // A repeated sentence says each of its figures again, small ones too,
     // so a later copy goes even where an earlier pass dropped it already.
-    merge_pairs(
-        &mut body,
-        &mut keep,
-        &mut out_of_time,
-        false,
-        repeated_sentence,
-    );
-    for rule in [
-        money_said_twice,
-        count_said_again,
-        change_restated,
-        money_kept_twice,
-    ] {
+    merge_pairs(&mut body, &mut keep, &mut out_of_time, false, repeated_sentence);
+    for rule in [money_said_twice, count_said_again, change_restated, money_kept_twice] {
         merge_pairs(&mut body, &mut keep, &mut out_of_time, true, rule);
     }
     let out: Vec<Statistic> = body

@@ -166,16 +166,8 @@ pub fn phrases_within(
         {
             continue;
         }
-        if lex
-            .periods
-            .period_reject
-            .at(s, b.saturating_sub(1))
-            .is_some()
-            || lex
-                .periods
-                .period_reject
-                .at(s, b.saturating_sub(2))
-                .is_some()
+        if lex.periods.period_reject.at(s, b.saturating_sub(1)).is_some()
+            || lex.periods.period_reject.at(s, b.saturating_sub(2)).is_some()
         {
             continue;
         }
@@ -204,8 +196,7 @@ pub fn phrases_within(
         // `较2023年及2019年同期`: after a joiner, a base only when the phrase
         // before the joiner is one.
         let joined = lex
-            .periods
-            .comparison_joiners
+            .periods.comparison_joiners
             .ending_at(s, a0)
             .is_some_and(|len| prev_base_end.is_some_and(|e| e + len == a0));
         let compared_pair = lex.periods.compare_verbs.ending_at(s, a0).is_some()
@@ -256,8 +247,7 @@ fn merge_bracketed_dates(s: &[char], out: &mut Vec<Phrase>) {
 /// Whether the `1/3` at `[a, b)` is a share (`占1/3左右`), not a day.
 fn is_fraction(lex: &Lexicon, s: &[char], a: usize, b: usize) -> bool {
     s.get(a..b).is_some_and(|w| w.contains(&'/'))
-        && (lex.periods.fraction_before.ending_at(s, a).is_some()
-            || lex.periods.fraction_after.at(s, b).is_some())
+        && (lex.periods.fraction_before.ending_at(s, a).is_some() || lex.periods.fraction_after.at(s, b).is_some())
 }
 
 /// Clauses that are themselves open periods (`自夏季…行动开展以来`), sorted

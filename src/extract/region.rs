@@ -48,10 +48,7 @@ pub fn jurisdiction_of<'a>(lex: &'a Lexicon, parts: &[&[char]]) -> Option<&'a Ju
         .iter()
         .map(|s| {
             (0..s.len())
-                .filter(|&i| {
-                    s.get(i)
-                        .is_some_and(|&c| lex.regions.jurisdiction_any.may_start(c))
-                })
+                .filter(|&i| s.get(i).is_some_and(|&c| lex.regions.jurisdiction_any.may_start(c)))
                 .collect()
         })
         .collect();
@@ -97,8 +94,7 @@ fn body_at(lex: &Lexicon, s: &[char], i: usize) -> Option<(String, usize)> {
         e += al;
     }
     let bl = lex
-        .regions
-        .body_suffixes
+        .regions.body_suffixes
         .at(s, e)
         .or_else(|| lex.regions.scope_words.at(s, e))?;
     let place = s.get(i..i + len)?;
@@ -178,8 +174,7 @@ fn occurrences(s: &[char], w: &str) -> usize {
 }
 
 fn national_counts(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
-    lex.regions
-        .national
+    lex.regions.national
         .iter()
         .map(|(r, w)| (r.clone(), count_in(w, s)))
         .filter(|(_, n)| *n > 0)
@@ -221,8 +216,7 @@ pub fn resolve_page(
     page: &PageFacts<'_>,
     juris: Option<&Jurisdiction>,
 ) -> Option<String> {
-    let known =
-        |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
+    let known = |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
     let guess = page_region_how(lex, page.body, juris, &known)
         .or_else(|| page_region_how(lex, page.title, juris, &known));
     if let Some((r, How::Jurisdiction)) = &guess {
@@ -305,14 +299,8 @@ pub fn page_region_how(
     known: &dyn Fn(&str) -> bool,
 ) -> Option<(String, How)> {
     let (r, how) = heuristic_region(lex, s, juris, known)?;
-    let province = lex
-        .regions
-        .provinces
-        .contains(&r.chars().collect::<Vec<_>>());
-    if province
-        && matches!(how, How::Body | How::Place)
-        && count_in(&lex.regions.province_scope, s) >= 2
-    {
+    let province = lex.regions.provinces.contains(&r.chars().collect::<Vec<_>>());
+    if province && matches!(how, How::Body | How::Place) && count_in(&lex.regions.province_scope, s) >= 2 {
         return Some((r, How::Province));
     }
     Some((r, how))
@@ -364,10 +352,7 @@ fn heuristic_region(
                 1.1
             };
             if let Some(p) = local_body_before(lex, s, i)
-                && !lex
-                    .regions
-                    .not_places
-                    .contains(&p.chars().collect::<Vec<_>>())
+                && !lex.regions.not_places.contains(&p.chars().collect::<Vec<_>>())
                 && known(&p)
             {
                 let placed = s
@@ -409,15 +394,10 @@ fn heuristic_region(
     let province_scope = count_in(&lex.regions.province_scope, s);
     let best_body = match best_body {
         Some(b)
-            if province_scope >= 2
-                && !lex
-                    .regions
-                    .provinces
-                    .contains(&b.0.chars().collect::<Vec<_>>()) =>
+            if province_scope >= 2 && !lex.regions.provinces.contains(&b.0.chars().collect::<Vec<_>>()) =>
         {
             let top = lex
-                .regions
-                .provinces_list
+                .regions.provinces_list
                 .iter()
                 .map(|p| (p, occurrences(s, p)))
                 .filter(|(_, n)| *n > 0)
@@ -472,11 +452,7 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     if count_in(&lex.regions.province_scope, s) >= 2
         && let Some(p) = places
             .iter()
-            .filter(|p| {
-                lex.regions
-                    .provinces
-                    .contains(&p.0.chars().collect::<Vec<_>>())
-            })
+            .filter(|p| lex.regions.provinces.contains(&p.0.chars().collect::<Vec<_>>()))
             .max_by_key(|p| p.1)
     {
         // A province-wide release names its province at least once.
@@ -681,8 +657,7 @@ pub fn assign(
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
                     let admin = lex
-                        .regions
-                        .admin_suffixes
+                        .regions.admin_suffixes
                         .at(s, i + place.chars().count())
                         .is_some()
                         || i == sent_start;

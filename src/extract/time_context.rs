@@ -87,13 +87,11 @@ pub fn resolve_all(
         };
         // A holiday (`国庆长假期间`) is no campaign of the page's.
         let names_campaign = lex
-            .periods
-            .campaign_words
+            .periods.campaign_words
             .find(&view.simp, p.start, p.end)
             .is_some()
             || lex
-                .periods
-                .campaign_launch
+                .periods.campaign_launch
                 .find(&view.simp, p.start, p.end)
                 .is_some();
         let undated_campaign = span == (None, None)
@@ -158,8 +156,7 @@ fn launches(lex: &Lexicon, view: &View, seg: &Segments, p: &Phrase) -> bool {
         .map_or(p.end, |s| s.end);
     // From the phrase's own start: the launch may sit inside it
     // (`自5月10日开展…行动以来`).
-    lex.periods
-        .campaign_launch
+    lex.periods.campaign_launch
         .find(&view.simp, p.start, end.min(p.end + REACH))
         .is_some()
 }
