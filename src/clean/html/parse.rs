@@ -664,7 +664,7 @@ impl<'a, 'r: 'a> Sink<'a> for Builder<'r> {
             }
             Raw::JsonLd => self.head.items.push(HeadItem::JsonLd(content.to_string())),
             Raw::Text => self.add_text(content),
-            Raw::RawText | Raw::Rest => self.add_text_as(content, false),
+            Raw::Verbatim | Raw::Rest => self.add_text_as(content, false),
             Raw::No | Raw::Skip => {}
         }
     }
@@ -917,7 +917,7 @@ pub(super) fn raw_kind(name: &LocalName, attrs: &[Attr<'_>], self_closing: bool)
         local_name!("svg") | local_name!("math") if !self_closing => Raw::Skip,
         local_name!("title") => Raw::Title,
         local_name!("textarea") => Raw::Text,
-        local_name!("xmp") => Raw::RawText,
+        local_name!("xmp") => Raw::Verbatim,
         local_name!("plaintext") => Raw::Rest,
         _ => Raw::No,
     }

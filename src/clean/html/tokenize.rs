@@ -48,7 +48,7 @@ pub(crate) enum Raw {
     /// `<textarea>` (RCDATA): text, but never article text.
     Text,
     /// `<xmp>` (RAWTEXT): text as written, references not decoded.
-    RawText,
+    Verbatim,
     /// `<plaintext>`: everything after it is text.
     Rest,
 }
