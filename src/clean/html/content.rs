@@ -92,7 +92,7 @@ pub(crate) fn extract_body(dom: &Dom, rules: &HtmlRules, budget: &Budget) -> Bod
     }
 }
 
-fn is_block(name: &LocalName) -> bool {
+pub(super) fn is_block(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("address")

@@ -59,7 +59,10 @@ fn reference(s: &str, in_attribute: bool) -> Option<(String, usize)> {
     }
     if b.get(name_len) == Some(&b';') {
         let key = s.get(..=name_len)?;
-        if let Some(&(a, c)) = NAMED_ENTITIES.get(key) {
+        // The table also holds every prefix of a name, with the value 0.
+        if let Some(&(a, c)) = NAMED_ENTITIES.get(key)
+            && a != 0
+        {
             return Some((chars(a, c), name_len + 1));
         }
     }
@@ -67,7 +70,9 @@ fn reference(s: &str, in_attribute: bool) -> Option<(String, usize)> {
     // prefix of the name that is one of them.
     for len in (2..=name_len).rev() {
         let key = s.get(..len)?;
-        if let Some(&(a, c)) = NAMED_ENTITIES.get(key) {
+        if let Some(&(a, c)) = NAMED_ENTITIES.get(key)
+            && a != 0
+        {
             let next = b.get(len).copied();
             if in_attribute && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'=') {
                 return None;
@@ -158,5 +163,12 @@ mod tests {
         );
         assert_eq!(decode("?a=1&copy=2", true), "?a=1&copy=2");
         assert_eq!(decode("?a=1&copy;=2", true), "?a=1©=2");
+        // Prefixes of names (in the table with the value 0) are no
+        // references: they once decoded to NUL, which the builder dropped.
+        assert_eq!(
+            d("?a=1&re=2 &no &rrrraannddom;"),
+            "?a=1&re=2 &no &rrrraannddom;"
+        );
+        assert_eq!(d("&notit &noti;"), "¬it ¬i;");
     }
 }

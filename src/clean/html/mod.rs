@@ -23,8 +23,13 @@ mod markup_meta;
 mod parse;
 mod rules;
 mod selector;
+#[doc(hidden)]
+pub mod testing;
+mod tokenize;
 
 pub use rules::{HtmlRules, Tuning};
+#[doc(hidden)]
+pub use tokenize::html5lib_tokens;
 
 use crate::budget::{Budget, PipelineLimits};
 use crate::model::LimitHit;
