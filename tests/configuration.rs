@@ -218,3 +218,52 @@ fn unknown_settings_stop_start_up_with_the_closest_name() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The metric ids live in three places: the lexicon the extractor
+/// publishes from, the spec's taxonomy (`docs/statistics.md`) and the gold
+/// validator (`scripts/validate-gold.py`). A misspelt id in the lexicon
+/// would be published as is, so the three must name the same set.
+#[test]
+fn metric_ids_agree_between_lexicon_spec_and_gold_validator() {
+    use std::collections::BTreeSet;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+
+    let lexicon: toml::Value = toml::from_str(&read("config/lexicon.toml")).unwrap();
+    let mut from_lexicon: BTreeSet<String> = lexicon["metric"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    from_lexicon.insert("other".into());
+
+    let spec = read("docs/statistics.md");
+    let taxonomy = spec
+        .split("## Taxonomy of `metric`")
+        .nth(1)
+        .expect("the spec has a taxonomy section");
+    let from_spec: BTreeSet<String> = taxonomy
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+
+    let validator = read("scripts/validate-gold.py");
+    let list = validator
+        .split("METRICS = set(\"\"\"")
+        .nth(1)
+        .and_then(|rest| rest.split("\"\"\"").next())
+        .expect("validate-gold.py lists METRICS");
+    let from_validator: BTreeSet<String> = list.split_whitespace().map(str::to_string).collect();
+
+    // Every lexicon id is in the spec; the spec and the validator agree.
+    let unknown: Vec<_> = from_lexicon.difference(&from_spec).collect();
+    assert!(
+        unknown.is_empty(),
+        "lexicon ids not in the spec: {unknown:?}"
+    );
+    assert_eq!(from_spec, from_validator, "spec vs validate-gold.py");
+}

@@ -731,7 +731,7 @@ fn the_guide_and_the_alerts_name_only_what_exists_and_all_of_it() {
         "src/commands/worker.rs",
         "src/commands/extract.rs",
         "src/amqp/mod.rs",
-        "src/http.rs",
+        "src/status_server.rs",
         "src/main.rs",
     ]
     .iter()

@@ -235,6 +235,13 @@ impl Extractor {
             region_hint: region_hint.as_deref(),
         };
         let page_region = region::resolve_page(lex, &self.bodies, &facts, juris);
+        tracing::debug!(
+            region = ?page_region,
+            jurisdiction = ?juris.map(|j| &j.region),
+            sources = facts.sources.len(),
+            host = ?facts.host,
+            "page region"
+        );
 
         let (mut body_stats, heading) =
             self.statistics(&body, juris, page_region.as_ref(), false, meter);
@@ -335,6 +342,22 @@ impl Extractor {
                 },
                 in_title,
             });
+            if let Some(st) = stats.last() {
+                // The explain channel: `RUST_LOG=fraudstat::extract=debug`
+                // shows, per figure, what each stage decided.
+                tracing::debug!(
+                    value = st.value,
+                    unit = %st.unit,
+                    metric = %st.metric,
+                    period = ?st.period.text,
+                    from = ?st.period.from,
+                    to = ?st.period.to,
+                    region = ?st.region,
+                    in_title,
+                    sentence = %st.sentence,
+                    "statistic"
+                );
+            }
             heading.push(is_heading);
         }
         (stats, heading)

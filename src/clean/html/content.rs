@@ -3,7 +3,7 @@
 
 use markup5ever::{LocalName, local_name};
 
-use super::dom::{Dom, Ix};
+use super::dom::{Dom, Ix, is_heading};
 use super::rules::{HtmlRules, Tuning};
 use crate::budget::{Budget, Meter};
 use crate::text::chars::is_unspaced_script;
@@ -155,19 +155,6 @@ fn heading_level(name: &LocalName) -> Option<u8> {
         local_name!("h6") => Some(6),
         _ => None,
     }
-}
-
-/// `<h1>` to `<h6>`.
-pub(super) fn is_heading(name: &LocalName) -> bool {
-    matches!(
-        *name,
-        local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6")
-    )
 }
 
 /// Elements that hold sections of a page rather than one paragraph.

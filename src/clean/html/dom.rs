@@ -124,3 +124,17 @@ impl Dom {
         }
     }
 }
+
+/// `<h1>` to `<h6>`: the tree builder closes them as a group and the
+/// scorer weighs them, so the notion lives with the tree.
+pub(super) fn is_heading(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+    )
+}

@@ -26,7 +26,7 @@
 use markup5ever::{LocalName, local_name};
 use rustc_hash::FxHashMap;
 
-use super::content::is_heading;
+use super::dom::is_heading;
 use super::dom::{Dom, Ix, Node};
 use super::entities;
 use super::rules::HtmlRules;
