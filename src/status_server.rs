@@ -138,3 +138,52 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
         (StatusCode::SERVICE_UNAVAILABLE, "not ready\n")
     }
 }
+
+/// A process's status listener while it runs: what it reports as ready,
+/// and the token that stops it.
+pub struct Running {
+    /// Set by the process as it connects and consumes.
+    pub readiness: Arc<Readiness>,
+    stop: CancellationToken,
+}
+
+impl Running {
+    /// Stops the listener (a no-op where none was started).
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+/// Installs the metrics recorder and, unless `listen` is empty, serves
+/// `/metrics`, `/healthz` and `/readyz` there: the start both long-running
+/// commands (`worker`, `sink`) share.
+pub async fn start(listen: &str) -> Result<Running, StatusServerError> {
+    let metrics = install_metrics();
+    let running = Running {
+        readiness: Arc::new(Readiness::default()),
+        stop: CancellationToken::new(),
+    };
+    if !listen.is_empty() {
+        let addr = serve(
+            listen,
+            metrics,
+            running.readiness.clone(),
+            running.stop.clone(),
+        )
+        .await?;
+        tracing::info!(addr = %addr, "metrics listening");
+    }
+    Ok(running)
+}
+
+/// A token cancelled once `shutdown` completes (SIGTERM/SIGINT in the
+/// binary), for the loops and tasks that must all see the same stop.
+pub fn cancel_on(shutdown: impl Future<Output = ()> + Send + 'static) -> CancellationToken {
+    let stop = CancellationToken::new();
+    let token = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        token.cancel();
+    });
+    stop
+}

@@ -179,9 +179,26 @@ pub async fn declare(channel: &Channel, names: &Names) -> Result<(), AmqpError> 
             .await
             .map_err(AmqpError::broker("declaring a queue"))?;
     }
+    bind_to_results(
+        channel,
+        &names.results_exchange,
+        &names.results_queue,
+        "binding the results queue",
+    )
+    .await
+}
+
+/// Declares the results exchange and binds `queue` to it for every result:
+/// the worker's results queue and the sink's own queue each get a copy.
+pub async fn bind_to_results(
+    channel: &Channel,
+    exchange: &str,
+    queue: &str,
+    binding: &'static str,
+) -> Result<(), AmqpError> {
     channel
         .exchange_declare(
-            names.results_exchange.as_str().into(),
+            exchange.into(),
             ExchangeKind::Topic,
             ExchangeDeclareOptions {
                 durable: true,
@@ -193,15 +210,14 @@ pub async fn declare(channel: &Channel, names: &Names) -> Result<(), AmqpError> 
         .map_err(AmqpError::broker("declaring the results exchange"))?;
     channel
         .queue_bind(
-            names.results_queue.as_str().into(),
-            names.results_exchange.as_str().into(),
+            queue.into(),
+            exchange.into(),
             RESULT_ROUTING_KEY.into(),
             QueueBindOptions::default(),
             FieldTable::default(),
         )
         .await
-        .map_err(AmqpError::broker("binding the results queue"))?;
-    Ok(())
+        .map_err(AmqpError::broker(binding))
 }
 
 /// Deletes every queue and the exchange (tests and the demo clean up with

@@ -16,17 +16,16 @@ use futures_util::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+    ConfirmSelectOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString};
-use lapin::{BasicProperties, Channel, Connection, ExchangeKind};
+use lapin::{BasicProperties, Channel, Connection};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use super::SinkError;
 use super::store::{self, Prepared, StoreError, Stored, Unstorable};
-use crate::amqp::topology::RESULT_ROUTING_KEY;
 use crate::amqp::{AmqpError, Names};
 use crate::configuration::Settings;
 use crate::events;
@@ -109,29 +108,13 @@ pub async fn declare(channel: &Channel, names: &SinkNames) -> Result<(), AmqpErr
         .queue_declare(names.queue.as_str().into(), durable(), args)
         .await
         .map_err(AmqpError::broker("declaring the sink's queue"))?;
-    channel
-        .exchange_declare(
-            names.results_exchange.as_str().into(),
-            ExchangeKind::Topic,
-            ExchangeDeclareOptions {
-                durable: true,
-                ..ExchangeDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .map_err(AmqpError::broker("declaring the results exchange"))?;
-    channel
-        .queue_bind(
-            names.queue.as_str().into(),
-            names.results_exchange.as_str().into(),
-            RESULT_ROUTING_KEY.into(),
-            QueueBindOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .map_err(AmqpError::broker("binding the sink's queue"))?;
-    Ok(())
+    crate::amqp::topology::bind_to_results(
+        channel,
+        &names.results_exchange,
+        &names.queue,
+        "binding the sink's queue",
+    )
+    .await
 }
 
 /// Connects to the broker, trying again with backoff while it is not

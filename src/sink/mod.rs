@@ -15,14 +15,13 @@ pub mod schema;
 pub mod store;
 
 use std::future::Future;
-use std::sync::Arc;
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::amqp::AmqpError;
 use crate::configuration::Settings;
-use crate::status_server::{self, Readiness, StatusServerError};
+use crate::status_server::{self, StatusServerError};
 
 /// Why the sink could not start or had to stop; each ends the process
 /// non-zero for the orchestrator to restart it. Unacknowledged results
@@ -119,27 +118,9 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SinkError> {
-    let stop = CancellationToken::new();
-    {
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            shutdown.await;
-            stop.cancel();
-        });
-    }
-    let metrics = status_server::install_metrics();
-    let readiness = Arc::new(Readiness::default());
-    let http_stop = CancellationToken::new();
-    if !settings.metrics.listen.is_empty() {
-        let addr = status_server::serve(
-            &settings.metrics.listen,
-            metrics,
-            readiness.clone(),
-            http_stop.clone(),
-        )
-        .await?;
-        tracing::info!(addr = %addr, "metrics listening");
-    }
+    let stop = status_server::cancel_on(shutdown);
+    let status = status_server::start(&settings.metrics.listen).await?;
+    let readiness = status.readiness.clone();
     let result = async {
         let Some(pool) = open_database(&settings, &stop).await? else {
             return Ok(());
@@ -149,6 +130,6 @@ pub async fn run(
         r
     }
     .await;
-    http_stop.cancel();
+    status.stop();
     result
 }

@@ -65,30 +65,10 @@ pub async fn run(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), WorkerError> {
-    let stop = CancellationToken::new();
-    {
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            shutdown.await;
-            stop.cancel();
-        });
-    }
-
-    let metrics = status_server::install_metrics();
-    let readiness = Arc::new(Readiness::default());
-    let http_stop = CancellationToken::new();
-    if !settings.metrics.listen.is_empty() {
-        let addr = status_server::serve(
-            &settings.metrics.listen,
-            metrics,
-            readiness.clone(),
-            http_stop.clone(),
-        )
-        .await?;
-        tracing::info!(addr = %addr, "metrics listening");
-    }
-    let result = consume(&settings, readiness, stop).await;
-    http_stop.cancel();
+    let stop = status_server::cancel_on(shutdown);
+    let status = status_server::start(&settings.metrics.listen).await?;
+    let result = consume(&settings, status.readiness.clone(), stop).await;
+    status.stop();
     result
 }
 

@@ -3,7 +3,7 @@
 
 use markup5ever::{LocalName, local_name};
 
-use super::dom::{Dom, Ix, is_heading};
+use super::dom::{Dom, Ix, heading_level, is_heading};
 use super::rules::{HtmlRules, Tuning};
 use crate::budget::{Budget, Meter};
 use crate::text::chars::is_unspaced_script;
@@ -143,18 +143,6 @@ pub(super) fn is_block(name: &LocalName) -> bool {
             | local_name!("tr")
             | local_name!("ul")
     )
-}
-
-fn heading_level(name: &LocalName) -> Option<u8> {
-    match *name {
-        local_name!("h1") => Some(1),
-        local_name!("h2") => Some(2),
-        local_name!("h3") => Some(3),
-        local_name!("h4") => Some(4),
-        local_name!("h5") => Some(5),
-        local_name!("h6") => Some(6),
-        _ => None,
-    }
 }
 
 /// Elements that hold sections of a page rather than one paragraph.
@@ -372,13 +360,8 @@ fn init_score(name: &LocalName) -> f32 {
         | local_name!("dt")
         | local_name!("li")
         | local_name!("form") => -3.0,
-        local_name!("h1")
-        | local_name!("h2")
-        | local_name!("h3")
-        | local_name!("h4")
-        | local_name!("h5")
-        | local_name!("h6")
-        | local_name!("th") => -5.0,
+        ref n if is_heading(n) => -5.0,
+        local_name!("th") => -5.0,
         _ => 0.0,
     }
 }

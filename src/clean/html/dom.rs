@@ -125,16 +125,21 @@ impl Dom {
     }
 }
 
+/// The level of a heading element, `<h1>` to `<h6>`.
+pub(super) fn heading_level(name: &LocalName) -> Option<u8> {
+    match *name {
+        local_name!("h1") => Some(1),
+        local_name!("h2") => Some(2),
+        local_name!("h3") => Some(3),
+        local_name!("h4") => Some(4),
+        local_name!("h5") => Some(5),
+        local_name!("h6") => Some(6),
+        _ => None,
+    }
+}
+
 /// `<h1>` to `<h6>`: the tree builder closes them as a group and the
 /// scorer weighs them, so the notion lives with the tree.
 pub(super) fn is_heading(name: &LocalName) -> bool {
-    matches!(
-        *name,
-        local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6")
-    )
+    heading_level(name).is_some()
 }
