@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use plotters::coord::ranged1d::{NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
+use super::ReportError;
 use super::period::SpanClass;
 use super::render::escape;
 
@@ -90,8 +91,14 @@ pub fn css_colour(i: usize) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// plotters' error as the report's: its types are generic over the
+/// backend, so only the message is kept.
+fn drawing(e: impl std::fmt::Display) -> ReportError {
+    ReportError::Chart(e.to_string())
+}
+
 /// Draws the chart; the SVG element is ready to be put in an HTML page.
-pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
+pub fn render_svg(chart: &Chart) -> Result<String, ReportError> {
     let (x0, x1) = date_range(chart);
     let y = value_range(chart);
     let mut svg = String::new();
@@ -110,7 +117,7 @@ pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
     // it, so that they are drawn over the lines.
     let end = svg
         .rfind("</svg>")
-        .ok_or_else(|| anyhow::anyhow!("plotters wrote no </svg>"))?;
+        .ok_or_else(|| ReportError::Chart("plotters wrote no </svg>".into()))?;
     let mut out = String::with_capacity(svg.len() + marks.iter().map(String::len).sum::<usize>());
     // The element is inline in HTML, where a class and an accessible role
     // are what a reader's tools look for.
@@ -136,20 +143,21 @@ fn draw<X>(
     x: X,
     y: std::ops::Range<f64>,
     x_label: &dyn Fn(&NaiveDate) -> String,
-) -> anyhow::Result<Vec<String>>
+) -> Result<Vec<String>, ReportError>
 where
     X: Ranged<ValueType = NaiveDate, FormatOption = NoDefaultFormatting>
         + ValueFormatter<NaiveDate>,
 {
     let mut marks = Vec::new();
     let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
+    root.fill(&WHITE).map_err(drawing)?;
     let mut plot = ChartBuilder::on(&root)
         .margin(12)
         .margin_right(24)
         .x_label_area_size(44)
         .y_label_area_size(84)
-        .build_cartesian_2d(x, y)?;
+        .build_cartesian_2d(x, y)
+        .map_err(drawing)?;
     let y_label = |v: &f64| compact_number(*v);
     let x_desc = match chart.class {
         SpanClass::Other => "统计期末 (end of period)",
@@ -166,7 +174,8 @@ where
         .axis_desc_style((FONT_FAMILIES, 14))
         .light_line_style(RGBColor(0xee, 0xee, 0xee))
         .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
-        .draw()?;
+        .draw()
+        .map_err(drawing)?;
     for (i, series) in chart.series.iter().enumerate() {
         let mut points = series.points.clone();
         points.sort_by(|a, b| a.to.cmp(&b.to).then(a.from.cmp(&b.from)));
@@ -175,7 +184,8 @@ where
             plot.draw_series(LineSeries::new(
                 run.iter().map(|p| (position(chart.class, p), p.value)),
                 colour(i).stroke_width(width),
-            ))?;
+            ))
+            .map_err(drawing)?;
         }
         for p in points {
             let (cx, cy) = plot.backend_coord(&(position(chart.class, &p), p.value));
@@ -190,7 +200,7 @@ where
             ));
         }
     }
-    root.present()?;
+    root.present().map_err(drawing)?;
     Ok(marks)
 }
 

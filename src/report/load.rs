@@ -5,7 +5,7 @@
 //! type read here, so that the views may widen a column (`int4` to `int8`,
 //! `date` to `text`) without breaking the report.
 
-use anyhow::Context;
+use super::ReportError;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::Row;
@@ -148,19 +148,22 @@ pub struct Unreconciled {
     pub no_period: i64,
 }
 
+/// The error of a query, with what it was reading.
+fn reading(context: &'static str) -> impl FnOnce(sqlx::Error) -> ReportError {
+    move |source| ReportError::Database { context, source }
+}
+
 /// Reads at most `limit` facts and `limit` conflicts, in a stable order
 /// (metric, region, period) so that two reports of one database are equal.
-pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
+pub async fn load(pool: &PgPool, limit: i64) -> Result<ReportData, ReportError> {
     let facts_total: i64 = sqlx::query_scalar("SELECT count(*)::int8 FROM facts")
         .fetch_one(pool)
         .await
-        .context(
-            "counting the rows of the view facts (is this the sink's database? `fraudstat sink` creates its tables and views)",
-        )?;
+        .map_err(reading("counting the rows of the view facts (is this the sink's database? `fraudstat sink` creates its tables and views)"))?;
     let conflicts_total: i64 = sqlx::query_scalar("SELECT count(*)::int8 FROM conflicts")
         .fetch_one(pool)
         .await
-        .context("counting the rows of the view conflicts")?;
+        .map_err(reading("counting the rows of the view conflicts"))?;
     let facts = sqlx::query(
         "SELECT fact_id::text AS fact_id, metric::text AS metric, unit::text AS unit,
                 kind::text AS kind, direction::text AS direction, currency::text AS currency,
@@ -178,7 +181,7 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     .try_map(|row: PgRow| fact(&row))
     .fetch_all(pool)
     .await
-    .context("reading the view facts")?;
+    .map_err(reading("reading the view facts"))?;
     let conflicts = sqlx::query(
         "SELECT metric::text AS metric, unit::text AS unit, kind::text AS kind,
                 direction::text AS direction, currency::text AS currency, per::text AS per,
@@ -193,7 +196,7 @@ pub async fn load(pool: &PgPool, limit: i64) -> anyhow::Result<ReportData> {
     .try_map(|row: PgRow| conflict(&row))
     .fetch_all(pool)
     .await
-    .context("reading the view conflicts")?;
+    .map_err(reading("reading the view conflicts"))?;
     let unreconciled = match unreconciled(pool).await {
         Ok(u) => Some(u),
         Err(e) => {

@@ -11,8 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Context;
-
 pub mod chart;
 pub mod load;
 pub mod period;
@@ -34,6 +32,48 @@ pub struct ReportOptions {
     pub max_facts: i64,
 }
 
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The database could not be reached.
+    #[error("connecting to the database {url}: {source}")]
+    Connect {
+        /// The URL, password masked.
+        url: String,
+        /// sqlx's error.
+        source: sqlx::Error,
+    },
+    /// A query of the sink's views failed.
+    #[error("{context}: {source}")]
+    Database {
+        /// What was being read.
+        context: &'static str,
+        /// sqlx's error.
+        source: sqlx::Error,
+    },
+    /// plotters could not draw a chart.
+    #[error("drawing a chart: {0}")]
+    Chart(String),
+    /// The report could not be written.
+    #[error("{context} {}: {source}", path.display())]
+    Write {
+        /// What was being done.
+        context: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl ReportError {
+    /// Whether running again later may succeed: the database was away or
+    /// failed, as opposed to a chart or a file that needs an operator.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Connect { .. } | Self::Database { .. })
+    }
+}
+
 /// Default of `--max-rows`.
 pub const DEFAULT_MAX_ROWS: usize = 500;
 /// Default of `--max-facts`.
@@ -41,17 +81,15 @@ pub const DEFAULT_MAX_FACTS: i64 = 20_000;
 
 /// Reads the database and writes `out_dir/index.html`; returns its path
 /// and what it holds.
-pub async fn run(options: &ReportOptions) -> anyhow::Result<(PathBuf, Summary)> {
+pub async fn run(options: &ReportOptions) -> Result<(PathBuf, Summary), ReportError> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(15))
         .connect(&options.database_url)
         .await
-        .with_context(|| {
-            format!(
-                "connecting to the database {}",
-                masked(&options.database_url)
-            )
+        .map_err(|source| ReportError::Connect {
+            url: masked(&options.database_url),
+            source,
         })?;
     let data = load::load(&pool, options.max_facts).await?;
     pool.close().await;
@@ -69,12 +107,20 @@ pub async fn run(options: &ReportOptions) -> anyhow::Result<(PathBuf, Summary)> 
 
 /// Writes `index.html` whole or not at all: a reader never opens half a
 /// report.
-fn write(dir: &Path, html: &str) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+fn write(dir: &Path, html: &str) -> Result<PathBuf, ReportError> {
+    let failed = |context: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Write {
+            context,
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(failed("creating", dir))?;
     let path = dir.join("index.html");
     let partial = dir.join(".index.html.partial");
-    std::fs::write(&partial, html).with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, &path).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&partial, html).map_err(failed("writing", &partial))?;
+    std::fs::rename(&partial, &path).map_err(failed("writing", &path))?;
     Ok(std::fs::canonicalize(&path).unwrap_or(path))
 }
 

@@ -14,6 +14,7 @@ use base64::Engine as _;
 use chrono::NaiveDate;
 use sha2::Digest as _;
 
+use super::ReportError;
 use super::chart::{self, Chart, Point, Series};
 use super::load::{ArticleRef, Conflict, Fact, ReportData, Unreconciled};
 use super::period::SpanClass;
@@ -331,7 +332,7 @@ pub fn page(
     data: &ReportData,
     limits: Limits,
     generated_at: &str,
-) -> anyhow::Result<(String, Summary)> {
+) -> Result<(String, Summary), ReportError> {
     let mut groups: BTreeMap<(usize, usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
     for f in &data.facts {
         groups
@@ -444,7 +445,7 @@ pub fn page(
     Ok((html, summary))
 }
 
-fn figure(chart: &Chart, heading: &str) -> anyhow::Result<String> {
+fn figure(chart: &Chart, heading: &str) -> Result<String, ReportError> {
     let svg = chart::render_svg(chart)?;
     let mut out = String::new();
     let regions: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
