@@ -177,6 +177,48 @@ pub async fn connect(
     Ok((connection, losses))
 }
 
+/// Waits until `channel` is usable again after `error` ended its consumer
+/// stream, for at most `give_up`.
+///
+/// lapin's own `wait_for_recovery` waits on a one-shot notice tied to the
+/// recovery attempt that was under way when the error happened. After a
+/// broker `stop_app`/`start_app` that attempt can be superseded by a later
+/// one, its notice is then never given, and a worker waiting on it sat
+/// idle for good while the broker had already handed its recovered
+/// consumer a full prefetch of messages (they stayed unacknowledged until
+/// the process ended). So the notice is one way out and the channel's own
+/// state, looked at every half second, is the other; past `give_up` the
+/// channel counts as lost, as a stalled connection does.
+pub async fn await_channel_recovery(
+    channel: &Channel,
+    error: lapin::Error,
+    give_up: Duration,
+) -> Result<(), AmqpError> {
+    let deadline = tokio::time::Instant::now() + give_up;
+    let mut notice = std::pin::pin!(channel.wait_for_recovery(error));
+    let mut look = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tokio::select! {
+            r = &mut notice => {
+                return r.map_err(AmqpError::broker("recovering the consumer"));
+            }
+            _ = look.tick() => {
+                if channel.status().connected() {
+                    return Ok(());
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    let connection = format!("consume channel {}", channel.id());
+                    crate::events::recovery_stalled(&connection, give_up);
+                    return Err(AmqpError::RecoveryStalled {
+                        connection,
+                        secs: give_up.as_secs(),
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// Tries plain connections, with the reconnect backoff in between, until
 /// the broker takes one. lapin's own retries of a first connect are
 /// silent for their whole 20 minutes, and a signal arriving during them

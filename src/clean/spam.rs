@@ -179,6 +179,10 @@ fn ascii_runs(line: &str) -> Vec<Run> {
 /// Most distinct spliced pieces a page may show before the rule gives up.
 const MAX_SPUN_PIECES: usize = 16;
 
+/// Characters after a spliced piece that tell one place it sits in from
+/// another.
+const SPUN_CONTEXT: usize = 6;
+
 /// Content-spinning leftovers: spam copies of an article splice pieces of
 /// the headline into the text right after punctuation (`消息,余名押解4月21日`
 /// where the headline has `680余名…押解回国`). A fragment counts when it
@@ -255,7 +259,21 @@ pub fn strip_spun(lines: &mut [String], title: &str, len: usize, min_hits: usize
         .zip(keep)
         .filter_map(|(h, k)| k.then_some(h))
         .collect();
-    if hits.len() < min_hits {
+    // A sentence the page repeats (a lead restated in the body) repeats its
+    // own words too: hits in the same surroundings count once, so only
+    // pieces spliced into different places reach `min_hits`.
+    let mut contexts: Vec<String> = hits
+        .iter()
+        .map(|&(li, st)| {
+            lines
+                .get(li)
+                .map(|l| l.chars().skip(st).take(len + SPUN_CONTEXT).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    contexts.sort();
+    contexts.dedup();
+    if contexts.len() < min_hits {
         return;
     }
     for (li, line) in lines.iter_mut().enumerate() {
@@ -352,6 +370,19 @@ mod tests {
             2,
         );
         assert_eq!(natural, before);
+        // The same sentence twice (lead and body) is one place, not two.
+        let mut repeated = vec![
+            "破案3.6万余起,打掉涉诈犯罪团伙窝点1200余个。".to_string(),
+            "2017年以来共抓获嫌疑人4.5万余人,打掉涉诈犯罪团伙窝点1200余个。".to_string(),
+        ];
+        let before = repeated.clone();
+        strip_spun(
+            &mut repeated,
+            "警方打击电信网络诈骗犯罪 打掉1200余个涉诈团伙窝点",
+            4,
+            2,
+        );
+        assert_eq!(repeated, before);
         let mut one = vec!["消息,余名押解4月21日晨".to_string()];
         strip_spun(&mut one, title, 4, 2);
         assert_eq!(one[0], "消息,余名押解4月21日晨");

@@ -525,3 +525,22 @@ fn crime_at_large_is_other_fraud_cases_stay() {
         ],
     );
 }
+
+/// The head noun nearest the figure picks between gangs and dens
+/// (`团伙窝点…个` counts dens, `窝点、团伙…个` gangs); people held at a den
+/// are arrests; a gang's own crimes, a procuratorate's caseload and the
+/// leads of cards are not cases reported.
+#[test]
+fn head_nouns_and_crimes_that_are_not_cases_reported() {
+    check(
+        "2017年以来，警方打掉涉诈犯罪团伙窝点1200余个。今年6月，民警捣毁窝点后现场控制嫌疑人6名。该犯罪团伙流窜全国多地作案40余起。全市检察机关办案数同比增加38.3%。涉案银行卡、电话卡线索同比下降20.53%。",
+        Script::Hans,
+        &[
+            (1200.0, "个", "dens_destroyed", None, Some("over"), None),
+            (6.0, "名", "suspects_arrested", None, None, None),
+            (40.0, "起", "other", None, Some("over"), None),
+            (38.3, "%", "other", None, None, Some("up")),
+            (20.53, "%", "other", None, None, Some("down")),
+        ],
+    );
+}

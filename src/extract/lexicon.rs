@@ -20,6 +20,17 @@ pub struct Words {
     // here was a quarter of the pipeline's time on English pages.
     by_first: FxHashMap<char, Vec<usize>>,
     by_last: FxHashMap<char, Vec<usize>>,
+    // Most characters of a page are ASCII and start no word at all: a bit
+    // per ASCII character answers those without hashing.
+    ascii_first: u128,
+    ascii_last: u128,
+}
+
+/// Whether `c` may be looked up: not ASCII, or an ASCII character whose bit
+/// is set in `mask`.
+fn may_hold(mask: u128, c: char) -> bool {
+    let n = u32::from(c);
+    n >= 128 || mask & (1u128 << n) != 0
 }
 
 impl Words {
@@ -34,22 +45,32 @@ impl Words {
         items.dedup();
         let mut by_first: FxHashMap<char, Vec<usize>> = FxHashMap::default();
         let mut by_last: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        let (mut ascii_first, mut ascii_last) = (0u128, 0u128);
         for (k, w) in items.iter().enumerate() {
             if let (Some(&f), Some(&l)) = (w.first(), w.last()) {
                 by_first.entry(f).or_default().push(k);
                 by_last.entry(l).or_default().push(k);
+                if f.is_ascii() {
+                    ascii_first |= 1u128 << u32::from(f);
+                }
+                if l.is_ascii() {
+                    ascii_last |= 1u128 << u32::from(l);
+                }
             }
         }
         Self {
             items,
             by_first,
             by_last,
+            ascii_first,
+            ascii_last,
         }
     }
 
     /// Words starting at `i`, longest first.
     fn starting(&self, s: &[char], i: usize) -> impl Iterator<Item = &Vec<char>> {
         s.get(i)
+            .filter(|&&c| may_hold(self.ascii_first, c))
             .and_then(|c| self.by_first.get(c))
             .into_iter()
             .flatten()
@@ -65,6 +86,9 @@ impl Words {
     /// Length of the longest word ending just before `i`.
     pub fn ending_at(&self, s: &[char], i: usize) -> Option<usize> {
         let c = s.get(i.checked_sub(1)?)?;
+        if !may_hold(self.ascii_last, *c) {
+            return None;
+        }
         self.by_last
             .get(c)?
             .iter()

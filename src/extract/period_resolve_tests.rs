@@ -1458,3 +1458,23 @@ fn an_undated_page_ends_a_period_in_the_year_it_stated() {
         (Some("截止12月11日"), None, Some("2020-12-11"))
     );
 }
+
+/// `2020年10月起`, `2020年开始` without `自`: open-ended from that month or
+/// year (the spec's `2015年起` row), not the month or year alone.
+#[test]
+fn a_date_followed_by_qi_or_kaishi_is_open_ended() {
+    let got = periods(
+        None,
+        "2020年10月起，深圳警方抓获“两卡”犯罪嫌疑人2987名。2019年开始，共破获案件53起。",
+        Some("2022-05-06"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 2987.0),
+        (Some("2020年10月起"), Some("2020-10-01"), None)
+    );
+    assert_eq!(
+        period_of(&got, 53.0),
+        (Some("2019年开始"), Some("2019-01-01"), None)
+    );
+}

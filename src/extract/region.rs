@@ -626,6 +626,23 @@ fn governing_area(
     Some(b.region.clone())
 }
 
+/// Whether the clause `[clo, end)` is headed by `全国`, after at most a
+/// time lead (`今年以来全国…`), as the subject of its figures: not `全国首个`,
+/// `全国范围内`, `全国各地` or `全国性`, which name no national figure.
+fn national_head(s: &[char], clo: usize, end: usize) -> bool {
+    const LEAD: &str =
+        "0123456789今去前本年月日号以来至截止底初中上下半季度第一二三四五六七八九十两";
+    let mut k = clo;
+    while k < end && s.get(k).is_some_and(|c| LEAD.contains(*c)) {
+        k += 1;
+    }
+    s.get(k..k + 2) == Some(&['全', '国'])
+        && k + 2 < end
+        && !s
+            .get(k + 2)
+            .is_some_and(|c| "首第率性范各多一".contains(*c))
+}
+
 /// `…几个地区有:秀江6起`: a local area name heading its own clause in a
 /// sentence that breaks figures down by area; it holds even where the
 /// sentence names the reporting body (`从袁州公安分局各辖区看…`).
@@ -693,6 +710,11 @@ pub fn assign(
             let clo = clause_start(s, f.start, sent_start);
             if lex.regions.global.rfind(s, clo, f.start).is_some() {
                 return Some("全球".to_string());
+            }
+            // `今年8月以来，全国电信网络诈骗案件发案数同比下降24%` on a
+            // city's page: a clause headed by 全国 speaks for the country.
+            if page.is_some_and(|p| bodies.within("全国", p)) && national_head(s, clo, f.start) {
+                return Some("全国".to_string());
             }
             if let Some(area) = bracketed_area(s, clo, f.start) {
                 return Some(area);

@@ -802,3 +802,21 @@ fn a_word_before_a_figure_is_no_area_of_a_breakdown() {
         assert_eq!(region_of(&got, v), Some("全国"), "{v}: {got:?}");
     }
 }
+
+/// A city's page quoting the country's figures: the clause headed by 全国
+/// is national; the city's own figures and `全国首个` stay the city's.
+#[test]
+fn a_clause_headed_by_quanguo_is_national_on_a_local_page() {
+    let page = Page {
+        text: "普洱市公安局通报，今年8月以来，全国电信网络诈骗案件发案数同比下降24%。普洱警方抓获犯罪嫌疑人20名，建成全国首个边境反诈站点3个。",
+        ..Page::default()
+    };
+    assert_eq!(
+        regions(&page),
+        vec![
+            Some("全国".to_string()),
+            Some("普洱".to_string()),
+            Some("普洱".to_string())
+        ]
+    );
+}

@@ -185,8 +185,9 @@ async fn consume(
             Some(Err(e)) => {
                 readiness.set_consuming(false);
                 events::consumer_interrupted(&e);
+                let give_up = settings.amqp.recovery_timeout();
                 let recovered = tokio::select! {
-                    r = channel.wait_for_recovery(e) => r,
+                    r = amqp::await_channel_recovery(&channel, e, give_up) => r,
                     e = stalled.wait() => break Err(e.into()),
                 };
                 match recovered {
@@ -194,13 +195,7 @@ async fn consume(
                         readiness.set_consuming(true);
                         events::consumer_recovered();
                     }
-                    Err(e) => {
-                        break Err(AmqpError::Broker {
-                            context: "recovering the consumer",
-                            source: e,
-                        }
-                        .into());
-                    }
+                    Err(e) => break Err(e.into()),
                 }
             }
             None => {

@@ -323,7 +323,9 @@ impl HtmlRules {
             if list.is_empty() {
                 return Ok(None);
             }
-            let pattern = format!("(?i){}", list.join("|"));
+            // ASCII word boundaries: class names are ASCII, and a Unicode
+            // `\b` makes the lazy DFA give way to a slower engine.
+            let pattern = format!("(?i){}", list.join("|").replace("\\b", "(?-u:\\b)"));
             Regex::new(&pattern)
                 .map(Some)
                 .map_err(|e| invalid(format!("class_words.{name}: {e}")))
