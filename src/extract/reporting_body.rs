@@ -44,9 +44,10 @@ struct RawHosts {
     suffixes: BTreeMap<String, String>,
 }
 
+/// The `[reporting_body]` section of `extract-regions.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRules {
+pub(crate) struct RawRules {
     body_words: Vec<String>,
     connectors: Vec<String>,
     kept_connectors: Vec<String>,
@@ -64,11 +65,6 @@ struct RawRules {
     clause_heads: Vec<String>,
     weights: RawWeights,
     hosts: RawHosts,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawFile {
-    reporting_body: RawRules,
 }
 
 /// Where a region came from, weakest first.
@@ -158,10 +154,10 @@ fn invalid(path: &Path, message: String) -> ConfigError {
 }
 
 impl Resolver {
-    /// Loads the `[reporting_body]` section of `regions` and the gazetteer.
+    /// Loads the `[reporting_body]` section of `regions` (the whole file is
+    /// checked, as the extractor reads it) and the gazetteer.
     pub fn from_files(regions: &Path, gazetteer: &Path) -> Result<Self, ConfigError> {
-        let text = crate::configuration::built_in::read_rule_file(regions)?;
-        let raw: RawFile = toml::from_str(&text).map_err(|e| invalid(regions, e.to_string()))?;
+        let raw: super::lexicon::RawRegions<RawRules> = super::lexicon::read(regions)?;
         let gaz = Gazetteer::from_file(gazetteer)?;
         Self::new(raw.reporting_body, gaz, regions)
     }
@@ -175,7 +171,9 @@ impl Resolver {
         )
     }
 
-    fn new(r: RawRules, gaz: Gazetteer, path: &Path) -> Result<Self, ConfigError> {
+    /// Builds the resolver from the `[reporting_body]` section read from
+    /// `path` and the gazetteer.
+    pub(crate) fn new(r: RawRules, gaz: Gazetteer, path: &Path) -> Result<Self, ConfigError> {
         if r.body_words.is_empty() {
             return Err(invalid(path, "reporting_body.body_words: empty".into()));
         }
