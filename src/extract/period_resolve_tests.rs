@@ -1480,3 +1480,19 @@ fn a_date_followed_by_qi_or_kaishi_is_open_ended() {
         (Some("2019年开始"), Some("2019-01-01"), None)
     );
 }
+
+/// `“断卡”行动开展后` opening a paragraph: since the campaign the passage
+/// dated before (`自2020年10月全国开展“断卡”行动以来`), open-ended.
+#[test]
+fn after_a_campaign_began_is_since_its_launch() {
+    let got = periods(
+        None,
+        "自2020年10月全国开展“断卡”行动以来，该院将打击电信网络诈骗犯罪作为工作重点。\n“断卡”行动开展后，该院受理电信网络诈骗案件39件。",
+        Some("2021-05-06"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 39.0),
+        (Some("“断卡”行动开展后"), Some("2020-10-01"), None)
+    );
+}
