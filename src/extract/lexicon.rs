@@ -577,6 +577,9 @@ pub struct Lexicon {
 #[derive(Debug, Clone)]
 pub(crate) struct PeriodWords {
     pub(crate) period_regex: Vec<regex::Regex>,
+    /// Per pattern, the characters it cannot match without
+    /// ([`super::needed_chars`]); `None` runs it on every text.
+    pub(crate) period_needs: Vec<Option<super::needed_chars::CharMask>>,
     pub(crate) open_clause_endings: Words,
     pub(crate) max_open_clause: usize,
     pub(crate) trim_lead: Words,
@@ -786,8 +789,15 @@ impl PeriodWords {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
+        let period_needs = period_regex
+            .iter()
+            .map(|re| {
+                super::needed_chars::of_pattern(re.as_str()).map(super::needed_chars::CharMask::of)
+            })
+            .collect();
         Ok(Self {
             period_regex,
+            period_needs,
             open_clause_endings: Words::new(&periods.open_clause_endings),
             max_open_clause: periods.max_open_clause,
             trim_lead: Words::new(&periods.trim_lead),

@@ -26,6 +26,7 @@ pub mod dedup;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod metric;
+pub mod needed_chars;
 pub mod period;
 pub mod period_resolve;
 pub mod region;

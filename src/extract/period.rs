@@ -85,6 +85,44 @@ pub fn phrases(lex: &Lexicon, s: &[char], figs: &[Figure]) -> Vec<Phrase> {
     phrases_within(lex, s, figs, &mut Meter::new(&Budget::unlimited()))
 }
 
+/// Every match of every period pattern in `text` (the characters `s`), as
+/// character offsets; `None` when the meter ran out. Byte offsets become
+/// character offsets by walking the text once in order. A pattern none of
+/// whose needed characters the text can hold is not run.
+fn pattern_matches(
+    lex: &Lexicon,
+    s: &[char],
+    text: &str,
+    meter: &mut Meter<'_>,
+) -> Option<Vec<(usize, usize)>> {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let present = super::needed_chars::CharMask::of(s.iter().copied());
+    for (re, needs) in lex
+        .periods
+        .period_regex
+        .iter()
+        .zip(&lex.periods.period_needs)
+    {
+        if needs.is_some_and(|n| !present.meets(&n)) {
+            continue;
+        }
+        let mut bytes: Vec<usize> = Vec::new();
+        for m in re.find_iter(text) {
+            if meter.add(1 + (m.end() - m.start()) / 8) {
+                return None;
+            }
+            bytes.push(m.start());
+            bytes.push(m.end());
+        }
+        let chars = byte_to_char(text, &bytes);
+        found.extend(chars.chunks_exact(2).filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        }));
+    }
+    Some(found)
+}
+
 /// [`phrases`] that stops, with the phrases found so far, when the meter
 /// runs out.
 pub fn phrases_within(
@@ -101,24 +139,10 @@ pub fn phrases_within(
     }
     // The open-clause phrases: sorted and disjoint (one per clause).
     let open_clauses = out.len();
-    // Every pattern's matches; the longest wins where they overlap. Byte
-    // offsets become character offsets by walking the text once in order.
-    let mut found: Vec<(usize, usize)> = Vec::new();
-    for re in &lex.periods.period_regex {
-        let mut bytes: Vec<usize> = Vec::new();
-        for m in re.find_iter(&text) {
-            if meter.add(1 + (m.end() - m.start()) / 8) {
-                return out;
-            }
-            bytes.push(m.start());
-            bytes.push(m.end());
-        }
-        let chars = byte_to_char(&text, &bytes);
-        found.extend(chars.chunks_exact(2).filter_map(|w| match w {
-            [a, b] => Some((*a, *b)),
-            _ => None,
-        }));
-    }
+    // Every pattern's matches; the longest wins where they overlap.
+    let Some(mut found) = pattern_matches(lex, s, &text, meter) else {
+        return out;
+    };
     found.sort_by_key(|&(a, b)| (a, std::cmp::Reverse(b)));
     // Matches come in order of start and every kept one is checked against
     // all kept before, so each starts at most one character after the
