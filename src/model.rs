@@ -89,7 +89,8 @@ pub struct Period {
 /// What a statistic's value measures. A closed vocabulary of the spec
 /// (`docs/statistics.md`), so it is a type: a misspelt kind does not
 /// compile, and the wire keeps the lower-case names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Ordered as declared: a report shows figures before their changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A count of things.
@@ -115,7 +116,7 @@ pub enum Approx {
 }
 
 /// Which way a change or an absolute rise or fall goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// A rise.
@@ -125,7 +126,7 @@ pub enum Direction {
 }
 
 /// The unit of time an average is per (`日均`, `月均`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Per {
     /// Per day.

@@ -6,6 +6,7 @@
 //! `date` to `text`) without breaking the report.
 
 use super::ReportError;
+use crate::model::{Direction, Kind, Per};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::Row;
@@ -31,30 +32,39 @@ pub struct ArticleRef {
     pub value: Option<f64>,
 }
 
-/// A row of the view `facts`: one figure for one metric, region and
-/// period, with every article that states it.
+/// What makes two figures the same figure: metric, unit, kind, direction,
+/// currency, averaging, region and period. A fact and a conflict are both
+/// about one such key.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fact {
-    /// The view's id of the fact.
-    pub fact_id: String,
+pub struct FactKey {
     /// Taxonomy id (`cases_solved`, …).
     pub metric: String,
     /// Counting word, `元`, `%`, … or `""`.
     pub unit: String,
-    /// `count`, `money`, `percent` or `change`.
-    pub kind: String,
-    /// `up` or `down` for rises and falls.
-    pub direction: Option<String>,
+    /// A count, money, a share or a change.
+    pub kind: Kind,
+    /// Which way a rise or fall goes.
+    pub direction: Option<Direction>,
     /// ISO 4217 code for money.
     pub currency: Option<String>,
-    /// `day` or `month` for daily or monthly averages.
-    pub per: Option<String>,
+    /// The unit of time of a daily or monthly average.
+    pub per: Option<Per>,
     /// Area covered (`全国`, `四川`, …).
     pub region: Option<String>,
     /// First day covered, where known.
     pub period_from: Option<NaiveDate>,
     /// Last day covered, where known.
     pub period_to: Option<NaiveDate>,
+}
+
+/// A row of the view `facts`: one figure for one metric, region and
+/// period, with every article that states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The view's id of the fact.
+    pub fact_id: String,
+    /// What the figure is.
+    pub key: FactKey,
     /// The time phrase as written.
     pub period_text: Option<String>,
     /// The figure.
@@ -74,7 +84,7 @@ pub struct Fact {
 impl Fact {
     /// Both ends of the period, when both are known.
     pub fn closed_period(&self) -> Option<(NaiveDate, NaiveDate)> {
-        Some((self.period_from?, self.period_to?))
+        Some((self.key.period_from?, self.key.period_to?))
     }
 }
 
@@ -95,24 +105,8 @@ pub struct Candidate {
 /// A row of the view `conflicts`: sources disagree on one figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
-    /// Taxonomy id.
-    pub metric: String,
-    /// Counting word.
-    pub unit: String,
-    /// `count`, `money`, `percent` or `change`.
-    pub kind: String,
-    /// `up` or `down`.
-    pub direction: Option<String>,
-    /// ISO 4217 code for money.
-    pub currency: Option<String>,
-    /// `day` or `month` for daily or monthly averages.
-    pub per: Option<String>,
-    /// Area covered.
-    pub region: Option<String>,
-    /// First day covered.
-    pub period_from: Option<NaiveDate>,
-    /// Last day covered.
-    pub period_to: Option<NaiveDate>,
+    /// The figure they disagree on.
+    pub key: FactKey,
     /// How many facts disagree.
     pub facts: i64,
     /// The values given, each with its sources.
@@ -239,19 +233,7 @@ async fn unreconciled(pool: &PgPool) -> Result<Unreconciled, sqlx::Error> {
 fn fact(row: &PgRow) -> Result<Fact, sqlx::Error> {
     Ok(Fact {
         fact_id: row.try_get("fact_id")?,
-        metric: row.try_get("metric")?,
-        unit: row
-            .try_get::<Option<String>, _>("unit")?
-            .unwrap_or_default(),
-        kind: row
-            .try_get::<Option<String>, _>("kind")?
-            .unwrap_or_default(),
-        direction: row.try_get("direction")?,
-        currency: row.try_get("currency")?,
-        per: row.try_get("per")?,
-        region: row.try_get("region")?,
-        period_from: row.try_get("period_from")?,
-        period_to: row.try_get("period_to")?,
+        key: fact_key(row)?,
         period_text: row.try_get("period_text")?,
         value: row.try_get("value")?,
         value_min: row.try_get("value_min")?,
@@ -264,22 +246,42 @@ fn fact(row: &PgRow) -> Result<Fact, sqlx::Error> {
 
 fn conflict(row: &PgRow) -> Result<Conflict, sqlx::Error> {
     Ok(Conflict {
+        key: fact_key(row)?,
+        facts: row.try_get::<Option<i64>, _>("facts")?.unwrap_or(0),
+        candidates: json_list(row, "candidates")?,
+    })
+}
+
+/// The key columns both views share; the vocabularies read with the wire
+/// names of [`crate::model`], so a word the sink never writes is an error.
+fn fact_key(row: &PgRow) -> Result<FactKey, sqlx::Error> {
+    Ok(FactKey {
         metric: row.try_get("metric")?,
         unit: row
             .try_get::<Option<String>, _>("unit")?
             .unwrap_or_default(),
-        kind: row
-            .try_get::<Option<String>, _>("kind")?
-            .unwrap_or_default(),
-        direction: row.try_get("direction")?,
+        kind: vocabulary(row, "kind")?.unwrap_or(Kind::Count),
+        direction: vocabulary(row, "direction")?,
         currency: row.try_get("currency")?,
-        per: row.try_get("per")?,
+        per: vocabulary(row, "per")?,
         region: row.try_get("region")?,
         period_from: row.try_get("period_from")?,
         period_to: row.try_get("period_to")?,
-        facts: row.try_get::<Option<i64>, _>("facts")?.unwrap_or(0),
-        candidates: json_list(row, "candidates")?,
     })
+}
+
+/// A text column holding one of a vocabulary's wire names, or null.
+fn vocabulary<T: std::str::FromStr<Err = String>>(
+    row: &PgRow,
+    column: &str,
+) -> Result<Option<T>, sqlx::Error> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|v| v.parse::<T>())
+        .transpose()
+        .map_err(|e| sqlx::Error::ColumnDecode {
+            index: column.to_string(),
+            source: e.into(),
+        })
 }
 
 /// A jsonb array column as a list; null is an empty list.

@@ -18,6 +18,7 @@ use super::ReportError;
 use super::chart::{self, Chart, Point, Series};
 use super::load::{ArticleRef, Conflict, Fact, ReportData, Unreconciled};
 use super::period::SpanClass;
+use crate::model::{Direction, Kind, Per};
 
 /// The region name of national figures.
 pub const NATIONAL: &str = "全国";
@@ -118,62 +119,50 @@ fn metric_rank(metric: &str) -> usize {
         .unwrap_or(TAXONOMY.len())
 }
 
-/// Within a metric, the figures themselves before their rises and falls.
-fn kind_rank(kind: &str) -> usize {
-    ["count", "money", "percent", "change"]
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(4)
-}
-
 /// What makes figures comparable: the same metric counted in the same
 /// unit, kind, currency and direction.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct MetricKey {
     metric: String,
-    kind: String,
+    // Ordered as `Kind` declares: the figures before their rises and falls.
+    kind: Kind,
     unit: String,
     currency: Option<String>,
-    direction: Option<String>,
-    per: Option<String>,
+    direction: Option<Direction>,
+    per: Option<Per>,
 }
 
 impl MetricKey {
     fn of(f: &Fact) -> MetricKey {
+        let k = &f.key;
         MetricKey {
-            metric: f.metric.clone(),
-            kind: f.kind.clone(),
-            unit: f.unit.clone(),
-            currency: f.currency.clone(),
-            direction: f.direction.clone(),
-            per: f.per.clone(),
+            metric: k.metric.clone(),
+            kind: k.kind,
+            unit: k.unit.clone(),
+            currency: k.currency.clone(),
+            direction: k.direction,
+            per: k.per,
         }
     }
 
     /// The value axis' description: `起`, `元 (CNY)`, `% ↓`, `起/日`.
     fn unit_label(&self) -> String {
         let mut s = if self.unit.is_empty() {
-            self.kind.clone()
+            self.kind.as_str().to_string()
         } else {
             self.unit.clone()
         };
-        match self.per.as_deref() {
-            Some("day") => s.push_str("/日"),
-            Some("month") => s.push_str("/月"),
-            Some(other) => {
-                let _ = write!(s, "/{other}");
-            }
+        match self.per {
+            Some(Per::Day) => s.push_str("/日"),
+            Some(Per::Month) => s.push_str("/月"),
             None => {}
         }
         if let Some(c) = &self.currency {
             let _ = write!(s, " ({c})");
         }
-        match self.direction.as_deref() {
-            Some("up") => s.push_str(" ↑"),
-            Some("down") => s.push_str(" ↓"),
-            Some(other) => {
-                let _ = write!(s, " {other}");
-            }
+        match self.direction {
+            Some(Direction::Up) => s.push_str(" ↑"),
+            Some(Direction::Down) => s.push_str(" ↓"),
             None => {}
         }
         s
@@ -208,7 +197,7 @@ enum Placement {
 }
 
 fn place(f: &Fact) -> Placement {
-    match (f.period_from, f.period_to) {
+    match (f.key.period_from, f.key.period_to) {
         (Some(from), Some(to)) => match SpanClass::of(from, to) {
             Some(class) => Placement::Charted(class, from, to),
             None => Placement::LeftOut("period ends before it starts"),
@@ -234,6 +223,7 @@ fn charts_of(facts: &[&Fact], unit_label: &str) -> Vec<Chart> {
     for f in facts {
         if let Placement::Charted(class, from, to) = place(f) {
             let region = f
+                .key
                 .region
                 .clone()
                 .unwrap_or_else(|| "(地区未注明 no region)".to_string());
@@ -333,10 +323,10 @@ pub fn page(
     limits: Limits,
     generated_at: &str,
 ) -> Result<(String, Summary), ReportError> {
-    let mut groups: BTreeMap<(usize, usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, MetricKey), Vec<&Fact>> = BTreeMap::new();
     for f in &data.facts {
         groups
-            .entry((metric_rank(&f.metric), kind_rank(&f.kind), MetricKey::of(f)))
+            .entry((metric_rank(&f.key.metric), MetricKey::of(f)))
             .or_default()
             .push(f);
     }
@@ -357,7 +347,7 @@ pub fn page(
 
     let mut body = String::new();
     let mut nav = String::new();
-    for (index, ((_, _, key), facts)) in groups.iter().enumerate() {
+    for (index, ((_, key), facts)) in groups.iter().enumerate() {
         let anchor = key.anchor(index);
         let charts = charts_of(facts, &key.unit_label());
         let charted: usize = charts.iter().map(Chart::point_count).sum();
@@ -567,8 +557,8 @@ fn fact_table(out: &mut String, facts: &[&Fact], max_rows: usize) {
             "<tr class=\"fact\" id=\"fact-{id}\"><td>{region}</td><td>{period}</td><td class=\"num\">{value}</td>\
              <td class=\"num\">{sources}</td><td>{articles}</td></tr>",
             id = escape(&f.fact_id),
-            region = escape(f.region.as_deref().unwrap_or("—")),
-            period = period_cell(f.period_text.as_deref(), f.period_from, f.period_to),
+            region = escape(f.key.region.as_deref().unwrap_or("—")),
+            period = period_cell(f.period_text.as_deref(), f.key.period_from, f.key.period_to),
             value = value_cell(f.value, f.value_min, f.value_max),
             sources = f.sources,
             articles = articles_cell(&f.articles),
@@ -594,7 +584,7 @@ fn conflicts_section(conflicts: &[Conflict], total: i64, max_rows: usize) -> Str
          <th>values 数值 (sources)</th></tr>\n",
     );
     for c in conflicts.iter().take(max_rows) {
-        let label = metric_label(&c.metric);
+        let label = metric_label(&c.key.metric);
         let mut values = String::new();
         for cand in &c.candidates {
             let _ = write!(
@@ -606,7 +596,7 @@ fn conflicts_section(conflicts: &[Conflict], total: i64, max_rows: usize) -> Str
                         .map(chart::plain_number)
                         .unwrap_or_else(|| "?".into())
                 ),
-                unit = escape(&c.unit),
+                unit = escape(&c.key.unit),
                 n = cand.sources.unwrap_or(cand.articles.len() as i64),
                 arts = articles_cell(&cand.articles),
             );
@@ -616,20 +606,21 @@ fn conflicts_section(conflicts: &[Conflict], total: i64, max_rows: usize) -> Str
             "<tr class=\"conflict\"><td>{label} {metric}<br><span class=\"muted\">{kind}{currency}{direction}</span></td>\
              <td>{region}</td><td>{period}</td><td>{values}</td></tr>",
             label = escape(label),
-            metric = escape(&c.metric),
-            kind = escape(&c.kind),
+            metric = escape(&c.key.metric),
+            kind = c.key.kind,
             currency = c
+                .key
                 .currency
                 .as_deref()
                 .map(|x| format!(", {}", escape(x)))
                 .unwrap_or_default(),
             direction = c
+                .key
                 .direction
-                .as_deref()
-                .map(|x| format!(", {}", escape(x)))
+                .map(|x| format!(", {x}"))
                 .unwrap_or_default(),
-            region = escape(c.region.as_deref().unwrap_or("—")),
-            period = period_cell(None, c.period_from, c.period_to),
+            region = escape(c.key.region.as_deref().unwrap_or("—")),
+            period = period_cell(None, c.key.period_from, c.key.period_to),
         );
     }
     out.push_str("</table>\n");
@@ -687,12 +678,12 @@ fn left_out_section(
                 out,
                 "<tr class=\"left-out\"><td>{label} {metric}</td><td>{region}</td><td>{period}</td>\
                  <td class=\"num\">{value} {unit}</td><td>{why}</td><td>{articles}</td></tr>",
-                label = escape(metric_label(&f.metric)),
-                metric = escape(&f.metric),
-                region = escape(f.region.as_deref().unwrap_or("—")),
-                period = period_cell(f.period_text.as_deref(), f.period_from, f.period_to),
+                label = escape(metric_label(&f.key.metric)),
+                metric = escape(&f.key.metric),
+                region = escape(f.key.region.as_deref().unwrap_or("—")),
+                period = period_cell(f.period_text.as_deref(), f.key.period_from, f.key.period_to),
                 value = escape(&chart::plain_number(f.value)),
-                unit = escape(&f.unit),
+                unit = escape(&f.key.unit),
                 why = escape(why),
                 articles = articles_cell(&f.articles),
             );
@@ -716,15 +707,17 @@ mod tests {
     fn fact(id: &str, region: &str, from: Option<&str>, to: Option<&str>, value: f64) -> Fact {
         Fact {
             fact_id: id.into(),
-            metric: "cases_solved".into(),
-            unit: "起".into(),
-            kind: "count".into(),
-            direction: None,
-            currency: None,
-            per: None,
-            region: Some(region.into()),
-            period_from: from.map(|d| d.parse().unwrap()),
-            period_to: to.map(|d| d.parse().unwrap()),
+            key: crate::report::load::FactKey {
+                metric: "cases_solved".into(),
+                unit: "起".into(),
+                kind: Kind::Count,
+                direction: None,
+                currency: None,
+                per: None,
+                region: Some(region.into()),
+                period_from: from.map(|d| d.parse().unwrap()),
+                period_to: to.map(|d| d.parse().unwrap()),
+            },
             period_text: Some("2023年".into()),
             value,
             value_min: Some(value),
