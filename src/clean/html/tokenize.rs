@@ -354,32 +354,44 @@ enum EscState {
     DashDash,
 }
 
+/// What the two escaped states share: from `j` in state `st`, passes over
+/// text and dashes (counting them into `st`) to the next byte either state
+/// handles itself. Returns how the run ends where `-->` closes it or the
+/// input ends.
+fn escaped_step(b: &[u8], j: &mut usize, st: &mut EscState) -> Option<Esc> {
+    loop {
+        if *st == EscState::Plain {
+            match memchr2(b'-', b'<', b.get(*j..).unwrap_or_default()) {
+                Some(off) => *j += off,
+                None => return Some(Esc::Eof),
+            }
+        }
+        match b.get(*j) {
+            None => return Some(Esc::Eof),
+            Some(b'-') => {
+                *st = if *st == EscState::Plain {
+                    EscState::Dash
+                } else {
+                    EscState::DashDash
+                };
+                *j += 1;
+            }
+            Some(b'>') if *st == EscState::DashDash => return Some(Esc::Data(*j + 1)),
+            Some(_) => return None,
+        }
+    }
+}
+
 /// Script data escaped state from `at`, entered by `<!--` (so in its "dash
 /// dash" state).
 fn escaped(b: &[u8], at: usize, name: &[u8]) -> Esc {
     let mut st = EscState::DashDash;
     let mut j = at;
     loop {
-        if st == EscState::Plain {
-            match memchr2(b'-', b'<', b.get(j..).unwrap_or_default()) {
-                Some(off) => j += off,
-                None => return Esc::Eof,
-            }
+        if let Some(end) = escaped_step(b, &mut j, &mut st) {
+            return end;
         }
-        let Some(&c) = b.get(j) else {
-            return Esc::Eof;
-        };
-        match c {
-            b'-' => {
-                st = if st == EscState::Plain {
-                    EscState::Dash
-                } else {
-                    EscState::DashDash
-                };
-                j += 1;
-                continue;
-            }
-            b'>' if st == EscState::DashDash => return Esc::Data(j + 1),
+        match b.get(j).copied().unwrap_or_default() {
             b'<' if b.get(j + 1) == Some(&b'/') => {
                 if is_end_tag_at(b, j, name) {
                     return Esc::End(j);
@@ -410,26 +422,10 @@ fn double_escaped(b: &[u8], at: usize) -> Esc {
     let mut st = EscState::Plain;
     let mut j = at;
     loop {
-        if st == EscState::Plain {
-            match memchr2(b'-', b'<', b.get(j..).unwrap_or_default()) {
-                Some(off) => j += off,
-                None => return Esc::Eof,
-            }
+        if let Some(end) = escaped_step(b, &mut j, &mut st) {
+            return end;
         }
-        let Some(&c) = b.get(j) else {
-            return Esc::Eof;
-        };
-        match c {
-            b'-' => {
-                st = if st == EscState::Plain {
-                    EscState::Dash
-                } else {
-                    EscState::DashDash
-                };
-                j += 1;
-                continue;
-            }
-            b'>' if st == EscState::DashDash => return Esc::Data(j + 1),
+        match b.get(j).copied().unwrap_or_default() {
             b'<' if b.get(j + 1) == Some(&b'/') => {
                 // Double escape end state.
                 let name_end = alpha_run(b, j + 2);
