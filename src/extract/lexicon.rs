@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::gazetteer::{Gazetteer, Level};
 use crate::error::ConfigError;
+use crate::text::chars::CharMask;
 
 /// A list of words matched on a `char` slice, longest first.
 ///
@@ -22,17 +23,10 @@ pub struct Words {
     // here was a quarter of the pipeline's time on English pages.
     by_first: FxHashMap<char, Vec<usize>>,
     by_last: FxHashMap<char, Vec<usize>>,
-    // Most characters of a page are ASCII and start no word at all: a bit
-    // per ASCII character answers those without hashing.
-    ascii_first: u128,
-    ascii_last: u128,
-}
-
-/// Whether `c` may be looked up: not ASCII, or an ASCII character whose bit
-/// is set in `mask`.
-fn may_hold(mask: u128, c: char) -> bool {
-    let n = u32::from(c);
-    n >= 128 || mask & (1u128 << n) != 0
+    // Most characters of a page start no word at all: a bit per character
+    // (exact for ASCII) answers those without hashing.
+    firsts: CharMask,
+    lasts: CharMask,
 }
 
 impl Words {
@@ -47,32 +41,28 @@ impl Words {
         items.dedup();
         let mut by_first: FxHashMap<char, Vec<usize>> = FxHashMap::default();
         let mut by_last: FxHashMap<char, Vec<usize>> = FxHashMap::default();
-        let (mut ascii_first, mut ascii_last) = (0u128, 0u128);
+        let (mut firsts, mut lasts) = (CharMask::default(), CharMask::default());
         for (k, w) in items.iter().enumerate() {
             if let (Some(&f), Some(&l)) = (w.first(), w.last()) {
                 by_first.entry(f).or_default().push(k);
                 by_last.entry(l).or_default().push(k);
-                if f.is_ascii() {
-                    ascii_first |= 1u128 << u32::from(f);
-                }
-                if l.is_ascii() {
-                    ascii_last |= 1u128 << u32::from(l);
-                }
+                firsts.add(f);
+                lasts.add(l);
             }
         }
         Self {
             items,
             by_first,
             by_last,
-            ascii_first,
-            ascii_last,
+            firsts,
+            lasts,
         }
     }
 
     /// Words starting at `i`, longest first.
     fn starting(&self, s: &[char], i: usize) -> impl Iterator<Item = &Vec<char>> {
         s.get(i)
-            .filter(|&&c| may_hold(self.ascii_first, c))
+            .filter(|&&c| self.firsts.may_hold(c))
             .and_then(|c| self.by_first.get(c))
             .into_iter()
             .flatten()
@@ -88,7 +78,7 @@ impl Words {
     /// Length of the longest word ending just before `i`.
     pub fn ending_at(&self, s: &[char], i: usize) -> Option<usize> {
         let c = s.get(i.checked_sub(1)?)?;
-        if !may_hold(self.ascii_last, *c) {
+        if !self.lasts.may_hold(*c) {
             return None;
         }
         self.by_last

@@ -9,6 +9,8 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+pub use crate::text::chars::CharMask;
+
 /// Largest character class kept as a requirement; a wider one (`.`, a
 /// negated class) requires nothing worth checking.
 const MAX_CLASS: usize = 64;
@@ -64,42 +66,6 @@ fn needed(h: &Hir) -> Option<Vec<char>> {
             }
             Some(out)
         }
-    }
-}
-
-/// Which characters a text may hold: ASCII exactly, others by a hash bit
-/// (a bit set by another character only makes a pattern run needlessly).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CharMask {
-    ascii: u128,
-    other: u128,
-}
-
-impl CharMask {
-    /// The mask of every character of `chars`.
-    pub fn of(chars: impl IntoIterator<Item = char>) -> Self {
-        let mut m = Self::default();
-        for c in chars {
-            m.add(c);
-        }
-        m
-    }
-
-    fn add(&mut self, c: char) {
-        let n = u32::from(c);
-        if n < 128 {
-            self.ascii |= 1u128 << n;
-        } else {
-            // Fibonacci hashing: nearby code points (one script's block)
-            // land on different bits.
-            let h = n.wrapping_mul(0x9E37_79B9) >> 25;
-            self.other |= 1u128 << h;
-        }
-    }
-
-    /// Whether the two masks may share a character.
-    pub fn meets(&self, other: &Self) -> bool {
-        self.ascii & other.ascii != 0 || self.other & other.other != 0
     }
 }
 

@@ -33,6 +33,56 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Which characters a text may hold: ASCII exactly, others by a hash bit
+/// (a bit set by another character only makes a pattern run needlessly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CharMask {
+    ascii: u128,
+    other: u128,
+}
+
+impl CharMask {
+    /// The mask of every character of `chars`.
+    pub fn of(chars: impl IntoIterator<Item = char>) -> Self {
+        let mut m = Self::default();
+        for c in chars {
+            m.add(c);
+        }
+        m
+    }
+
+    /// Sets the bit of `c`.
+    pub fn add(&mut self, c: char) {
+        let (ascii, other) = Self::bit(c);
+        self.ascii |= ascii;
+        self.other |= other;
+    }
+
+    /// Whether `c` may be one of the characters: certainly not when its
+    /// bit is clear.
+    pub fn may_hold(&self, c: char) -> bool {
+        let (ascii, other) = Self::bit(c);
+        self.ascii & ascii != 0 || self.other & other != 0
+    }
+
+    /// The one bit of `c`: exact for ASCII, hashed for the rest.
+    fn bit(c: char) -> (u128, u128) {
+        let n = u32::from(c);
+        if n < 128 {
+            (1u128 << n, 0)
+        } else {
+            // Fibonacci hashing: nearby code points (one script's block)
+            // land on different bits.
+            (0, 1u128 << (n.wrapping_mul(0x9E37_79B9) >> 25))
+        }
+    }
+
+    /// Whether the two masks may share a character.
+    pub fn meets(&self, other: &Self) -> bool {
+        self.ascii & other.ascii != 0 || self.other & other.other != 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
