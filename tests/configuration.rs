@@ -174,6 +174,32 @@ fn a_config_directory_need_hold_only_what_it_changes() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A rule file read beside another (`extract-regions.toml` and
+/// `gazetteer.tsv` beside `lexicon.toml`) is the config directory's when
+/// the directory holds it alone: a broken one stops start-up, and a
+/// changed one takes effect.
+#[test]
+fn a_config_directory_may_override_a_sibling_rule_file_alone() {
+    let dir = std::env::temp_dir().join(format!("fraudstat-sibling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("extract-regions.toml"), "garbage = [\n").unwrap();
+    let s = Settings::load_with_env(Some(&dir), None, env(&[])).unwrap();
+    let err = fraudstat::pipeline::Pipeline::load(&s)
+        .err()
+        .expect("a broken regions file stops start-up");
+    assert!(
+        format!("{err}").contains("extract-regions.toml"),
+        "the error names the file: {err}"
+    );
+    std::fs::remove_file(dir.join("extract-regions.toml")).unwrap();
+    std::fs::write(dir.join("gazetteer.tsv"), "no tabs here\n").unwrap();
+    assert!(
+        fraudstat::pipeline::Pipeline::load(&s).is_err(),
+        "a broken gazetteer stops start-up"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn unknown_settings_stop_start_up_with_the_closest_name() {
     let dir = std::env::temp_dir().join(format!("fraudstat-unknown-{}", std::process::id()));

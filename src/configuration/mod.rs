@@ -401,15 +401,20 @@ impl Settings {
     }
 
     /// Resolves a rule path: absolute paths stay; relative ones are taken
-    /// from the config directory when it has the file, else from the files
-    /// built into the binary.
+    /// from the config directory, else from the files built into the
+    /// binary. The path is the config directory's even where it lacks the
+    /// file ([`built_in::read`] then gives the built-in one), so that the
+    /// files read beside it (`extract-regions.toml` and `gazetteer.tsv`
+    /// beside `lexicon.toml`, `html.toml` beside `clean.toml`) are taken
+    /// from the config directory too: a directory holding only
+    /// `gazetteer.tsv` overrides the gazetteer.
     pub fn rule_path(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
             return path.to_path_buf();
         }
         match &self.config_dir {
-            Some(dir) if dir.join(path).is_file() => dir.join(path),
-            _ => built_in::path(path),
+            Some(dir) => dir.join(path),
+            None => built_in::path(path),
         }
     }
 

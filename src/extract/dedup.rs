@@ -135,14 +135,26 @@ fn merge_pairs(
             let (Some(a), Some(b)) = (body.get(i), body.get(j)) else {
                 continue;
             };
-            let (drop, metric) = match rule(a, b) {
+            let (drop, kept, metric) = match rule(a, b) {
                 None => continue,
-                Some(Dropped::Later) => (i, None),
-                Some(Dropped::Earlier) => (j, None),
-                Some(Dropped::LaterNamingEarlier) => (i, Some(a.metric.clone())),
+                Some(Dropped::Later) => (i, j, None),
+                Some(Dropped::Earlier) => (j, i, None),
+                Some(Dropped::LaterNamingEarlier) => (i, j, Some(a.metric.clone())),
             };
             if let Some(k) = keep.get_mut(drop) {
                 *k = false;
+            }
+            // A headline restated as the body's first line has no time
+            // phrase; the sentence that says the figure again in full
+            // (`于2025年3月17日至28日展开行动，逮捕34人`) does: the fact
+            // kept takes the period its restatement names.
+            let period = body.get(drop).map(|d| d.period.clone());
+            if let Some(period) = period
+                && period.text.is_some()
+                && let Some(k) = body.get_mut(kept)
+                && k.period.text.is_none()
+            {
+                k.period = period;
             }
             if let Some(metric) = metric
                 && let Some(b) = body.get_mut(j)

@@ -304,7 +304,7 @@ fn up_to(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
 /// `同期`: the passage's period in the year the phrase names (`去年同期`
 /// is the year before the passage's), or the passage's period itself.
 fn same_period(phrase: &str, ctx: &Context) -> Span {
-    let Some((Some(from), Some(to))) = ctx.reference else {
+    let Some((Some(from), to)) = ctx.reference else {
         return (None, None);
     };
     let w: Vec<char> = phrase.chars().collect();
@@ -316,7 +316,16 @@ fn same_period(phrase: &str, ctx: &Context) -> Span {
         _ if phrase.starts_with("去年") || phrase.starts_with("上年") => -1,
         _ => 0,
     };
-    (shift_years(from, shift), shift_years(to, shift))
+    match to {
+        Some(to) => (shift_years(from, shift), shift_years(to, shift)),
+        // `2025年以来…同期发案数下降`: the passage's own open period.
+        None if shift == 0 => (Some(from), None),
+        // `今年以来…较去年同期`: that year's span up to the day published.
+        None => (
+            shift_years(from, shift),
+            ctx.published.and_then(|p| shift_years(p, shift)),
+        ),
+    }
 }
 
 fn shift_years(d: NaiveDate, by: i32) -> Option<NaiveDate> {

@@ -1496,3 +1496,47 @@ fn after_a_campaign_began_is_since_its_launch() {
         (Some("“断卡”行动开展后"), Some("2020-10-01"), None)
     );
 }
+
+/// Batch S, written afresh: `今日` on its own is the report's day, and a
+/// bare `同期` after a paragraph opening `2025年以来` is that open period,
+/// not the last closed one the page named.
+#[test]
+fn today_is_the_report_day_and_same_period_follows_an_open_passage() {
+    let got = periods(
+        None,
+        "今日，县公安局举行集中返还仪式，向31名受害人返还资金420余万元。\n\
+         2025年以来，县公安局持续开展打击行动。数据显示，电信网络诈骗案件同期发案数下降近19%。",
+        Some("2025-07-03"),
+        &Hints::default(),
+    );
+    let today = (Some("今日"), Some("2025-07-03"), Some("2025-07-03"));
+    assert_eq!(period_of(&got, 31.0), today);
+    assert_eq!(period_of(&got, 4_200_000.0), today);
+    assert_eq!(
+        period_of(&got, 19.0),
+        (Some("同期"), Some("2025-01-01"), None)
+    );
+}
+
+/// A headline printed again as the body's first line has no time phrase;
+/// the sentence that gives the figure in full does, and the one fact kept
+/// carries it.
+#[test]
+fn a_restated_headline_takes_the_period_of_the_full_sentence() {
+    let got = periods(
+        None,
+        "警方全岛抓获34名嫌犯 冻结240多个银行账户\n\
+         警方于2025年3月17日至28日展开全岛执法行动，抓获34名嫌犯。",
+        Some("2025-04-02"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 34.0),
+        (
+            Some("2025年3月17日至28日"),
+            Some("2025-03-17"),
+            Some("2025-03-28")
+        )
+    );
+    assert_eq!(got.iter().filter(|g| g.0 == 34.0).count(), 1, "{got:?}");
+}

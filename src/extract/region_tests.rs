@@ -881,3 +881,31 @@ fn a_clause_headed_by_quanguo_is_national_on_a_local_page() {
         ]
     );
 }
+
+/// Batch S, written afresh: a provincial release that opens with its own
+/// police and names national bodies only further on, as partners or as
+/// praise (`参与公安部…行动`, `被最高人民检察院写入全国…报告`), is the
+/// province's; one whose lead is a national body's stays national.
+#[test]
+fn national_bodies_named_after_a_local_lead_are_partners_not_the_author() {
+    let text = "过去一年，湖南公安对电信网络诈骗犯罪发起攻势，破获案件6120起。\n\
+                积极参与公安部打击整治境外电诈行动，押解1200余名嫌疑人回湘。\
+                某专案被最高人民法院、最高人民检察院写入全国“两会”报告，\
+                另一专案被公安部列为指导案例。处罚涉“两卡”违法人员5210人次。";
+    check(&[(
+        Page {
+            text,
+            ..Page::default()
+        },
+        "湖南",
+    )]);
+    let text = "公安部近日通报，全国公安机关共破获案件6120起，处罚涉“两卡”违法人员5210人次。\n\
+                湖南公安介绍了经验。";
+    check(&[(
+        Page {
+            text,
+            ..Page::default()
+        },
+        "全国",
+    )]);
+}

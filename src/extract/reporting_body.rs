@@ -693,7 +693,17 @@ impl Resolver {
             add(b.region, w, Evidence::Page);
         }
         // The body a release opens with is its author (`…日，XX县公安局通报`).
+        // The lead paragraph: the first line, at most `lead_chars` long.
+        let lead_end = page
+            .body
+            .iter()
+            .position(|&c| c == '\n')
+            .unwrap_or(page.body.len())
+            .min(self.w.lead_chars);
+        let mut lead_author: Option<String> = None;
+        let mut national_in_lead = false;
         for (k, b) in self.bodies(page.body).into_iter().enumerate() {
+            national_in_lead |= b.national && b.start < lead_end;
             let mut w = if b.national {
                 self.w.national
             } else {
@@ -701,9 +711,13 @@ impl Resolver {
             };
             if k == 0 && b.start < self.w.lead_chars {
                 w += self.w.lead;
+                if !b.national && b.start < lead_end {
+                    lead_author = Some(b.region.clone());
+                }
             }
             add(b.region, w, Evidence::Page);
         }
+        let national_in_title = self.bodies(page.title).iter().any(|b| b.national);
         for s in page.sources {
             let bodies = self.bodies(s);
             if let Some(b) = bodies.into_iter().next() {
@@ -727,6 +741,8 @@ impl Resolver {
             add(r, self.w.host, Evidence::Host);
         }
         self.counties_over_prefectures(&mut tally);
+        let author = lead_author
+            .and_then(|a| tally.iter().find(|t| t.0 == a).map(|t| (a, t.1, t.2)));
         // Earliest evidence wins a tie: entries keep their first-seen order.
         let best = tally
             .into_iter()
@@ -734,6 +750,16 @@ impl Resolver {
                 Some(b) if b.1 >= t.1 => Some(b),
                 _ => Some(t),
             });
+        // A release opening with its own body (`四川公安…破获…`) that names
+        // national bodies and words only further on (`参与公安部…行动`,
+        // `被最高人民检察院写入全国“两会”报告`) speaks for that body: the
+        // national ones are partners or praise, not its author.
+        let best = match (best, author) {
+            (Some(b), Some(a)) if b.0 == "全国" && !national_in_lead && !national_in_title => {
+                Some(a)
+            }
+            (best, _) => best,
+        };
         if let Some((region, score, evidence)) = best
             && score >= self.w.min_score
         {

@@ -143,7 +143,10 @@ pub fn resolve_all(
         if kind == Kind::OpenEnded && span.0.is_some() {
             start = span.0;
         }
-        if span.0.is_some() && span.1.is_some() {
+        // What `同期` refers to: a closed period, or one running on from
+        // its start (`2025年以来`).
+        if span.0.is_some() && (span.1.is_some() || matches!(kind, Kind::OpenEnded | Kind::Current))
+        {
             reference = Some(span);
         }
     }
