@@ -805,3 +805,20 @@ fn a_bulletin_with_section_headings_keeps_its_headline() {
         Some("2021年2月上半月全区电信网络诈骗警情通报")
     );
 }
+
+/// A page whose only credit is the site a breadcrumb trail starts from
+/// (`某某新闻网>>专题>>…`): that site is the source, which is what places
+/// a release speaking of `全省` in its province. A trail starting from
+/// `首页` credits nobody.
+#[test]
+fn a_breadcrumb_names_the_site_where_nothing_else_credits_one() {
+    let c = cleaner();
+    let page = "省高院召开打击治理电信网络诈骗犯罪新闻发布会\n\n\
+                湖北新闻网>>融媒·专题>>2022>>平安建设\n\n\
+                本报讯 7月8日，省高院召开新闻发布会，通报全省法院开展打击治理电信网络诈骗犯罪工作情况。\n\
+                2021年以来，全省法院依法审结电信网络诈骗犯罪案件3589件，5244名被告人被判处刑罚。\n";
+    let a = clean(&c, page);
+    assert_eq!(a.source.as_deref(), Some("湖北新闻网"));
+    let home = page.replace("湖北新闻网>>", "首页>>");
+    assert_eq!(clean(&c, &home).source, None);
+}

@@ -226,7 +226,7 @@ fn is_share_bar(s: &str, rules: &Rules) -> bool {
 }
 
 /// A breadcrumb trail: `首页> IT频道> IT头条 > 正文`.
-fn is_breadcrumb(s: &str) -> bool {
+pub(crate) fn is_breadcrumb(s: &str) -> bool {
     (s.contains('>') || s.contains('›') || s.contains('»'))
         && !s.contains(['，', '。', '；'])
         && s.chars().count() <= 80

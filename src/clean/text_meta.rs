@@ -7,7 +7,9 @@ use regex::Regex;
 
 use super::config::Rules;
 pub use super::line_date::{find_date, split_date_prefix, starts_with_date};
-use super::text::{Analysis, Kind, Line, cjk_count, last_bracket, starts_with_label};
+use super::text::{
+    Analysis, Kind, Line, cjk_count, is_breadcrumb, last_bracket, starts_with_label,
+};
 
 pub use crate::text::date::Shown;
 use crate::text::date::{self, hanzi_small};
@@ -266,6 +268,37 @@ fn source_from_journal(lines: &[Line]) -> Option<String> {
     })
 }
 
+/// The site a breadcrumb trail starts from (`山西新闻网>>融媒·专题>>…`,
+/// `您所在的位置:东南网 > 福清频道 > 正文`): the outlet that published the
+/// page, where no line credits one. Only a trail above the body counts,
+/// and only a first step named like an outlet (`…网`, `…报`), not `首页`.
+fn source_from_breadcrumb(a: &Analysis, rules: &Rules) -> Option<String> {
+    let above = a.body.first().copied().unwrap_or(a.lines.len());
+    a.lines.iter().take(above).find_map(|l| {
+        let t = l.text.trim();
+        if !is_breadcrumb(t) {
+            return None;
+        }
+        let first_sep = t.find(['>', '›', '»', '＞']).unwrap_or(t.len());
+        // A label before the trail (`当前位置：`) ends at its colon.
+        let head = t.get(..first_sep)?;
+        let step = head
+            .rsplit_once([':', '：'])
+            .map_or(head, |(_, after)| after)
+            .trim();
+        let outlet = rules
+            .meta
+            .outlet_suffixes
+            .iter()
+            .any(|suf| !suf.is_empty() && step.ends_with(suf.as_str()));
+        (outlet
+            && cjk_count(step) >= 2
+            && step.chars().count() <= 12
+            && !is_non_source(step, rules))
+        .then(|| step.to_string())
+    })
+}
+
 fn source_from_category(lines: &[Line], rules: &Rules) -> Option<String> {
     let i = lines
         .iter()
@@ -364,6 +397,7 @@ pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
                 .and_then(|&i| a.lines.get(i))
                 .and_then(|l| trailing_credit(&l.text, rules))
         })
+        .or_else(|| source_from_breadcrumb(a, rules))
         .or_else(|| source_from_copyright(&a.lines));
 
     let labelled = head
