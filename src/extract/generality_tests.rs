@@ -544,3 +544,24 @@ fn head_nouns_and_crimes_that_are_not_cases_reported() {
         ],
     );
 }
+
+/// Batch S, written afresh: all criminal and public-order calls are crime at
+/// large, and frauds headed off are intercepted; neither is the number of
+/// fraud cases reported.
+#[test]
+fn all_crime_calls_and_frauds_headed_off_are_not_cases_reported() {
+    check(
+        "今年以来，全县刑事、治安类警情同比分别下降8.4%、9.1%，电信网络诈骗发案同比下降21%。",
+        Script::Hans,
+        &[
+            (8.4, "%", "other", None, None, Some("down")),
+            (9.1, "%", "other", None, None, Some("down")),
+            (21.0, "%", "cases_reported", None, None, Some("down")),
+        ],
+    );
+    check(
+        "社区民警今年已累计阻断针对老年人的诈骗12起。",
+        Script::Hans,
+        &[(12.0, "起", "other", None, None, None)],
+    );
+}
