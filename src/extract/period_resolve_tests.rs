@@ -1540,3 +1540,26 @@ fn a_restated_headline_takes_the_period_of_the_full_sentence() {
     );
     assert_eq!(got.iter().filter(|g| g.0 == 34.0).count(), 1, "{got:?}");
 }
+
+/// Batch S, written afresh: a vague word inside the sentence (`近期破案`)
+/// qualifies a noun; the event date the sentence opens with is the period.
+#[test]
+fn the_opening_event_date_outranks_a_vague_word_inside_the_sentence() {
+    let got = periods(
+        None,
+        "3月5日，县公安局举行返还仪式，将近期破案追回的37万元返还给15名受害群众。",
+        Some("2024-03-06"),
+        &Hints::default(),
+    );
+    let want = (Some("3月5日"), Some("2024-03-05"), Some("2024-03-05"));
+    assert_eq!(period_of(&got, 370_000.0), want);
+    assert_eq!(period_of(&got, 15.0), want);
+    // With no date to open it, the vague word stays and resolves to nothing.
+    let got = periods(
+        None,
+        "县公安局将近期破案追回的37万元返还给15名受害群众。",
+        Some("2024-03-06"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 15.0), (Some("近期"), None, None));
+}

@@ -343,6 +343,20 @@ impl Tracker<'_> {
                 p.end <= f.start && !p.comparison && !self.closed_aside(p, f.start)
             })
         });
+        // `2月27日，…将近期破案追回的58万元…返还`: a vague word inside
+        // the sentence qualifies a noun; the date the sentence opens with
+        // is when the figure's event took place.
+        let in_sentence = match in_sentence {
+            Some(k) if self.look_back.get(k) == Some(&true) => self
+                .starting_in(s_start, s_start + 1)
+                .find(|&o| {
+                    o != k
+                        && self.look_back.get(o) == Some(&false)
+                        && self.phrase(o).is_some_and(|p| !p.comparison && p.end <= f.start)
+                })
+                .or(Some(k)),
+            other => other,
+        };
         // `同期，…`: the sentence's own phrase is the back reference.
         if let Some(k) = in_sentence
             && self.phrase(k).is_some_and(|p| p.start == s_start)
