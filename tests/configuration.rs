@@ -184,9 +184,8 @@ fn a_config_directory_may_override_a_sibling_rule_file_alone() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("extract-regions.toml"), "garbage = [\n").unwrap();
     let s = Settings::load_with_env(Some(&dir), None, env(&[])).unwrap();
-    let err = fraudstat::pipeline::Pipeline::load(&s)
-        .err()
-        .expect("a broken regions file stops start-up");
+    let err =
+        fraudstat::pipeline::Pipeline::load(&s).expect_err("a broken regions file stops start-up");
     assert!(
         format!("{err}").contains("extract-regions.toml"),
         "the error names the file: {err}"

@@ -133,6 +133,18 @@ fn bold(page: &str) -> String {
     out
 }
 
+/// Every printable ASCII character in its full-width form (`ｄａｔｅ
+/// ２０２５－１０－１３`, `４，６１９宗`, `（ｗǎｎｇ）`): pages set all in
+/// full-width forms, as some older portals and Word exports are.
+fn all_full_width(page: &str) -> String {
+    page.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
 fn combined(page: &str) -> String {
     pangu(&bold(&full_width(page)))
 }
@@ -184,6 +196,10 @@ fn variant_writers_change_what_they_should() {
         "抓获嫌疑人 25 人，ETtoday 新聞"
     );
     assert_eq!(full_width("1.5万, 22%"), "１．５万, ２２％");
+    assert_eq!(
+        all_full_width("date 4,619宗(wàn)"),
+        "ｄａｔｅ ４，６１９宗（ｗàｎ）"
+    );
     assert_eq!(bold("1.8萬(wàn)余人"), "**1.8**萬(wàn)余人");
     assert_eq!(
         bold("挽回2000余万元，抓获25人，2024年"),
@@ -202,9 +218,10 @@ fn typographic_variants_score_as_the_plain_corpus() {
         plain.summary(),
         plain.usable_rate()
     );
-    let variants: [(&str, Writer); 6] = [
+    let variants: [(&str, Writer); 7] = [
         ("pangu spacing", pangu),
         ("full-width digits", full_width),
+        ("all ASCII full-width", all_full_width),
         ("Markdown bold", bold),
         ("odd spaces", odd_spaces),
         ("all combined", combined),

@@ -41,13 +41,20 @@ pub fn starts_with_date(s: &str, rules: &Rules) -> bool {
 /// Splits `date 2025-12-24 警方前日…` / `发布时间:2024-11-02 00:06:35 来源…`
 /// into the labelled date and the rest of the line.
 pub fn split_date_prefix(s: &str, rules: &Rules) -> Option<(String, String)> {
+    // Labels are matched width-blind: a page set in full-width forms
+    // writes `ｄａｔｅ` and `Ｄａｔｅ：`.
+    let folded: String = s.chars().map(crate::text::typography::fold).collect();
     let label = rules
         .meta
         .date_labels
         .iter()
-        .filter(|l| !l.is_empty() && s.starts_with(l.as_str()))
+        .filter(|l| !l.is_empty() && folded.starts_with(l.as_str()))
         .max_by_key(|l| l.len())?;
-    let after = s.get(label.len()..)?;
+    let cut = s
+        .char_indices()
+        .nth(label.chars().count())
+        .map_or(s.len(), |(i, _)| i);
+    let after = s.get(cut..)?;
     let trimmed = after.trim_start_matches([' ', '\u{3000}', '\u{a0}', ':', '：']);
     if trimmed.len() == after.len() && !after.is_empty() {
         // `时间过得…`: a label must be followed by a separator.

@@ -174,7 +174,13 @@ fn pinyin_group_end(
         if content.chars().count() > 24 {
             return None;
         }
-        content.push(c);
+        // Full-width pinyin (`（ｗǎｎｇ）`, a page set in full-width Latin)
+        // is read as its ASCII letters.
+        content.push(match c {
+            'ａ'..='ｚ' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        });
         j += 1;
     }
     if j >= chars.len() {
@@ -223,6 +229,9 @@ mod tests {
         assert_eq!(fix("27.4萬(wàn)起"), "27.4萬起");
         assert_eq!(fix("發(fā)布會(huì)"), "發布會");
         assert_eq!(fix("好的(de)人"), "好的人");
+        // Set in full-width forms.
+        assert_eq!(fix("網（ｗǎｎｇ）絡（ｌｕò）"), "網絡");
+        assert_eq!(fix("ＡＢ（ＣＤ）"), "ＡＢ（ＣＤ）");
     }
 
     #[test]

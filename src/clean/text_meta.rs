@@ -670,6 +670,11 @@ mod tests {
         let (meta, rest) = split_date_prefix(line, &r).unwrap_or_default();
         assert_eq!(meta, "发布时间：\u{3000}２０２４年１月５日");
         assert_eq!(rest, "来源：某报");
+        // A Latin label in full-width forms, as a page set all in them has.
+        let line = "ｄａｔｅ ２０２５－１０－１３ 警政署統計，上月受理詐欺案１萬４１０９件";
+        let (meta, rest) = split_date_prefix(line, &r).unwrap_or_default();
+        assert_eq!(meta, "ｄａｔｅ ２０２５－１０－１３");
+        assert!(rest.starts_with("警政署"), "{rest}");
     }
 
     #[test]

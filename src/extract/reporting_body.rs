@@ -741,8 +741,8 @@ impl Resolver {
             add(r, self.w.host, Evidence::Host);
         }
         self.counties_over_prefectures(&mut tally);
-        let author = lead_author
-            .and_then(|a| tally.iter().find(|t| t.0 == a).map(|t| (a, t.1, t.2)));
+        let author =
+            lead_author.and_then(|a| tally.iter().find(|t| t.0 == a).map(|t| (a, t.1, t.2)));
         // Earliest evidence wins a tie: entries keep their first-seen order.
         let best = tally
             .into_iter()

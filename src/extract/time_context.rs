@@ -352,7 +352,9 @@ impl Tracker<'_> {
                 .find(|&o| {
                     o != k
                         && self.look_back.get(o) == Some(&false)
-                        && self.phrase(o).is_some_and(|p| !p.comparison && p.end <= f.start)
+                        && self
+                            .phrase(o)
+                            .is_some_and(|p| !p.comparison && p.end <= f.start)
                 })
                 .or(Some(k)),
             other => other,

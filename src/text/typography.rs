@@ -15,7 +15,9 @@
 //!   ASCII letters or digits (`snake_case`, `2*3`);
 //! - folds full-width digits, Latin letters and the signs numbers use
 //!   (`．` `％` `＋` `－` `／` `＄`) to ASCII; `，` stays, because between two
-//!   numbers it is a list separator far more often than a thousands one;
+//!   numbers it is a list separator far more often than a thousands one,
+//!   except inside a number written all in full-width digits and grouped
+//!   by threes (`４，６１９`), the full-width form of `4,619`;
 //! - removes horizontal space between two "tight" characters (ideographs,
 //!   CJK punctuation, digits, `%`), where the space is typographic only:
 //!   `25 人`, `2024 年 1 月`, `13.5 万元`. It keeps space between two
@@ -241,10 +243,39 @@ fn strip_and_fold(text: &[char]) -> Vec<(char, usize)> {
             i = j;
             continue;
         }
-        kept.push((fold(c), i));
+        let c = if c == '，' && full_width_group_comma(text, i) {
+            ','
+        } else {
+            fold(c)
+        };
+        kept.push((c, i));
         i += 1;
     }
     kept
+}
+
+/// Whether the `，` at `i` groups the thousands of a number written all in
+/// full-width digits (`４，６１９宗`, `２，４００，０００元`): one to three
+/// full-width digits before it, exactly three after it. A page set in
+/// full-width forms widens the ASCII comma of `4,619` into this one;
+/// between ASCII digits `，` stays a list separator.
+fn full_width_group_comma(text: &[char], i: usize) -> bool {
+    let fw = |c: &char| ('０'..='９').contains(c);
+    let before = text
+        .get(..i)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take_while(|c| fw(c))
+        .count();
+    let after = text
+        .get(i + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| fw(c))
+        .count();
+    // The run before may itself follow a grouping comma (`２，４００，０００`).
+    (1..=3).contains(&before) && after == 3 && !text.get(i + 4).is_some_and(char::is_ascii_digit)
 }
 
 /// Whether a `*`/`_` run between `before` and `after` is emphasis rather
@@ -327,6 +358,21 @@ mod tests {
     }
 
     #[test]
+    fn a_full_width_grouping_comma_folds_and_a_list_comma_stays() {
+        assert_eq!(norm("涉款４，４００萬元"), "涉款4,400萬元");
+        assert_eq!(norm("２，４００，０００元"), "2,400,000元");
+        assert_eq!(
+            norm("分別佔４，６１９宗及３，９５１宗"),
+            "分別佔4,619宗及3,951宗"
+        );
+        // Between ASCII digits, or not grouped by threes, it separates a list.
+        assert_eq!(norm("4，619"), "4，619");
+        assert_eq!(norm("１２，３４"), "12，34");
+        assert_eq!(norm("１２３４，５６７"), "1234，567");
+        assert_eq!(norm("１，２３４５"), "1，2345");
+    }
+
+    #[test]
     fn spaces_inside_figures_go() {
         assert_eq!(norm("抓获犯罪嫌疑人 25 人"), "抓获犯罪嫌疑人25人");
         assert_eq!(norm("1 月 21 日"), "1月21日");
@@ -360,7 +406,8 @@ mod tests {
         assert_eq!(norm("１．５万"), "1.5万");
         assert_eq!(norm("３５％"), "35%");
         assert_eq!(norm("ＨＫ＄１２０"), "HK$120");
-        assert_eq!(norm("１２，３４５人"), "12，345人");
+        // Grouped by threes in full-width digits: the full-width `12,345`.
+        assert_eq!(norm("１２，３４５人"), "12,345人");
     }
 
     #[test]
