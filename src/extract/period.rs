@@ -23,6 +23,10 @@ fn has_time_content(w: &[char]) -> bool {
         c.is_ascii_digit()
             || "〇○零一二三四五六七八九十两廿卅年月日号季今去前近目当期来周".contains(*c)
     })
+        // The campaign as the time of its figures (`在行动中冻结…`), as
+        // `行动期间` is.
+        || w.ends_with(&['动', '中'])
+        || w.ends_with(&['案', '中'])
 }
 
 /// Figure spans sorted by start, with the running maximum of their ends

@@ -1357,6 +1357,17 @@ fn a_campaign_launched_on_a_stated_date_starts_there() {
         &Hints::default(),
     );
     assert_eq!(period_of(&got, 40.0).1, None, "an undated campaign");
+    // Batch S: `在行动中` names the campaign as `行动期间` does.
+    let got = periods(
+        None,
+        "警方于2025年3月17日至28日展开全岛执法行动，抓获34名嫌犯。\n警方在行动中冻结240多个涉案银行账户。",
+        Some("2025-04-02"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 240.0),
+        (Some("行动中"), Some("2025-03-17"), Some("2025-03-28"))
+    );
 }
 
 /// A dateline and a bracketed credit before `今年以来` are not part of the
