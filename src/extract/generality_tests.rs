@@ -575,7 +575,14 @@ fn warnings_counted_in_people_are_people_warned() {
         "平台全年预警超2亿人次，下发预警数据3200万人次，发送预警短信3300余条、通缉令预警1700余个。",
         Script::Hans,
         &[
-            (200_000_000.0, "人次", "people_protected", None, Some("over"), None),
+            (
+                200_000_000.0,
+                "人次",
+                "people_protected",
+                None,
+                Some("over"),
+                None,
+            ),
             (32_000_000.0, "人次", "warnings_issued", None, None, None),
             (3300.0, "条", "warnings_issued", None, Some("over"), None),
             (1700.0, "个", "warnings_issued", None, Some("over"), None),

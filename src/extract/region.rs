@@ -557,8 +557,28 @@ fn clause_head(
     let heads = s
         .get(after)
         .is_some_and(|ch| ch.is_ascii_digit() || "同共各立发".contains(*ch))
-        || bodies.clause_head_at(s, after);
+        || bodies.clause_head_at(s, after)
+        || quoted_case_after(s, after);
     (heads && bodies.within(page, &place)).then_some(place)
+}
+
+/// Whether a case named in quotes starts at `i` (`“5·09”专案`, `「0312」案`):
+/// the place before it is the case's, and the clause's subject
+/// (`达州“5·09”专案集中抓获762人`).
+fn quoted_case_after(s: &[char], i: usize) -> bool {
+    if !s
+        .get(i)
+        .is_some_and(|c| matches!(c, '“' | '"' | '「' | '『'))
+    {
+        return false;
+    }
+    let Some(close) = (i + 1..(i + 14).min(s.len())).find(|&k| {
+        s.get(k)
+            .is_some_and(|c| matches!(c, '”' | '"' | '」' | '』'))
+    }) else {
+        return false;
+    };
+    s.get(close + 1) == Some(&'案') || s.get(close + 1..close + 3) == Some(&['专', '案'][..])
 }
 
 /// The sub-area of the page's that governs a figure without naming itself

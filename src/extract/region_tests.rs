@@ -909,3 +909,18 @@ fn national_bodies_named_after_a_local_lead_are_partners_not_the_author() {
         "全国",
     )]);
 }
+
+/// Batch S, written afresh: a city before a case named in quotes
+/// (`衡阳“3·15”专案`) heads the clause; the case's figures are the city's
+/// on the province's page.
+#[test]
+fn a_city_before_a_quoted_case_heads_its_clause() {
+    let page = Page {
+        text: "湖南省公安厅通报，全省破获电信网络诈骗案件6120起。衡阳“3·15”专案集中抓获犯罪嫌疑人312人。",
+        ..Page::default()
+    };
+    assert_eq!(
+        regions(&page),
+        vec![Some("湖南".to_string()), Some("衡阳".to_string())]
+    );
+}
