@@ -589,3 +589,24 @@ fn warnings_counted_in_people_are_people_warned() {
         ],
     );
 }
+
+/// Batch S, written afresh: where the police arrest (`新加坡警方…逮捕`,
+/// with a breakdown in brackets), 逮捕 is their arrest; a procuratorate's
+/// approval of arrest stays other (GUIDE).
+#[test]
+fn an_arrest_by_the_police_is_counted_and_a_procuratorate_approval_is_not() {
+    check(
+        "新加坡警方于11月展开全岛执法行动，逮捕41人（30名男子、11名女子）。",
+        Script::Hans,
+        &[
+            (41.0, "人", "suspects_arrested", None, None, None),
+            (30.0, "名", "suspects_arrested", None, None, None),
+            (11.0, "名", "suspects_arrested", None, None, None),
+        ],
+    );
+    check(
+        "今年以来，市检察院批准逮捕电信网络诈骗犯罪嫌疑人126人。",
+        Script::Hans,
+        &[(126.0, "人", "other", None, None, None)],
+    );
+}

@@ -309,6 +309,8 @@ struct RawMetric {
     fraud_scope: bool,
     #[serde(default)]
     scope_nouns: Vec<String>,
+    #[serde(default)]
+    subjects: Vec<String>,
 }
 
 /// `[metric_scope]`: words that tell fraud from other crime, and words of
@@ -451,6 +453,10 @@ pub struct MetricRule {
     /// Words naming crime at large for this rule alone (`犯罪案件`,
     /// `罪案`): they rule it out unless a fraud word qualifies them.
     pub scope_nouns: Words,
+    /// Who must act for the verb to mean this metric, named in the
+    /// sentence before the verb (`警方…逮捕` is a police arrest, where a
+    /// procuratorate's `逮捕` is not); empty for anyone.
+    pub subjects: Words,
 }
 
 /// A jurisdiction a page may belong to.
@@ -669,6 +675,7 @@ impl Lexicon {
                 not_after_noun: Words::new(&m.not_after_noun),
                 fraud_scope: m.fraud_scope,
                 scope_nouns: Words::new(&m.scope_nouns),
+                subjects: Words::new(&m.subjects),
             })
             .collect();
         let all_verbs: Vec<String> = raw.metric.iter().flat_map(|m| m.verbs.clone()).collect();

@@ -243,7 +243,11 @@ fn by_verb(
             if crosses || (prev_unclaimed && prev_end.is_some_and(|pe| pe > ve)) {
                 break;
             }
-            let excluded = rule.not_nouns.rfind(s, nlo, f.start).is_some()
+            // A verb that means this metric only for some actor (`警方…逮捕`).
+            let unsubjected =
+                !rule.subjects.is_empty() && rule.subjects.rfind(s, c.sent_start, vp).is_none();
+            let excluded = unsubjected
+                || rule.not_nouns.rfind(s, nlo, f.start).is_some()
                 || rule.not_nouns.find(s, f.end, c.nend).is_some()
                 || (f.kind == Kind::Change && rule.not_after_noun.find(s, nlo, f.start).is_some())
                 // The verb's own subject counts too (`勒索案录得1542宗`).
