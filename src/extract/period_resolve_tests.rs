@@ -1574,3 +1574,35 @@ fn the_opening_event_date_outranks_a_vague_word_inside_the_sentence() {
     );
     assert_eq!(period_of(&got, 15.0), (Some("近期"), None, None));
 }
+
+/// Batch U, written afresh: a campaign named without dates inside a
+/// sentence (`在…收网行动中`) yields to the date the sentence gave before
+/// it; a day followed by someone speaking (`今日(18日)表示`,
+/// `发布消息`) is the report's, not its figures'.
+#[test]
+fn an_undated_campaign_yields_to_the_sentence_date_and_a_statement_day_is_no_period() {
+    let got = periods(
+        None,
+        "5月24日凌晨，在“断卡”第二轮收网行动中，市公安局捣毁窝点1个，现场抓获犯罪嫌疑人103名。",
+        Some("2022-05-30"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 103.0),
+        (Some("5月24日"), Some("2022-05-24"), Some("2022-05-24"))
+    );
+    let got = periods(
+        None,
+        "警区督察今日(18日)表示，损失金额最高的一宗案件涉款7400万元。",
+        Some("2025-09-18"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 74_000_000.0), (None, None, None));
+    let got = periods(
+        None,
+        "6月2日，市公安局发布消息：全市公安机关共捣毁诈骗窝点83个。",
+        Some("2016-06-03"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 83.0).0, None);
+}

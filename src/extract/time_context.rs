@@ -209,14 +209,23 @@ pub fn assign(
             })
             .collect(),
         look_back: Vec::new(),
+        vague: Vec::new(),
     };
-    t.look_back = phrases
+    (t.look_back, t.vague) = phrases
         .iter()
         .map(|p| {
             let text = view.simp_slice(p.start, p.end);
-            period_resolve::classify(&text, &lex.periods.period_classes) == Kind::LookBack
+            let kind = period_resolve::classify(&text, &lex.periods.period_classes);
+            let undated_campaign = kind == Kind::Campaign
+                && !text
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || "年月日".contains(c));
+            (
+                kind == Kind::LookBack,
+                kind == Kind::LookBack || undated_campaign,
+            )
         })
-        .collect();
+        .unzip();
     for (i, f) in figs.iter().enumerate() {
         if meter.add(64) {
             break;
@@ -306,6 +315,10 @@ struct Tracker<'a> {
     bare_full_year: Vec<bool>,
     /// Whether each phrase is a look-back (`一年来`).
     look_back: Vec<bool>,
+    /// Whether each phrase is a look-back or a campaign named without a
+    /// date of its own (`近期`, `行动中`): what a dated phrase earlier in
+    /// its sentence outranks.
+    vague: Vec<bool>,
 }
 
 impl Tracker<'_> {
@@ -343,20 +356,23 @@ impl Tracker<'_> {
                 p.end <= f.start && !p.comparison && !self.closed_aside(p, f.start)
             })
         });
-        // `2月27日，…将近期破案追回的58万元…返还`: a vague word inside
-        // the sentence qualifies a noun; the date the sentence opens with
+        // `2月27日，…将近期破案追回的58万元…返还`, `5月24日凌晨，在…收网
+        // 行动中，…抓获103名`: a vague word or an undated campaign inside
+        // the sentence qualifies a noun; the date the sentence gave earlier
         // is when the figure's event took place.
         let in_sentence = match in_sentence {
-            Some(k) if self.look_back.get(k) == Some(&true) => self
-                .starting_in(s_start, s_start + 1)
-                .find(|&o| {
-                    o != k
-                        && self.look_back.get(o) == Some(&false)
-                        && self
-                            .phrase(o)
-                            .is_some_and(|p| !p.comparison && p.end <= f.start)
-                })
-                .or(Some(k)),
+            Some(k) if self.vague.get(k) == Some(&true) => {
+                let k_start = self.phrase(k).map_or(s_start, |p| p.start);
+                self.starting_in(s_start, k_start)
+                    .rev()
+                    .find(|&o| {
+                        self.vague.get(o) == Some(&false)
+                            && self.phrase(o).is_some_and(|p| {
+                                !p.comparison && p.end <= f.start && !self.closed_aside(p, f.start)
+                            })
+                    })
+                    .or(Some(k))
+            }
             other => other,
         };
         // `同期，…`: the sentence's own phrase is the back reference.
