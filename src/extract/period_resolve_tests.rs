@@ -1606,3 +1606,19 @@ fn an_undated_campaign_yields_to_the_sentence_date_and_a_statement_day_is_no_per
     );
     assert_eq!(period_of(&got, 83.0).0, None);
 }
+
+/// Batch U, written afresh: a day on its own (`21日，…`) is a day of the
+/// report's month; `400号码` is a number, not a day.
+#[test]
+fn a_bare_day_is_in_the_report_month_and_a_number_is_no_day() {
+    let got = periods(
+        None,
+        "21日，市公安局举行返还仪式，现场向25名受害人返还资金430余万元。\n关停违规“400号码”7.6万个。",
+        Some("2024-06-21"),
+        &Hints::default(),
+    );
+    let day = (Some("21日"), Some("2024-06-21"), Some("2024-06-21"));
+    assert_eq!(period_of(&got, 25.0), day);
+    assert_eq!(period_of(&got, 4_300_000.0), day);
+    assert_eq!(period_of(&got, 76_000.0).0, None);
+}
