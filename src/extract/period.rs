@@ -172,6 +172,18 @@ pub fn phrases_within(
         if lex.periods.event_before.ending_at(s, a).is_some() {
             continue;
         }
+        // `上周三类诈骗`: last week, three kinds; the numeral before a
+        // counting word is no weekday.
+        let b = if b >= a + 3
+            && s.get(b - 2).is_some_and(|c| matches!(c, '周' | '期'))
+            && s.get(b - 1).is_some_and(|c| "一二三四五六".contains(*c))
+            && s.get(b)
+                .is_some_and(|c| "类种个项大名人起宗件成批次".contains(*c))
+        {
+            b - 1
+        } else {
+            b
+        };
         // `下降至11月份`: the separator belongs to the verb.
         let a = if matches!(s.get(a), Some('至' | '到'))
             && s.get(a + 1)

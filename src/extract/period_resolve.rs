@@ -177,6 +177,8 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
 /// Works out `from` and `to` of a Simplified time phrase in its context.
 pub fn resolve(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
     let phrase = explicit(phrase).map_or(phrase, |(_, dates)| dates);
+    let dated_weekdays = weekdays_as_days(phrase);
+    let phrase = dated_weekdays.as_deref().unwrap_or(phrase);
     match classify(phrase, cls) {
         Kind::Dated => dated(phrase, ctx),
         Kind::Yearless => yearless(phrase, ctx),
@@ -201,6 +203,43 @@ pub fn explicit(phrase: &str) -> Option<(&str, &str)> {
     let inner = rest.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
     let numbered = |t: &str| t.chars().any(|c| digit(c).is_some() || c == '十');
     (!head.is_empty() && !numbered(head) && numbered(inner)).then_some((head, inner))
+}
+
+/// A weekday given with its day in brackets (`上周一(8日)至昨日(17日)`, as
+/// Hong Kong papers date a week's operation) stands for that day: the
+/// phrase with each such weekday replaced by its day (`8日至昨日(17日)`).
+/// `None` when the phrase has none.
+fn weekdays_as_days(phrase: &str) -> Option<String> {
+    const WEEKDAY: &str = "一二三四五六日天";
+    let w: Vec<char> = phrase.chars().collect();
+    let mut out = String::with_capacity(phrase.len());
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(&c) = w.get(i) {
+        // `上周一(`, `周五（`, `星期三(`: the weekday word ends before a bracket.
+        let word_len = [("上星期", 4), ("星期", 3), ("上周", 3), ("周", 2)]
+            .iter()
+            .find(|(lead, _)| {
+                let l: Vec<char> = lead.chars().collect();
+                w.get(i..i + l.len()) == Some(l.as_slice())
+            })
+            .map(|&(_, n)| n);
+        if let Some(n) = word_len
+            && w.get(i + n - 1).is_some_and(|d| WEEKDAY.contains(*d))
+            && w.get(i + n).is_some_and(|b| matches!(b, '(' | '（'))
+            && let Some(close) = (i + n + 1..(i + n + 5).min(w.len()))
+                .find(|&k| w.get(k).is_some_and(|b| matches!(b, ')' | '）')))
+            && w.get(close - 1).is_some_and(|d| matches!(d, '日' | '号'))
+        {
+            out.extend(w.get(i + n + 1..close).unwrap_or_default());
+            changed = true;
+            i = close + 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 /// Row "a date or range with its year": its first day to its last day.
@@ -391,6 +430,18 @@ fn week(w: &[char], ctx: &Context) -> Option<Span> {
     let monday = d.checked_sub_days(chrono::Days::new(
         u64::from(d.weekday().num_days_from_monday()) + back,
     ))?;
+    // `上周五`: one day of that week.
+    let weekday = ["周", "星期"].iter().find_map(|lead| {
+        let after = text.split_once(lead)?.1.chars().next()?;
+        "一二三四五六日天"
+            .chars()
+            .position(|c| c == after)
+            .map(|k| k.min(6))
+    });
+    if let Some(k) = weekday {
+        let day = monday.checked_add_days(chrono::Days::new(k as u64));
+        return Some((day, day));
+    }
     Some((Some(monday), monday.checked_add_days(chrono::Days::new(6))))
 }
 
@@ -399,6 +450,14 @@ fn duration(w: &[char]) -> bool {
     w.iter()
         .any(|c| matches!(c, '年' | '月' | '天' | '周' | '季'))
         && w.iter().any(|c| digit(*c).is_some() || *c == '十')
+        && !weekday(w)
+}
+
+/// Whether the phrase names a weekday (`上周三`, `星期五`): its numeral is
+/// the day of the week, not a count of weeks.
+fn weekday(w: &[char]) -> bool {
+    w.windows(2)
+        .any(|p| matches!(p, ['周' | '期', d] if "一二三四五六日天".contains(*d)))
 }
 
 /// A year as a phrase gives it.
@@ -625,6 +684,31 @@ fn fill_years(pts: &mut [Point], ctx: &Context) {
             p.month = last_month;
         }
         last_month = p.month.or(last_month);
+    }
+    // `8日至昨日(17日)`: a first day with no month takes the later point's
+    // month, or the month before it when the day comes later in a month.
+    let mut next: Option<(Year, u32, u32)> = None;
+    for p in pts.iter_mut().rev() {
+        if p.month.is_none()
+            && let (Some(day), Some((year, month, next_day))) = (p.day, next)
+        {
+            if day <= next_day {
+                p.month = Some(month);
+                p.year = year;
+            } else if month > 1 {
+                p.month = Some(month - 1);
+                p.year = year;
+            } else {
+                p.month = Some(12);
+                p.year = match year {
+                    Year::Known(y) => Year::Known(y - 1),
+                    other => other,
+                };
+            }
+        }
+        if let (Some(m), Some(d)) = (p.month, p.day) {
+            next = Some((p.year, m, d));
+        }
     }
     if pts.iter().all(|p| p.year == Year::Absent) {
         let y = match (ctx.passage_year, ctx.published, pts.last()) {

@@ -1622,3 +1622,32 @@ fn a_bare_day_is_in_the_report_month_and_a_number_is_no_day() {
     assert_eq!(period_of(&got, 4_300_000.0), day);
     assert_eq!(period_of(&got, 76_000.0).0, None);
 }
+
+/// Batch U, written afresh: Hong Kong papers date an operation by weekday
+/// with the day in brackets (`上周一(8日)至昨日(17日)`); a weekday alone
+/// (`上周三`) is that day of last week.
+#[test]
+fn weekdays_with_and_without_their_day_are_days() {
+    let got = periods(
+        None,
+        "警区刑事部于上周一(8日)至昨日(17日)展开拘捕行动，共拘捕39人。\n上周五(12日)，警方拘捕5人。\n上周三，警方拘捕7人。",
+        Some("2025-09-18"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 39.0),
+        (
+            Some("上周一(8日)至昨日(17日)"),
+            Some("2025-09-08"),
+            Some("2025-09-17")
+        )
+    );
+    assert_eq!(
+        period_of(&got, 5.0),
+        (Some("上周五(12日)"), Some("2025-09-12"), Some("2025-09-12"))
+    );
+    assert_eq!(
+        period_of(&got, 7.0),
+        (Some("上周三"), Some("2025-09-10"), Some("2025-09-10"))
+    );
+}
