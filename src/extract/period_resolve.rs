@@ -93,6 +93,10 @@ pub struct Context {
     pub passage_start: Option<NaiveDate>,
     /// The period the passage is about, for `同期`.
     pub reference: Option<Span>,
+    /// The latest date stated with its year before the phrase in its
+    /// passage: a year-less end before it belongs to the year after
+    /// (`2015年10月30日…行动开展7个月以来，截至5月底` ends in 2016).
+    pub passage_latest: Option<NaiveDate>,
 }
 
 /// The row of the spec's table a phrase falls under.
@@ -333,7 +337,13 @@ fn up_to(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
     }
     // `从民国93年到今年3月底为止`: a range ended by an up-to word states its
     // own start, which stands even when its end cannot be resolved.
-    let (from, to) = calendar(rest, ctx);
+    let (from, mut to) = calendar(rest, ctx);
+    if !rest.contains('年')
+        && let (Some(t), Some(latest)) = (to, ctx.passage_latest)
+        && t < latest
+    {
+        to = shift_years(t, 1);
+    }
     let ranged = rest.starts_with(['从', '自', '由']) && rest.contains(['到', '至']);
     let from = if ranged { from } else { None };
     let from = from.or(ctx.passage_start.filter(|s| to.is_none_or(|t| *s <= t)));

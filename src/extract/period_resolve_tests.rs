@@ -686,6 +686,7 @@ fn each_row_of_the_table_resolves() {
             passage_year: year,
             passage_start: opt(start),
             reference: None,
+            passage_latest: None,
         };
         let got_kind = classify(phrase, classes());
         let got = resolve(phrase, &ctx, classes());
@@ -706,6 +707,7 @@ fn same_period_follows_the_passage() {
     let ctx = Context {
         published: opt(PUB),
         reference: Some(reference),
+        passage_latest: None,
         ..Context::default()
     };
     let shifted = (opt(Some("2024-01-01")), opt(Some("2024-10-31")));
@@ -721,6 +723,7 @@ fn same_period_follows_the_passage() {
     let in_october = Context {
         published: opt(PUB),
         reference: Some(october),
+        passage_latest: None,
         ..Context::default()
     };
     assert_eq!(resolve("当月", &in_october, classes()), october);
@@ -1650,4 +1653,25 @@ fn weekdays_with_and_without_their_day_are_days() {
         period_of(&got, 7.0),
         (Some("上周三"), Some("2025-09-10"), Some("2025-09-10"))
     );
+}
+
+/// Batch U, written afresh: a year-less end (`截至5月底`) read with the
+/// passage's year falls before a date the passage stated; it is the next
+/// year's (`2015年10月30日…开展7个月以来，截至5月底` ends in 2016).
+#[test]
+fn a_yearless_end_before_the_passage_date_is_the_next_year() {
+    let got = periods(
+        None,
+        "2015年10月30日，全省专项行动启动。行动开展7个月以来，截至5月底，全市公安机关共捣毁诈骗窝点83个。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 83.0).2, Some("2016-05-31"));
+    let got = periods(
+        None,
+        "2015年3月，全省专项行动启动。截至5月底，全市公安机关共捣毁诈骗窝点83个。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 83.0).2, Some("2015-05-31"));
 }

@@ -39,6 +39,7 @@ pub fn resolve_all(
     let mut year: Option<i32> = None;
     let mut doc_year: Option<i32> = None;
     let mut start: Option<NaiveDate> = None;
+    let mut latest: Option<NaiveDate> = None;
     let mut reference: Option<Span> = None;
     // `上周(7月20日至26日)…上周前三大…`: a relative word the page has given
     // dates for stands for them again further on.
@@ -56,6 +57,7 @@ pub fn resolve_all(
             para = here;
             year = None;
             start = None;
+            latest = None;
         }
         let text = view.simp_slice(p.start, p.end);
         let kind = period_resolve::classify(&text, cls);
@@ -76,6 +78,7 @@ pub fn resolve_all(
             },
             passage_start: start,
             reference,
+            passage_latest: latest,
         };
         let span = match period_resolve::explicit(&text) {
             Some((head, _)) => {
@@ -139,6 +142,7 @@ pub fn resolve_all(
         {
             year = Some(d.year());
             doc_year = year;
+            latest = latest.max(Some(d));
         }
         if kind == Kind::OpenEnded && span.0.is_some() {
             start = span.0;
