@@ -718,11 +718,40 @@ fn unit_after(lex: &Lexicon, s: &[char], n: &Num) -> Option<UnitRead> {
     } else if is_money_without_unit(lex, s, n, q, mult) {
         set("元", Kind::Money, 0);
         read.bare_money = true;
+    } else if suffix_len == 0 && gender_breakdown(s, n, q) {
+        // `27男12女`: the men and women of a count, with no counting word.
+        read.end = q;
     } else {
         return None;
     }
     read.value *= mult;
     Some(read)
+}
+
+/// Whether the number at `n` is one half of a breakdown by sex written
+/// without counting words (`39名被捕人包括27男12女`, `8男3女共11人被捕`):
+/// a number before `男` followed by a number before `女`, or the second
+/// of those.
+fn gender_breakdown(s: &[char], n: &Num, q: usize) -> bool {
+    let digit = |c: &char| c.is_ascii_digit() || is_chinese_digit(*c);
+    match s.get(q) {
+        Some('男') => {
+            let after = q + 1;
+            let run = s
+                .get(after..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| digit(c))
+                .count();
+            run > 0 && s.get(after + run) == Some(&'女')
+        }
+        Some('女') => {
+            n.start >= 2
+                && s.get(n.start - 1) == Some(&'男')
+                && s.get(n.start - 2).is_some_and(digit)
+        }
+        _ => false,
+    }
 }
 
 /// `三成` is 30 %; `三成三` is 33 %.

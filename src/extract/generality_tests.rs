@@ -625,3 +625,25 @@ fn publicity_messages_are_other_and_dens_struck_are_destroyed() {
         ],
     );
 }
+
+/// Batch U, written afresh: Hong Kong releases break a count down by sex
+/// with no counting word (`8男3女共11人被捕`); each part is a figure of the
+/// count's metric. A `男` with no second number after it is no breakdown.
+#[test]
+fn a_breakdown_by_sex_without_counting_words_takes_the_count_metric() {
+    check(
+        "警方採取行動，9男4女共13人被捕，涉款逾300萬元。",
+        Script::Hant,
+        &[
+            (9.0, "", "suspects_arrested", None, None, None),
+            (4.0, "", "suspects_arrested", None, None, None),
+            (13.0, "人", "suspects_arrested", None, None, None),
+            (3_000_000.0, "元", "other", Some("CNY"), Some("over"), None),
+        ],
+    );
+    check(
+        "警方拘捕5人，其中3男子涉嫌洗黑錢。",
+        Script::Hant,
+        &[(5.0, "人", "suspects_arrested", None, None, None)],
+    );
+}

@@ -776,7 +776,37 @@ pub fn assign(
         }
         out.push(f);
     }
+    breakdowns_by_sex(s, seg, &mut out);
     out
+}
+
+/// `27男12女`, `8男3女共11人被捕`: the men and women of a count take the
+/// metric of the nearest count of people in their sentence, which they
+/// break down.
+fn breakdowns_by_sex(s: &[char], seg: &Segments, figs: &mut [Figure]) {
+    let is_part = |f: &Figure| {
+        f.kind == Kind::Count && f.unit.is_empty() && matches!(s.get(f.end), Some('男' | '女'))
+    };
+    for i in 0..figs.len() {
+        let Some(f) = figs.get(i).filter(|f| is_part(f)) else {
+            continue;
+        };
+        let sent = seg.sentence_of(f.start);
+        let total = figs
+            .iter()
+            .filter(|g| {
+                !is_part(g)
+                    && g.kind == Kind::Count
+                    && matches!(g.unit.as_str(), "人" | "名")
+                    && g.metric != "other"
+                    && seg.sentence_of(g.start) == sent
+            })
+            .min_by_key(|g| g.start.abs_diff(f.start))
+            .map(|g| g.metric.clone());
+        if let (Some(m), Some(f)) = (total, figs.get_mut(i)) {
+            f.metric = m;
+        }
+    }
 }
 
 impl Ctx {
