@@ -147,12 +147,23 @@ fn merge_pairs(
             // A headline restated as the body's first line has no time
             // phrase; the sentence that says the figure again in full
             // (`于2025年3月17日至28日展开行动，逮捕34人`) does: the fact
-            // kept takes the period its restatement names.
+            // kept takes the period its restatement names. So does a lead
+            // with a vague phrase (`开展…工作7个月以来`) restated with a
+            // resolved one (`截至5月底`).
             let period = body.get(drop).map(|d| d.period.clone());
+            // A relative phrase (`去年`) left open for want of a publication
+            // date still says which period it is: it stays.
+            let resolved = |p: &crate::model::Period| p.from.is_some() || p.to.is_some();
+            let relative = |p: &crate::model::Period| {
+                p.text
+                    .as_deref()
+                    .is_some_and(|t| t.contains(['今', '去', '前', '上', '本', '昨', '明']))
+            };
             if let Some(period) = period
                 && period.text.is_some()
                 && let Some(k) = body.get_mut(kept)
-                && k.period.text.is_none()
+                && (k.period.text.is_none()
+                    || (!resolved(&k.period) && !relative(&k.period) && resolved(&period)))
             {
                 k.period = period;
             }

@@ -1675,3 +1675,28 @@ fn a_yearless_end_before_the_passage_date_is_the_next_year() {
     );
     assert_eq!(period_of(&got, 83.0).2, Some("2015-05-31"));
 }
+
+/// Batch U, written afresh: a lead with a vague phrase (`开展…工作7个月
+/// 以来`) restated with a resolved one (`截至5月底`) keeps the resolved
+/// period; a relative phrase left open for want of a date (`去年`) stays.
+#[test]
+fn a_restated_figure_keeps_the_resolved_period_over_a_vague_one() {
+    let got = periods(
+        None,
+        "开展打击治理工作7个月以来，全市公安机关共捣毁诈骗窝点83个。\n\
+         2015年10月30日，专项行动启动。截至5月底，全市公安机关共捣毁诈骗窝点83个，刑拘犯罪嫌疑人270名。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 83.0),
+        (Some("截至5月底"), None, Some("2016-05-31"))
+    );
+    let got = periods(
+        None,
+        "去年，反诈中心联同16间银行成立平台。\n二〇二三年六月，参与平台的银行由五间扩展至16间。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 16.0).0, Some("去年"));
+}
