@@ -647,3 +647,17 @@ fn a_breakdown_by_sex_without_counting_words_takes_the_count_metric() {
         &[(5.0, "人", "suspects_arrested", None, None, None)],
     );
 }
+
+/// Batch U, written afresh: `电信网络新型违法犯罪`, the 2015–2016 name of
+/// telecom fraud, scopes a count as fraud; police deployed are not arrests.
+#[test]
+fn the_old_name_of_telecom_fraud_counts_and_police_deployed_do_not() {
+    check(
+        "今年1至8月，区公安分局共受理电信网络新型违法犯罪案件436起，共出动警力3200余人次。",
+        Script::Hans,
+        &[
+            (436.0, "起", "cases_reported", None, None, None),
+            (3200.0, "人次", "other", None, Some("over"), None),
+        ],
+    );
+}
