@@ -184,7 +184,9 @@ const ROWS: &[Row] = &[
     ("拦截涉诈出境人员360人。", 360.0, "人", "outbound_intercepted"),
     // Harder phrasings: figure before its noun, long lists, mixed items.
     ("全年共发出各类预警3.2万条。", 32_000.0, "条", "warnings_issued"),
-    ("全市共预警潜在受害群众3.6万人次。", 36_000.0, "人次", "warnings_issued"),
+    // People warned, counted as people (GUIDE: `people warned … N人/人次`
+    // are people_protected; messages, `预警指令…条`, are warnings_issued).
+    ("全市共预警潜在受害群众3.6万人次。", 36_000.0, "人次", "people_protected"),
     ("下发预警指令5600余条，劝阻群众5200余人。", 5_200.0, "人", "people_protected"),
     ("下发预警指令5600余条，劝阻群众5200余人。", 5_600.0, "条", "warnings_issued"),
     ("向市民發出超過3,000次防騙警示。", 3_000.0, "次", "warnings_issued"),
@@ -332,7 +334,7 @@ const ROWS: &[Row] = &[
     ("成功为85宗个案冻结超过9800万港元。", 85.0, "宗", "other"),
     ("成功为85宗个案冻结超过9800万港元。", 98_000_000.0, "元", "funds_frozen"),
     // Warnings against people, cases in other wordings, Taiwan shorthand.
-    ("今年共预警1.2万人次，劝阻成功9800人次。", 12_000.0, "人次", "warnings_issued"),
+    ("今年共预警1.2万人次，劝阻成功9800人次。", 12_000.0, "人次", "people_protected"),
     ("今年共预警1.2万人次，劝阻成功9800人次。", 9_800.0, "人次", "people_protected"),
     ("发出预警信息3.2万余条，涉及群众2.1万人。", 21_000.0, "人", "other"),
     ("今年共发生电信网络诈骗案件1200起。", 1_200.0, "起", "cases_reported"),
