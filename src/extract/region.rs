@@ -317,6 +317,21 @@ pub fn resolve_page(
         (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),
         // The crawler's filing says more than a jurisdiction's default.
         (Some(f), Some((_, How::Default))) => Some(f.region),
+        // A local release (`上半年，全省公安机关…`, `市反诈骗中心…`) that
+        // names neither its place nor a national body is some place's the
+        // page does not tell: unknown, not the country's.
+        // National words named only in passing (`“国家反诈中心”APP注册…`)
+        // are no national body either.
+        (None, Some((r, How::Default | How::National)))
+            if r == "全国"
+                && (count_in(&lex.regions.scope_words, page.body) > 0
+                    || bodies.speaks_locally(page.body))
+                && ![page.title, page.body]
+                    .iter()
+                    .any(|t| bodies.bodies_in(t).iter().any(|b| b.national)) =>
+        {
+            None
+        }
         (_, Some((r, _))) => Some(r),
         (Some(f), None) => Some(f.region),
         (None, None) => None,

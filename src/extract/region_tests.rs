@@ -924,3 +924,26 @@ fn a_city_before_a_quoted_case_heads_its_clause() {
         vec![Some("湖南".to_string()), Some("衡阳".to_string())]
     );
 }
+
+/// Batches U and W, written afresh: a local release that names neither
+/// its place nor a national body (`全省公安机关…`, `市反诈骗中心…`, a
+/// national app named in passing) has an unknown region, not 全国.
+#[test]
+fn a_local_release_naming_no_place_has_no_region() {
+    for text in [
+        "上半年，全省公安机关破获电信网络诈骗案件3072起，“国家反诈中心”APP注册人数已达全省常住人口一半以上。",
+        "去年，市反诈骗中心紧急止付涉案资金1200万元。",
+    ] {
+        let got = regions(&Page {
+            text,
+            ..Page::default()
+        });
+        assert!(got.iter().all(Option::is_none), "{text}: {got:?}");
+    }
+    // A national body that reports stays national.
+    let got = regions(&Page {
+        text: "公安部通报，上半年全国公安机关破获电信网络诈骗案件13.2万起。",
+        ..Page::default()
+    });
+    assert!(got.iter().all(|r| r.as_deref() == Some("全国")), "{got:?}");
+}

@@ -479,6 +479,14 @@ impl Resolver {
             .flatten()
     }
 
+    /// Whether `s` speaks as a city's or county's body (`市公安局`,
+    /// `我县`, `市反诈骗中心`), whether or not it names the place.
+    pub fn speaks_locally(&self, s: &[char]) -> bool {
+        [&self.city_scope, &self.county_scope]
+            .iter()
+            .any(|w| w.find(s, 0, s.len()).is_some())
+    }
+
     pub fn local_scope(&self, s: &[char]) -> Option<String> {
         let count = |w: &Words| {
             let mut n = 0;
