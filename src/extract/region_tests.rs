@@ -947,3 +947,16 @@ fn a_local_release_naming_no_place_has_no_region() {
     });
     assert!(got.iter().all(|r| r.as_deref() == Some("全国")), "{got:?}");
 }
+
+/// Batch W, written afresh: a county-level city speaks of itself as `全市`
+/// and `我市`; named in full (`建德市`), it is the page's region, not the
+/// prefecture above it.
+#[test]
+fn a_county_level_city_speaking_as_the_city_is_itself() {
+    let page = Page {
+        text: "4月28日，我市召开打击治理电信网络诈骗工作会议，副市长、市公安局局长出席。\
+               人民银行建德市支行、移动建德分公司作交流发言。今年一季度，全市受理电信网络诈骗案件102起。",
+        ..Page::default()
+    };
+    assert_eq!(regions(&page), vec![Some("建德".to_string())]);
+}

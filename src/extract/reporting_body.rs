@@ -542,6 +542,13 @@ impl Resolver {
                 {
                     place.short.clone()
                 }
+                // A county-level city (`建德市`) speaks of itself as `全市`
+                // too: named in full, it is the city that speaks.
+                (super::gazetteer::Level::Prefecture, super::gazetteer::Level::County)
+                    if m.named.full && place.name.ends_with('市') =>
+                {
+                    place.short.clone()
+                }
                 (super::gazetteer::Level::Prefecture, super::gazetteer::Level::County)
                     if !place.parent.is_empty() =>
                 {
