@@ -822,3 +822,15 @@ fn a_breadcrumb_names_the_site_where_nothing_else_credits_one() {
     let home = page.replace("湖北新闻网>>", "首页>>");
     assert_eq!(clean(&c, &home).source, None);
 }
+
+/// A byline opened by the outlet's news-flash mark (`臨汾新聞網訊(記者
+/// 范韶華)`) credits the outlet by its name, without the mark or bracket.
+#[test]
+fn a_news_flash_byline_credits_the_outlet_by_name() {
+    let c = cleaner();
+    let page = "全市打擊治理工作會議要求\n深化綜合治理 密切協作配合\n臨汾新聞網訊(記者 范韶華)\n\
+                1月14日下午,我市隨即召開電視電話會議,全市共破獲案件12944起。\n";
+    let a = clean(&c, page);
+    assert_eq!(a.source.as_deref(), Some("臨汾新聞網"));
+    assert_eq!(a.author.as_deref(), Some("范韶華"));
+}

@@ -228,6 +228,12 @@ fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<Str
     let outlet = before
         .split(['、', '／', '/', ' ', '·'])
         .map(str::trim)
+        // `臨汾新聞網訊(記者 范韶華)`: the outlet's news-flash mark and the
+        // bracket opening the byline are not its name.
+        .map(|s| {
+            s.trim_end_matches(['(', '（'])
+                .trim_end_matches(['讯', '訊'])
+        })
         .find(|s| !s.is_empty())
         .filter(|s| cjk_count(s) + s.chars().filter(char::is_ascii_alphabetic).count() >= 2)
         .filter(|s| !is_non_source(s, rules))

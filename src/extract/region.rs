@@ -312,6 +312,19 @@ pub fn resolve_page(
         {
             Some(r)
         }
+        // A city's outlet (`臨汾新聞網`) on a page speaking as the city
+        // throughout (`我市…全市…副市長`) is the city's, though it names a
+        // national meeting in passing.
+        (Some(f), Some((_, How::National)))
+            if f.evidence == Evidence::SourcePlace
+                && !lex
+                    .regions
+                    .provinces
+                    .contains(&f.region.chars().collect::<Vec<_>>())
+                && bodies.speaks_locally_throughout(page.body) =>
+        {
+            Some(f.region)
+        }
         // National words outweigh the place in an outlet's name.
         (Some(f), Some((r, How::National))) if f.evidence <= Evidence::SourcePlace => Some(r),
         (Some(f), _) if f.evidence != Evidence::Hint => Some(f.region),

@@ -960,3 +960,17 @@ fn a_county_level_city_speaking_as_the_city_is_itself() {
     };
     assert_eq!(regions(&page), vec![Some("建德".to_string())]);
 }
+
+/// Batch W, written afresh: a city's outlet on a page that speaks as the
+/// city throughout is the city's, though the page names a national
+/// meeting in passing.
+#[test]
+fn a_city_outlet_on_a_page_speaking_as_the_city_is_the_city() {
+    let page = Page {
+        text: "1月14日下午，在收听收看了全国、全省电视电话会议后，我市随即召开会议，副市长出席。\
+               2019年，全市共破获各类网络电信诈骗案件1294起。",
+        source: Some("临汾新闻网"),
+        ..Page::default()
+    };
+    assert_eq!(regions(&page), vec![Some("临汾".to_string())]);
+}

@@ -487,6 +487,25 @@ impl Resolver {
             .any(|w| w.find(s, 0, s.len()).is_some())
     }
 
+    /// Whether `s` speaks as a city's or county's body throughout: at least
+    /// `min_scope` of its words (`我市…全市…副市长`).
+    pub fn speaks_locally_throughout(&self, s: &[char]) -> bool {
+        [&self.city_scope, &self.county_scope].iter().any(|w| {
+            let mut n = 0;
+            let mut i = 0;
+            while i < s.len() && n < self.min_scope {
+                match w.find(s, i, s.len()) {
+                    Some((at, len)) => {
+                        n += 1;
+                        i = at + len.max(1);
+                    }
+                    None => break,
+                }
+            }
+            n >= self.min_scope
+        })
+    }
+
     pub fn local_scope(&self, s: &[char]) -> Option<String> {
         let count = |w: &Words| {
             let mut n = 0;
@@ -756,6 +775,7 @@ impl Resolver {
             add(r, self.w.host, Evidence::Host);
         }
         self.counties_over_prefectures(&mut tally);
+        tracing::trace!(?tally, "reporting-body evidence");
         let author =
             lead_author.and_then(|a| tally.iter().find(|t| t.0 == a).map(|t| (a, t.1, t.2)));
         // Earliest evidence wins a tie: entries keep their first-seen order.
