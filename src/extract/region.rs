@@ -782,14 +782,18 @@ pub fn assign(
             // administrative level (`北京市公安局…`); the page's own body
             // in the same sentence keeps the page region.
             let mut other: Option<String> = None;
-            let sent_text: String = s
-                .get(sent_start..f.start)
-                .map(|w| w.iter().collect())
-                .unwrap_or_default();
-            if page.is_some_and(|p| sent_text.contains(p.as_str())) {
-                return page.cloned();
-            }
-            let mut i = sent_start;
+            // Where the page's own area is named in the sentence, a body
+            // of another area counts only after it (`全国公安机关…行动开展
+            // 以来，青海省公安厅…抓获291名` is Qinghai's).
+            let page_named_at = page.and_then(|p| {
+                let pc: Vec<char> = p.chars().collect();
+                let w = s.get(sent_start..f.start)?;
+                (0..w.len())
+                    .rev()
+                    .find(|&k| w.get(k..k + pc.len()) == Some(pc.as_slice()))
+                    .map(|k| sent_start + k + pc.len())
+            });
+            let mut i = page_named_at.unwrap_or(sent_start);
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
                     let admin = lex
@@ -811,6 +815,9 @@ pub fn assign(
             }
             if other.is_some() {
                 return other;
+            }
+            if page_named_at.is_some() {
+                return page.cloned();
             }
             // `除酒泉同比下降4.34%外`: an area set apart before the figure.
             if let Some((cp, _)) = lex.regions.except.rfind(s, clo, f.start)

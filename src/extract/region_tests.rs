@@ -974,3 +974,22 @@ fn a_city_outlet_on_a_page_speaking_as_the_city_is_the_city() {
     };
     assert_eq!(regions(&page), vec![Some("临汾".to_string())]);
 }
+
+/// Batch W, written afresh: on a national page, a province's body named
+/// after the national words of its sentence (`全国公安机关…行动开展以来，
+/// 青海省公安厅…抓获291名`) did what the figures count.
+#[test]
+fn a_province_body_after_the_national_words_of_its_sentence_governs() {
+    let page = Page {
+        text: "记者从公安部新闻发布会获悉，全国公安机关“断流”专案行动开展以来，\
+               青海省公安厅抽调精干警力成立工作专班，抓获犯罪嫌疑人291名。",
+        ..Page::default()
+    };
+    assert_eq!(regions(&page), vec![Some("青海".to_string())]);
+    // The national words after the body speak for the country.
+    let page = Page {
+        text: "青海省公安厅介绍，全国公安机关共抓获犯罪嫌疑人2.1万名。",
+        ..Page::default()
+    };
+    assert_eq!(regions(&page), vec![Some("全国".to_string())]);
+}
