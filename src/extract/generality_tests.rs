@@ -661,3 +661,22 @@ fn the_old_name_of_telecom_fraud_counts_and_police_deployed_do_not() {
         ],
     );
 }
+
+/// Batch W, written afresh: a procuratorate's supervision work and cases a
+/// suspect is tied to are not the cases reported.
+#[test]
+fn supervision_work_and_cases_tied_to_a_suspect_are_not_cases_reported() {
+    check(
+        "区检察院受理民事监督案件9件，受理案件线索78件。",
+        Script::Hans,
+        &[
+            (9.0, "件", "other", None, None, None),
+            (78.0, "件", "other", None, None, None),
+        ],
+    );
+    check(
+        "警方相信他涉嫌与20多宗网上拍卖骗案有关。",
+        Script::Hans,
+        &[(20.0, "宗", "other", None, Some("over"), None)],
+    );
+}
