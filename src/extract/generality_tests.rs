@@ -616,10 +616,11 @@ fn an_arrest_by_the_police_is_counted_and_a_procuratorate_approval_is_not() {
 #[test]
 fn publicity_messages_are_other_and_dens_struck_are_destroyed() {
     check(
-        "全年发送反诈宣传短信86万余条，推送预警指令3.2万条，打击“猫池”窝点214个。",
+        "全年发送反诈宣传短信86万余条，发送反诈信息2亿条，推送预警指令3.2万条，打击“猫池”窝点214个。",
         Script::Hans,
         &[
             (860_000.0, "条", "other", None, Some("over"), None),
+            (200_000_000.0, "条", "other", None, None, None),
             (32_000.0, "条", "warnings_issued", None, None, None),
             (214.0, "个", "dens_destroyed", None, None, None),
         ],
