@@ -173,6 +173,23 @@ async fn broker_stop_app_and_start_app_mid_stream_loses_nothing() {
     app.close().await;
 }
 
+/// Replaces `w` with a fresh worker when it has exited, as an orchestrator
+/// would; it must have exited non-zero after a stalled recovery, saying
+/// so. Returns the exited worker.
+fn restart_if_stalled(app: &TestApp, w: &mut WorkerProcess) -> Option<WorkerProcess> {
+    let status = w.try_exited()?;
+    assert!(!status.success(), "a worker stopped with success");
+    assert!(
+        has_log(
+            w,
+            "broker connection not recovered in time; stopping for a restart"
+        ),
+        "{:#?}",
+        w.logs()
+    );
+    Some(std::mem::replace(w, app.spawn_worker()))
+}
+
 /// Waits until `w` and the workers it replaced have finished `n` messages,
 /// replacing `w` when it exits after a stalled recovery (it must say so),
 /// as an orchestrator would; the exited ones go to `retired`.
@@ -188,17 +205,8 @@ async fn wait_for_progress_restarting(
         if done >= n {
             return;
         }
-        if let Some(status) = w.try_exited() {
-            assert!(!status.success(), "a worker stopped with success");
-            assert!(
-                has_log(
-                    w,
-                    "broker connection not recovered in time; stopping for a restart"
-                ),
-                "{:#?}",
-                w.logs()
-            );
-            retired.push(std::mem::replace(w, app.spawn_worker()));
+        if let Some(old) = restart_if_stalled(app, w) {
+            retired.push(old);
         }
         assert!(
             tokio::time::Instant::now() < deadline,
@@ -225,17 +233,7 @@ async fn supervise(
             ledger.missing()
         );
         for w in workers.iter_mut() {
-            if let Some(status) = w.try_exited() {
-                assert!(!status.success(), "a worker stopped with success");
-                assert!(
-                    has_log(
-                        w,
-                        "broker connection not recovered in time; stopping for a restart"
-                    ),
-                    "{:#?}",
-                    w.logs()
-                );
-                *w = app.spawn_worker();
+            if restart_if_stalled(app, w).is_some() {
                 restarts += 1;
             }
         }
