@@ -209,12 +209,15 @@ pub fn explicit(phrase: &str) -> Option<(&str, &str)> {
     (!head.is_empty() && !numbered(head) && numbered(inner)).then_some((head, inner))
 }
 
+/// The numerals of the days of the week after `周` / `星期`, Monday first
+/// (`日` and `天` both Sunday).
+const WEEKDAYS: &str = "一二三四五六日天";
+
 /// A weekday given with its day in brackets (`上周一(8日)至昨日(17日)`, as
 /// Hong Kong papers date a week's operation) stands for that day: the
 /// phrase with each such weekday replaced by its day (`8日至昨日(17日)`).
 /// `None` when the phrase has none.
 fn weekdays_as_days(phrase: &str) -> Option<String> {
-    const WEEKDAY: &str = "一二三四五六日天";
     let w: Vec<char> = phrase.chars().collect();
     let mut out = String::with_capacity(phrase.len());
     let mut changed = false;
@@ -229,7 +232,7 @@ fn weekdays_as_days(phrase: &str) -> Option<String> {
             })
             .map(|&(_, n)| n);
         if let Some(n) = word_len
-            && w.get(i + n - 1).is_some_and(|d| WEEKDAY.contains(*d))
+            && w.get(i + n - 1).is_some_and(|d| WEEKDAYS.contains(*d))
             && w.get(i + n).is_some_and(|b| matches!(b, '(' | '（'))
             && let Some(close) = (i + n + 1..(i + n + 5).min(w.len()))
                 .find(|&k| w.get(k).is_some_and(|b| matches!(b, ')' | '）')))
@@ -443,10 +446,7 @@ fn week(w: &[char], ctx: &Context) -> Option<Span> {
     // `上周五`: one day of that week.
     let weekday = ["周", "星期"].iter().find_map(|lead| {
         let after = text.split_once(lead)?.1.chars().next()?;
-        "一二三四五六日天"
-            .chars()
-            .position(|c| c == after)
-            .map(|k| k.min(6))
+        WEEKDAYS.chars().position(|c| c == after).map(|k| k.min(6))
     });
     if let Some(k) = weekday {
         let day = monday.checked_add_days(chrono::Days::new(k as u64));
@@ -467,7 +467,7 @@ fn duration(w: &[char]) -> bool {
 /// the day of the week, not a count of weeks.
 fn weekday(w: &[char]) -> bool {
     w.windows(2)
-        .any(|p| matches!(p, ['周' | '期', d] if "一二三四五六日天".contains(*d)))
+        .any(|p| matches!(p, ['周' | '期', d] if WEEKDAYS.contains(*d)))
 }
 
 /// A year as a phrase gives it.

@@ -490,23 +490,12 @@ impl Resolver {
     /// Whether `s` speaks as a city's or county's body throughout: at least
     /// `min_scope` of its words (`我市…全市…副市长`).
     pub fn speaks_locally_throughout(&self, s: &[char]) -> bool {
-        [&self.city_scope, &self.county_scope].iter().any(|w| {
-            let mut n = 0;
-            let mut i = 0;
-            while i < s.len() && n < self.min_scope {
-                match w.find(s, i, s.len()) {
-                    Some((at, len)) => {
-                        n += 1;
-                        i = at + len.max(1);
-                    }
-                    None => break,
-                }
-            }
-            n >= self.min_scope
-        })
+        let (city, county) = self.scope_counts(s);
+        city.max(county) >= self.min_scope
     }
 
-    pub fn local_scope(&self, s: &[char]) -> Option<String> {
+    /// How many city and county scope words `s` holds, without overlap.
+    fn scope_counts(&self, s: &[char]) -> (usize, usize) {
         let count = |w: &Words| {
             let mut n = 0;
             let mut i = 0;
@@ -521,7 +510,11 @@ impl Resolver {
             }
             n
         };
-        let (city, county) = (count(&self.city_scope), count(&self.county_scope));
+        (count(&self.city_scope), count(&self.county_scope))
+    }
+
+    pub fn local_scope(&self, s: &[char]) -> Option<String> {
+        let (city, county) = self.scope_counts(s);
         if city.max(county) < self.min_scope {
             return None;
         }
@@ -718,7 +711,9 @@ impl Resolver {
                 None => tally.push((region, w, ev)),
             }
         };
-        for b in self.bodies(page.title) {
+        let title_bodies = self.bodies(page.title);
+        let national_in_title = title_bodies.iter().any(|b| b.national);
+        for b in title_bodies {
             let w = if b.national {
                 self.w.national
             } else {
@@ -751,7 +746,6 @@ impl Resolver {
             }
             add(b.region, w, Evidence::Page);
         }
-        let national_in_title = self.bodies(page.title).iter().any(|b| b.national);
         for s in page.sources {
             let bodies = self.bodies(s);
             if let Some(b) = bodies.into_iter().next() {
