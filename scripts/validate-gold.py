@@ -15,7 +15,7 @@ KINDS = {"count", "money", "percent", "change"}
 APPROX = {None, "over", "about", "under"}
 DIR = {None, "up", "down"}
 PER = {None, "day", "month"}
-CUR = {None, "CNY", "HKD", "TWD", "MOP", "SGD", "USD", "EUR"}
+CUR = {None, "CNY", "HKD", "TWD", "MOP", "SGD", "USD", "EUR", "MYR"}
 def iso(d):
     if d is None: return True
     try: datetime.date.fromisoformat(d); return True

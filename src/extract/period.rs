@@ -184,8 +184,13 @@ pub fn phrases_within(
         } else {
             b
         };
-        // `下降至11月份`: the separator belongs to the verb.
+        // `下降至11月份`: the separator belongs to the verb. Opening a
+        // clause (`，至2020年9月，刑事案件发案172起`) it is `截至`, up to.
+        let opens_clause = a == 0
+            || s.get(a - 1)
+                .is_some_and(|c| "，,。；;：:！？!?\n（(".contains(*c) || c.is_whitespace());
         let a = if matches!(s.get(a), Some('至' | '到'))
+            && !(opens_clause && s.get(a) == Some(&'至'))
             && s.get(a + 1)
                 .is_some_and(|c| c.is_ascii_digit() || "〇○零一二三四五六七八九十两".contains(*c))
         {

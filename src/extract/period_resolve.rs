@@ -134,10 +134,13 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
     if cls.same_period.find(&w, 0, w.len()).is_some() {
         return Kind::SamePeriod;
     }
-    if cls
-        .up_to_starts
-        .iter()
-        .any(|p| phrase.starts_with(p.as_str()))
+    // `至今` is open-ended; `至今年5月`, `至2020年9月` are up to a point.
+    let since_now = phrase.starts_with("至今") && !phrase.starts_with("至今年");
+    if !since_now
+        && cls
+            .up_to_starts
+            .iter()
+            .any(|p| phrase.starts_with(p.as_str()))
         || cls
             .up_to_endings
             .iter()
@@ -500,6 +503,9 @@ struct Point {
     end: bool,
     /// `初`: early in it, with no day to end on.
     early: bool,
+    /// `上旬` / `中旬` / `下旬`: the first, second or third ten days of
+    /// its month (1 to 3).
+    dekad: Option<u32>,
 }
 
 impl Point {
@@ -644,6 +650,14 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
             }
             '底' | '末' => cur.end = true,
             '初' => cur.early = true,
+            '旬' if cur.month.is_some() && cur.day.is_none() => {
+                cur.dekad = match before {
+                    Some('上') => Some(1),
+                    Some('中') => Some(2),
+                    Some('下') => Some(3),
+                    _ => None,
+                };
+            }
             '至' | '到' | '—' | '－' | '-' | '~' | '～' if !cur.is_empty() || !num.is_empty() =>
             {
                 if !num.is_empty() {
@@ -777,13 +791,17 @@ fn calendar(phrase: &str, ctx: &Context) -> Span {
         if p.end && p.month.is_none() {
             return ymd(y, 12, 31);
         }
-        ymd(y, p.month.unwrap_or(1), p.day.unwrap_or(1))
+        let first = p.dekad.map_or(1, |k| 10 * (k - 1) + 1);
+        ymd(y, p.month.unwrap_or(1), p.day.unwrap_or(first))
     };
     let end_of = |p: &Point| -> Option<NaiveDate> {
         let y = p.year.known()?;
         match (p.month, p.day) {
             (Some(m), Some(d)) => ymd(y, m, d),
-            (Some(m), None) => last_day(y, m),
+            (Some(m), None) => match p.dekad {
+                Some(k @ (1 | 2)) => ymd(y, m, 10 * k),
+                _ => last_day(y, m),
+            },
             (None, None) => ymd(y, 12, 31),
             (None, Some(_)) => None,
         }

@@ -443,6 +443,54 @@ const TABLE: &[Row<'static>] = &[
         Some("2020-05-01"),
         None,
     ),
+    // A bare 至 opening a clause is `截至`; `至今` stays open-ended.
+    (
+        "至2019年10月",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2019-10-31"),
+    ),
+    (
+        "至今年5月",
+        PUB,
+        None,
+        None,
+        Kind::UpTo,
+        None,
+        Some("2025-05-31"),
+    ),
+    ("至今", PUB, None, None, Kind::OpenEnded, None, None),
+    // The ten-day thirds of a month: 上旬 1–10, 中旬 11–20, 下旬 21 to its end.
+    (
+        "2023年2月下旬",
+        PUB,
+        None,
+        None,
+        Kind::Dated,
+        Some("2023-02-21"),
+        Some("2023-02-28"),
+    ),
+    (
+        "今年6月中旬",
+        PUB,
+        None,
+        None,
+        Kind::Relative,
+        Some("2025-06-11"),
+        Some("2025-06-20"),
+    ),
+    (
+        "3月上旬",
+        PUB,
+        Some(2024),
+        None,
+        Kind::Yearless,
+        Some("2024-03-01"),
+        Some("2024-03-10"),
+    ),
     // Up to a point: the passage's start where stated, to that day.
     (
         "截至2023年底",
@@ -1699,4 +1747,31 @@ fn a_restated_figure_keeps_the_resolved_period_over_a_vague_one() {
         &Hints::default(),
     );
     assert_eq!(period_of(&got, 16.0).0, Some("去年"));
+}
+
+/// Batch X, written afresh: `至` opening a clause is `截至`, up to that
+/// point; after a verb (`下降至`) it belongs to the verb.
+#[test]
+fn a_clause_opening_zhi_is_up_to_a_point() {
+    let got = periods(
+        None,
+        "2019年辖区电诈发案154起；至2020年9月，辖区电诈发案128起。",
+        Some("2020-10-10"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 128.0),
+        (Some("至2020年9月"), None, Some("2020-09-30"))
+    );
+    assert_eq!(
+        period_of(&got, 154.0),
+        (Some("2019年"), Some("2019-01-01"), Some("2019-12-31"))
+    );
+    let got = periods(
+        None,
+        "今年以来，全市电诈发案数下降至3月份的41起。",
+        Some("2024-05-10"),
+        &Hints::default(),
+    );
+    assert_ne!(period_of(&got, 41.0).0, Some("至3月份"));
 }

@@ -377,6 +377,31 @@ fn hong_kong_macau_taiwan_and_singapore_bodies_name_their_region() {
             },
             "新加坡",
         ),
+        // Malaysia's Chinese press: national police report for Malaysia,
+        // never for China; a state's or district's police for their own.
+        (
+            Page {
+                text: "(吉隆坡3日訊)全國警察商業罪案調查部總監指出，警方從年初至上個月28日，共接獲1萬零106宗詐騙案投報，損失高達8億6624萬令吉。",
+                hant: true,
+                ..Page::default()
+            },
+            "马来西亚",
+        ),
+        (
+            Page {
+                text: "(新山6日讯)柔佛州总警长指出，柔州今年首月的诈骗案暴增至534宗，损失额高达2643万令吉。",
+                ..Page::default()
+            },
+            "柔佛",
+        ),
+        (
+            Page {
+                text: "(麻坡12日訊)今年截至4月30日為止，麻坡警區共針對92起欺騙案展開調查，損失數額達252萬令吉。其中33起涉及“澳門騙局”的電話詐騙。",
+                hant: true,
+                ..Page::default()
+            },
+            "麻坡",
+        ),
     ]);
 }
 
@@ -399,10 +424,12 @@ fn a_sentence_naming_another_body_keeps_its_region() {
 fn the_gazetteer_loads_with_every_level() {
     let g = Gazetteer::from_file(&root().join("config/gazetteer.tsv")).expect("gazetteer loads");
     let count = |l: Level| g.places().iter().filter(|p| p.level == l).count();
-    // 34 province-level areas and Singapore; 333 prefectures and Taiwan's
-    // 22 counties and cities; about 2,850 counties and districts.
-    assert_eq!(count(Level::Province), 35);
-    assert!((350..=370).contains(&count(Level::Prefecture)));
+    // 34 province-level areas, Singapore and Malaysia; 333 prefectures,
+    // Taiwan's 22 counties and cities and Malaysia's 16 states and
+    // territories (with their press's abbreviations); about 2,850 counties
+    // and districts.
+    assert_eq!(count(Level::Province), 36);
+    assert!((370..=390).contains(&count(Level::Prefecture)));
     assert!((2800..=2900).contains(&count(Level::County)));
     let short = |n: &str| g.lookup(n).map(|p| p.short.clone());
     assert_eq!(short("成都市").as_deref(), Some("成都"));
@@ -417,6 +444,12 @@ fn the_gazetteer_loads_with_every_level() {
     );
     // 台州 and 泰州 spell the same: neither is read from a host.
     assert!(g.by_pinyin("taizhou").is_none());
+    // Malaysia's states, their abbreviations and police districts.
+    assert_eq!(short("柔佛州").as_deref(), Some("柔佛"));
+    assert_eq!(short("柔州").as_deref(), Some("柔佛"));
+    assert_eq!(g.lookup("麻坡").map(|p| p.parent.as_str()), Some("柔佛"));
+    // Chinese places keep their names (`彭州` is Sichuan's, not Pahang's).
+    assert_eq!(g.lookup("彭州").map(|p| p.province.as_str()), Some("四川"));
 }
 
 /// The region reader's places are the gazetteer's provinces and
