@@ -449,7 +449,7 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
     if lex.credit_after.at(s, f.end).is_some() {
         return None;
     }
-    if is_pair_pronoun(lex, s, &f, clause_lo) {
+    if is_pair_pronoun(lex, s, &f, clause_lo) || is_story_pair(lex, s, &f) {
         return None;
     }
     let lo = if short_line {
@@ -517,6 +517,14 @@ fn is_pair_pronoun(lex: &Lexicon, s: &[char], f: &Figure, clause_lo: usize) -> b
         || after_name
         || lex.pair_before.ending_at(s, f.start).is_some()
         || lex.pair_after.at(s, f.end).is_some()
+}
+
+/// `兩名男子走進支行`, `两位民警赶到`: a pair written out in words before a
+/// description of people is two characters of a story, not a count. Digits
+/// (`擒獲3名嫌疑男子`) stay counts.
+fn is_story_pair(lex: &Lexicon, s: &[char], f: &Figure) -> bool {
+    lex.story_counts.at(s, f.start) == Some(f.end.saturating_sub(f.start))
+        && lex.story_people.at(s, f.end).is_some()
 }
 
 /// What follows a numeral: its unit and kind, and where they end.

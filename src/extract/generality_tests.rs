@@ -681,3 +681,29 @@ fn supervision_work_and_cases_tied_to_a_suspect_are_not_cases_reported() {
         &[(20.0, "宗", "other", None, Some("over"), None)],
     );
 }
+
+/// Batch X, written afresh: two people written out in words before a
+/// description (`兩名男子`, `两位民警`) are characters of a story; a count
+/// in digits stays; `四处` is "everywhere"; `蓝天二号` names a campaign,
+/// its 二号 is no day.
+#[test]
+fn story_pairs_and_campaign_numbers_are_no_statistics() {
+    let got = extract(
+        "一名老人和兩名年輕男子走進支行，要取現金7.86萬元。兩位民警趕到網點，老人便和兩名男子四處輾轉。",
+        Script::Hant,
+    );
+    let values: Vec<(f64, String)> = got.iter().map(|s| (s.value, s.unit.clone())).collect();
+    assert_eq!(values, vec![(78_600.0, "元".to_string())], "{got:?}");
+    let got = extract("民警蹲守多时，成功擒获3名嫌疑男子。", Script::Hans);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got.first().map(|s| s.metric.as_str()),
+        Some("suspects_arrested")
+    );
+    let got = extract("“蓝天二号”收网行动共到案犯罪嫌疑人265名。", Script::Hans);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got.iter().all(|s| s.period.text.as_deref() != Some("二号")),
+        "{got:?}"
+    );
+}

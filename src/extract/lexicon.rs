@@ -282,6 +282,10 @@ struct RawNot {
     #[serde(default)]
     pair_after: Vec<String>,
     #[serde(default)]
+    story_counts: Vec<String>,
+    #[serde(default)]
+    story_people: Vec<String>,
+    #[serde(default)]
     slogan_max_value: f64,
     #[serde(default)]
     slogan_reach: usize,
@@ -554,6 +558,10 @@ pub struct Lexicon {
     /// follows (`马某山、马某虎2人`).
     pub(crate) pair_after_name: Words,
     pub(crate) pair_after: Words,
+    /// A pair named as characters of a story (`两名男子`): the counts.
+    pub(crate) story_counts: Words,
+    /// ... and the descriptions of people that follow them.
+    pub(crate) story_people: Words,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
     /// Words that make a crime fraud (`诈`, `骗案`).
@@ -756,6 +764,8 @@ impl Lexicon {
             pair_pronouns: Words::new(&raw.not_statistics.pair_pronouns),
             pair_before: Words::new(&raw.not_statistics.pair_before),
             pair_after_name: Words::new(&raw.not_statistics.pair_after_name),
+            story_counts: Words::new(&raw.not_statistics.story_counts),
+            story_people: Words::new(&raw.not_statistics.story_people),
             pair_after: Words::new(&raw.not_statistics.pair_after),
             metrics,
             all_verbs: Words::new(&all_verbs),

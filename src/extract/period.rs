@@ -6,6 +6,7 @@ use super::candidate::Figure;
 use super::lexicon::Lexicon;
 use super::sentence::is_clause_break;
 use crate::budget::{Budget, Meter};
+use crate::text::chars::is_han;
 
 /// A time phrase found in the text.
 #[derive(Debug, Clone)]
@@ -170,6 +171,9 @@ pub fn phrases_within(
             continue;
         }
         if lex.periods.event_before.ending_at(s, a).is_some() {
+            continue;
+        }
+        if is_name_number(s, a, w) {
             continue;
         }
         // `上周三类诈骗`: last week, three kinds; the numeral before a
@@ -386,6 +390,21 @@ fn byte_to_char(text: &str, bytes: &[usize]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// `蓝天二号`, `长安三号`: a day written in Chinese numerals with 号 right
+/// after a name's characters numbers the name (a campaign, a ship), not a
+/// day; a day stands after a month, a separator or a clause boundary.
+fn is_name_number(s: &[char], a: usize, w: &[char]) -> bool {
+    let bare_day = w.last() == Some(&'号')
+        && w.len() >= 2
+        && w.iter()
+            .take(w.len() - 1)
+            .all(|c| "〇○零一二三四五六七八九十两廿卅".contains(*c));
+    bare_day
+        && a.checked_sub(1)
+            .and_then(|k| s.get(k))
+            .is_some_and(|&c| is_han(c) && !"月至到和及与、或于在是从自".contains(c))
 }
 
 /// Whether the day at `[a, b)` is the report's own date (a dateline

@@ -224,6 +224,56 @@ const MIN_PROVINCE_SCOPE: usize = 2;
 /// The lead of a body where a dateline or credit names the outlet's place.
 const LEAD_CHARS: usize = 60;
 
+/// Where a release about one police station names it: its title, or this
+/// many characters of its body.
+const STATION_LEAD_CHARS: usize = 300;
+
+/// A release about one police station's work (`宁波市公安局鄞州分局百丈派出所
+/// 民警…`, `据百丈派出所所长介绍，…辖区电诈发案96起`) speaks for the
+/// station's own area, as the corpus labels a station's figures with its
+/// area (`秀江`): the station named in the title or lead, and named again
+/// (or its `派出所` spoken of twice more) further on. A station a city's
+/// release quotes in passing is named later, or once.
+fn lead_station(lex: &Lexicon, page: &PageFacts<'_>) -> Option<String> {
+    let suffix = &lex.regions.minor_body_suffixes;
+    let lead = page.body.get(..STATION_LEAD_CHARS).unwrap_or(page.body);
+    let name = [page.title, lead].into_iter().find_map(|s| {
+        (0..s.len()).find_map(|i| {
+            suffix.at(s, i)?;
+            let mut a = i;
+            while a > 0
+                && i - a < 4
+                && s.get(a - 1).is_some_and(|&c| {
+                    is_han(c) && !"局安区县市镇乡所队省州的和及与在为由".contains(c)
+                })
+            {
+                a -= 1;
+            }
+            let name = s.get(a..i)?;
+            // `200多家派出所`: a count of stations, no name.
+            let counted = a
+                .checked_sub(1)
+                .and_then(|k| s.get(k))
+                .is_some_and(|c| c.is_ascii_digit() || "十百千万".contains(*c))
+                || name.iter().any(|c| "多家个余些几数座".contains(*c));
+            (name.len() >= 2
+                && !counted
+                && !lex.regions.not_places.contains(name)
+                && !name
+                    .first()
+                    .is_some_and(|c| "各该辖本我当属等全".contains(*c)))
+            .then(|| name.iter().collect::<String>())
+        })
+    })?;
+    let station = format!("{name}派出所");
+    let named = occurrences(page.title, &name) + occurrences(page.body, &name);
+    let stations = occurrences(page.body, "派出所");
+    (named >= 2 || stations >= 3)
+        .then_some(())
+        .filter(|_| occurrences(page.body, &station) + occurrences(page.title, &station) >= 1)
+        .map(|_| name)
+}
+
 /// The page's reporting jurisdiction: the reporting body read from the
 /// text, source line and host ([`reporting_body`]) where the page names
 /// one, else what the text's heuristics make of it ([`page_region_how`]),
@@ -244,6 +294,9 @@ pub fn resolve_page(
         .or_else(|| page_region_how(lex, page.title, juris, &known));
     if let Some((r, How::Jurisdiction)) = &guess {
         return Some(r.clone());
+    }
+    if let Some(station) = lead_station(lex, page) {
+        return Some(station);
     }
     let found = bodies.resolve(page);
     // `全区公安机关…其中，拉萨市…日喀则市…山南市…`: a province-wide bulletin

@@ -1026,3 +1026,27 @@ fn a_province_body_after_the_national_words_of_its_sentence_governs() {
     };
     assert_eq!(regions(&page), vec![Some("全国".to_string())]);
 }
+
+/// Batch X, written afresh: a release about one police station's work,
+/// naming it in its lead and again later, speaks for the station's area;
+/// a city's release that counts its stations (`200多家派出所`) or quotes
+/// one in passing stays the city's.
+#[test]
+fn a_police_station_release_is_the_station_area() {
+    check(&[
+        (
+            Page {
+                text: "近日，温州市公安局鹿城分局松台派出所民警走进社区开展反诈宣传。\n据松台派出所所长介绍，2023年辖区电诈发案85起，2024年辖区电诈发案61起。",
+                ..Page::default()
+            },
+            "松台",
+        ),
+        (
+            Page {
+                text: "温州市公安局通报，全市200多家派出所组建反诈小组，今年以来全市破获电诈案件1200起。",
+                ..Page::default()
+            },
+            "温州",
+        ),
+    ]);
+}
