@@ -188,20 +188,7 @@ pub fn phrases_within(
         } else {
             b
         };
-        // `下降至11月份`: the separator belongs to the verb. Opening a
-        // clause (`，至2020年9月，刑事案件发案172起`) it is `截至`, up to.
-        let opens_clause = a == 0
-            || s.get(a - 1)
-                .is_some_and(|c| "，,。；;：:！？!?\n（(".contains(*c) || c.is_whitespace());
-        let a = if matches!(s.get(a), Some('至' | '到'))
-            && !(opens_clause && s.get(a) == Some(&'至'))
-            && s.get(a + 1)
-                .is_some_and(|c| c.is_ascii_digit() || "〇○零一二三四五六七八九十两".contains(*c))
-        {
-            a + 1
-        } else {
-            a
-        };
+        let a = after_verb_separator(s, a);
         taken.push((a, b));
         taken_end = taken_end.max(b);
     }
@@ -390,6 +377,24 @@ fn byte_to_char(text: &str, bytes: &[usize]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// `下降至11月份`: a separator after a verb belongs to the verb, so the
+/// phrase starts after it. Opening a clause (`，至2020年9月，刑事案件发案
+/// 172起`) 至 is `截至`, up to, and stays.
+fn after_verb_separator(s: &[char], a: usize) -> usize {
+    let opens_clause = a == 0
+        || s.get(a - 1)
+            .is_some_and(|c| "，,。；;：:！？!?\n（(".contains(*c) || c.is_whitespace());
+    if matches!(s.get(a), Some('至' | '到'))
+        && !(opens_clause && s.get(a) == Some(&'至'))
+        && s.get(a + 1)
+            .is_some_and(|c| c.is_ascii_digit() || "〇○零一二三四五六七八九十两".contains(*c))
+    {
+        a + 1
+    } else {
+        a
+    }
 }
 
 /// `蓝天二号`, `长安三号`: a day written in Chinese numerals with 号 right
