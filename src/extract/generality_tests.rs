@@ -707,3 +707,20 @@ fn story_pairs_and_campaign_numbers_are_no_statistics() {
         "{got:?}"
     );
 }
+
+/// Batch X, written afresh: people a passive arrest acts on are arrested,
+/// whatever names them (`该团伙19人已被警方依法刑事拘留`); suspects
+/// (`嫌犯`) handed over from abroad are repatriated.
+#[test]
+fn people_in_a_passive_arrest_and_suspects_handed_over() {
+    check(
+        "目前，该团伙19人已被警方依法刑事拘留。",
+        Script::Hans,
+        &[(19.0, "人", "suspects_arrested", None, None, None)],
+    );
+    check(
+        "缅甸再次移交352名电信诈骗嫌犯。",
+        Script::Hans,
+        &[(352.0, "名", "suspects_repatriated", None, None, None)],
+    );
+}

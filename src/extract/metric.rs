@@ -173,13 +173,16 @@ fn verb_after(
             f.kind == Kind::Money && lex.money_nouns_after.at(s, vp + vl).is_some()
         })
     };
-    let (vp, _) = found
-        .or_else(|| passive.and_then(|(lo, hi)| rule.verbs.find(s, lo, hi)))
-        .or_else(modifier)?;
+    let in_passive = passive.and_then(|(lo, hi)| rule.verbs.find(s, lo, hi));
+    let (vp, _) = found.or(in_passive).or_else(modifier)?;
+    // `该团伙19人已被警方依法刑事拘留`: people the passive acts on are its
+    // noun, whatever names them.
+    let passive_people = in_passive.is_some_and(|(p, _)| p == vp) && unit_is_noun(rule, f);
     let noun_ok = rule.nouns.is_empty()
         || rule.nouns.find(s, f.end, vp).is_some()
         || rule.nouns.rfind(s, c.wlo, f.start).is_some()
-        || (!rule.after && unit_is_noun(rule, f));
+        || (!rule.after && unit_is_noun(rule, f))
+        || passive_people;
     let in_scope = !out_of_scope(lex, rule, s, &[(c.wlo, f.start), (f.end, vp)]);
     (noun_ok && in_scope).then(|| vp - f.end + 4)
 }

@@ -379,17 +379,22 @@ fn byte_to_char(text: &str, bytes: &[usize]) -> Vec<usize> {
     out
 }
 
-/// `下降至11月份`: a separator after a verb belongs to the verb, so the
+/// `下降至11月份`, `增至去年的6,862宗`: a separator after a verb belongs
+/// to the verb, so the
 /// phrase starts after it. Opening a clause (`，至2020年9月，刑事案件发案
 /// 172起`) 至 is `截至`, up to, and stays.
 fn after_verb_separator(s: &[char], a: usize) -> usize {
     let opens_clause = a == 0
         || s.get(a - 1)
             .is_some_and(|c| "，,。；;：:！？!?\n（(".contains(*c) || c.is_whitespace());
+    // `运行至今`: since then, not up to a point.
+    let since_now = s.get(a + 1) == Some(&'今') && s.get(a + 2) != Some(&'年');
     if matches!(s.get(a), Some('至' | '到'))
         && !(opens_clause && s.get(a) == Some(&'至'))
-        && s.get(a + 1)
-            .is_some_and(|c| c.is_ascii_digit() || "〇○零一二三四五六七八九十两".contains(*c))
+        && !since_now
+        && s.get(a + 1).is_some_and(|c| {
+            c.is_ascii_digit() || "〇○零一二三四五六七八九十两今去前本上".contains(*c)
+        })
     {
         a + 1
     } else {

@@ -1775,3 +1775,19 @@ fn a_clause_opening_zhi_is_up_to_a_point() {
     );
     assert_ne!(period_of(&got, 41.0).0, Some("至3月份"));
 }
+
+/// Batch X, written afresh: `增至去年的6,862宗`: the 至 belongs to the
+/// verb; the figure is last year's.
+#[test]
+fn a_rise_to_last_year_is_last_year() {
+    let got = periods(
+        None,
+        "本港科技罪案由2002年的272宗增至去年的6,862宗。",
+        Some("2016-12-01"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 6862.0),
+        (Some("去年"), Some("2015-01-01"), Some("2015-12-31"))
+    );
+}
