@@ -260,6 +260,16 @@ impl Extractor {
             )
             .map(|p| (p, t.figs.is_empty()))
         });
+        // A bulletin opening with its period (`2025年6月份，袁州区共发…`)
+        // covers the figures of its later paragraphs likewise.
+        let doc = doc.or_else(|| {
+            time_context::lead_period(
+                lex,
+                (&body.view, &body.seg, &body.phrases, &body.figs),
+                published,
+            )
+            .map(|p| (p, true))
+        });
         if let Some((doc, whole_body)) = doc {
             for (st, _) in body_stats
                 .iter_mut()

@@ -884,6 +884,20 @@ fn an_explicit_back_reference_takes_the_previous_period_and_another_word_does_no
         period_of(&got, 620_000_000.0),
         (Some("今年1至9月"), Some("2025-01-01"), Some("2025-09-30"))
     );
+    // A bulletin opening with its period covers the later paragraphs
+    // through that (`a_bulletin_opening_with_its_period_…`), not through
+    // `另外`: where the period does not open the text, `另外` takes none.
+    assert_eq!(period_of(&got, 8000.0).0, Some("今年1至9月"));
+    let got = periods(
+        None,
+        "省公安厅10月15日召开新闻发布会，通报打击治理电信网络诈骗工作情况。今年1至9月，全省破获案件5100起。\n同期，全省冻结涉案资金6.2亿元。\n另外，民警走访群众8000人次。",
+        Some("2025-10-15"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 620_000_000.0),
+        (Some("今年1至9月"), Some("2025-01-01"), Some("2025-09-30"))
+    );
     assert_eq!(period_of(&got, 8000.0), (None, None, None));
 }
 
@@ -1790,4 +1804,30 @@ fn a_rise_to_last_year_is_last_year() {
         period_of(&got, 6862.0),
         (Some("去年"), Some("2015-01-01"), Some("2015-12-31"))
     );
+}
+
+/// Batch Z, written afresh: a bulletin with no title that opens with its
+/// period (`2024年9月份，某区共发…`) covers the breakdowns of its later
+/// paragraphs, as a title's period does; a lead opening with one day (an
+/// event) covers nothing else.
+#[test]
+fn a_bulletin_opening_with_its_period_covers_its_later_paragraphs() {
+    let got = periods(
+        None,
+        "2024年9月份，全区共发生电信网络诈骗案件31起，比上月下降4起。\n发案类型\n刷单返利占比41%，虚假投资理财占比19%。\n受害人中，男性12人，女性19人。",
+        Some("2024-10-08"),
+        &Hints::default(),
+    );
+    let month = (Some("2024年9月份"), Some("2024-09-01"), Some("2024-09-30"));
+    assert_eq!(period_of(&got, 31.0), month);
+    assert_eq!(period_of(&got, 41.0), month);
+    assert_eq!(period_of(&got, 19.0), month);
+    let got = periods(
+        None,
+        "9月5日，县公安局抓获犯罪嫌疑人6名。\n县公安局共走访群众120人次。",
+        Some("2024-10-08"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 6.0).1, Some("2024-09-05"));
+    assert_ne!(period_of(&got, 120.0).0, Some("9月5日"));
 }

@@ -9,7 +9,8 @@
 //! forward); for a list item, the period of the paragraph introducing the
 //! list; for a sentence that opens with an explicit back reference
 //! (`同期`, `此间`), the previous figure's period. The title's period covers
-//! the body when the title is a report for that period. Everything is one
+//! the body when the title is a report for that period, and so does the
+//! period a bulletin's text opens with ([`lead_period`]). Everything is one
 //! pass over the phrases and one over the figures.
 
 use chrono::{Datelike, NaiveDate};
@@ -570,4 +571,38 @@ pub fn title_period(
         p,
         spans.get(k).copied().unwrap_or((None, None)),
     ))
+}
+
+/// How far into its paragraph the phrase that opens a bulletin may stand
+/// (`报告指出，2023年，…`).
+const LEAD_PHRASE_REACH: usize = 12;
+
+/// The period a bulletin opens with (`2025年6月份，袁州区共发26起…`,
+/// `报告指出，2023年，…审结…`): the first time phrase, opening the paragraph
+/// of the first figure, when it resolves to a span of days. Like a title's
+/// period, it covers the figures of later paragraphs that name no time of
+/// their own (the breakdowns of a monthly report, the chapters of a work
+/// report); the caller decides which.
+pub fn lead_period(
+    lex: &Lexicon,
+    body: (&View, &Segments, &[Phrase], &[Figure]),
+    published: Option<NaiveDate>,
+) -> Option<Period> {
+    let (view, seg, phrases, figs) = body;
+    let first = figs.first()?;
+    let para = seg
+        .sentence_of(first.num_start)
+        .and_then(|k| seg.sentences.get(k))
+        .map(|x| x.para)?;
+    let &(pa, _) = seg.paragraphs.get(para)?;
+    let (k, p) = phrases.iter().enumerate().find(|(_, p)| !p.comparison)?;
+    if p.start < pa || p.start > pa + LEAD_PHRASE_REACH || p.end > first.start {
+        return None;
+    }
+    let spans = resolve_all(lex, view, seg, phrases, published);
+    let span = spans.get(k).copied()?;
+    match span {
+        (Some(from), Some(to)) if from < to => Some(period_of(view, p, span)),
+        _ => None,
+    }
 }
