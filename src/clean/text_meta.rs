@@ -212,6 +212,31 @@ fn bracket_credit(text: &str, rules: &Rules) -> Option<String> {
     (outlet_like && cjk_count(&name) >= 2 && name.chars().count() <= 16).then_some(name)
 }
 
+/// `神农架新闻网(神农架融媒体中心)(记者 吴冠宇 …)针对…`: an outlet that
+/// opens the first paragraph, right before a bracketed byline, credits
+/// the article as a byline line would.
+fn lead_byline(text: &str, rules: &Rules) -> Option<String> {
+    let open = text.find(['(', '（'])?;
+    let name = text.get(..open)?.trim().trim_end_matches(['讯', '訊']);
+    let window: String = text.get(open..)?.chars().take(40).collect();
+    let bylined = rules
+        .meta
+        .byline_words
+        .iter()
+        .any(|w| !w.is_empty() && window.contains(w.as_str()));
+    let outlet_like = rules
+        .meta
+        .outlet_suffixes
+        .iter()
+        .any(|s| !s.is_empty() && name.ends_with(s.as_str()));
+    (bylined
+        && outlet_like
+        && cjk_count(name) >= 2
+        && name.chars().count() <= 16
+        && !is_non_source(name, rules))
+    .then(|| name.to_string())
+}
+
 fn byline_parts(text: &str, rules: &Rules) -> Option<(Option<String>, Option<String>)> {
     let m = &rules.meta;
     let mut words: Vec<&String> = m.byline_words.iter().filter(|w| !w.is_empty()).collect();
@@ -393,6 +418,7 @@ pub fn extract(a: &Analysis, rules: &Rules) -> PageMeta {
 
     let source = source_from_labels(head, rules)
         .or_else(|| prose.iter().find_map(|l| bracket_credit(&l.text, rules)))
+        .or_else(|| prose.first().and_then(|l| lead_byline(&l.text, rules)))
         .or_else(|| dl.as_ref().and_then(|d| d.outlet.clone()))
         .or_else(|| source_from_bylines(head, rules))
         .or_else(|| source_from_journal(head))
@@ -775,6 +801,25 @@ mod tests {
         );
         assert_eq!(d("1月5日,广州铁路警方通报"), None);
         assert_eq!(d("据悉,今年1月5日电信诈骗"), None);
+    }
+
+    /// Batch Z, written afresh: an outlet opening the first paragraph
+    /// before a bracketed byline credits the article; a body or a place
+    /// opening a sentence with an aside does not.
+    #[test]
+    fn an_outlet_before_a_lead_byline_is_the_source() {
+        let r = rules();
+        let l = |s: &str| lead_byline(s, &r);
+        assert_eq!(
+            l("神农架新闻网(神农架融媒体中心)(记者 吴明 通讯员 柳青)针对当前…").as_deref(),
+            Some("神农架新闻网")
+        );
+        assert_eq!(
+            l("临汾新闻网讯(记者 范华)近日，…").as_deref(),
+            Some("临汾新闻网")
+        );
+        assert_eq!(l("县公安局(反诈中心)近日破获案件3起。"), None);
+        assert_eq!(l("近日，市民张某(化名)被骗，记者了解到…"), None);
     }
 
     #[test]

@@ -1050,3 +1050,22 @@ fn a_police_station_release_is_the_station_area() {
         ),
     ]);
 }
+
+/// Batch Z, written afresh: an outlet opening the text before its
+/// bracketed byline (`神农架新闻网(记者 …)`) credits the page; a county's
+/// outlet names its county, and a lead speaking as a local body without
+/// its place (`林区公安局`) is that county's, though the national centre
+/// whose warnings it follows is named further on.
+#[test]
+fn a_county_outlet_credits_a_lead_speaking_as_its_bureau() {
+    check(&[(
+        Page {
+            text: "神农架新闻网(记者 王明 通讯员 李华)林区公安局坚持预警劝阻工作。\n截至目前，林区公安局已预警劝阻潜在被骗居民128人次，返还被骗资金50余万元。\n林区公安局对国家反诈中心推送的预警指令第一时间接收。",
+            // The cleaner reads the credit off the lead
+            // (`text_meta::lead_byline`).
+            source: Some("神农架新闻网"),
+            ..Page::default()
+        },
+        "神农架",
+    )]);
+}

@@ -56,6 +56,7 @@ pub(crate) struct RawRules {
     in_passing_after: Vec<String>,
     directing_after: Vec<String>,
     dateline_marks: Vec<String>,
+    outlet_words: Vec<String>,
     city_scope: Vec<String>,
     county_scope: Vec<String>,
     min_scope: usize,
@@ -119,6 +120,8 @@ pub struct Resolver {
     in_passing_after: Words,
     directing_after: Words,
     dateline_marks: Words,
+    /// Words after a place that make it an outlet's name (`神农架新闻网`).
+    outlet_words: Words,
     city_scope: Words,
     county_scope: Words,
     min_scope: usize,
@@ -211,6 +214,7 @@ impl Resolver {
             in_passing_after: Words::new(&r.in_passing_after),
             directing_after: Words::new(&r.directing_after),
             dateline_marks: Words::new(&r.dateline_marks),
+            outlet_words: Words::new(&r.outlet_words),
             city_scope: Words::new(&r.city_scope),
             county_scope: Words::new(&r.county_scope),
             min_scope: r.min_scope,
@@ -755,7 +759,9 @@ impl Resolver {
                     .gaz
                     .mentions(s)
                     .into_iter()
-                    .filter(|m| m.named.bare)
+                    // A county's outlet names its county (`神农架新闻网`,
+                    // `甘州融媒`), though its short name is never bare.
+                    .filter(|m| m.named.bare || self.outlet_words.at(s, m.end).is_some())
                     .min_by_key(|m| (m.start, usize::MAX - m.end))
             {
                 add(
@@ -767,6 +773,15 @@ impl Resolver {
         }
         if let Some(r) = page.host.and_then(|h| self.host_region(h)) {
             add(r, self.w.host, Evidence::Host);
+        }
+        // A lead speaking as a local body without its place (`林区公安局…`,
+        // `县公安局通报`) is by the place its outlet names.
+        let lead = page.body.get(..lead_end).unwrap_or(page.body);
+        if lead_author.is_none() && self.speaks_locally(lead) {
+            lead_author = tally
+                .iter()
+                .find(|t| t.2 == Evidence::SourcePlace)
+                .map(|t| t.0.clone());
         }
         self.counties_over_prefectures(&mut tally);
         tracing::trace!(?tally, "reporting-body evidence");
