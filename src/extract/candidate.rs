@@ -449,7 +449,10 @@ fn figure_at(lex: &Lexicon, s: &[char], n: &Num, marks: &mut Marks) -> Option<Fi
     if lex.credit_after.at(s, f.end).is_some() {
         return None;
     }
-    if is_pair_pronoun(lex, s, &f, clause_lo) || is_story_pair(lex, s, &f) {
+    if is_pair_pronoun(lex, s, &f, clause_lo)
+        || is_story_pair(lex, s, &f)
+        || is_list_count(lex, s, &f)
+    {
         return None;
     }
     let lo = if short_line {
@@ -525,6 +528,32 @@ fn is_pair_pronoun(lex: &Lexicon, s: &[char], f: &Figure, clause_lo: usize) -> b
 fn is_story_pair(lex: &Lexicon, s: &[char], f: &Figure) -> bool {
     lex.story_counts.at(s, f.start) == Some(f.end.saturating_sub(f.start))
         && lex.story_people.at(s, f.end).is_some()
+}
+
+/// `出台228项便民服务措施`, `以下6种类型案件`, `5类业务`: a count of the
+/// measures, kinds or policies a text goes on to list or describe, which
+/// the spec sets apart as a list count, not a statistic.
+fn is_list_count(lex: &Lexicon, s: &[char], f: &Figure) -> bool {
+    let unit: Vec<char> = f.unit.chars().collect();
+    if unit.is_empty() || !lex.list_units.contains(&unit) {
+        return false;
+    }
+    let announced = lex.list_before.ending_at(s, f.num_start).is_some();
+    let hi = (f.end + lex.list_reach).min(s.len());
+    let mut i = f.end;
+    let mut noun = false;
+    while i < hi
+        && !s
+            .get(i)
+            .is_some_and(|&c| super::sentence::is_clause_break(c))
+    {
+        if lex.list_nouns.at(s, i).is_some() {
+            noun = true;
+            break;
+        }
+        i += 1;
+    }
+    announced || noun
 }
 
 /// What follows a numeral: its unit and kind, and where they end.

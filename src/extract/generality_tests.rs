@@ -724,3 +724,20 @@ fn people_in_a_passive_arrest_and_suspects_handed_over() {
         &[(352.0, "名", "suspects_repatriated", None, None, None)],
     );
 }
+
+/// Batch Z, written afresh: counts of measures, kinds and policies a text
+/// lists (`出台156项便民措施`, `以下4种类型`, `3类业务`) are list counts;
+/// a count of cases by kind stays.
+#[test]
+fn counts_of_measures_and_kinds_are_list_counts() {
+    let got = extract(
+        "两年来共出台156项便民服务措施。从案件数量看，以下4种类型案件最为集中。全面启动3类业务“异地通办”。",
+        Script::Hans,
+    );
+    assert!(got.is_empty(), "{got:?}");
+    check(
+        "今年以来共破获电信网络诈骗案件320起。",
+        Script::Hans,
+        &[(320.0, "起", "cases_solved", None, None, None)],
+    );
+}

@@ -286,6 +286,14 @@ struct RawNot {
     #[serde(default)]
     story_people: Vec<String>,
     #[serde(default)]
+    list_units: Vec<String>,
+    #[serde(default)]
+    list_before: Vec<String>,
+    #[serde(default)]
+    list_nouns: Vec<String>,
+    #[serde(default)]
+    list_reach: usize,
+    #[serde(default)]
     slogan_max_value: f64,
     #[serde(default)]
     slogan_reach: usize,
@@ -562,6 +570,14 @@ pub struct Lexicon {
     pub(crate) story_counts: Words,
     /// ... and the descriptions of people that follow them.
     pub(crate) story_people: Words,
+    /// Counts of measures, kinds and policies (`228项便民服务措施`,
+    /// `以下6种类型`): their counting words, …
+    pub(crate) list_units: Words,
+    /// … the words that announce a list before them, …
+    pub(crate) list_before: Words,
+    /// … the nouns of measures after them, within `list_reach` characters.
+    pub(crate) list_nouns: Words,
+    pub(crate) list_reach: usize,
     pub(crate) metrics: Vec<MetricRule>,
     pub(crate) all_verbs: Words,
     /// Words that make a crime fraud (`诈`, `骗案`).
@@ -766,6 +782,10 @@ impl Lexicon {
             pair_after_name: Words::new(&raw.not_statistics.pair_after_name),
             story_counts: Words::new(&raw.not_statistics.story_counts),
             story_people: Words::new(&raw.not_statistics.story_people),
+            list_units: Words::new(&raw.not_statistics.list_units),
+            list_before: Words::new(&raw.not_statistics.list_before),
+            list_nouns: Words::new(&raw.not_statistics.list_nouns),
+            list_reach: raw.not_statistics.list_reach,
             pair_after: Words::new(&raw.not_statistics.pair_after),
             metrics,
             all_verbs: Words::new(&all_verbs),

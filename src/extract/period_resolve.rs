@@ -559,6 +559,11 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
             num.push(c);
             continue;
         }
+        // `今(112)年`: the bracket closing a year's digits keeps them for
+        // the 年 after it.
+        if matches!(c, ')' | '）') && !num.is_empty() && w.get(i + 1) == Some(&'年') {
+            continue;
+        }
         let before = i.checked_sub(1).and_then(|k| w.get(k)).copied();
         match c {
             '年' => {

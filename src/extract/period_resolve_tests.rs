@@ -1831,3 +1831,23 @@ fn a_bulletin_opening_with_its_period_covers_its_later_paragraphs() {
     assert_eq!(period_of(&got, 6.0).1, Some("2024-09-05"));
     assert_ne!(period_of(&got, 120.0).0, Some("9月5日"));
 }
+
+/// Batch Z, written afresh: a ROC year in brackets after `今`/`去`
+/// (`今(113)年1月至8月份`) is that year, with or without a publication date.
+#[test]
+fn a_bracketed_roc_year_after_a_relative_word_is_that_year() {
+    let got = periods(
+        None,
+        "地檢署今(113)年1月至8月份累計新收詐欺案42900件。",
+        None,
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 42900.0),
+        (
+            Some("今(113)年1月至8月份"),
+            Some("2024-01-01"),
+            Some("2024-08-31")
+        )
+    );
+}
