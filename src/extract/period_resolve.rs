@@ -549,6 +549,16 @@ fn year_word(num: &[char], before: Option<char>, minguo: bool, ctx: &Context) ->
     })
 }
 
+/// `上旬` / `中旬` / `下旬`: which ten days of the month (1 to 3).
+fn dekad(before: Option<char>) -> Option<u32> {
+    match before {
+        Some('上') => Some(1),
+        Some('中') => Some(2),
+        Some('下') => Some(3),
+        _ => None,
+    }
+}
+
 /// Parses the date points of a phrase, in order.
 fn points(w: &[char], ctx: &Context) -> Vec<Point> {
     let mut pts: Vec<Point> = Vec::new();
@@ -655,14 +665,7 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
             }
             '底' | '末' => cur.end = true,
             '初' => cur.early = true,
-            '旬' if cur.month.is_some() && cur.day.is_none() => {
-                cur.dekad = match before {
-                    Some('上') => Some(1),
-                    Some('中') => Some(2),
-                    Some('下') => Some(3),
-                    _ => None,
-                };
-            }
+            '旬' if cur.month.is_some() && cur.day.is_none() => cur.dekad = dekad(before),
             '至' | '到' | '—' | '－' | '-' | '~' | '～' if !cur.is_empty() || !num.is_empty() =>
             {
                 if !num.is_empty() {
