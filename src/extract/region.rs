@@ -231,9 +231,9 @@ const STATION_LEAD_CHARS: usize = 300;
 /// A release about one police station's work (`宁波市公安局鄞州分局百丈派出所
 /// 民警…`, `据百丈派出所所长介绍，…辖区电诈发案96起`) speaks for the
 /// station's own area, as the corpus labels a station's figures with its
-/// area (`秀江`): the station named in the title or lead, and named again
-/// (or its `派出所` spoken of twice more) further on. A station a city's
-/// release quotes in passing is named later, or once.
+/// area (`秀江`): the station named in the title or lead, whose chief
+/// speaks or whose area is named as its own. A station a city's release
+/// quotes for one case is neither.
 fn lead_station(lex: &Lexicon, page: &PageFacts<'_>) -> Option<String> {
     let suffix = &lex.regions.minor_body_suffixes;
     let lead = page.body.get(..STATION_LEAD_CHARS).unwrap_or(page.body);
@@ -266,12 +266,15 @@ fn lead_station(lex: &Lexicon, page: &PageFacts<'_>) -> Option<String> {
         })
     })?;
     let station = format!("{name}派出所");
-    let named = occurrences(page.title, &name) + occurrences(page.body, &name);
-    let stations = occurrences(page.body, "派出所");
-    (named >= 2 || stations >= 3)
-        .then_some(())
-        .filter(|_| occurrences(page.body, &station) + occurrences(page.title, &station) >= 1)
-        .map(|_| name)
+    // The station speaks for its area: its chief reports, or its area is
+    // named as such (`百丈派出所所长`, `百丈派出所辖区`), or the title is
+    // about a station (`淮南这个派出所辖区…`); a case one station handled in
+    // a city's story is neither.
+    let own = ["辖区", "所长", "所辖"]
+        .iter()
+        .any(|w| occurrences(page.body, &format!("{station}{w}")) > 0)
+        || occurrences(page.title, "派出所") > 0;
+    own.then_some(name)
 }
 
 /// The page's reporting jurisdiction: the reporting body read from the

@@ -1048,6 +1048,14 @@ fn a_police_station_release_is_the_station_area() {
             },
             "温州",
         ),
+        // A case one station took in a district bureau's story.
+        (
+            Page {
+                text: "这是杭州市公安局西湖分局反诈民警在抓捕嫌疑人的途中。\n12月25日，西湖公安分局北山派出所接到报警，一女子被骗3.1万元。分局刑警大队和北山派出所民警组成专案组，12月31日抓获嫌疑人7人。",
+                ..Page::default()
+            },
+            "西湖",
+        ),
     ]);
 }
 
