@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::candidate::Figure;
+use super::gazetteer::Level;
 use super::lexicon::{Jurisdiction, Lexicon};
 use super::reporting_body::{Evidence, PageFacts, Resolver};
 use super::sentence::{Segments, clause_start};
@@ -778,14 +779,64 @@ fn area_in_breakdown(
         })
         && (listed || known(name))
     {
-        return Some(name.iter().collect());
+        return Some(strip_admin(lex, name));
     }
-    // `三阳、湛郎各5起` is split by the metric stage; its subject is the area.
+    // `发案较高的是曲周县9.86%`: a place written in full with its level
+    // right before the figure, after words of the clause.
+    (clo..b.saturating_sub(2))
+        .filter(|&k| b - k <= 6)
+        .map(|k| s.get(k..b).unwrap_or(&[]))
+        .find(|name| {
+            lex.regions
+                .admin_suffixes
+                .ending_at(name, name.len())
+                .is_some()
+                && name.iter().all(|c| is_han(*c))
+                && known(name)
+        })
+        .map(|name| strip_admin(lex, name))
+        .or_else(|| each_subject(lex, s, f))
+}
+
+/// `三阳、湛郎各5起` is split by the metric stage; its subject is the area.
+fn each_subject(lex: &Lexicon, s: &[char], f: &Figure) -> Option<String> {
     if lex.regions.area_each.ending_at(s, f.start).is_some() {
         let subj: Vec<char> = f.subject.chars().collect();
         if (2..=3).contains(&subj.len()) {
             return Some(f.subject.clone());
         }
+    }
+    None
+}
+
+/// `梳理出全市1—9月本地开户涉案银行卡1423个` on a district's page: a
+/// clause speaking for the whole city (`全市`, `我市`) on a page of one of
+/// its districts or counties is the city's, and one speaking for the whole
+/// province (`全省`) on a city's or county's page is the province's. A
+/// county-level city (`建德市`) speaks of itself as `全市`.
+fn scope_above(
+    bodies: &Resolver,
+    s: &[char],
+    clo: usize,
+    end: usize,
+    page: &str,
+) -> Option<String> {
+    let clause = s.get(clo..end)?;
+    let has = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        clause.windows(w.len()).any(|x| x == w.as_slice())
+    };
+    let place = bodies.gazetteer().lookup(page)?;
+    if (has("全市") || has("我市"))
+        && place.level == Level::County
+        && !place.name.ends_with('市')
+        && !place.parent.is_empty()
+    {
+        return Some(place.parent.clone());
+    }
+    if (has("全省") || has("我省")) && place.level != Level::Province && place.province != page
+    {
+        return Some(place.province.clone());
     }
     None
 }
@@ -822,6 +873,9 @@ pub fn assign(
             }
             if let Some(area) = bracketed_area(s, clo, f.start) {
                 return Some(area);
+            }
+            if let Some(up) = page.and_then(|p| scope_above(bodies, s, clo, f.start, p)) {
+                return Some(up);
             }
             let sent_end = seg
                 .sentence_of(f.num_start)

@@ -1077,3 +1077,29 @@ fn a_county_outlet_credits_a_lead_speaking_as_its_bureau() {
         "神农架",
     )]);
 }
+
+/// Batch Z, written afresh: a place written in full with its level right
+/// before a figure of an area breakdown is that area (`曲周县9.86%`); a
+/// clause speaking for the whole city (`全市`) on a district's page is the
+/// city's.
+#[test]
+fn breakdown_places_in_full_and_a_city_clause_on_a_district_page() {
+    let page = Page {
+        text: "邯郸市反诈中心通报，10月全市发案312起。从发案区域分布来看，发案较高的是曲周县9.86%、大名县9.28%。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert!(got.contains(&Some("曲周".to_string())), "{got:?}");
+    assert!(got.contains(&Some("大名".to_string())), "{got:?}");
+    let page = Page {
+        text: "宁波市公安局江北分局通报，江北分局今年破获电诈案件86起。\n分局梳理出全市本地开户涉案银行卡1423个。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("江北"),
+        "{got:?}"
+    );
+    assert!(got.contains(&Some("宁波".to_string())), "{got:?}");
+}
