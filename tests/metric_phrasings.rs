@@ -465,6 +465,15 @@ const ROWS: &[Row] = &[
     ("日均拦截诈骗电话2万个;与银行搭建监测模型95个。", 95.0, "个", "other"),
     ("共接获求助来电9,800宗,当中350宗属真实骗案。", 350.0, "宗", "cases_reported"),
     ("共抓获嫌疑人260名;已向1200余名群众返还资金3000万元。", 1_200.0, "名", "other"),
+    // Batches X and Z: cases headed off in general are other, scams
+    // stopped under way spare their victims; administrative detention and
+    // surrender are no arrests; people a passive arrest acts on are.
+    ("今年以来避免了46余起电诈案件的发生。", 46.0, "起", "other"),
+    ("全年成功预防12000起电信网络诈骗案件。", 12_000.0, "起", "other"),
+    ("警方成功勸止進行中的四百二十宗騙案。", 420.0, "宗", "people_protected"),
+    ("专项行动中行政拘留23人。", 23.0, "人", "other"),
+    ("发布通告后投案自首41名。", 41.0, "名", "other"),
+    ("该团伙17人已被警方依法刑事拘留。", 17.0, "人", "suspects_arrested"),
 ];
 
 #[test]
