@@ -1851,3 +1851,42 @@ fn a_bracketed_roc_year_after_a_relative_word_is_that_year() {
         )
     );
 }
+
+/// Batch Z, written afresh: a heading naming the month of an analysis
+/// (`2022年10月我市…盘点分析`) covers the list under it; a month alone
+/// opening a paragraph (`四月春风处处暖`) is a turn of phrase, no period.
+#[test]
+fn a_dated_heading_covers_the_analysis_under_it() {
+    let got = periods(
+        None,
+        "提醒广大市民提高警惕。\n2022年10月我市电信网络诈骗案件盘点分析\n从案件数量来看，刷单诈骗占总数的26.3%，贷款诈骗占总数的11.2%。",
+        Some("2022-11-04"),
+        &Hints::default(),
+    );
+    let month = (Some("2022年10月"), Some("2022-10-01"), Some("2022-10-31"));
+    assert_eq!(period_of(&got, 26.3), month);
+    assert_eq!(period_of(&got, 11.2), month);
+    let got = periods(
+        None,
+        "四月春风处处暖，反诈宣传声声传。\n民警劝阻群众转账，群众已先后转账1万余元。",
+        Some("2025-05-08"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 10_000.0), (None, None, None));
+}
+
+/// Batch Z, written afresh: a campaign started `于5月24日起` opens the
+/// passage, and `截至6月23日` runs from that start.
+#[test]
+fn an_up_to_point_runs_from_a_start_stated_with_yu() {
+    let got = periods(
+        None,
+        "全市公安机关于5月24日起开展集中收网行动。截至6月23日晚上，共破获案件389起。",
+        Some("2022-06-26"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 389.0),
+        (Some("截至6月23日"), Some("2022-05-24"), Some("2022-06-23"))
+    );
+}

@@ -578,8 +578,9 @@ pub fn title_period(
 const LEAD_PHRASE_REACH: usize = 12;
 
 /// The period a bulletin opens with (`2025年6月份，袁州区共发26起…`,
-/// `报告指出，2023年，…审结…`): the first time phrase, opening the paragraph
-/// of the first figure, when it resolves to a span of days. Like a title's
+/// `报告指出，2023年，…审结…`, a heading `2022年10月我市…盘点分析`): the
+/// first time phrase, opening its paragraph before any figure, when it
+/// resolves to a span of days. Like a title's
 /// period, it covers the figures of later paragraphs that name no time of
 /// their own (the breakdowns of a monthly report, the chapters of a work
 /// report); the caller decides which.
@@ -590,13 +591,20 @@ pub fn lead_period(
 ) -> Option<Period> {
     let (view, seg, phrases, figs) = body;
     let first = figs.first()?;
+    let (k, p) = phrases.iter().enumerate().find(|(_, p)| !p.comparison)?;
+    // The phrase opens its paragraph (a heading `2022年10月我市…盘点分析`
+    // or the report's first words) before any figure.
     let para = seg
-        .sentence_of(first.num_start)
+        .sentence_of(p.start)
         .and_then(|k| seg.sentences.get(k))
         .map(|x| x.para)?;
     let &(pa, _) = seg.paragraphs.get(para)?;
-    let (k, p) = phrases.iter().enumerate().find(|(_, p)| !p.comparison)?;
     if p.start < pa || p.start > pa + LEAD_PHRASE_REACH || p.end > first.start {
+        return None;
+    }
+    // A report names its year (`2019年`, `2025年6月份`); a month alone
+    // opening a paragraph is as often a turn of phrase (`四月春风…`).
+    if !view.simp_slice(p.start, p.end).contains('年') {
         return None;
     }
     let spans = resolve_all(lex, view, seg, phrases, published);
