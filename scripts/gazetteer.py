@@ -106,6 +106,17 @@ MALAYSIA_ALIASES = [
 ]
 
 
+# Countries whose police and governments Chinese pages quote for their own
+# figures (`柬埔寨警方…抓获3215名`, `美国联邦贸易委员会…`). Listed as
+# counties of themselves so that only a body word after them (`警方`,
+# `政府`) makes them a region: a country named as the place of a crime
+# (`缅甸妙瓦底`) must not take the figures from the reporting body.
+FOREIGN = [
+    "柬埔寨", "缅甸", "老挝", "泰国", "越南", "菲律宾", "印度尼西亚", "印尼", "美国", "英国",
+    "日本", "韩国", "澳大利亚", "加拿大", "新西兰", "阿联酋", "印度", "德国", "法国",
+]
+
+
 # Divisions created after the package's data (name, province, prefecture).
 NEWER = [
     ("临平区", "浙江省", "杭州市"),
@@ -230,6 +241,8 @@ def main():
             )
             + "\n"
         )
+    for country in FOREIGN:
+        w.write("\t".join([country, country, "county", country, "", "", "0"]) + "\n")
     for alias, state in MALAYSIA_ALIASES:
         w.write("\t".join([alias, short_of(state), "prefecture", "马来西亚", "", "", "0"]) + "\n")
 

@@ -292,8 +292,13 @@ pub fn resolve_page(
     page: &PageFacts<'_>,
     juris: Option<&Jurisdiction>,
 ) -> Option<String> {
-    let known =
-        |r: &str| bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>());
+    // A foreign country counts only as the reporting body the resolver
+    // reads (`柬埔寨警方…`), never from being named often (`缅甸`, where
+    // the crimes happen).
+    let known = |r: &str| {
+        !bodies.is_foreign(r)
+            && (bodies.knows(r) || lex.regions.places.contains(&r.chars().collect::<Vec<_>>()))
+    };
     let guess = page_region_how(lex, page.body, juris, &known)
         .or_else(|| page_region_how(lex, page.title, juris, &known));
     if let Some((r, How::Jurisdiction)) = &guess {

@@ -427,10 +427,11 @@ fn the_gazetteer_loads_with_every_level() {
     // 34 province-level areas, Singapore and Malaysia; 333 prefectures,
     // Taiwan's 22 counties and cities and Malaysia's 16 states and
     // territories (with their press's abbreviations); about 2,850 counties
-    // and districts.
+    // and districts, Malaysia's police districts and the foreign countries
+    // read only as bodies (`柬埔寨警方`).
     assert_eq!(count(Level::Province), 36);
     assert!((370..=390).contains(&count(Level::Prefecture)));
-    assert!((2800..=2900).contains(&count(Level::County)));
+    assert!((2850..=2950).contains(&count(Level::County)));
     let short = |n: &str| g.lookup(n).map(|p| p.short.clone());
     assert_eq!(short("成都市").as_deref(), Some("成都"));
     assert_eq!(short("恩施土家族苗族自治州").as_deref(), Some("恩施"));
@@ -450,6 +451,11 @@ fn the_gazetteer_loads_with_every_level() {
     assert_eq!(g.lookup("麻坡").map(|p| p.parent.as_str()), Some("柔佛"));
     // Chinese places keep their names (`彭州` is Sichuan's, not Pahang's).
     assert_eq!(g.lookup("彭州").map(|p| p.province.as_str()), Some("四川"));
+    // A foreign country is a county of itself, never bare.
+    assert_eq!(
+        g.lookup("柬埔寨").map(|p| (p.level, p.bare)),
+        Some((Level::County, false))
+    );
 }
 
 /// The region reader's places are the gazetteer's provinces and
@@ -1102,4 +1108,36 @@ fn breakdown_places_in_full_and_a_city_clause_on_a_district_page() {
         "{got:?}"
     );
     assert!(got.contains(&Some("宁波".to_string())), "{got:?}");
+}
+
+/// Batch Z, written afresh: a foreign country's police report for that
+/// country (`柬埔寨警方…抓获3215名`); one acting with or towards China
+/// (`中国与缅甸警方…`, `缅甸警方向中方移交`) is a partner in China's
+/// figures; a country named as where crimes happen, however often, is no
+/// reporting body.
+#[test]
+fn foreign_police_report_for_their_country_and_partners_do_not() {
+    check(&[
+        (
+            Page {
+                text: "据报道，在连续数周的全国性扫荡行动中，柬埔寨警方已抓获3215名涉嫌参与网络诈骗犯罪的人员。",
+                ..Page::default()
+            },
+            "柬埔寨",
+        ),
+        (
+            Page {
+                text: "公安部消息，中国与缅甸警方展开一系列联合行动，缅甸警方向中方移交了10名缅北重大犯罪嫌疑人，累计4.8万名涉诈犯罪嫌疑人被移交中方。",
+                ..Page::default()
+            },
+            "全国",
+        ),
+        (
+            Page {
+                text: "温州市公安局通报，专案组赴缅甸妙瓦底抓获犯罪嫌疑人18名。缅甸妙瓦底是电诈窝点聚集地，缅甸局势复杂。",
+                ..Page::default()
+            },
+            "温州",
+        ),
+    ]);
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, Level};
 use super::lexicon::Words;
 use crate::error::ConfigError;
 
@@ -57,6 +57,8 @@ pub(crate) struct RawRules {
     directing_after: Vec<String>,
     dateline_marks: Vec<String>,
     outlet_words: Vec<String>,
+    partner_after: Vec<String>,
+    partner_before: Vec<String>,
     city_scope: Vec<String>,
     county_scope: Vec<String>,
     min_scope: usize,
@@ -122,6 +124,11 @@ pub struct Resolver {
     dateline_marks: Words,
     /// Words after a place that make it an outlet's name (`神农架新闻网`).
     outlet_words: Words,
+    /// Words after a foreign body that make it China's partner, not the
+    /// reporting body (`缅甸警方向中方移交…`).
+    partner_after: Words,
+    /// ... or before it (`中国与缅甸警方…联合行动`).
+    partner_before: Words,
     city_scope: Words,
     county_scope: Words,
     min_scope: usize,
@@ -215,6 +222,8 @@ impl Resolver {
             directing_after: Words::new(&r.directing_after),
             dateline_marks: Words::new(&r.dateline_marks),
             outlet_words: Words::new(&r.outlet_words),
+            partner_after: Words::new(&r.partner_after),
+            partner_before: Words::new(&r.partner_before),
             city_scope: Words::new(&r.city_scope),
             county_scope: Words::new(&r.county_scope),
             min_scope: r.min_scope,
@@ -236,6 +245,15 @@ impl Resolver {
     }
 
     /// Whether `region` is a place or body region the resolver knows.
+    /// Whether `region` is a foreign country (`柬埔寨`), listed only to
+    /// read its own bodies (`柬埔寨警方`): the gazetteer holds it as a
+    /// county of itself.
+    pub fn is_foreign(&self, region: &str) -> bool {
+        self.gaz.lookup(region).is_some_and(|p| {
+            p.level == Level::County && p.parent.is_empty() && p.province == p.short
+        })
+    }
+
     pub fn knows(&self, region: &str) -> bool {
         self.gaz.lookup(region).is_some() || self.named.iter().any(|(_, r)| r == region)
     }
@@ -349,6 +367,8 @@ impl Resolver {
             }
             if let Some((end, kept)) = self.body_after(s, m.end)
                 && !self.directs(s, end)
+                && self.partner_after.at(s, end).is_none()
+                && self.partner_before.ending_at(s, m.start).is_none()
                 && self.level_fits(s, m.end, &m.named.short, m.named.bare)
             {
                 found.push(Body {
