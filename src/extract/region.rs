@@ -832,14 +832,23 @@ fn scope_above(
         clause.windows(w.len()).any(|x| x == w.as_slice())
     };
     let place = bodies.gazetteer().lookup(page)?;
+    // Two districts share many names (`海州` of Lianyungang and of Fuxin):
+    // the area above must be one the page names.
+    let named = |area: &str| {
+        let w: Vec<char> = area.chars().collect();
+        !w.is_empty() && s.windows(w.len()).any(|x| x == w.as_slice())
+    };
     if (has("全市") || has("我市"))
         && place.level == Level::County
         && !place.name.ends_with('市')
-        && !place.parent.is_empty()
+        && named(&place.parent)
     {
         return Some(place.parent.clone());
     }
-    if (has("全省") || has("我省")) && place.level != Level::Province && place.province != page
+    if (has("全省") || has("我省"))
+        && place.level != Level::Province
+        && place.province != page
+        && named(&place.province)
     {
         return Some(place.province.clone());
     }
