@@ -741,3 +741,16 @@ fn counts_of_measures_and_kinds_are_list_counts() {
         &[(320.0, "起", "cases_solved", None, None, None)],
     );
 }
+
+/// Batch X, written afresh: `各有` hands one count to each of the things
+/// listed before it; `访问` after `的` is a noun of the text, not a page's
+/// visit counter.
+#[test]
+fn each_having_and_visits_in_the_text() {
+    let got = extract("网购诈骗及投资诈骗则各有21宗。", Script::Hans);
+    assert_eq!(got.iter().filter(|s| s.value == 21.0).count(), 2, "{got:?}");
+    let got = extract("日均阻断对诈骗网站的访问 1267 万次。", Script::Hans);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let got = extract("浏览次数:1234次", Script::Hans);
+    assert!(got.is_empty(), "{got:?}");
+}
