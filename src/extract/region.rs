@@ -925,7 +925,14 @@ pub fn assign(
                         .admin_suffixes
                         .at(s, i + place.chars().count())
                         .is_some()
-                        || i == sent_start;
+                        || i == sent_start
+                        // Hong Kong's, Macau's, Taiwan's police need no
+                        // level (`臺灣警方在同步行動中抓獲13人`).
+                        || lex
+                            .regions
+                            .jurisdictions
+                            .iter()
+                            .any(|j| j.id != "cn" && j.region == place);
                     if page.is_some_and(|p| *p == place) {
                         return page.cloned();
                     }

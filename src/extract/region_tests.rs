@@ -1141,3 +1141,25 @@ fn foreign_police_report_for_their_country_and_partners_do_not() {
         ),
     ]);
 }
+
+/// Batch X, written afresh: Taiwan's, Hong Kong's or Macau's police named
+/// in a sentence of a mainland city's release report that sentence's
+/// figures, though named without an administrative level.
+#[test]
+fn taiwan_police_in_a_mainland_release_report_their_own_figures() {
+    let page = Page {
+        text: "杭州市公安局通报，专案组在大陆抓获犯罪嫌疑人58名。台湾警方在同步行动中也抓获岛内涉案嫌疑人13人。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("杭州"),
+        "{got:?}"
+    );
+    assert_eq!(
+        got.get(1).cloned().flatten().as_deref(),
+        Some("台湾"),
+        "{got:?}"
+    );
+}
