@@ -855,6 +855,23 @@ fn scope_above(
     None
 }
 
+/// Whether the body at `i` named for `place` names its own area in a
+/// sentence: with its administrative level (`北京市公安局`), opening the
+/// sentence, or as Hong Kong's, Macau's or Taiwan's police, who need no
+/// level (`臺灣警方在同步行動中抓獲13人`).
+fn names_own_area(lex: &Lexicon, s: &[char], i: usize, place: &str, sent_start: usize) -> bool {
+    lex.regions
+        .admin_suffixes
+        .at(s, i + place.chars().count())
+        .is_some()
+        || i == sent_start
+        || lex
+            .regions
+            .jurisdictions
+            .iter()
+            .any(|j| j.id != "cn" && j.region == place)
+}
+
 /// Sets each figure's region: world figures, sub-areas named right before
 /// it, else the page's region.
 pub fn assign(
@@ -920,19 +937,7 @@ pub fn assign(
             let mut i = page_named_at.unwrap_or(sent_start);
             while i < f.start {
                 if let Some((place, e)) = body_at(lex, s, i) {
-                    let admin = lex
-                        .regions
-                        .admin_suffixes
-                        .at(s, i + place.chars().count())
-                        .is_some()
-                        || i == sent_start
-                        // Hong Kong's, Macau's, Taiwan's police need no
-                        // level (`臺灣警方在同步行動中抓獲13人`).
-                        || lex
-                            .regions
-                            .jurisdictions
-                            .iter()
-                            .any(|j| j.id != "cn" && j.region == place);
+                    let admin = names_own_area(lex, s, i, &place, sent_start);
                     if page.is_some_and(|p| *p == place) {
                         return page.cloned();
                     }
