@@ -834,3 +834,17 @@ fn a_news_flash_byline_credits_the_outlet_by_name() {
     assert_eq!(a.source.as_deref(), Some("臨汾新聞網"));
     assert_eq!(a.author.as_deref(), Some("范韶華"));
 }
+
+/// Batch D3, written afresh: a date bar that opens with the site's host
+/// glued to the date (`www.example.com2023-06-28 16:02:30來源: 廣州日報`)
+/// gives the page its date and source.
+#[test]
+fn a_date_bar_opening_with_the_host_dates_the_page() {
+    let c = cleaner();
+    let a = clean(
+        &c,
+        "新聞動態 都市備忘\n\n警方建立反詐上門見面勸阻機制\n\nwww.example.com2023-06-28 16:02:30來源: 廣州日報\n\n在反詐中心，工作人員24小時守護群眾“錢袋子”。今年以來，全市共勸阻群眾1.2萬人次，同比上升126%。\n",
+    );
+    assert_eq!(a.published.as_deref().map(|d| &d[..10]), Some("2023-06-28"));
+    assert_eq!(a.source.as_deref(), Some("廣州日報"));
+}

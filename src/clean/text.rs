@@ -297,6 +297,21 @@ fn is_journal_line(s: &str) -> bool {
         && n.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A site's host opening a date bar (`www.1075thevibe.com2023-06-28
+/// 16:02:30來源: 廣州日報`) is the bar's label: the line after it.
+fn after_host(s: &str) -> &str {
+    static HOST: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:https?://)?(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|hk|tw|mo|sg|my|info|cc|tv|top)",
+        )
+        .ok()
+    });
+    HOST.as_ref()
+        .and_then(|re| re.find(s))
+        .and_then(|m| s.get(m.end()..))
+        .map_or(s, str::trim_start)
+}
+
 /// Classifies one normalised line.
 pub fn classify(s: &str, rules: &Rules) -> Kind {
     let c = &rules.chrome;
@@ -341,7 +356,7 @@ pub fn classify(s: &str, rules: &Rules) -> Kind {
     if starts_with_label(unbracketed, &m.all_labels) && !sentence {
         return Kind::Meta;
     }
-    if !prose_like && !sentence && line_date::starts_with_date(s, rules) {
+    if !prose_like && !sentence && line_date::starts_with_date(after_host(s), rules) {
         return Kind::Meta;
     }
     if is_journal_line(s) || is_byline(s, rules) {

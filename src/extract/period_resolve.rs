@@ -97,6 +97,9 @@ pub struct Context {
     /// passage: a year-less end before it belongs to the year after
     /// (`2015年10月30日…行动开展7个月以来，截至5月底` ends in 2016).
     pub passage_latest: Option<NaiveDate>,
+    /// The last single day the text named before the phrase, for `当日`
+    /// and `同日`; none once a vague time (`早前`) came after it.
+    pub last_day: Option<NaiveDate>,
 }
 
 /// The row of the spec's table a phrase falls under.
@@ -644,6 +647,17 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
                 }
             }
             '日' | '号' if !num.is_empty() => cur.day = small_number(&num),
+            // `当日`, `同日`: the day the passage just named, when it named one.
+            '日' | '天' if matches!(before, Some('当' | '同')) && cur.is_empty() => {
+                match ctx.last_day {
+                    Some(d) => {
+                        cur.year = Year::Known(d.year());
+                        cur.month = Some(d.month());
+                        cur.day = Some(d.day());
+                    }
+                    None => cur.year = Year::Unknown,
+                }
+            }
             // `昨日`, `今天`, `前日`: a day counted from the publication date.
             '日' | '天' if matches!(before, Some('昨' | '今' | '前')) && cur.is_empty() => {
                 let back = match before {

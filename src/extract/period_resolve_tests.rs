@@ -735,6 +735,7 @@ fn each_row_of_the_table_resolves() {
             passage_start: opt(start),
             reference: None,
             passage_latest: None,
+            last_day: None,
         };
         let got_kind = classify(phrase, classes());
         let got = resolve(phrase, &ctx, classes());
@@ -756,6 +757,7 @@ fn same_period_follows_the_passage() {
         published: opt(PUB),
         reference: Some(reference),
         passage_latest: None,
+        last_day: None,
         ..Context::default()
     };
     let shifted = (opt(Some("2024-01-01")), opt(Some("2024-10-31")));
@@ -772,6 +774,7 @@ fn same_period_follows_the_passage() {
         published: opt(PUB),
         reference: Some(october),
         passage_latest: None,
+        last_day: None,
         ..Context::default()
     };
     assert_eq!(resolve("当月", &in_october, classes()), october);
@@ -1889,4 +1892,27 @@ fn an_up_to_point_runs_from_a_start_stated_with_yu() {
         period_of(&got, 389.0),
         (Some("截至6月23日"), Some("2022-05-24"), Some("2022-06-23"))
     );
+}
+
+/// Batch D3, written afresh: `当日` / `同日` is the day the text just
+/// named; after a vague time (`早前`) it names none.
+#[test]
+fn that_day_is_the_day_just_named() {
+    let got = periods(
+        None,
+        "6月1日，民警接到预警指令。当日上午，受害人已取出2万余元现金。",
+        Some("2025-06-04"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 20_000.0),
+        (Some("当日上午"), Some("2025-06-01"), Some("2025-06-01"))
+    );
+    let got = periods(
+        None,
+        "警方前日（22日）接获报案，事主早前接到来电，于当日将3.5万元交给一名男子。",
+        Some("2025-12-24"),
+        &Hints::default(),
+    );
+    assert_eq!(period_of(&got, 35_000.0).1, None);
 }

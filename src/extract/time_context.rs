@@ -42,6 +42,7 @@ pub fn resolve_all(
     let mut start: Option<NaiveDate> = None;
     let mut latest: Option<NaiveDate> = None;
     let mut reference: Option<Span> = None;
+    let mut last_day: Option<NaiveDate> = None;
     // `上周(7月20日至26日)…上周前三大…`: a relative word the page has given
     // dates for stands for them again further on.
     let mut defined: Vec<(String, Span)> = Vec::new();
@@ -80,6 +81,7 @@ pub fn resolve_all(
             passage_start: start,
             reference,
             passage_latest: latest,
+            last_day,
         };
         let span = match period_resolve::explicit(&text) {
             Some((head, _)) => {
@@ -132,6 +134,12 @@ pub fn resolve_all(
             campaign = Some((from, span.1.filter(|_| day_range)));
         }
         out.push(span);
+        // `6月1日…当日上午`: the day `当日` names; `早前…于当日` names none.
+        match span {
+            (Some(f), Some(t)) if f == t => last_day = Some(f),
+            _ if kind == Kind::LookBack => last_day = None,
+            _ => {}
+        }
         // A comparison base is not what the passage is about.
         if p.comparison || matches!(kind, Kind::SamePeriod) {
             continue;
