@@ -512,6 +512,22 @@ struct Point {
 }
 
 impl Point {
+    /// The point of one known day, or of a day nobody can tell.
+    fn on(day: Option<NaiveDate>) -> Self {
+        match day {
+            Some(d) => Point {
+                year: Year::Known(d.year()),
+                month: Some(d.month()),
+                day: Some(d.day()),
+                ..Point::default()
+            },
+            None => Point {
+                year: Year::Unknown,
+                ..Point::default()
+            },
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.year == Year::Absent && self.month.is_none() && self.day.is_none()
     }
@@ -649,14 +665,7 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
             '日' | '号' if !num.is_empty() => cur.day = small_number(&num),
             // `当日`, `同日`: the day the passage just named, when it named one.
             '日' | '天' if matches!(before, Some('当' | '同')) && cur.is_empty() => {
-                match ctx.last_day {
-                    Some(d) => {
-                        cur.year = Year::Known(d.year());
-                        cur.month = Some(d.month());
-                        cur.day = Some(d.day());
-                    }
-                    None => cur.year = Year::Unknown,
-                }
+                cur = Point::on(ctx.last_day);
             }
             // `昨日`, `今天`, `前日`: a day counted from the publication date.
             '日' | '天' if matches!(before, Some('昨' | '今' | '前')) && cur.is_empty() => {
@@ -665,17 +674,10 @@ fn points(w: &[char], ctx: &Context) -> Vec<Point> {
                     Some('前') => 2,
                     _ => 0,
                 };
-                match ctx
+                let day = ctx
                     .published
-                    .and_then(|d| d.checked_sub_days(chrono::Days::new(back)))
-                {
-                    Some(d) => {
-                        cur.year = Year::Known(d.year());
-                        cur.month = Some(d.month());
-                        cur.day = Some(d.day());
-                    }
-                    None => cur.year = Year::Unknown,
-                }
+                    .and_then(|d| d.checked_sub_days(chrono::Days::new(back)));
+                cur = Point::on(day);
             }
             '底' | '末' => cur.end = true,
             '初' => cur.early = true,
