@@ -853,7 +853,8 @@ fn is_money_without_unit(lex: &Lexicon, s: &[char], n: &Num, q: usize, mult: f64
 }
 
 /// Drops figures that qualify another figure: `百万元以上案件1512起`,
-/// `10万元以上的有7起`, `5万元到10万元的有5起`, `超过100万元的案件`.
+/// `10万元以上的有7起`, `5万元到10万元的有5起`, `超过100万元的案件`,
+/// `部督案件(财产损失100万元以上)3起`.
 fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
     let is_range_word = |f: &Figure| {
         lex.threshold
@@ -873,7 +874,10 @@ fn drop_thresholds(lex: &Lexicon, s: &[char], figs: &mut Vec<Figure>) {
                 if s.get(p) == Some(&'的') {
                     p += 1;
                 }
-                s.get(p).is_some_and(|&c| !is_break(Some(&c)))
+                // `部督案件(财产损失100万元以上)3起`: a bracketed bound
+                // qualifies the cases it follows.
+                s.get(p)
+                    .is_some_and(|&c| !is_break(Some(&c)) || matches!(c, ')' | '）'))
             }
         } else {
             // `超过100万元的案件`: an over-bound qualifying a noun.

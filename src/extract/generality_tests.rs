@@ -754,3 +754,15 @@ fn each_having_and_visits_in_the_text() {
     let got = extract("浏览次数:1234次", Script::Hans);
     assert!(got.is_empty(), "{got:?}");
 }
+
+/// Batch D3, written afresh: a bound in brackets after the cases it
+/// qualifies (`部督案件(财产损失100万元以上)3起`) is no statistic.
+#[test]
+fn a_bracketed_bound_qualifies_the_cases_before_it() {
+    let got = extract(
+        "共破获部督案件(财产损失100万元以上)3起、省督案件(财产损失30万元以上)60起。",
+        Script::Hans,
+    );
+    let values: Vec<f64> = got.iter().map(|s| s.value).collect();
+    assert_eq!(values, vec![3.0, 60.0], "{got:?}");
+}

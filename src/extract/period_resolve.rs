@@ -131,6 +131,8 @@ pub enum Kind {
 /// Which row of the table `phrase` (Simplified) falls under.
 pub fn classify(phrase: &str, cls: &Classes) -> Kind {
     let phrase = explicit(phrase).map_or(phrase, |(_, dates)| dates);
+    let last_year = last_year_spelled_out(phrase, None);
+    let phrase = last_year.as_deref().unwrap_or(phrase);
     let w: Vec<char> = phrase.chars().collect();
     let pts = points(&w, &Context::default());
     let has_point = !pts.is_empty();
@@ -184,9 +186,21 @@ pub fn classify(phrase: &str, cls: &Classes) -> Kind {
     }
 }
 
+/// `上一年度`, `上一年`: the year before the one the passage is about
+/// (`2023年…较上一年度`), else before the publication's, as `上年` says it;
+/// `None` when the phrase does not spell it so.
+fn last_year_spelled_out(phrase: &str, passage_year: Option<i32>) -> Option<String> {
+    phrase.contains("上一年").then(|| match passage_year {
+        Some(y) => phrase.replace("上一年", &format!("{}年", y - 1)),
+        None => phrase.replace("上一年", "上年"),
+    })
+}
+
 /// Works out `from` and `to` of a Simplified time phrase in its context.
 pub fn resolve(phrase: &str, ctx: &Context, cls: &Classes) -> Span {
     let phrase = explicit(phrase).map_or(phrase, |(_, dates)| dates);
+    let last_year = last_year_spelled_out(phrase, ctx.passage_year);
+    let phrase = last_year.as_deref().unwrap_or(phrase);
     let dated_weekdays = weekdays_as_days(phrase);
     let phrase = dated_weekdays.as_deref().unwrap_or(phrase);
     match classify(phrase, cls) {

@@ -1916,3 +1916,19 @@ fn that_day_is_the_day_just_named() {
     );
     assert_eq!(period_of(&got, 35_000.0).1, None);
 }
+
+/// Batch D3, written afresh: `上一年度` is the year before the one the
+/// passage is about, else before the publication's.
+#[test]
+fn the_year_before_spelled_out_is_last_year() {
+    let got = periods(
+        None,
+        "2023年受理诈骗案3.8万件，较上一年度的2.95万件增加28.72%。",
+        Some("2024-05-10"),
+        &Hints::default(),
+    );
+    assert_eq!(
+        period_of(&got, 29_500.0),
+        (Some("上一年度"), Some("2022-01-01"), Some("2022-12-31"))
+    );
+}
