@@ -606,16 +606,22 @@ fn top_place(lex: &Lexicon, s: &[char]) -> Option<(String, usize)> {
     }
 }
 
-/// `民雄乡(34件)`: an area with its level (`乡`, `镇`, `市`…) heading the
+/// `民雄乡(34件)`, `关东街(38起)`: an area with its level (`乡`, `镇`,
+/// `市`, `街道`…) heading the
 /// clause, its count in brackets after it, as lists of areas give them.
 fn bracketed_area(s: &[char], clo: usize, start: usize) -> Option<String> {
     let open = start.checked_sub(1)?;
     if !s.get(open).is_some_and(|c| matches!(c, '(' | '（')) {
         return None;
     }
-    let name = s.get(clo..open)?;
+    // `其中:关东街(38起)、纸坊街(32起)`: an item of a list.
+    let a = (clo..open)
+        .rev()
+        .find(|&k| s.get(k).is_some_and(|c| matches!(c, '、' | ':' | '：')))
+        .map_or(clo, |k| k + 1);
+    let name = s.get(a..open)?;
     let han = name.iter().all(|c| is_han(*c));
-    let level = name.last().is_some_and(|c| "乡镇市区县村".contains(*c));
+    let level = name.last().is_some_and(|c| "乡镇市区县村街道".contains(*c));
     (han && level && (2..=4).contains(&name.len())).then(|| name.iter().collect())
 }
 

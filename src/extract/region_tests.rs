@@ -1163,3 +1163,21 @@ fn taiwan_police_in_a_mainland_release_report_their_own_figures() {
         "{got:?}"
     );
 }
+
+/// Batch D3, written afresh: streets listed with their counts in brackets
+/// (`其中:关东街(38起)、纸坊街(32起)`) are their own areas.
+#[test]
+fn streets_listed_with_bracketed_counts_are_their_areas() {
+    let page = Page {
+        text: "武汉市公安局通报，4月份全市发生电诈案件900起，其中:花山街(38起)、纸坊街(32起)等街道发案较多。",
+        ..Page::default()
+    };
+    let got = regions(&page);
+    assert!(got.contains(&Some("花山街".to_string())), "{got:?}");
+    assert!(got.contains(&Some("纸坊街".to_string())), "{got:?}");
+    assert_eq!(
+        got.first().cloned().flatten().as_deref(),
+        Some("武汉"),
+        "{got:?}"
+    );
+}
