@@ -214,6 +214,10 @@ pub enum How {
     Default,
 }
 
+/// Distinct counties or districts of one city that make a local
+/// bulletin (`我市…`) that city's.
+const MIN_COUNTIES_OF_CITY: usize = 2;
+
 /// Distinct cities of one province that make a province-wide bulletin's
 /// breakdown.
 const MIN_CITIES_OF_PROVINCE: usize = 3;
@@ -405,7 +409,8 @@ pub fn resolve_page(
                     .iter()
                     .any(|t| bodies.bodies_in(t).iter().any(|b| b.national)) =>
         {
-            None
+            // Unless the districts it names are all one city's.
+            bodies.common_city(page.body, MIN_COUNTIES_OF_CITY)
         }
         (_, Some((r, _))) => Some(r),
         (Some(f), None) => Some(f.region),

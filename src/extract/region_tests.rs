@@ -1181,3 +1181,17 @@ fn streets_listed_with_bracketed_counts_are_their_areas() {
         "{got:?}"
     );
 }
+
+/// Batch Y (after its first run), written afresh: a city's weekly bulletin
+/// that says only `我市` but names several districts of one city
+/// (`揭西…普宁…榕城`) is that city's.
+#[test]
+fn a_bulletin_naming_districts_of_one_city_is_that_city() {
+    check(&[(
+        Page {
+            text: "一周电诈警情\n本周，我市公安机关接报电信网络诈骗警情47起，其中治安警情3起。榕城下降趋势明显，环比下降35.71%。\n电诈警情高发镇街\n1、揭西河婆镇(4起)\n2、普宁流沙西街道(3起)",
+            ..Page::default()
+        },
+        "揭阳",
+    )]);
+}

@@ -503,6 +503,40 @@ impl Resolver {
             .flatten()
     }
 
+    /// The city whose counties and districts the text names, when it names
+    /// at least `min` of one city's (`揭西河婆镇…普宁流沙西街道…榕城`) and
+    /// none of another's: a city's bulletin that says only `我市`.
+    pub fn common_city(&self, s: &[char], min: usize) -> Option<String> {
+        let mut city: Option<&str> = None;
+        let mut counties: Vec<&str> = Vec::new();
+        for m in self.gaz.mentions(s) {
+            // `公安` (公安县) of `公安机关`: a name that is a word here.
+            let word = !m.named.full
+                && (self.body_words.at(s, m.start).is_some()
+                    || self.word_names.contains(&m.named.short));
+            if m.named.level != super::gazetteer::Level::County || word {
+                continue;
+            }
+            let Some(place) = self.gaz.lookup(&m.named.short) else {
+                continue;
+            };
+            if place.parent.is_empty() || self.is_foreign(&place.short) {
+                continue;
+            }
+            match city {
+                None => city = Some(place.parent.as_str()),
+                Some(c) if c != place.parent => return None,
+                Some(_) => {}
+            }
+            if !counties.contains(&m.named.short.as_str()) {
+                counties.push(m.named.short.as_str());
+            }
+        }
+        (counties.len() >= min)
+            .then(|| city.map(str::to_string))
+            .flatten()
+    }
+
     /// Whether `s` speaks as a city's or county's body (`市公安局`,
     /// `我县`, `市反诈骗中心`), whether or not it names the place.
     pub fn speaks_locally(&self, s: &[char]) -> bool {
