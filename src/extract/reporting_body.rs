@@ -472,68 +472,58 @@ impl Resolver {
             .map(|(_, r)| r.clone())
     }
 
-    /// The area of a local release that never names its own body with a
-    /// place (`我市…全市…市公安局`, `我县…县公安局`): the level its scope
-    /// words speak for, and the place of that level the text names most
-    /// (a county counts for its prefecture in a city's release:
-    /// `独山子区` → 克拉玛依), the first named of equals. None where the
-    /// scope words are too few or no place of that level is named.
     /// The province every prefecture the text names lies in, when it names
     /// at least `min` of them (full names, `拉萨市…日喀则市…`) and no other
     /// province's: a province-wide bulletin broken down by its cities.
     pub fn common_province(&self, s: &[char], min: usize) -> Option<String> {
-        let mut province: Option<&str> = None;
-        let mut cities: Vec<&str> = Vec::new();
-        for m in self.gaz.mentions(s) {
-            if !m.named.full || m.named.level != super::gazetteer::Level::Prefecture {
-                continue;
-            }
+        self.common_area(s, min, |m| {
             let place = self.gaz.lookup(&m.named.short)?;
-            match province {
-                None => province = Some(place.province.as_str()),
-                Some(p) if p != place.province => return None,
-                Some(_) => {}
-            }
-            if !cities.contains(&m.named.short.as_str()) {
-                cities.push(m.named.short.as_str());
-            }
-        }
-        (cities.len() >= min)
-            .then(|| province.map(str::to_string))
-            .flatten()
+            (m.named.full && m.named.level == Level::Prefecture).then_some(place.province.as_str())
+        })
     }
 
     /// The city whose counties and districts the text names, when it names
     /// at least `min` of one city's (`揭西河婆镇…普宁流沙西街道…榕城`) and
     /// none of another's: a city's bulletin that says only `我市`.
     pub fn common_city(&self, s: &[char], min: usize) -> Option<String> {
-        let mut city: Option<&str> = None;
-        let mut counties: Vec<&str> = Vec::new();
-        for m in self.gaz.mentions(s) {
+        self.common_area(s, min, |m| {
             // `公安` (公安县) of `公安机关`: a name that is a word here.
             let word = !m.named.full
                 && (self.body_words.at(s, m.start).is_some()
                     || self.word_names.contains(&m.named.short));
-            if m.named.level != super::gazetteer::Level::County || word {
-                continue;
-            }
-            let Some(place) = self.gaz.lookup(&m.named.short) else {
-                continue;
-            };
-            if place.parent.is_empty() || self.is_foreign(&place.short) {
-                continue;
-            }
-            match city {
-                None => city = Some(place.parent.as_str()),
-                Some(c) if c != place.parent => return None,
+            let place = self.gaz.lookup(&m.named.short)?;
+            (m.named.level == Level::County
+                && !word
+                && !place.parent.is_empty()
+                && !self.is_foreign(&place.short))
+            .then_some(place.parent.as_str())
+        })
+    }
+
+    /// The one area above every place of `s` that `above` reads (`None`:
+    /// a mention that does not count), when at least `min` distinct places
+    /// lie in it and none lies elsewhere.
+    fn common_area<'g>(
+        &'g self,
+        s: &[char],
+        min: usize,
+        above: impl Fn(&super::gazetteer::Mention<'g>) -> Option<&'g str>,
+    ) -> Option<String> {
+        let mut area: Option<&str> = None;
+        let mut places: Vec<&str> = Vec::new();
+        for m in self.gaz.mentions(s) {
+            let Some(up) = above(&m) else { continue };
+            match area {
+                None => area = Some(up),
+                Some(a) if a != up => return None,
                 Some(_) => {}
             }
-            if !counties.contains(&m.named.short.as_str()) {
-                counties.push(m.named.short.as_str());
+            if !places.contains(&m.named.short.as_str()) {
+                places.push(m.named.short.as_str());
             }
         }
-        (counties.len() >= min)
-            .then(|| city.map(str::to_string))
+        (places.len() >= min)
+            .then(|| area.map(str::to_string))
             .flatten()
     }
 
@@ -571,6 +561,12 @@ impl Resolver {
         (count(&self.city_scope), count(&self.county_scope))
     }
 
+    /// The area of a local release that never names its own body with a
+    /// place (`我市…全市…市公安局`, `我县…县公安局`): the level its scope
+    /// words speak for, and the place of that level the text names most
+    /// (a county counts for its prefecture in a city's release:
+    /// `独山子区` → 克拉玛依), the first named of equals. None where the
+    /// scope words are too few or no place of that level is named.
     pub fn local_scope(&self, s: &[char]) -> Option<String> {
         let (city, county) = self.scope_counts(s);
         if city.max(county) < self.min_scope {
