@@ -386,7 +386,7 @@ fn byte_to_char(text: &str, bytes: &[usize]) -> Vec<usize> {
 fn after_verb_separator(s: &[char], a: usize) -> usize {
     let opens_clause = a == 0
         || s.get(a - 1)
-            .is_some_and(|c| "，,。；;：:！？!?\n（(".contains(*c) || c.is_whitespace());
+            .is_some_and(|&c| is_clause_break(c) || matches!(c, '（' | '(') || c.is_whitespace());
     // `运行至今`: since then, not up to a point.
     let since_now = s.get(a + 1) == Some(&'今') && s.get(a + 2) != Some(&'年');
     if matches!(s.get(a), Some('至' | '到'))

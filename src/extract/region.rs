@@ -799,8 +799,7 @@ fn area_in_breakdown(
     }
     // `发案较高的是曲周县9.86%`: a place written in full with its level
     // right before the figure, after words of the clause.
-    (clo..b.saturating_sub(2))
-        .filter(|&k| b - k <= 6)
+    (clo.max(b.saturating_sub(6))..b.saturating_sub(2))
         .map(|k| s.get(k..b).unwrap_or(&[]))
         .find(|name| {
             lex.regions
@@ -825,45 +824,45 @@ fn each_subject(lex: &Lexicon, s: &[char], f: &Figure) -> Option<String> {
     None
 }
 
-/// `梳理出全市1—9月本地开户涉案银行卡1423个` on a district's page: a
-/// clause speaking for the whole city (`全市`, `我市`) on a page of one of
-/// its districts or counties is the city's, and one speaking for the whole
-/// province (`全省`) on a city's or county's page is the province's. A
-/// county-level city (`建德市`) speaks of itself as `全市`.
-fn scope_above(
-    bodies: &Resolver,
-    s: &[char],
-    clo: usize,
-    end: usize,
-    page: &str,
-) -> Option<String> {
-    let clause = s.get(clo..end)?;
-    let has = |w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        clause.windows(w.len()).any(|x| x == w.as_slice())
-    };
-    let place = bodies.gazetteer().lookup(page)?;
-    // Two districts share many names (`海州` of Lianyungang and of Fuxin):
-    // the area above must be one the page names.
-    let named = |area: &str| {
-        let w: Vec<char> = area.chars().collect();
-        !w.is_empty() && s.windows(w.len()).any(|x| x == w.as_slice())
-    };
-    if (has("全市") || has("我市"))
-        && place.level == Level::County
-        && !place.name.ends_with('市')
-        && named(&place.parent)
-    {
-        return Some(place.parent.clone());
+/// The areas above the page's own that a clause may speak for: its city
+/// on a district's or county's page (`梳理出全市1—9月…1423个`), its
+/// province on a city's or county's page (`全省…`). Worked out once a page.
+struct AreasAbove {
+    city: Option<String>,
+    province: Option<String>,
+}
+
+impl AreasAbove {
+    /// The areas above `page` in the gazetteer that `s` names: two
+    /// districts share many names (`海州` of Lianyungang and of Fuxin), so
+    /// only the area the page names counts. A county-level city
+    /// (`建德市`) speaks of itself as `全市`.
+    fn of(bodies: &Resolver, s: &[char], page: &str) -> Option<Self> {
+        let place = bodies.gazetteer().lookup(page)?;
+        let named = |area: &str| !area.is_empty() && occurrences(s, area) > 0;
+        let city =
+            (place.level == Level::County && !place.name.ends_with('市') && named(&place.parent))
+                .then(|| place.parent.clone());
+        let province =
+            (place.level != Level::Province && place.province != page && named(&place.province))
+                .then(|| place.province.clone());
+        Some(Self { city, province })
     }
-    if (has("全省") || has("我省"))
-        && place.level != Level::Province
-        && place.province != page
-        && named(&place.province)
-    {
-        return Some(place.province.clone());
+
+    /// The area a clause speaking for the whole city (`全市`, `我市`) or
+    /// province (`全省`, `我省`) names.
+    fn of_clause(&self, clause: &[char]) -> Option<String> {
+        let has = |w: &str| occurrences(clause, w) > 0;
+        if (has("全市") || has("我市"))
+            && let Some(c) = &self.city
+        {
+            return Some(c.clone());
+        }
+        if has("全省") || has("我省") {
+            return self.province.clone();
+        }
+        None
     }
-    None
 }
 
 /// Whether the body at `i` named for `place` names its own area in a
@@ -896,6 +895,7 @@ pub fn assign(
 ) -> Vec<Option<String>> {
     // Bodies named in each paragraph, read once for its figures.
     let mut named: FxHashMap<usize, Vec<super::reporting_body::Body>> = FxHashMap::default();
+    let above = page.and_then(|p| AreasAbove::of(bodies, s, p));
     figs.iter()
         .take_while(|_| !meter.add(64))
         .map(|f| {
@@ -916,7 +916,10 @@ pub fn assign(
             if let Some(area) = bracketed_area(s, clo, f.start) {
                 return Some(area);
             }
-            if let Some(up) = page.and_then(|p| scope_above(bodies, s, clo, f.start, p)) {
+            if let Some(up) = above
+                .as_ref()
+                .and_then(|a| a.of_clause(s.get(clo..f.start).unwrap_or(&[])))
+            {
                 return Some(up);
             }
             let sent_end = seg

@@ -244,7 +244,6 @@ impl Resolver {
         &self.gaz
     }
 
-    /// Whether `region` is a place or body region the resolver knows.
     /// Whether `region` is a foreign country (`柬埔寨`), listed only to
     /// read its own bodies (`柬埔寨警方`): the gazetteer holds it as a
     /// county of itself.
@@ -254,6 +253,7 @@ impl Resolver {
         })
     }
 
+    /// Whether `region` is a place or body region the resolver knows.
     pub fn knows(&self, region: &str) -> bool {
         self.gaz.lookup(region).is_some() || self.named.iter().any(|(_, r)| r == region)
     }

@@ -615,7 +615,9 @@ pub fn lead_period(
     if !view.simp_slice(p.start, p.end).contains('年') {
         return None;
     }
-    let spans = resolve_all(lex, view, seg, phrases, published);
+    // Phrases resolve in text order from what came before them: the ones
+    // up to this one are all its dates depend on.
+    let spans = resolve_all(lex, view, seg, phrases.get(..=k)?, published);
     let span = spans.get(k).copied()?;
     match span {
         (Some(from), Some(to)) if from < to => Some(period_of(view, p, span)),
